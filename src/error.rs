@@ -1,0 +1,59 @@
+//! One error type for the library; the binary adds context with anyhow.
+//!
+//! Variants split what a user did wrong (a bad query, an unknown id: shown as
+//! they are, mapped to 4xx over HTTP) from what went wrong underneath (I/O,
+//! a corrupt index: logged, mapped to 5xx).
+
+use std::path::PathBuf;
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The query cannot be understood; the message says why, for a person.
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+    /// The query holds only stop words (`de la`, `les`…): nothing to search for.
+    #[error("the query only contains stop words ({0}): add a meaningful word")]
+    OnlyStopWords(String),
+    /// A parameter is out of its bounds or malformed.
+    #[error("invalid parameter `{name}`: {message}")]
+    InvalidParameter { name: &'static str, message: String },
+    /// No item with that id.
+    #[error("{what} not found: {id}")]
+    NotFound { what: &'static str, id: String },
+    /// No index at that path.
+    #[error("no index at {}: build it with `maillage index --corpus <DIR> --index {}`", .0.display(), .0.display())]
+    MissingIndex(PathBuf),
+    /// The corpus folder does not exist or cannot be listed.
+    #[error("cannot read corpus folder {}: {source}", path.display())]
+    Corpus { path: PathBuf, source: std::io::Error },
+    /// A file-system operation failed.
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+    /// The search engine failed.
+    #[error("search engine: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// Stored data (graph, documents) cannot be read back.
+    #[error("stored data at {}: {message}", path.display())]
+    Store { path: PathBuf, message: String },
+}
+
+impl Error {
+    /// True when the error comes from what the user typed or asked for.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::InvalidQuery(_)
+                | Error::OnlyStopWords(_)
+                | Error::InvalidParameter { .. }
+                | Error::NotFound { .. }
+        )
+    }
+
+    /// Wraps an I/O error with what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io { context: context.into(), source }
+    }
+}

@@ -1,0 +1,20 @@
+//! maillage: search across French territorial policy documents.
+//!
+//! The pipeline reads in one direction:
+//! [`ingest`] (files → clean text) → [`structure`] (text → outline, fields,
+//! passages) → [`extract`] (acronyms, actors, dispositifs, territories) →
+//! [`index`] (tantivy, French [`analysis`]) + [`graph`] (petgraph) →
+//! [`query`] (the use cases) → CLI / HTTP.
+
+pub mod analysis;
+pub mod error;
+pub mod extract;
+pub mod graph;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod query;
+pub mod structure;
+
+pub use error::{Error, Result};
+pub use model::{DocKind, Document, Passage, Section, SectionKind, Territory, TerritoryKind};

@@ -1,0 +1,198 @@
+//! The data model every stage of the pipeline shares.
+//!
+//! Types here are plain data: the stage that produces them owns the rules, the
+//! stages after it only read them. Offsets are always **character** offsets
+//! (not bytes) into [`Document::text`], the normalized text of the document,
+//! so that a client in any language can slice the text it was sent.
+
+use serde::{Deserialize, Serialize};
+
+/// One plan document after ingest, structure recovery and extraction.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Document {
+    /// Path relative to the corpus folder, without extension, `/`-separated.
+    pub doc_id: String,
+    /// Title found in the content (never the file name, unless nothing better exists).
+    pub title: String,
+    /// What kind of plan this is, when the text says it.
+    pub kind: Option<DocKind>,
+    /// Year of the plan, when the text says it.
+    pub year: Option<u16>,
+    /// Clean, NFC-normalized text: markup stripped, one line per source line,
+    /// table cells separated by `\t`.
+    pub text: String,
+    /// The outline, in document order; a section's parent comes before it.
+    pub sections: Vec<Section>,
+    /// The units of search, in document order.
+    pub passages: Vec<Passage>,
+    /// The territory the document is about, once extraction has run.
+    pub territory: Option<Territory>,
+}
+
+/// The kind of a plan document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// Convention Territoriale Globale (with the CAF).
+    Ctg,
+    /// Contrat de Ville (politique de la ville).
+    ContratDeVille,
+    /// Projet Éducatif De Territoire.
+    Pedt,
+    /// A coordination fiche (e.g. coordination linguistique).
+    FicheCoordination,
+    /// A news article or web post.
+    Article,
+    /// A council presentation or deliberation.
+    ConseilMunicipal,
+    /// Anything else.
+    Autre,
+}
+
+impl DocKind {
+    /// Stable machine name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Ctg => "ctg",
+            DocKind::ContratDeVille => "contrat_de_ville",
+            DocKind::Pedt => "pedt",
+            DocKind::FicheCoordination => "fiche_coordination",
+            DocKind::Article => "article",
+            DocKind::ConseilMunicipal => "conseil_municipal",
+            DocKind::Autre => "autre",
+        }
+    }
+
+    /// Human label in French.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Ctg => "Convention territoriale globale",
+            DocKind::ContratDeVille => "Contrat de ville",
+            DocKind::Pedt => "Projet éducatif de territoire",
+            DocKind::FicheCoordination => "Fiche de coordination",
+            DocKind::Article => "Article",
+            DocKind::ConseilMunicipal => "Conseil municipal",
+            DocKind::Autre => "Autre",
+        }
+    }
+
+    /// Parses the machine name back (`ctg`, `contrat_de_ville`…); also accepts
+    /// common spellings such as `contrat-de-ville` or `CTG`.
+    pub fn parse(s: &str) -> Option<DocKind> {
+        let k = s.trim().to_lowercase().replace(['-', ' '], "_");
+        Some(match k.as_str() {
+            "ctg" => DocKind::Ctg,
+            "contrat_de_ville" | "cdv" => DocKind::ContratDeVille,
+            "pedt" => DocKind::Pedt,
+            "fiche_coordination" | "fiche" => DocKind::FicheCoordination,
+            "article" => DocKind::Article,
+            "conseil_municipal" | "cm" => DocKind::ConseilMunicipal,
+            "autre" => DocKind::Autre,
+            _ => return None,
+        })
+    }
+}
+
+/// The role a heading plays in a plan's outline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// Roman-numbered part (`I - IDENTITÉ`) or other top-level part.
+    Part,
+    /// `Axe N`, `AXE : …`, `PILIER N°N`.
+    Axe,
+    /// `Enjeu n°N`.
+    Enjeu,
+    /// Orientations (stratégiques) and `1.2` sub-themes.
+    Orientation,
+    /// `Objectif N`, objectifs opérationnels `1.2.5`.
+    Objectif,
+    /// `Action N`, `ACTION : …`, `FICHE-ACTION`, numbered items `1.2.5.a`.
+    Action,
+    /// Any other heading.
+    Heading,
+}
+
+impl SectionKind {
+    /// Stable machine name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Part => "part",
+            SectionKind::Axe => "axe",
+            SectionKind::Enjeu => "enjeu",
+            SectionKind::Orientation => "orientation",
+            SectionKind::Objectif => "objectif",
+            SectionKind::Action => "action",
+            SectionKind::Heading => "heading",
+        }
+    }
+}
+
+/// One node of a document's outline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Index of this section in [`Document::sections`].
+    pub id: usize,
+    /// Index of the enclosing section, if any.
+    pub parent: Option<usize>,
+    /// Depth in the outline, 0 for top level.
+    pub depth: usize,
+    pub kind: SectionKind,
+    /// The number as written (`1`, `1.2.5`, `1.2.5.a`, `II`), if any.
+    pub number: Option<String>,
+    /// The heading as it reads, cleaned (`Axe 1 : Grandir et s'épanouir…`).
+    pub heading: String,
+    /// Character offsets of the section's span in [`Document::text`].
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The unit of a search result: a field of a fiche-action, an objective, a
+/// paragraph or a list block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Index of this passage in [`Document::passages`].
+    pub id: usize,
+    /// Innermost enclosing section, if any.
+    pub section: Option<usize>,
+    /// Headings from the outermost section down to the innermost.
+    pub heading_path: Vec<String>,
+    /// The labelled field this passage belongs to (`PILOTES`, `PARTENAIRES`…),
+    /// as a canonical upper-case label.
+    pub field: Option<String>,
+    /// The passage text (clean, as in [`Document::text`], possibly with
+    /// whitespace collapsed).
+    pub text: String,
+    /// Character offsets of the passage in [`Document::text`].
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The kind of a territory in the official geographic code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TerritoryKind {
+    Commune,
+    Epci,
+    Departement,
+    Region,
+}
+
+impl TerritoryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TerritoryKind::Commune => "commune",
+            TerritoryKind::Epci => "epci",
+            TerritoryKind::Departement => "departement",
+            TerritoryKind::Region => "region",
+        }
+    }
+}
+
+/// A territory with its official code (INSEE for communes, SIREN for EPCI).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Territory {
+    pub name: String,
+    pub code: String,
+    pub kind: TerritoryKind,
+}
