@@ -13,7 +13,9 @@ pub mod graph;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod pipeline;
 pub mod query;
+pub mod store;
 pub mod structure;
 
 pub use error::{Error, Result};

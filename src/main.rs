@@ -1,1 +1,457 @@
-fn main() {}
+//! The `maillage` command line: a thin shell over the library.
+//!
+//! Parsing arguments, printing for a person or as JSON, and mapping errors
+//! to exit codes (2 for what the user typed, 1 for anything else) is all
+//! that happens here.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use maillage::pipeline::{self, BuildReport, Stage};
+use maillage::query::{Engine, SearchRequest, SearchResponse};
+
+#[derive(Parser)]
+#[command(
+    name = "maillage",
+    version,
+    about = "Search French territorial policy documents (CTG, contrats de ville, PEDT…)",
+    long_about = "maillage reads a folder of French plan documents, recovers their structure \
+                  (axes, objectifs, fiches-actions, fields such as PILOTES and PARTENAIRES), \
+                  extracts acronyms, actors, dispositifs and territories, and answers French \
+                  queries at passage level."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct IndexArg {
+    /// Index folder.
+    #[arg(long, default_value = "index", global = true)]
+    index: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// (Re)build the index from a corpus folder.
+    Index {
+        /// Corpus folder (read recursively: .txt, .md, .html, .htm).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Print the build report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search passages.
+    Search {
+        /// Words, "quoted phrases", -excluded words.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Number of hits.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Hits to skip (pagination).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Only documents of this territory (name or official code), or contained in it.
+        #[arg(long)]
+        territory: Option<String>,
+        /// Only documents of this kind (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal).
+        #[arg(long)]
+        kind: Option<String>,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the indexed documents.
+    Documents {
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one document: outline, entities, sigles.
+    Document {
+        doc_id: String,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The acronym glossary.
+    Acronyms {
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One acronym: its definitions and where they come from.
+    Acronym {
+        abbr: String,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List entities (actors, dispositifs, structures), optionally matching a name.
+    Entities {
+        #[arg(default_value = "")]
+        query: String,
+        /// organisation, dispositif, structure, association, autre.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One entity: kind, aliases, definitions, roles per territory with evidence.
+    Entity {
+        name: String,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The territories whose documents name an entity.
+    Territories {
+        /// Entity name, sigle or id.
+        #[arg(long)]
+        entity: String,
+        /// pilot, partner, funder, mention or any.
+        #[arg(long, default_value = "any")]
+        role: String,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Nodes and edges around an entity.
+    Graph {
+        #[arg(long)]
+        entity: String,
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(err) => {
+            let user_error = err.downcast_ref::<maillage::Error>().is_some_and(|e| {
+                e.is_user_error() || matches!(e, maillage::Error::MissingIndex(_))
+            });
+            eprintln!("maillage: {err:#}");
+            if user_error {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn open(index: &Path) -> anyhow::Result<Engine> {
+    Ok(Engine::open(index)?)
+}
+
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index {
+            corpus,
+            index,
+            json,
+        } => {
+            let progress = |stage: Stage| {
+                if !json {
+                    eprintln!("… {}", stage.label());
+                }
+            };
+            let report = pipeline::build(&corpus, &index.index, &progress)
+                .with_context(|| format!("indexing {}", corpus.display()))?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_build_report(&report);
+            }
+        }
+        Command::Search {
+            query,
+            limit,
+            offset,
+            territory,
+            kind,
+            index,
+            json,
+        } => {
+            let engine = open(&index.index)?;
+            let request = SearchRequest {
+                q: query.join(" "),
+                limit: Some(limit),
+                offset: Some(offset),
+                territory,
+                kind,
+            };
+            let response = engine.search(&request)?;
+            if json {
+                print_json(&response)?;
+            } else {
+                print_search(&response);
+            }
+        }
+        Command::Documents { index, json } => {
+            let docs = open(&index.index)?.documents();
+            if json {
+                print_json(&docs)?;
+            } else {
+                for d in docs {
+                    let territory = d.territory.as_ref().map(|t| t.name.as_str()).unwrap_or("?");
+                    let kind = d.kind_label.as_deref().unwrap_or("?");
+                    let year = d.year.map(|y| y.to_string()).unwrap_or_else(|| "?".into());
+                    println!(
+                        "{}\n    {} · {} · {} · {} · {} sections, {} passages",
+                        d.doc_id, d.title, territory, kind, year, d.sections, d.passages
+                    );
+                }
+            }
+        }
+        Command::Document {
+            doc_id,
+            index,
+            json,
+        } => {
+            let detail = open(&index.index)?.document(&doc_id)?;
+            if json {
+                print_json(&detail)?;
+            } else {
+                println!("{}  ({})", detail.summary.title, detail.summary.doc_id);
+                for s in &detail.outline {
+                    println!("{}{}", "  ".repeat(s.depth + 1), s.heading);
+                }
+                if !detail.entities.is_empty() {
+                    println!("\nEntités :");
+                    for e in &detail.entities {
+                        println!("  {} ({} mentions)", e.name, e.mentions);
+                    }
+                }
+            }
+        }
+        Command::Acronyms { index, json } => {
+            let glossary = open(&index.index)?.acronyms();
+            if json {
+                print_json(&glossary)?;
+            } else {
+                for e in glossary {
+                    let defs: Vec<&str> = e.definitions.iter().map(|d| d.text.as_str()).collect();
+                    let defs = if defs.is_empty() {
+                        "(non défini)".to_string()
+                    } else {
+                        defs.join(" | ")
+                    };
+                    println!("{:<8} {}  [{} documents]", e.abbr, defs, e.docs.len());
+                }
+            }
+        }
+        Command::Acronym { abbr, index, json } => {
+            let entry = open(&index.index)?.acronym(&abbr)?;
+            if json {
+                print_json(&entry)?;
+            } else {
+                println!("{}", entry.abbr);
+                for d in &entry.definitions {
+                    println!("  {}  ({} ×{})", d.text, d.doc_id, d.count);
+                }
+                println!("  utilisé dans : {}", entry.docs.join(", "));
+            }
+        }
+        Command::Entities {
+            query,
+            kind,
+            limit,
+            index,
+            json,
+        } => {
+            let list = open(&index.index)?.entities(&query, kind.as_deref(), limit)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for e in list {
+                    println!(
+                        "{:<40} {:?}  {} mentions in {} documents",
+                        e.name, e.kind, e.mentions, e.documents
+                    );
+                }
+            }
+        }
+        Command::Entity { name, index, json } => {
+            let detail = open(&index.index)?.entity(&name)?;
+            if json {
+                print_json(&detail)?;
+            } else {
+                println!("{} ({:?})", detail.name, detail.kind);
+                if !detail.aliases.is_empty() {
+                    println!("  aussi : {}", detail.aliases.join(", "));
+                }
+                for d in &detail.definitions {
+                    println!("  définition : {} ({})", d.text, d.doc_id);
+                }
+                for t in &detail.territories {
+                    let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
+                    println!(
+                        "  {} ({}) : {}",
+                        t.territory.name,
+                        t.territory.code,
+                        roles.join(", ")
+                    );
+                }
+            }
+        }
+        Command::Territories {
+            entity,
+            role,
+            index,
+            json,
+        } => {
+            let list = open(&index.index)?.territories(&entity, Some(&role))?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for t in list {
+                    let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
+                    println!(
+                        "{} ({}, {}) : {}",
+                        t.territory.name,
+                        t.territory.code,
+                        t.territory.kind.as_str(),
+                        roles.join(", ")
+                    );
+                    for e in t.evidence.iter().take(3) {
+                        println!("    {} › {} : {}", e.doc_id, e.section.join(" › "), e.text);
+                    }
+                }
+            }
+        }
+        Command::Graph {
+            entity,
+            depth,
+            index,
+        } => {
+            let graph = open(&index.index)?.neighbourhood(&entity, depth)?;
+            print_json(&graph)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_build_report(report: &BuildReport) {
+    println!(
+        "indexed {} documents ({:.1} kB): {} sections, {} passages, {} acronyms, {} entities, graph {} nodes / {} edges",
+        report.n_documents,
+        report.n_bytes as f64 / 1000.0,
+        report.n_sections,
+        report.n_passages,
+        report.n_acronyms,
+        report.n_entities,
+        report.n_graph_nodes,
+        report.n_graph_edges
+    );
+    for (doc_id, bytes) in &report.read {
+        println!("  read    {doc_id} ({bytes} bytes)");
+    }
+    for s in &report.skipped {
+        println!("  skipped {}: {}", s.path.display(), s.reason);
+    }
+    println!(
+        "took {:.0} ms; index at {}",
+        report.elapsed.as_secs_f64() * 1000.0,
+        report.index.display()
+    );
+}
+
+fn print_search(response: &SearchResponse) {
+    let color = std::io::stdout().is_terminal();
+    let (on, off) = if color {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
+    println!(
+        "{} passages for “{}” ({:.1} ms){}",
+        response.total,
+        response.query,
+        response.took_ms,
+        if response.relaxed {
+            ", not every word found together"
+        } else {
+            ""
+        }
+    );
+    if !response.expansions.is_empty() {
+        println!("  also searched: {}", response.expansions.join(", "));
+    }
+    for (i, hit) in response.hits.iter().enumerate() {
+        let mut about = Vec::new();
+        if let Some(t) = &hit.territory {
+            about.push(t.name.clone());
+        }
+        if let Some(k) = &hit.kind {
+            about.push(k.clone());
+        }
+        if let Some(y) = hit.year {
+            about.push(y.to_string());
+        }
+        println!(
+            "\n{:>3}. {}  [{}]",
+            response.offset + i + 1,
+            hit.doc_title,
+            about.join(" · ")
+        );
+        if !hit.section.is_empty() {
+            println!("     {}", hit.section.join(" › "));
+        }
+        if let Some(field) = &hit.field {
+            println!("     {field}");
+        }
+        let snippet = hit
+            .snippet
+            .replace("<mark>", on)
+            .replace("</mark>", off)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        println!(
+            "     {}",
+            snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+}

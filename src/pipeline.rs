@@ -1,0 +1,191 @@
+//! The whole pipeline, from a corpus folder to a published index generation.
+//!
+//! Kept apart from the stages so each stage stays a pure function of its
+//! input, and the order (ingest → structure → extract → index + graph) is
+//! written down in exactly one place.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::extract::acronyms::Glossary;
+use crate::extract::entities::Catalog;
+use crate::extract::territory::{self, Cog};
+use crate::graph::KnowledgeGraph;
+use crate::ingest::{self, Skipped};
+use crate::model::Document;
+use crate::store::{self, Knowledge, Meta};
+use crate::{index, structure, Result};
+
+/// A stage of the build, reported to a progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Structuring,
+    Extracting,
+    Indexing,
+    Publishing,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading files",
+            Stage::Structuring => "recovering structure",
+            Stage::Extracting => "extracting entities",
+            Stage::Indexing => "indexing passages",
+            Stage::Publishing => "publishing",
+        }
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    /// `(doc_id, bytes)` of each file read.
+    pub read: Vec<(String, u64)>,
+    pub skipped: Vec<SkippedFile>,
+    pub n_bytes: u64,
+    pub n_documents: usize,
+    pub n_sections: usize,
+    pub n_passages: usize,
+    pub n_acronyms: usize,
+    pub n_entities: usize,
+    pub n_graph_nodes: usize,
+    pub n_graph_edges: usize,
+    #[serde(serialize_with = "as_millis")]
+    pub elapsed: Duration,
+}
+
+/// A file left out of the index, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64() * 1000.0)
+}
+
+/// The in-memory result of the pipeline, before anything is written.
+pub struct Analysed {
+    pub knowledge: Knowledge,
+    pub graph: KnowledgeGraph,
+    pub skipped: Vec<Skipped>,
+    pub read: Vec<(String, u64)>,
+}
+
+/// Runs ingest → structure → extract → graph on a corpus folder.
+pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> {
+    progress(Stage::Reading);
+    let (files, skipped) = ingest::read_corpus(corpus_dir)?;
+    progress(Stage::Structuring);
+    let read = files
+        .iter()
+        .map(|f| (f.doc_id.clone(), f.n_bytes))
+        .collect();
+    let mut documents: Vec<Document> = files
+        .iter()
+        .map(|f| structure::parse(&f.doc_id, &f.text))
+        .collect();
+    progress(Stage::Extracting);
+    let cog = Cog::get();
+    for document in documents.iter_mut() {
+        document.territory = territory::document_territory(document, cog);
+    }
+    let glossary = Glossary::build(&documents);
+    let pairs: Vec<(String, String)> = glossary
+        .entries()
+        .iter()
+        .flat_map(|e| {
+            e.definitions
+                .iter()
+                .map(|d| (e.abbr.clone(), d.text.clone()))
+        })
+        .collect();
+    let place = |name: &str| territory::place_in_name(name, cog);
+    let catalog = Catalog::build(&documents, &pairs, &place);
+    let graph = KnowledgeGraph::build(&documents, &catalog);
+    Ok(Analysed {
+        knowledge: Knowledge {
+            documents,
+            glossary,
+            catalog,
+        },
+        graph,
+        skipped,
+        read,
+    })
+}
+
+/// The filter keys of a document: its territory's code and those of every
+/// territory containing it, so a search filtered on a département finds its
+/// communes' plans.
+pub fn territory_keys(document: &Document) -> Vec<String> {
+    let Some(own) = &document.territory else {
+        return Vec::new();
+    };
+    let cog = Cog::get();
+    let mut keys = vec![own.code.clone()];
+    let containing = [cog.epci_of(own), cog.departement_of(own)];
+    for t in containing.into_iter().flatten() {
+        if !keys.contains(&t.code) {
+            keys.push(t.code);
+        }
+    }
+    keys
+}
+
+/// Builds a new index generation for `corpus_dir` in `index_dir` and
+/// publishes it. The previous generation stays usable until the new one is
+/// complete.
+pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> Result<BuildReport> {
+    let started = Instant::now();
+    let analysed = analyse(corpus_dir, progress)?;
+    progress(Stage::Indexing);
+    let staging = store::stage(index_dir)?;
+    let documents = &analysed.knowledge.documents;
+    index::write(
+        &staging.generation.tantivy_dir(),
+        documents,
+        &territory_keys,
+    )?;
+    analysed.graph.save(&staging.generation.graph_dir())?;
+    staging.write_knowledge(&analysed.knowledge)?;
+    let n_passages = documents.iter().map(|d| d.passages.len()).sum();
+    staging.write_meta(&Meta {
+        format_version: store::FORMAT_VERSION,
+        corpus: corpus_dir.to_path_buf(),
+        built_at: store::now_secs(),
+        n_documents: documents.len(),
+        n_passages,
+    })?;
+    progress(Stage::Publishing);
+    staging.publish()?;
+    Ok(BuildReport {
+        corpus: corpus_dir.to_path_buf(),
+        index: index_dir.to_path_buf(),
+        n_bytes: analysed.read.iter().map(|(_, n)| n).sum(),
+        read: analysed.read,
+        skipped: analysed
+            .skipped
+            .into_iter()
+            .map(|s| SkippedFile {
+                path: s.path,
+                reason: s.reason,
+            })
+            .collect(),
+        n_documents: documents.len(),
+        n_sections: documents.iter().map(|d| d.sections.len()).sum(),
+        n_passages,
+        n_acronyms: analysed.knowledge.glossary.entries().len(),
+        n_entities: analysed.knowledge.catalog.entities().len(),
+        n_graph_nodes: analysed.graph.n_nodes(),
+        n_graph_edges: analysed.graph.n_edges(),
+        elapsed: started.elapsed(),
+    })
+}

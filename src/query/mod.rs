@@ -1,0 +1,586 @@
+//! The use cases: search, documents, glossary, entities, territories, graph.
+//!
+//! [`Engine`] is the one door the CLI and the HTTP server go through, and the
+//! types it returns are the JSON contract of both (`--json` and `/api/…`
+//! print the same shapes). Everything a user can type is validated here, so
+//! a bad value becomes a [`Error`] a person can read, never a panic.
+
+pub mod parse;
+mod search;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::{IndexReader, ReloadPolicy};
+
+use crate::extract::acronyms::GlossaryEntry;
+use crate::extract::entities::{Entity, EntityKind};
+use crate::extract::territory::Cog;
+use crate::extract::{Provenance, Role};
+use crate::graph::{KnowledgeGraph, Subgraph, TerritoryRoles};
+use crate::index::{self, Fields};
+use crate::model::{Document, Passage, Section, Territory};
+use crate::store::{self, Knowledge, Meta};
+use crate::{Error, Result};
+
+pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// Most hits one page may hold.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest page reachable.
+pub const MAX_OFFSET: usize = 10_000;
+/// Largest neighbourhood depth for the graph view.
+pub const MAX_DEPTH: usize = 3;
+/// Most nodes a graph view returns.
+pub const MAX_GRAPH_NODES: usize = 300;
+
+/// An opened index generation: the search index, the knowledge store and
+/// the graph, all read-only.
+pub struct Engine {
+    reader: IndexReader,
+    fields: Fields,
+    knowledge: Knowledge,
+    graph: KnowledgeGraph,
+    meta: Meta,
+    generation_dir: PathBuf,
+    doc_by_id: HashMap<String, usize>,
+}
+
+/// One line of `maillage documents`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentSummary {
+    pub doc_id: String,
+    pub title: String,
+    pub kind: Option<String>,
+    pub kind_label: Option<String>,
+    pub year: Option<u16>,
+    pub territory: Option<Territory>,
+    /// Number of sections in the outline.
+    pub sections: usize,
+    /// Number of passages indexed.
+    pub passages: usize,
+}
+
+/// A document with its outline, passages and what was found in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub summary: DocumentSummary,
+    pub outline: Vec<Section>,
+    pub passages: Vec<Passage>,
+    pub entities: Vec<EntityInDocument>,
+    pub acronyms: Vec<AcronymInDocument>,
+}
+
+/// An entity as named in one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityInDocument {
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub roles: Vec<Role>,
+    pub mentions: usize,
+}
+
+/// A sigle as used in one document, with the definition that applies.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcronymInDocument {
+    pub abbr: String,
+    pub definition: Option<String>,
+    /// True when this document itself gives the definition.
+    pub defined_here: bool,
+}
+
+/// One entry of the glossary (`maillage acronyms`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AcronymEntry {
+    pub abbr: String,
+    pub definitions: Vec<AcronymDefinitionOut>,
+    /// Documents that use or define the sigle.
+    pub docs: Vec<String>,
+    /// Number of uses across the corpus.
+    pub mentions: usize,
+}
+
+/// One definition of a sigle, with where it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcronymDefinitionOut {
+    pub text: String,
+    /// The first document that gives it.
+    pub doc_id: String,
+    pub territory: Option<Territory>,
+    /// How many times it is given.
+    pub count: usize,
+    pub sources: Vec<Provenance>,
+}
+
+/// One line of an entity list.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntitySummary {
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    pub mentions: usize,
+    pub documents: usize,
+}
+
+/// Everything known about one entity (`maillage entity NAME`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityDetail {
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    pub place: Option<Territory>,
+    /// The entity this one is a branch of (`Mission Locale de Blagnac` → `Mission Locale`).
+    pub branch_of: Option<EntityRef>,
+    /// Its own branches.
+    pub branches: Vec<EntityRef>,
+    /// Definitions of its sigles found in the corpus.
+    pub definitions: Vec<AcronymDefinitionOut>,
+    /// Per territory, the roles it plays and where.
+    pub territories: Vec<TerritoryRoles>,
+    pub mentions: usize,
+    pub documents: Vec<String>,
+}
+
+/// A link to an entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityRef {
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+}
+
+/// What `/health` and `maillage info` say about the open index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexInfo {
+    pub generation: PathBuf,
+    pub corpus: PathBuf,
+    pub built_at: u64,
+    pub documents: usize,
+    pub passages: usize,
+    pub acronyms: usize,
+    pub entities: usize,
+    pub graph_nodes: usize,
+    pub graph_edges: usize,
+}
+
+impl Engine {
+    /// Opens the current generation of the index in `index_dir`.
+    pub fn open(index_dir: &Path) -> Result<Engine> {
+        let generation = store::current(index_dir)?;
+        let meta = generation.read_meta()?;
+        let (index, fields) = index::open(&generation.tantivy_dir())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let knowledge = generation.read_knowledge()?;
+        let graph = KnowledgeGraph::load(&generation.graph_dir())?;
+        let doc_by_id = knowledge
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.doc_id.clone(), i))
+            .collect();
+        Ok(Engine {
+            reader,
+            fields,
+            knowledge,
+            graph,
+            meta,
+            generation_dir: generation.dir,
+            doc_by_id,
+        })
+    }
+
+    pub fn documents_raw(&self) -> &[Document] {
+        &self.knowledge.documents
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    pub fn graph(&self) -> &KnowledgeGraph {
+        &self.graph
+    }
+
+    pub fn info(&self) -> IndexInfo {
+        IndexInfo {
+            generation: self.generation_dir.clone(),
+            corpus: self.meta.corpus.clone(),
+            built_at: self.meta.built_at,
+            documents: self.knowledge.documents.len(),
+            passages: self.meta.n_passages,
+            acronyms: self.knowledge.glossary.entries().len(),
+            entities: self.knowledge.catalog.entities().len(),
+            graph_nodes: self.graph.n_nodes(),
+            graph_edges: self.graph.n_edges(),
+        }
+    }
+
+    fn summary(&self, document: &Document) -> DocumentSummary {
+        DocumentSummary {
+            doc_id: document.doc_id.clone(),
+            title: document.title.clone(),
+            kind: document.kind.map(|k| k.as_str().to_string()),
+            kind_label: document.kind.map(|k| k.label().to_string()),
+            year: document.year,
+            territory: document.territory.clone(),
+            sections: document.sections.len(),
+            passages: document.passages.len(),
+        }
+    }
+
+    /// Every document, in corpus order.
+    pub fn documents(&self) -> Vec<DocumentSummary> {
+        self.knowledge
+            .documents
+            .iter()
+            .map(|d| self.summary(d))
+            .collect()
+    }
+
+    fn document_by_id(&self, doc_id: &str) -> Result<&Document> {
+        self.doc_by_id
+            .get(doc_id)
+            .map(|&i| &self.knowledge.documents[i])
+            .ok_or_else(|| Error::NotFound {
+                what: "document",
+                id: doc_id.to_string(),
+            })
+    }
+
+    /// One document with its outline, passages, entities and sigles.
+    pub fn document(&self, doc_id: &str) -> Result<DocumentDetail> {
+        let document = self.document_by_id(doc_id)?;
+        let mut entities: BTreeMap<&str, EntityInDocument> = BTreeMap::new();
+        for entity in self.knowledge.catalog.entities() {
+            for mention in entity
+                .mentions
+                .iter()
+                .filter(|m| m.provenance.doc_id == doc_id)
+            {
+                let entry =
+                    entities
+                        .entry(entity.id.as_str())
+                        .or_insert_with(|| EntityInDocument {
+                            id: entity.id.clone(),
+                            name: entity.name.clone(),
+                            kind: entity.kind,
+                            roles: Vec::new(),
+                            mentions: 0,
+                        });
+                entry.mentions += 1;
+                if !entry.roles.contains(&mention.role) {
+                    entry.roles.push(mention.role);
+                }
+            }
+        }
+        let mut entities: Vec<EntityInDocument> = entities.into_values().collect();
+        for e in &mut entities {
+            e.roles.sort();
+        }
+        entities.sort_by(|a, b| {
+            b.mentions
+                .cmp(&a.mentions)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let acronyms = self
+            .knowledge
+            .glossary
+            .entries()
+            .iter()
+            .filter(|e| e.docs.iter().any(|d| d == doc_id))
+            .map(|e| {
+                let own = e.definitions.iter().find(|d| d.doc_id == doc_id);
+                AcronymInDocument {
+                    abbr: e.abbr.clone(),
+                    definition: own.or(e.definitions.first()).map(|d| d.text.clone()),
+                    defined_here: own.is_some(),
+                }
+            })
+            .collect();
+        Ok(DocumentDetail {
+            summary: self.summary(document),
+            outline: document.sections.clone(),
+            passages: document.passages.clone(),
+            entities,
+            acronyms,
+        })
+    }
+
+    fn doc_territory(&self, doc_id: &str) -> Option<Territory> {
+        self.doc_by_id
+            .get(doc_id)
+            .and_then(|&i| self.knowledge.documents[i].territory.clone())
+    }
+
+    fn acronym_entry(&self, entry: &GlossaryEntry) -> AcronymEntry {
+        AcronymEntry {
+            abbr: entry.abbr.clone(),
+            definitions: entry
+                .definitions
+                .iter()
+                .map(|d| AcronymDefinitionOut {
+                    text: d.text.clone(),
+                    doc_id: d.doc_id.clone(),
+                    territory: self.doc_territory(&d.doc_id),
+                    count: d.count,
+                    sources: d.sources.clone(),
+                })
+                .collect(),
+            docs: entry.docs.clone(),
+            mentions: entry.mentions,
+        }
+    }
+
+    /// The glossary, A to Z.
+    pub fn acronyms(&self) -> Vec<AcronymEntry> {
+        self.knowledge
+            .glossary
+            .entries()
+            .iter()
+            .map(|e| self.acronym_entry(e))
+            .collect()
+    }
+
+    /// One sigle (case- and dot-insensitive).
+    pub fn acronym(&self, abbr: &str) -> Result<AcronymEntry> {
+        check_name("abbr", abbr)?;
+        self.knowledge
+            .glossary
+            .get(abbr)
+            .map(|e| self.acronym_entry(e))
+            .ok_or_else(|| Error::NotFound {
+                what: "acronym",
+                id: abbr.to_string(),
+            })
+    }
+
+    fn entity_summary(entity: &Entity) -> EntitySummary {
+        let mut docs: Vec<&str> = entity
+            .mentions
+            .iter()
+            .map(|m| m.provenance.doc_id.as_str())
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        EntitySummary {
+            id: entity.id.clone(),
+            name: entity.name.clone(),
+            kind: entity.kind,
+            aliases: entity.aliases.clone(),
+            mentions: entity.mentions.len(),
+            documents: docs.len(),
+        }
+    }
+
+    /// Entities whose name or alias matches `q` (all when empty), most
+    /// mentioned first.
+    pub fn entities(
+        &self,
+        q: &str,
+        kind: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<EntitySummary>> {
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::InvalidParameter {
+                name: "q",
+                message: format!("longer than {MAX_QUERY_CHARS} characters"),
+            });
+        }
+        let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => Some(parse_entity_kind(k)?),
+            None => None,
+        };
+        let limit = limit.clamp(1, 1000);
+        let found: Vec<&Entity> = if q.trim().is_empty() {
+            let mut all: Vec<&Entity> = self
+                .knowledge
+                .catalog
+                .entities()
+                .iter()
+                .filter(|e| kind.map_or(true, |k| e.kind == k))
+                .collect();
+            all.sort_by(|a, b| {
+                b.mentions
+                    .len()
+                    .cmp(&a.mentions.len())
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+            all.truncate(limit);
+            all
+        } else {
+            self.knowledge.catalog.search(q, kind, limit)
+        };
+        Ok(found.into_iter().map(Self::entity_summary).collect())
+    }
+
+    fn find_entity(&self, name_or_id: &str) -> Result<&Entity> {
+        check_name("entity", name_or_id)?;
+        let catalog = &self.knowledge.catalog;
+        catalog
+            .get(name_or_id)
+            .or_else(|| catalog.lookup(name_or_id))
+            .ok_or_else(|| Error::NotFound {
+                what: "entity",
+                id: name_or_id.to_string(),
+            })
+    }
+
+    fn entity_ref(&self, id: &str) -> Option<EntityRef> {
+        self.knowledge.catalog.get(id).map(|e| EntityRef {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kind: e.kind,
+        })
+    }
+
+    /// One entity, by id or by any of its names.
+    pub fn entity(&self, name_or_id: &str) -> Result<EntityDetail> {
+        let entity = self.find_entity(name_or_id)?;
+        let glossary = &self.knowledge.glossary;
+        let mut definitions = Vec::new();
+        let mut seen_abbr = Vec::new();
+        for alias in std::iter::once(&entity.name).chain(entity.aliases.iter()) {
+            if let Some(entry) = glossary.get(alias) {
+                if !seen_abbr.contains(&entry.abbr) {
+                    seen_abbr.push(entry.abbr.clone());
+                    definitions.extend(self.acronym_entry(entry).definitions);
+                }
+            }
+        }
+        let branches = self
+            .knowledge
+            .catalog
+            .with_branches(&entity.id)
+            .into_iter()
+            .filter(|b| b.id != entity.id)
+            .map(|b| EntityRef {
+                id: b.id.clone(),
+                name: b.name.clone(),
+                kind: b.kind,
+            })
+            .collect();
+        let mut documents: Vec<String> = entity
+            .mentions
+            .iter()
+            .map(|m| m.provenance.doc_id.clone())
+            .collect();
+        documents.sort();
+        documents.dedup();
+        Ok(EntityDetail {
+            id: entity.id.clone(),
+            name: entity.name.clone(),
+            kind: entity.kind,
+            aliases: entity.aliases.clone(),
+            place: entity.place.clone(),
+            branch_of: entity
+                .branch_of
+                .as_deref()
+                .and_then(|id| self.entity_ref(id)),
+            branches,
+            definitions,
+            territories: self.graph.territories_of(&entity.id, None),
+            mentions: entity.mentions.len(),
+            documents,
+        })
+    }
+
+    /// The territories whose documents name `entity` (any alias, any
+    /// branch) in `role` (any role when `None`).
+    pub fn territories(&self, entity: &str, role: Option<&str>) -> Result<Vec<TerritoryRoles>> {
+        let role = match role.map(str::trim).filter(|r| !r.is_empty() && *r != "any") {
+            Some(r) => Some(Role::parse(r).ok_or_else(|| Error::InvalidParameter {
+                name: "role",
+                message: format!("`{r}` is not one of pilot, partner, funder, mention, any"),
+            })?),
+            None => None,
+        };
+        let entity = self.find_entity(entity)?;
+        Ok(self.graph.territories_of(&entity.id, role))
+    }
+
+    /// Nodes and edges within `depth` hops of an entity.
+    pub fn neighbourhood(&self, entity: &str, depth: usize) -> Result<Subgraph> {
+        if depth == 0 || depth > MAX_DEPTH {
+            return Err(Error::InvalidParameter {
+                name: "depth",
+                message: format!("must be between 1 and {MAX_DEPTH}"),
+            });
+        }
+        let entity = self.find_entity(entity)?;
+        Ok(self.graph.neighbourhood(&entity.id, depth, MAX_GRAPH_NODES))
+    }
+
+    /// Resolves a territory filter given as a name or an official code.
+    pub fn resolve_territory(&self, name_or_code: &str) -> Result<Territory> {
+        check_name("territory", name_or_code)?;
+        let wanted = fold(name_or_code);
+        // A territory some document is about wins: it is what the facets show.
+        for document in &self.knowledge.documents {
+            if let Some(t) = &document.territory {
+                if t.code == name_or_code.trim() || fold(&t.name) == wanted {
+                    return Ok(t.clone());
+                }
+            }
+        }
+        Cog::get()
+            .resolve(name_or_code)
+            .ok_or_else(|| Error::InvalidParameter {
+                name: "territory",
+                message: format!(
+                    "no commune, EPCI, département or région is called `{name_or_code}`"
+                ),
+            })
+    }
+}
+
+fn check_name(name: &'static str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::InvalidParameter {
+            name,
+            message: "must not be empty".into(),
+        });
+    }
+    if value.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::InvalidParameter {
+            name,
+            message: format!("longer than {MAX_QUERY_CHARS} characters"),
+        });
+    }
+    Ok(())
+}
+
+fn parse_entity_kind(kind: &str) -> Result<EntityKind> {
+    serde_json::from_value(serde_json::Value::String(kind.trim().to_lowercase())).map_err(|_| {
+        Error::InvalidParameter {
+            name: "kind",
+            message: format!(
+                "`{kind}` is not an entity kind (organisation, dispositif, structure, association, autre)"
+            ),
+        }
+    })
+}
+
+/// Lower case, no accents, letters and digits only: for comparing names.
+pub(crate) fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(|c| c.to_lowercase())
+        .map(|c| match c {
+            'œ' => 'o',
+            'æ' => 'a',
+            c => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}

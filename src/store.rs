@@ -1,0 +1,358 @@
+//! The index folder on disk, and why a build can never break it.
+//!
+//! Every build writes a complete new *generation* (`gen-NNNNNN/`: the tantivy
+//! index, the knowledge store, the graph, `meta.json`) beside the live one,
+//! then publishes it by atomically renaming a small `CURRENT` file that names
+//! it. A build killed at any moment leaves at worst an unfinished
+//! `*.tmp` folder that the next build removes; readers always follow
+//! `CURRENT` to a finished generation. The previous generation is kept so a
+//! server still reading it is not pulled from under its feet.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::acronyms::Glossary;
+use crate::extract::entities::Catalog;
+use crate::model::Document;
+use crate::{Error, Result};
+
+const CURRENT: &str = "CURRENT";
+const KNOWLEDGE: &str = "knowledge.bin";
+const META: &str = "meta.json";
+/// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything the pipeline learnt about the corpus, apart from the search
+/// index and the graph.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Knowledge {
+    pub documents: Vec<Document>,
+    pub glossary: Glossary,
+    pub catalog: Catalog,
+}
+
+/// What a generation says about itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
+    pub format_version: u32,
+    /// The corpus folder it was built from, as given.
+    pub corpus: PathBuf,
+    /// Seconds since the Unix epoch.
+    pub built_at: u64,
+    pub n_documents: usize,
+    pub n_passages: usize,
+}
+
+/// Paths of one generation.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    pub dir: PathBuf,
+}
+
+impl Generation {
+    pub fn tantivy_dir(&self) -> PathBuf {
+        self.dir.join("tantivy")
+    }
+    pub fn graph_dir(&self) -> PathBuf {
+        self.dir.join("graph")
+    }
+    pub fn knowledge_path(&self) -> PathBuf {
+        self.dir.join(KNOWLEDGE)
+    }
+    pub fn meta_path(&self) -> PathBuf {
+        self.dir.join(META)
+    }
+
+    pub fn read_meta(&self) -> Result<Meta> {
+        let path = self.meta_path();
+        let bytes =
+            fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Store {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    pub fn read_knowledge(&self) -> Result<Knowledge> {
+        let path = self.knowledge_path();
+        let bytes =
+            fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        bincode::deserialize(&bytes).map_err(|e| Error::Store {
+            path,
+            message: e.to_string(),
+        })
+    }
+}
+
+/// The generation `CURRENT` points to in `index_dir`, if any.
+pub fn current(index_dir: &Path) -> Result<Generation> {
+    let pointer = index_dir.join(CURRENT);
+    let name = match fs::read_to_string(&pointer) {
+        Ok(name) => name.trim().to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::MissingIndex(index_dir.to_path_buf()))
+        }
+        Err(e) => return Err(Error::io(format!("reading {}", pointer.display()), e)),
+    };
+    let valid = name.starts_with("gen-") && !name.contains(['/', '\\']) && !name.contains("..");
+    let dir = index_dir.join(&name);
+    if !valid || !dir.is_dir() {
+        return Err(Error::Store {
+            path: pointer,
+            message: format!(
+                "points to a missing generation `{name}`: rebuild with `maillage index`"
+            ),
+        });
+    }
+    let generation = Generation { dir };
+    let meta = generation.read_meta()?;
+    if meta.format_version != FORMAT_VERSION {
+        return Err(Error::Store {
+            path: generation.meta_path(),
+            message: format!(
+                "index format {} but this maillage reads format {FORMAT_VERSION}: rebuild with `maillage index`",
+                meta.format_version
+            ),
+        });
+    }
+    Ok(generation)
+}
+
+/// A generation being written; [`Staging::publish`] makes it current.
+#[derive(Debug)]
+pub struct Staging {
+    index_dir: PathBuf,
+    name: String,
+    pub generation: Generation,
+}
+
+/// Starts a new generation in `index_dir` (created if needed), removing the
+/// leftovers of interrupted builds.
+pub fn stage(index_dir: &Path) -> Result<Staging> {
+    fs::create_dir_all(index_dir)
+        .map_err(|e| Error::io(format!("creating {}", index_dir.display()), e))?;
+    let mut highest = 0u64;
+    let entries = fs::read_dir(index_dir)
+        .map_err(|e| Error::io(format!("listing {}", index_dir.display()), e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(rest) = name.strip_prefix("gen-") {
+            if rest.ends_with(".tmp") {
+                // An interrupted build; if another build is running right
+                // now its folder carries a live pid and is left alone.
+                if !tmp_owner_alive(rest) {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+                continue;
+            }
+            if let Ok(n) = rest.parse::<u64>() {
+                highest = highest.max(n);
+            }
+        }
+    }
+    let name = format!("gen-{:06}", highest + 1);
+    let tmp = index_dir.join(format!("{name}.{}.tmp", std::process::id()));
+    fs::create_dir_all(tmp.join("tantivy"))
+        .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+    fs::create_dir_all(tmp.join("graph"))
+        .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+    Ok(Staging {
+        index_dir: index_dir.to_path_buf(),
+        name,
+        generation: Generation { dir: tmp },
+    })
+}
+
+fn tmp_owner_alive(rest: &str) -> bool {
+    // rest looks like `000004.1234.tmp`
+    let pid = rest.split('.').nth(1).and_then(|p| p.parse::<u32>().ok());
+    match pid {
+        Some(pid) if pid == std::process::id() => false,
+        Some(pid) => Path::new(&format!("/proc/{pid}")).exists(),
+        None => false,
+    }
+}
+
+impl Staging {
+    pub fn write_knowledge(&self, knowledge: &Knowledge) -> Result<()> {
+        let bytes = bincode::serialize(knowledge).map_err(|e| Error::Store {
+            path: self.generation.knowledge_path(),
+            message: e.to_string(),
+        })?;
+        write_synced(&self.generation.knowledge_path(), &bytes)
+    }
+
+    pub fn write_meta(&self, meta: &Meta) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(meta).map_err(|e| Error::Store {
+            path: self.generation.meta_path(),
+            message: e.to_string(),
+        })?;
+        write_synced(&self.generation.meta_path(), &bytes)
+    }
+
+    /// Renames the finished generation into place and points `CURRENT` at
+    /// it; then removes generations older than the previous one.
+    pub fn publish(self) -> Result<Generation> {
+        let final_dir = self.index_dir.join(&self.name);
+        fs::rename(&self.generation.dir, &final_dir)
+            .map_err(|e| Error::io(format!("publishing {}", final_dir.display()), e))?;
+        let tmp_pointer = self
+            .index_dir
+            .join(format!("{CURRENT}.{}.tmp", std::process::id()));
+        write_synced(&tmp_pointer, self.name.as_bytes())?;
+        fs::rename(&tmp_pointer, self.index_dir.join(CURRENT))
+            .map_err(|e| Error::io(format!("updating {}/CURRENT", self.index_dir.display()), e))?;
+        if let Ok(dir) = fs::File::open(&self.index_dir) {
+            let _ = dir.sync_all();
+        }
+        prune(&self.index_dir, &self.name);
+        Ok(Generation { dir: final_dir })
+    }
+}
+
+/// Keeps the current generation and the one before it.
+fn prune(index_dir: &Path, current_name: &str) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    let mut finished: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("gen-") && !n.ends_with(".tmp"))
+        .collect();
+    finished.sort();
+    let keep_from = finished
+        .iter()
+        .position(|n| n == current_name)
+        .map(|i| i.saturating_sub(1));
+    if let Some(keep_from) = keep_from {
+        for name in &finished[..keep_from] {
+            let _ = fs::remove_dir_all(index_dir.join(name));
+        }
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file =
+        fs::File::create(path).map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The newest modification time (seconds since the epoch) of any file under `dir`.
+pub fn newest_mtime(dir: &Path) -> Option<u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter_map(|m| m.modified().ok())
+        .filter_map(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+        .max()
+}
+
+/// True when there is no usable index, or the corpus changed after it was built.
+pub fn is_stale(corpus_dir: &Path, index_dir: &Path) -> bool {
+    let Ok(generation) = current(index_dir) else {
+        return true;
+    };
+    let Ok(meta) = generation.read_meta() else {
+        return true;
+    };
+    match newest_mtime(corpus_dir) {
+        Some(newest) => newest >= meta.built_at,
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn publish_one(index_dir: &Path, n_documents: usize) -> Generation {
+        let staging = stage(index_dir).unwrap();
+        staging
+            .write_meta(&Meta {
+                format_version: FORMAT_VERSION,
+                corpus: "corpus".into(),
+                built_at: now_secs(),
+                n_documents,
+                n_passages: 0,
+            })
+            .unwrap();
+        staging.write_knowledge(&Knowledge::default()).unwrap();
+        staging.publish().unwrap()
+    }
+
+    #[test]
+    fn missing_index_says_how_to_build_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = current(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::MissingIndex(_)));
+        assert!(err.to_string().contains("maillage index"));
+    }
+
+    #[test]
+    fn interrupted_build_leaves_previous_generation_current() {
+        let dir = tempfile::tempdir().unwrap();
+        publish_one(dir.path(), 3);
+        // A second build that never publishes (killed).
+        let abandoned = stage(dir.path()).unwrap();
+        std::fs::write(abandoned.generation.dir.join("partial"), b"x").unwrap();
+        drop(abandoned);
+        let generation = current(dir.path()).unwrap();
+        assert_eq!(generation.read_meta().unwrap().n_documents, 3);
+        // The next build succeeds and becomes current.
+        publish_one(dir.path(), 5);
+        assert_eq!(
+            current(dir.path())
+                .unwrap()
+                .read_meta()
+                .unwrap()
+                .n_documents,
+            5
+        );
+    }
+
+    #[test]
+    fn only_two_generations_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..4 {
+            publish_one(dir.path(), n);
+        }
+        let gens: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
+            .collect();
+        assert_eq!(gens.len(), 2);
+        assert_eq!(
+            current(dir.path())
+                .unwrap()
+                .read_meta()
+                .unwrap()
+                .n_documents,
+            3
+        );
+    }
+
+    #[test]
+    fn current_refuses_a_pointer_outside_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("CURRENT"), "../etc").unwrap();
+        assert!(matches!(current(dir.path()), Err(Error::Store { .. })));
+    }
+}
