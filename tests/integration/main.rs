@@ -1,0 +1,6 @@
+//! End-to-end tests through the public surfaces: the CLI binary and the
+//! library's `Engine`. One test binary, one module per topic.
+
+mod cli;
+mod fixture;
+mod library;
