@@ -5,7 +5,7 @@
 //! that happens here.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -33,17 +33,17 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 struct IndexArg {
     /// Index folder.
-    #[arg(long, default_value = "index", global = true)]
+    #[arg(long, default_value = "index")]
     index: PathBuf,
+    /// Corpus folder, indexed first when the index does not exist yet.
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// (Re)build the index from a corpus folder.
     Index {
-        /// Corpus folder (read recursively: .txt, .md, .html, .htm).
-        #[arg(long, default_value = "corpus")]
-        corpus: PathBuf,
         #[command(flatten)]
         index: IndexArg,
         /// Print the build report as JSON.
@@ -172,8 +172,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(index: &Path) -> anyhow::Result<Engine> {
-    Ok(Engine::open(index)?)
+/// Opens the index; when there is none yet and the corpus folder exists,
+/// builds it first, so a fresh checkout answers its first search.
+fn open(args: &IndexArg) -> anyhow::Result<Engine> {
+    match Engine::open(&args.index) {
+        Err(maillage::Error::MissingIndex(_)) if args.corpus.is_dir() => {
+            eprintln!(
+                "maillage: no index at {}, building it from {}…",
+                args.index.display(),
+                args.corpus.display()
+            );
+            let report = pipeline::build(&args.corpus, &args.index, &|_| {})
+                .with_context(|| format!("indexing {}", args.corpus.display()))?;
+            eprintln!(
+                "maillage: indexed {} documents, {} passages in {:.0} ms",
+                report.n_documents,
+                report.n_passages,
+                report.elapsed.as_secs_f64() * 1000.0
+            );
+            Ok(Engine::open(&args.index)?)
+        }
+        other => Ok(other?),
+    }
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
@@ -185,11 +205,8 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Index {
-            corpus,
-            index,
-            json,
-        } => {
+        Command::Index { index, json } => {
+            let corpus = index.corpus;
             let progress = |stage: Stage| {
                 if !json {
                     eprintln!("… {}", stage.label());
@@ -212,7 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let engine = open(&index.index)?;
+            let engine = open(&index)?;
             let request = SearchRequest {
                 q: query.join(" "),
                 limit: Some(limit),
@@ -228,7 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Documents { index, json } => {
-            let docs = open(&index.index)?.documents();
+            let docs = open(&index)?.documents();
             if json {
                 print_json(&docs)?;
             } else {
@@ -248,7 +265,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let detail = open(&index.index)?.document(&doc_id)?;
+            let detail = open(&index)?.document(&doc_id)?;
             if json {
                 print_json(&detail)?;
             } else {
@@ -265,7 +282,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Acronyms { index, json } => {
-            let glossary = open(&index.index)?.acronyms();
+            let glossary = open(&index)?.acronyms();
             if json {
                 print_json(&glossary)?;
             } else {
@@ -281,7 +298,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Acronym { abbr, index, json } => {
-            let entry = open(&index.index)?.acronym(&abbr)?;
+            let entry = open(&index)?.acronym(&abbr)?;
             if json {
                 print_json(&entry)?;
             } else {
@@ -299,7 +316,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let list = open(&index.index)?.entities(&query, kind.as_deref(), limit)?;
+            let list = open(&index)?.entities(&query, kind.as_deref(), limit)?;
             if json {
                 print_json(&list)?;
             } else {
@@ -312,7 +329,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Entity { name, index, json } => {
-            let detail = open(&index.index)?.entity(&name)?;
+            let detail = open(&index)?.entity(&name)?;
             if json {
                 print_json(&detail)?;
             } else {
@@ -340,7 +357,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let list = open(&index.index)?.territories(&entity, Some(&role))?;
+            let list = open(&index)?.territories(&entity, Some(&role))?;
             if json {
                 print_json(&list)?;
             } else {
@@ -364,7 +381,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             depth,
             index,
         } => {
-            let graph = open(&index.index)?.neighbourhood(&entity, depth)?;
+            let graph = open(&index)?.neighbourhood(&entity, depth)?;
             print_json(&graph)?;
         }
     }

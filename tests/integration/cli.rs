@@ -18,10 +18,23 @@ fn search_json_has_the_documented_shape() {
     }
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty() && hits.len() <= 5);
-    for key in ["doc_id", "doc_title", "section", "field", "text", "snippet", "score", "kind", "year", "territory"] {
+    for key in [
+        "doc_id",
+        "doc_title",
+        "section",
+        "field",
+        "text",
+        "snippet",
+        "score",
+        "kind",
+        "year",
+        "territory",
+    ] {
         assert!(hits[0].get(key).is_some(), "hit lacks {key}: {}", hits[0]);
     }
-    assert!(hits.iter().any(|h| h["snippet"].as_str().unwrap().contains("<mark>")));
+    assert!(hits
+        .iter()
+        .any(|h| h["snippet"].as_str().unwrap().contains("<mark>")));
 }
 
 #[test]
@@ -53,20 +66,48 @@ fn the_parentalite_fiche_carries_its_heading_path() {
     let hits = v["hits"].as_array().unwrap();
     let fiche = hits
         .iter()
-        .find(|h| fold(&h["section"].to_string()).contains("renforcer les actions de parentalite portees par un reseau de partenaires"))
+        .find(|h| {
+            fold(&h["section"].to_string()).contains(
+                "renforcer les actions de parentalite portees par un reseau de partenaires",
+            )
+        })
         .unwrap_or_else(|| panic!("the Cornebarrieu fiche is not in the top 10: {v}"));
-    let path: Vec<String> = fiche["section"].as_array().unwrap().iter().map(|s| fold(s.as_str().unwrap())).collect();
-    assert!(path.iter().any(|s| s.starts_with("axe 2")), "no axe in {path:?}");
-    assert!(path.iter().any(|s| s.starts_with("objectif 6")), "no objectif in {path:?}");
+    let path: Vec<String> = fiche["section"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| fold(s.as_str().unwrap()))
+        .collect();
+    assert!(
+        path.iter().any(|s| s.starts_with("axe 2")),
+        "no axe in {path:?}"
+    );
+    assert!(
+        path.iter().any(|s| s.starts_with("objectif 6")),
+        "no objectif in {path:?}"
+    );
 }
 
 #[test]
 fn malformed_queries_never_panic() {
     let index = shipped_index().to_string_lossy().into_owned();
-    for q in ["\"", "\"lieu d'accueil", "AND", "- + OR", "((", "parent*", "«", "-"] {
+    for q in [
+        "\"",
+        "\"lieu d'accueil",
+        "AND",
+        "- + OR",
+        "((",
+        "parent*",
+        "«",
+        "-",
+    ] {
         let out = run(&["search", "--index", &index, q]);
         let code = out.status.code().unwrap_or(-1);
-        assert!(code == 0 || code == 2, "{q:?} exited {code}: {}", stderr(&out));
+        assert!(
+            code == 0 || code == 2,
+            "{q:?} exited {code}: {}",
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains("panicked"), "{q:?} panicked");
     }
     let out = run(&["search", "--index", &index, "\""]);
@@ -86,7 +127,15 @@ fn a_query_of_stop_words_says_so() {
 fn a_missing_index_says_how_to_build_it() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nothing-here");
-    let out = run(&["search", "--index", missing.to_str().unwrap(), "parentalité"]);
+    let no_corpus = dir.path().join("no-corpus");
+    let out = run(&[
+        "search",
+        "--index",
+        missing.to_str().unwrap(),
+        "--corpus",
+        no_corpus.to_str().unwrap(),
+        "parentalité",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("maillage index"), "{}", stderr(&out));
 }
@@ -96,7 +145,11 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
     let corpus = tempfile::tempdir().unwrap();
     let index = tempfile::tempdir().unwrap();
     std::fs::write(corpus.path().join("vide.txt"), b"").unwrap();
-    std::fs::write(corpus.path().join("image.txt"), [0u8, 159, 146, 150, 0, 0, 1, 2, 3, 255, 0]).unwrap();
+    std::fs::write(
+        corpus.path().join("image.txt"),
+        [0u8, 159, 146, 150, 0, 0, 1, 2, 3, 255, 0],
+    )
+    .unwrap();
     std::fs::write(corpus.path().join("tableur.xlsx"), b"PK\x03\x04").unwrap();
     // Windows-1252: "Lieu d'accueil enfants parents à Cornebarrieu, réussite éducative"
     let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(
@@ -119,7 +172,10 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
     assert!(out.status.success(), "{}", stderr(&out));
     let report = stdout(&out) + &stderr(&out);
     for skipped in ["vide.txt", "image.txt", "tableur.xlsx"] {
-        assert!(report.contains(skipped), "{skipped} not reported as skipped: {report}");
+        assert!(
+            report.contains(skipped),
+            "{skipped} not reported as skipped: {report}"
+        );
     }
     assert!(report.contains("indexed 2 documents"), "{report}");
 
@@ -127,11 +183,35 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
     let out = run(&["search", "--index", idx, "--json", "reussite educative"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = v["hits"][0]["text"].as_str().unwrap_or("").to_string();
-    assert!(text.contains("réussite éducative"), "cp1252 not decoded: {v}");
+    assert!(
+        text.contains("réussite éducative"),
+        "cp1252 not decoded: {v}"
+    );
     let out = run(&["search", "--index", idx, "--json", "parentalite"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["hits"][0]["doc_id"], "sous-dossier/fiche");
-    assert!(!v["hits"][0]["text"].as_str().unwrap().contains("<b>"), "HTML not stripped: {v}");
+    assert!(
+        !v["hits"][0]["text"].as_str().unwrap().contains("<b>"),
+        "HTML not stripped: {v}"
+    );
+}
+
+#[test]
+fn a_first_search_builds_the_missing_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("fresh");
+    let corpus = corpus_dir();
+    let out = run(&[
+        "search",
+        "--index",
+        idx.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "parentalité",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("building it"));
+    assert!(stdout(&out).contains("passages"));
 }
 
 #[test]
@@ -143,7 +223,15 @@ fn documents_lists_every_shipped_file() {
     let docs = v.as_array().unwrap();
     assert_eq!(docs.len(), 5);
     for d in docs {
-        for key in ["doc_id", "title", "kind", "year", "territory", "sections", "passages"] {
+        for key in [
+            "doc_id",
+            "title",
+            "kind",
+            "year",
+            "territory",
+            "sections",
+            "passages",
+        ] {
             assert!(d.get(key).is_some(), "document lacks {key}: {d}");
         }
         assert!(!d["title"].as_str().unwrap().is_empty());
@@ -157,7 +245,13 @@ fn rebuilding_keeps_the_index_usable() {
     let index = tempfile::tempdir().unwrap();
     let idx = index.path().to_str().unwrap();
     for _ in 0..2 {
-        let out = run(&["index", "--corpus", corpus.to_str().unwrap(), "--index", idx]);
+        let out = run(&[
+            "index",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--index",
+            idx,
+        ]);
         assert!(out.status.success(), "{}", stderr(&out));
         let out = run(&["search", "--index", idx, "--json", "parentalité"]);
         assert!(out.status.success());

@@ -51,6 +51,10 @@ pub fn search_json(query: &str, extra: &[&str]) -> serde_json::Value {
     args.extend_from_slice(extra);
     args.push(query);
     let output = run(&args);
-    assert!(output.status.success(), "search {query:?} failed: {}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "search {query:?} failed: {}",
+        stderr(&output)
+    );
     serde_json::from_slice(&output.stdout).expect("search prints JSON")
 }

@@ -5,7 +5,11 @@ use maillage::query::SearchRequest;
 use maillage::Error;
 
 fn request(q: &str) -> SearchRequest {
-    SearchRequest { q: q.into(), limit: Some(10), ..Default::default() }
+    SearchRequest {
+        q: q.into(),
+        limit: Some(10),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -13,12 +17,21 @@ fn limits_are_enforced_with_clear_errors() {
     let e = engine();
     let mut r = request("parentalité");
     r.limit = Some(100_000);
-    assert!(matches!(e.search(&r), Err(Error::InvalidParameter { name: "limit", .. })));
+    assert!(matches!(
+        e.search(&r),
+        Err(Error::InvalidParameter { name: "limit", .. })
+    ));
     let long = "parentalité ".repeat(500);
-    assert!(matches!(e.search(&request(&long)), Err(Error::InvalidQuery(_))));
+    assert!(matches!(
+        e.search(&request(&long)),
+        Err(Error::InvalidQuery(_))
+    ));
     let mut r = request("parentalité");
     r.kind = Some("roman".into());
-    assert!(matches!(e.search(&r), Err(Error::InvalidParameter { name: "kind", .. })));
+    assert!(matches!(
+        e.search(&r),
+        Err(Error::InvalidParameter { name: "kind", .. })
+    ));
 }
 
 #[test]
@@ -28,9 +41,16 @@ fn pagination_does_not_repeat_hits() {
     let mut r = request("jeunes");
     r.offset = Some(10);
     let second = e.search(&r).unwrap();
-    assert!(first.total > 10, "need more than a page of hits, got {}", first.total);
+    assert!(
+        first.total > 10,
+        "need more than a page of hits, got {}",
+        first.total
+    );
     for h in &second.hits {
-        assert!(!first.hits.iter().any(|f| f.doc_id == h.doc_id && f.passage == h.passage));
+        assert!(!first
+            .hits
+            .iter()
+            .any(|f| f.doc_id == h.doc_id && f.passage == h.passage));
     }
 }
 
@@ -39,10 +59,21 @@ fn passages_are_slices_of_the_document_text() {
     for document in engine().documents_raw() {
         let chars: Vec<char> = document.text.chars().collect();
         for p in &document.passages {
-            assert!(p.start <= p.end && p.end <= chars.len(), "{}#{} out of bounds", document.doc_id, p.id);
+            assert!(
+                p.start <= p.end && p.end <= chars.len(),
+                "{}#{} out of bounds",
+                document.doc_id,
+                p.id
+            );
             let slice: String = chars[p.start..p.end].iter().collect();
             let squash = |s: &str| s.split_whitespace().collect::<String>();
-            assert_eq!(squash(&slice), squash(&p.text), "{}#{}", document.doc_id, p.id);
+            assert_eq!(
+                squash(&slice),
+                squash(&p.text),
+                "{}#{}",
+                document.doc_id,
+                p.id
+            );
         }
     }
 }
@@ -50,7 +81,12 @@ fn passages_are_slices_of_the_document_text() {
 #[test]
 fn control_characters_and_markup_in_queries_are_harmless() {
     let e = engine();
-    for q in ["\u{0}parentalité", "<script>alert(1)</script>", "\u{feff}\"", "jeunes\u{7}"] {
+    for q in [
+        "\u{0}parentalité",
+        "<script>alert(1)</script>",
+        "\u{feff}\"",
+        "jeunes\u{7}",
+    ] {
         match e.search(&request(q)) {
             Ok(r) => assert!(r.hits.iter().all(|h| !h.snippet.contains("<script>"))),
             Err(err) => assert!(err.is_user_error(), "{q:?}: {err}"),
