@@ -7,8 +7,10 @@
 //! [`query`] (the use cases) → CLI / HTTP.
 
 pub mod analysis;
+pub mod bench;
 pub mod error;
 pub mod extract;
+pub mod gen;
 pub mod graph;
 pub mod index;
 pub mod ingest;

@@ -137,6 +137,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Generate a realistic corpus of N plans from the shipped one (deterministic).
+    GenCorpus {
+        /// Number of documents.
+        #[arg(long, default_value_t = 100)]
+        docs: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Template corpus.
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Output folder: documents go to OUT/corpus, expected territories to OUT/manifest.tsv.
+        out: PathBuf,
+    },
+    /// Measure build and query speed on generated corpora (see BENCHMARKS.md).
+    Bench {
+        /// Corpus sizes in documents, comma-separated.
+        #[arg(long, default_value = "100,1000,2000", value_delimiter = ',')]
+        sizes: Vec<usize>,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Builds per size; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Passes over the query mix.
+        #[arg(long, default_value_t = 20)]
+        passes: usize,
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Where generated corpora and indexes go.
+        #[arg(long, default_value = "target/bench")]
+        work_dir: PathBuf,
+    },
     /// Nodes and edges around an entity.
     Graph {
         #[arg(long)]
@@ -375,6 +407,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::GenCorpus {
+            docs,
+            seed,
+            corpus,
+            out,
+        } => {
+            let generated = maillage::gen::generate(&corpus, &out, docs, seed)?;
+            println!(
+                "generated {} documents ({:.1} MB) in {}; expected territories in {}",
+                generated.n_documents,
+                generated.n_bytes as f64 / 1e6,
+                generated.dir.display(),
+                out.join("manifest.tsv").display()
+            );
+        }
+        Command::Bench {
+            sizes,
+            seed,
+            runs,
+            passes,
+            corpus,
+            work_dir,
+        } => {
+            let options = maillage::bench::BenchOptions {
+                corpus,
+                work_dir,
+                sizes,
+                seed,
+                build_runs: runs,
+                query_passes: passes,
+            };
+            let report = maillage::bench::run(&options, &|line| eprintln!("{line}"))?;
+            print_json(&report)?;
         }
         Command::Graph {
             entity,

@@ -1,0 +1,290 @@
+//! Measuring speed at scale, on generated corpora: a command, not a test,
+//! because timings on a shared 2-core machine are noisy and belong in a
+//! report with medians and percentiles, never in a pass/fail assertion.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::gen;
+use crate::pipeline;
+use crate::query::{Engine, SearchRequest};
+use crate::{Error, Result};
+
+/// The fixed query mix, one query per line; `territory=` lines are filtered
+/// by a territory of the generated corpus.
+const QUERY_MIX: &str = include_str!("../data/bench_queries.txt");
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// The shipped corpus, source of the generated documents.
+    pub corpus: PathBuf,
+    /// Where generated corpora and indexes go.
+    pub work_dir: PathBuf,
+    /// Corpus sizes, in documents.
+    pub sizes: Vec<usize>,
+    pub seed: u64,
+    /// Builds per size (the median is reported).
+    pub build_runs: usize,
+    /// Passes over the query mix.
+    pub query_passes: usize,
+}
+
+/// Percentiles of a set of durations, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub n: usize,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+impl Latency {
+    pub fn of(mut samples_ms: Vec<f64>) -> Latency {
+        samples_ms.sort_by(|a, b| a.total_cmp(b));
+        let pick = |p: f64| -> f64 {
+            if samples_ms.is_empty() {
+                return 0.0;
+            }
+            let rank = ((p * samples_ms.len() as f64).ceil() as usize).clamp(1, samples_ms.len());
+            samples_ms[rank - 1]
+        };
+        Latency {
+            n: samples_ms.len(),
+            p50_ms: pick(0.50),
+            p90_ms: pick(0.90),
+            p99_ms: pick(0.99),
+            max_ms: samples_ms.last().copied().unwrap_or(0.0),
+        }
+    }
+}
+
+/// The figures for one corpus size.
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeReport {
+    pub documents: usize,
+    pub megabytes: f64,
+    pub passages: usize,
+    pub entities: usize,
+    pub graph_nodes: usize,
+    pub graph_edges: usize,
+    /// Every full build (structure, extraction, graph, tantivy), in ms.
+    pub build_ms: Vec<f64>,
+    pub build_median_ms: f64,
+    pub megabytes_per_s: f64,
+    pub documents_per_s: f64,
+    pub index_bytes: u64,
+    /// Time to open an existing index (ready to serve), median.
+    pub open_median_ms: f64,
+    pub search: Latency,
+    pub graph_query: Latency,
+    /// Share of generated documents whose inferred territory is the expected one.
+    pub territory_accuracy: f64,
+}
+
+/// The whole benchmark.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub machine: String,
+    pub sizes: Vec<SizeReport>,
+    /// Peak resident memory of this process, in MB.
+    pub peak_rss_mb: f64,
+}
+
+fn median(values: &[f64]) -> f64 {
+    Latency::of(values.to_vec()).p50_ms
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Peak resident set size of this process (VmHWM), in MB.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// A one-line description of the machine.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    format!("{cores} cores, {cpu}")
+}
+
+fn territory_accuracy(engine: &Engine, manifest: &Path) -> f64 {
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return 0.0;
+    };
+    let expected: std::collections::HashMap<String, String> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let file = cols.next()?;
+            let _name = cols.next()?;
+            let code = cols.next()?;
+            Some((file.trim_end_matches(".txt").to_string(), code.to_string()))
+        })
+        .collect();
+    let documents = engine.documents();
+    if documents.is_empty() {
+        return 0.0;
+    }
+    let right = documents
+        .iter()
+        .filter(|d| {
+            let want = expected.get(&d.doc_id);
+            let got = d.territory.as_ref().map(|t| &t.code);
+            want.is_some() && want == got
+        })
+        .count();
+    right as f64 / documents.len() as f64
+}
+
+/// Runs the benchmark for every size.
+pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
+    let mut sizes = Vec::new();
+    for &n in &options.sizes {
+        let out = options.work_dir.join(format!("gen-{n}"));
+        log(&format!("generating {n} documents in {}", out.display()));
+        let generated = gen::generate(&options.corpus, &out, n, options.seed)?;
+        let index_dir = out.join("index");
+        let mut build_ms = Vec::new();
+        let mut last = None;
+        for run in 0..options.build_runs.max(1) {
+            let started = Instant::now();
+            let report = pipeline::build(&generated.dir, &index_dir, &|_| {})?;
+            build_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            log(&format!(
+                "  build {} of {n} documents: {:.0} ms",
+                run + 1,
+                build_ms[run]
+            ));
+            last = Some(report);
+        }
+        let report = last.ok_or_else(|| Error::InvalidParameter {
+            name: "build_runs",
+            message: "no build ran".into(),
+        })?;
+        let mut open_ms = Vec::new();
+        let mut engine = None;
+        for _ in 0..5 {
+            let started = Instant::now();
+            let opened = Engine::open(&index_dir)?;
+            open_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            engine = Some(opened);
+        }
+        let engine = engine.ok_or_else(|| Error::MissingIndex(index_dir.clone()))?;
+        let territory = engine
+            .documents()
+            .iter()
+            .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
+        let mut search_ms = Vec::new();
+        for _ in 0..options.query_passes.max(1) {
+            for line in QUERY_MIX
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let (q, filtered) = match line.strip_prefix("territory=") {
+                    Some(rest) => (rest, true),
+                    None => (line, false),
+                };
+                let request = SearchRequest {
+                    q: q.to_string(),
+                    limit: Some(10),
+                    territory: if filtered { territory.clone() } else { None },
+                    ..Default::default()
+                };
+                let started = Instant::now();
+                let result = engine.search(&request);
+                search_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+                if let Err(e) = result {
+                    if !e.is_user_error() {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        let top_entities: Vec<String> = engine
+            .entities("", None, 20)?
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let mut graph_ms = Vec::new();
+        for _ in 0..options.query_passes.max(1) {
+            for id in &top_entities {
+                let started = Instant::now();
+                let _ = engine.territories(id, None)?;
+                graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        let megabytes = generated.n_bytes as f64 / 1e6;
+        let build_median_ms = median(&build_ms);
+        sizes.push(SizeReport {
+            documents: report.n_documents,
+            megabytes,
+            passages: report.n_passages,
+            entities: report.n_entities,
+            graph_nodes: report.n_graph_nodes,
+            graph_edges: report.n_graph_edges,
+            build_median_ms,
+            megabytes_per_s: megabytes / (build_median_ms / 1000.0),
+            documents_per_s: report.n_documents as f64 / (build_median_ms / 1000.0),
+            build_ms,
+            index_bytes: dir_size(&crate::store::current(&index_dir)?.dir),
+            open_median_ms: median(&open_ms),
+            search: Latency::of(search_ms),
+            graph_query: Latency::of(graph_ms),
+            territory_accuracy: territory_accuracy(&engine, &out.join("manifest.tsv")),
+        });
+    }
+    Ok(BenchReport {
+        machine: machine(),
+        sizes,
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_ranks() {
+        let l = Latency::of((1..=100).map(f64::from).collect());
+        assert_eq!(l.p50_ms, 50.0);
+        assert_eq!(l.p99_ms, 99.0);
+        assert_eq!(l.max_ms, 100.0);
+        let empty = Latency::of(Vec::new());
+        assert_eq!(empty.n, 0);
+    }
+}
