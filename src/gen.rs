@@ -153,7 +153,7 @@ pub fn generate(corpus: &Path, out: &Path, n_documents: usize, seed: u64) -> Res
             .map(String::as_str)
             .collect();
         // Runs average 3.5 blocks: about as many blocks as a shipped plan.
-        let n_body = (mean_blocks / 2 + rng.below(mean_blocks.max(1))) / 3;
+        let n_body = (mean_blocks / 2 + rng.below(mean_blocks.max(1))) / 4;
         for _ in 0..n_body {
             let source = &templates[rng.below(templates.len())];
             // Runs of consecutive blocks keep a fiche's fields together.
