@@ -1,0 +1,269 @@
+//! The French analyzer shared by indexing and querying.
+//!
+//! Why our own chain instead of tantivy's `lang_fr`-style default: the
+//! documents mix accented text, ALL-CAPS headings without accents, dotted
+//! acronyms, plan numbers, elided articles with two kinds of apostrophes and
+//! inclusive writing, and users type queries without accents. Every one of
+//! those spellings must land on the same term, and the index and the query
+//! parser must use the very same chain (architecture invariant: "index and
+//! query share one analyzer"), hence one registered name, [`FRENCH`].
+//!
+//! The chain, one file per step in tantivy's shape (filter → tokenizer
+//! wrapper → token stream):
+//!
+//! 1. [`tokenizer::FrenchTokenizer`]: words, acronyms (`C.G.E.T` → `CGET`),
+//!    codes (`1.2.5`), inclusive forms, hyphen splitting;
+//! 2. `RemoveLongFilter`: drops junk longer than [`MAX_TOKEN_BYTES`];
+//! 3. [`elision::ElisionFilter`]: `l’`, `D'`, `jusqu’`… removed;
+//! 4. [`folding::FoldingFilter`]: lower case, `œ` → `oe`, accents removed;
+//! 5. stop words from `data/stopwords_fr.txt` ([`stop_words`]);
+//! 6. [`stemming::FrenchStemmer`]: Snowball on the folded word, with the
+//!    accent of `-ité`, `-ée`, `-ière` put back first.
+//!
+//! Removed words (elided articles, stop words) keep their positions, so
+//! phrase queries (`"situation de handicap"`) match exactly.
+//!
+//! # Example
+//! ```rust
+//! use maillage::analysis::analyze;
+//!
+//! assert_eq!(analyze("RÉUSSITE ÉDUCATIVE"), analyze("reussite educative"));
+//! assert_eq!(analyze("C.G.E.T"), analyze("CGET"));
+//! assert_eq!(analyze("l’accompagnement à la parentalité"), ["accompagn", "parental"]);
+//! ```
+
+pub mod elision;
+pub mod folding;
+pub mod stemming;
+pub mod stop_words;
+pub mod tokenizer;
+
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, TokenStream};
+
+pub use stop_words::is_stop_word;
+
+/// Name under which the analyzer is registered.
+pub const FRENCH: &str = "maillage_fr";
+
+/// Tokens at least this long (in bytes) are junk (base64, glued URLs) and
+/// are dropped.
+pub const MAX_TOKEN_BYTES: usize = 64;
+
+/// The analyzer: tokenizer, elision, folding, stop words, stemming.
+pub fn french_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer::FrenchTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(elision::ElisionFilter)
+        .filter(folding::FoldingFilter)
+        .filter(stop_words::french_stop_word_filter())
+        .filter(stemming::FrenchStemmer)
+        .build()
+}
+
+/// Registers [`FRENCH`] on the index's tokenizer manager.
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(FRENCH, french_analyzer());
+}
+
+/// The terms the index stores for `text`, in order (for tests, query
+/// building, highlighting).
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut analyzer = french_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while let Some(token) = stream.next() {
+        terms.push(token.text.clone());
+    }
+    terms
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use tantivy::tokenizer::Token;
+
+    /// Checks one token, tantivy's way.
+    pub(crate) fn assert_token(token: &Token, position: usize, text: &str, from: usize, to: usize) {
+        assert_eq!(token.position, position, "position of {token:?}");
+        assert_eq!(token.text, text, "text of {token:?}");
+        assert_eq!(token.offset_from, from, "offset_from of {token:?}");
+        assert_eq!(token.offset_to, to, "offset_to of {token:?}");
+    }
+
+    /// Every token `analyzer` produces for `text`.
+    pub(crate) fn collect_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |token: &Token| tokens.push(token.clone()));
+        tokens
+    }
+
+    fn same_terms(left: &str, right: &str) -> bool {
+        analyze(left) == analyze(right)
+    }
+
+    #[test]
+    fn accented_unaccented_and_capital_spellings_give_one_term() {
+        let spellings = [
+            "RÉUSSITE ÉDUCATIVE",
+            "REUSSITE EDUCATIVE",
+            "réussite éducative",
+        ];
+        for spelling in spellings {
+            assert_eq!(analyze(spelling), ["reussit", "educ"], "{spelling}");
+        }
+        for (left, right) in [
+            ("parentalité", "PARENTALITE"),
+            ("scolarité", "SCOLARITE"),
+            ("numérique", "NUMERIQUE"),
+            ("Santé", "SANTE"),
+            ("Été", "ete"),
+            ("Œuvre", "oeuvre"),
+            ("CŒUR", "cœur"),
+        ] {
+            assert!(same_terms(left, right), "{left} / {right}");
+        }
+    }
+
+    #[test]
+    fn acronym_spellings_give_one_term() {
+        assert!(same_terms("C.G.E.T", "CGET"));
+        assert!(same_terms("C.G.E.T.", "cget"));
+        assert!(same_terms("Q.P.V", "QPV"));
+        assert_eq!(analyze("1.2.5"), ["1.2.5"]);
+    }
+
+    #[test]
+    fn hyphenated_names_are_split_in_consecutive_positions() {
+        let mut analyzer = french_analyzer();
+        let tokens = collect_tokens(&mut analyzer, "Val-d’Oise");
+        assert_eq!(tokens.len(), 2);
+        assert_eq!(tokens[0].position, 0);
+        assert_eq!(tokens[1].position, 2);
+        assert!(same_terms("Val-d'Oise", "val d’oise"));
+        assert!(same_terms("Haute-Garonne", "haute garonne"));
+        assert!(same_terms("Emploi-Formation", "emploi formation"));
+    }
+
+    #[test]
+    fn elision_works_with_both_apostrophes_and_capitals() {
+        for text in ["l'école", "l’école", "L’ÉCOLE", "L'ECOLE", "école"] {
+            assert_eq!(analyze(text), analyze("ecole"), "{text}");
+        }
+        assert_eq!(
+            analyze("jusqu’à lorsqu'il puisqu’elle quoiqu'on"),
+            Vec::<String>::new()
+        );
+    }
+
+    /// Pairs seen in the shipped corpus that a search must conflate.
+    #[test]
+    fn corpus_inflections_conflate() {
+        let pairs = [
+            ("parentalité", "parental"),
+            ("parentalité", "parentales"),
+            ("PARENTALITE", "parental"),
+            ("éducative", "éducatif"),
+            ("éducatives", "EDUCATIF"),
+            ("mission", "missions"),
+            ("jeune", "jeunes"),
+            ("locale", "local"),
+            ("Locales", "local"),
+            ("situation", "situations"),
+            ("fragilité", "fragilités"),
+            ("famille", "familles"),
+            ("quartier", "quartiers"),
+            ("partenaire", "partenaires"),
+            ("accompagnement", "accompagner"),
+            ("sociale", "sociaux"),
+            ("associations", "association"),
+            ("territoriale", "territorial"),
+            ("habitant.e.s", "habitants"),
+            ("professionnel.le.s", "professionnels"),
+            ("engagés", "ENGAGES"),
+            ("première", "premier"),
+            ("année", "ANNEES"),
+            ("numérique", "numeriques"),
+            ("handicap", "handicaps"),
+            // The noun and its verb: welcome, as `accueillir les jeunes`
+            // answers a search for `accueil des jeunes`.
+            ("accueil", "accueillir"),
+        ];
+        for (left, right) in pairs {
+            assert!(
+                same_terms(left, right),
+                "{left} {:?} / {right} {:?}",
+                analyze(left),
+                analyze(right)
+            );
+        }
+    }
+
+    /// Pairs with different meanings that must stay apart.
+    #[test]
+    fn different_words_stay_apart() {
+        let pairs = [
+            ("santé", "sans"),
+            ("été", "état"),
+            ("parent", "parental"),
+            ("ville", "vie"),
+            ("enfant", "enfance"),
+            ("emploi", "employeur"),
+            ("sport", "support"),
+            ("mission", "mise"),
+            ("CAF", "CAS"),
+        ];
+        for (left, right) in pairs {
+            assert!(
+                !same_terms(left, right),
+                "{left} / {right} both give {:?}",
+                analyze(left)
+            );
+        }
+    }
+
+    #[test]
+    fn content_words_survive_and_function_words_go() {
+        assert_eq!(
+            analyze("Les jeunes de la ville et leurs parents"),
+            ["jeun", "vill", "parent"]
+        );
+        assert_eq!(analyze("Le Grand Est"), ["grand", "est"]);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let odd = "’’ l’ d' .. ‧·• 1,,2 ..a. ‐‑ œ\u{301} ﬁ ß İ 𝔸 🙂 \u{0} \t\r\n ^{er} 1^{er}";
+        let terms = analyze(odd);
+        assert!(terms.iter().all(|term| !term.is_empty()));
+        assert!(analyze(&"a".repeat(MAX_TOKEN_BYTES + 1)).is_empty());
+    }
+
+    /// Runs the analyzer over the shipped corpus: no panic, offsets on char
+    /// boundaries, and a word gives the same terms in any case/accent form.
+    #[test]
+    fn shipped_corpus_is_analyzed_consistently() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let Ok(entries) = std::fs::read_dir(&corpus) else {
+            return;
+        };
+        let mut analyzer = french_analyzer();
+        let mut n_tokens = 0usize;
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            for token in collect_tokens(&mut analyzer, &text) {
+                let original = &text[token.offset_from..token.offset_to];
+                n_tokens += 1;
+                if token.text.contains('.') || token.text.contains(',') {
+                    continue;
+                }
+                let upper = analyze(&original.to_uppercase());
+                let folded = analyze(&folding::fold(original));
+                assert_eq!(upper, folded, "{original}");
+            }
+        }
+        assert!(n_tokens > 10_000, "{n_tokens} tokens");
+    }
+}
