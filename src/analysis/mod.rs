@@ -239,6 +239,94 @@ pub(crate) mod tests {
         assert!(analyze(&"a".repeat(MAX_TOKEN_BYTES + 1)).is_empty());
     }
 
+    /// Documents matching `query` in a RAM index holding `texts`, by index
+    /// in `texts`, through tantivy's own query parser.
+    fn matching_texts(texts: &[&str], query: &str) -> Vec<usize> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::QueryParser;
+        use tantivy::schema::{
+            IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED,
+        };
+        use tantivy::{doc, Index, TantivyDocument};
+
+        let mut schema_builder = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(FRENCH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text_field = schema_builder.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(indexing),
+        );
+        let rank_field = schema_builder.add_u64_field("rank", STORED);
+        let index = Index::create_in_ram(schema_builder.build());
+        register(&index);
+        let mut writer = index.writer(15_000_000).expect("RAM index writer");
+        for (rank, text) in texts.iter().enumerate() {
+            writer
+                .add_document(doc!(text_field => *text, rank_field => rank as u64))
+                .expect("add document");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let parsed = QueryParser::for_index(&index, vec![text_field])
+            .parse_query(query)
+            .expect("query parses");
+        let mut ranks: Vec<usize> = searcher
+            .search(&parsed, &TopDocs::with_limit(texts.len().max(1)))
+            .expect("search")
+            .into_iter()
+            .filter_map(|(_, address)| {
+                let document: TantivyDocument = searcher.doc(address).ok()?;
+                let rank = document.get_first(rank_field)?.as_u64()?;
+                usize::try_from(rank).ok()
+            })
+            .collect();
+        ranks.sort_unstable();
+        ranks
+    }
+
+    #[test]
+    fn phrase_query_matches_inflected_and_capital_forms_in_an_index() {
+        let texts = [
+            "Accompagner les situations de handicap",
+            "SITUATION DE HANDICAP des enfants",
+            "Situation d’Handicap",
+            "la situation financière et le handicap",
+            "handicap de situation",
+        ];
+        assert_eq!(
+            matching_texts(&texts, "\"situation de handicap\""),
+            [0, 1, 2]
+        );
+        assert_eq!(
+            matching_texts(&texts, "\"SITUATIONS DU HANDICAP\""),
+            [0, 1, 2]
+        );
+    }
+
+    #[test]
+    fn index_finds_acronyms_hyphenated_names_and_unaccented_queries() {
+        let texts = [
+            "Le C.G.E.T. finance la Haute-Garonne",
+            "RÉUSSITE ÉDUCATIVE en Val-d’Oise",
+            "Un Lieu d’Accueil Enfants-Parents (LAEP)",
+            "haute qualité, garonne",
+            "Action 1.2.5 : parentalité",
+        ];
+        assert_eq!(matching_texts(&texts, "CGET"), [0]);
+        assert_eq!(matching_texts(&texts, "c.g.e.t"), [0]);
+        assert_eq!(matching_texts(&texts, "\"haute garonne\""), [0]);
+        assert_eq!(matching_texts(&texts, "Garonne"), [0, 3]);
+        assert_eq!(matching_texts(&texts, "\"reussite educative\""), [1]);
+        assert_eq!(matching_texts(&texts, "\"val d'oise\""), [1]);
+        assert_eq!(
+            matching_texts(&texts, "\"lieu d'accueil enfants parents\""),
+            [2]
+        );
+        assert_eq!(matching_texts(&texts, "1.2.5"), [4]);
+        assert_eq!(matching_texts(&texts, "PARENTALITE"), [4]);
+    }
+
     /// Runs the analyzer over the shipped corpus: no panic, offsets on char
     /// boundaries, and a word gives the same terms in any case/accent form.
     #[test]
@@ -265,5 +353,78 @@ pub(crate) mod tests {
             }
         }
         assert!(n_tokens > 10_000, "{n_tokens} tokens");
+    }
+}
+
+#[cfg(test)]
+mod measure {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    #[ignore]
+    fn compare_with_accented_snowball() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French);
+        let mut words = BTreeSet::new();
+        for entry in std::fs::read_dir(&corpus).unwrap().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for word in text.split(|c: char| !c.is_alphabetic()) {
+                if word.chars().count() > 2 && word.chars().any(|c| c.is_lowercase()) {
+                    words.insert(word.to_lowercase());
+                }
+            }
+        }
+        let mut ours: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut reference: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for word in &words {
+            let Some(term) = analyze(word).into_iter().next() else {
+                continue;
+            };
+            ours.entry(term).or_default().insert(word.clone());
+            let reference_term = folding::fold(&stemmer.stem(word));
+            reference
+                .entry(reference_term)
+                .or_default()
+                .insert(word.clone());
+        }
+        for probe in std::env::var("PROBE").unwrap_or_default().split(',') {
+            if !probe.is_empty() {
+                println!(
+                    "PROBE {probe} -> {:?} / reference {}",
+                    analyze(probe),
+                    folding::fold(&stemmer.stem(probe))
+                );
+            }
+        }
+        println!(
+            "{} words, {} terms ours, {} terms reference",
+            words.len(),
+            ours.len(),
+            reference.len()
+        );
+        let ours_of: BTreeMap<&String, &String> = ours
+            .iter()
+            .flat_map(|(t, ws)| ws.iter().map(move |w| (w, t)))
+            .collect();
+        let reference_of: BTreeMap<&String, &String> = reference
+            .iter()
+            .flat_map(|(t, ws)| ws.iter().map(move |w| (w, t)))
+            .collect();
+        println!("--- reference conflates, ours splits:");
+        for (term, group) in &reference {
+            let our_terms: BTreeSet<_> = group.iter().filter_map(|w| ours_of.get(w)).collect();
+            if our_terms.len() > 1 {
+                println!("{term}: {group:?} -> {our_terms:?}");
+            }
+        }
+        println!("--- ours conflates, reference splits:");
+        for (term, group) in &ours {
+            let reference_terms: BTreeSet<_> =
+                group.iter().filter_map(|w| reference_of.get(w)).collect();
+            if reference_terms.len() > 1 {
+                println!("{term}: {group:?} -> {reference_terms:?}");
+            }
+        }
     }
 }

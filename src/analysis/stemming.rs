@@ -39,12 +39,20 @@ use super::folding::fold_into;
 
 /// Folded endings and the accented spelling Snowball expects, longest first.
 const ACCENTED_ENDINGS: &[(&str, &str)] = &[
+    ("ierement", "ièrement"),
     ("ieres", "ières"),
     ("iere", "ière"),
     ("ites", "ités"),
     ("ite", "ité"),
     ("ees", "ées"),
     ("ee", "ée"),
+    // Participles of `-fier`/`-cier` verbs (`identifié`, `associé`): French
+    // has almost no nouns in `-fie`/`-cie`, unlike `-tie`, `-rie`, `-die`
+    // (`sortie`, `mairie`, `maladie`), which are left alone.
+    ("fies", "fiés"),
+    ("fie", "fié"),
+    ("cies", "ciés"),
+    ("cie", "cié"),
 ];
 
 /// Writes `folded_word` into `output` with the accent of its ending put
@@ -91,6 +99,24 @@ fn stem_into(stemmer: &Stemmer, folded_word: &str, restored: &mut String, output
         output.push_str(&stem);
     } else {
         fold_into(&stem, output);
+    }
+    spell_final_y_as_i(output);
+}
+
+/// Snowball turns a `y` after a vowel into `i` only when a suffix was
+/// removed in its first steps: `employés` → `emploi` but the folded
+/// `employes` → `employ`. Doing it always puts `employé`, `employer`,
+/// `emploi` and `employes` on one term. Short stems keep their `y`: `pays`
+/// (a country) must not meet `paiement`.
+fn spell_final_y_as_i(stem: &mut String) {
+    let bytes = stem.as_bytes();
+    let n_bytes = bytes.len();
+    if n_bytes >= 5
+        && bytes[n_bytes - 1] == b'y'
+        && matches!(bytes[n_bytes - 2], b'a' | b'e' | b'i' | b'o' | b'u')
+    {
+        stem.pop();
+        stem.push('i');
     }
 }
 
@@ -178,6 +204,10 @@ mod tests {
         assert_eq!(output, "années");
         restore_accented_ending("ite", &mut output);
         assert_eq!(output, "ite");
+        restore_accented_ending("sortie", &mut output);
+        assert_eq!(output, "sortie");
+        restore_accented_ending("qualifiees", &mut output);
+        assert_eq!(output, "qualifiées");
         restore_accented_ending("jeunes", &mut output);
         assert_eq!(output, "jeunes");
     }
@@ -189,6 +219,12 @@ mod tests {
         assert_eq!(stem("année"), stem("ANNEE"));
         assert_eq!(stem("première"), stem("premier"));
         assert_eq!(stem("scolarité"), stem("scolarites"));
+        assert_eq!(stem("régulièrement"), stem("REGULIER"));
+        assert_eq!(stem("IDENTIFIE"), stem("identifier"));
+        assert_eq!(stem("associés"), stem("association"));
+        assert_eq!(stem("EMPLOYES"), stem("emploi"));
+        assert_eq!(stem("déployés"), stem("déploiement"));
+        assert_ne!(stem("pays"), stem("paiement"));
     }
 
     #[test]

@@ -174,10 +174,7 @@ impl<'a> FrenchTokenStream<'a> {
         let inclusive_word = is_inclusive_word(first);
         let word_is_upper_case = !first.chars().any(char::is_lowercase);
         let mut all_inclusive_endings = inclusive_word;
-        loop {
-            let Some(separator) = first_char(text, end) else {
-                break;
-            };
+        while let Some(separator) = first_char(text, end) {
             let next_start = end + separator.len_utf8();
             let Some(after) = first_char(text, next_start) else {
                 break;
