@@ -495,7 +495,12 @@ fn clean_field_item(piece: &str, is_known: &dyn Fn(&str) -> bool) -> Option<Fiel
         if n_words > 1 && !has_inner_capital && !association && sigle.is_none() {
             return None;
         }
-        if n_words == 1 && !name.chars().next().is_some_and(char::is_uppercase) && !association {
+        // A phrase starting in lower case (`référents des CLAS…`) describes a role.
+        if !name.chars().next().is_some_and(char::is_uppercase) && !association {
+            return None;
+        }
+        // A lone adverb (`Éventuellement`, `Notamment`) is a note, not a name.
+        if n_words == 1 && key.ends_with("ment") && sigle.is_none() {
             return None;
         }
     }
@@ -1309,7 +1314,7 @@ fn proper_noun_tail(chars: &[char], from: usize) -> Option<(usize, Option<String
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{Passage, TerritoryKind};
 
@@ -1449,6 +1454,12 @@ mod tests {
         assert_eq!(names(&items), vec!["Education nationale", "Outsiders"]);
         assert!(items[1].association);
         assert!(!items[0].association);
+
+        let items = split_field_items(
+            "Éventuellement, référents des CLAS élémentaire et collège\nCAF",
+            &known,
+        );
+        assert_eq!(names(&items), vec!["CAF"]);
 
         let items = split_field_items("Ville de Cornebarrieu – Elus, Service Jeunesse", &known);
         assert_eq!(
@@ -1653,5 +1664,66 @@ mod tests {
         let doc = make_doc("odd", text, None);
         let catalog = build(&[doc], &[("", ""), ("É", "é")]);
         assert_eq!(catalog.get("caf").map(|e| e.mentions.len()), Some(2));
+    }
+
+    /// Prints what the shipped corpus yields; run with `--ignored --nocapture` when tuning.
+    #[test]
+    #[ignore]
+    fn corpus_report() {
+        let mut docs = Vec::new();
+        let mut paths: Vec<_> = std::fs::read_dir("corpus")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            docs.push(make_doc(&id, &text, None));
+        }
+        let catalog = build(
+            &docs,
+            &[
+                ("MLHG", "Mission Locale"),
+                (
+                    "SIAM",
+                    "Service pour l'inclusion en accueil collectif de mineurs",
+                ),
+                ("MLS", "Maison des loisirs et de la solidarité"),
+            ],
+        );
+        for e in catalog.entities().iter().filter(|e| !e.mentions.is_empty()) {
+            let roles: Vec<&str> = e
+                .mentions
+                .iter()
+                .filter(|m| m.role != Role::Mention)
+                .map(|m| m.role.as_str())
+                .collect();
+            let docs: HashSet<&str> = e
+                .mentions
+                .iter()
+                .map(|m| &m.provenance.doc_id[..3])
+                .collect();
+            println!(
+                "{:30} {:12} {:?} n={} docs={:?} roles={:?} branch={:?} place={:?} surf={:?}",
+                e.id,
+                e.kind.as_str(),
+                e.name,
+                e.mentions.len(),
+                docs,
+                roles,
+                e.branch_of,
+                e.place.as_ref().map(|p| &p.name),
+                e.mentions
+                    .iter()
+                    .map(|m| m.surface.as_str())
+                    .collect::<HashSet<_>>()
+            );
+        }
     }
 }
