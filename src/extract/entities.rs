@@ -177,10 +177,10 @@ fn is_function_word(word: &str) -> bool {
 /// `missions` → `mission`, `sociaux` → `social`; short words (sigles such as `CCAS`) untouched.
 fn depluralize(word: &str) -> String {
     let n_chars = word.chars().count();
-    if n_chars >= 5 && word.ends_with("aux") {
-        format!("{}al", &word[..word.len() - 3])
-    } else if n_chars >= 5 && word.ends_with("eaux") {
+    if n_chars >= 5 && word.ends_with("eaux") {
         word[..word.len() - 1].to_string()
+    } else if n_chars >= 5 && word.ends_with("aux") {
+        format!("{}al", &word[..word.len() - 3])
     } else if n_chars >= 5 && word.ends_with('s') && !word.ends_with("ss") {
         word[..word.len() - 1].to_string()
     } else {
@@ -188,7 +188,7 @@ fn depluralize(word: &str) -> String {
     }
 }
 
-/// `Pôle-Emploi` → `pole emploi`, `pluralize("mission locale")` → `missions locales`.
+/// The plural of a folded word: `locale` → `locales`, `communal` → `communaux`.
 fn pluralize_word(word: &str) -> String {
     if word.ends_with(['s', 'x', 'z']) {
         word.to_string()
@@ -437,10 +437,9 @@ fn clean_field_item(piece: &str, is_known: &dyn Fn(&str) -> bool) -> Option<Fiel
     let mut sigle = None;
     if let (Some(open), true) = (name.find('('), name.ends_with(')')) {
         let inside = name[open + 1..name.len() - 1].trim().to_string();
-        if is_sigle_like(&inside) || (inside.chars().count() <= 6 && !inside.contains(' ')) {
-            if !inside.is_empty() {
-                sigle = Some(inside);
-            }
+        let short_word = inside.chars().count() <= 6 && !inside.contains(' ');
+        if !inside.is_empty() && (is_sigle_like(&inside) || short_word) {
+            sigle = Some(inside);
         }
         name = name[..open].trim_matches(is_trim_char).to_string();
     } else if let Some(open) = name.find('(') {
@@ -1416,6 +1415,7 @@ pub(crate) mod tests {
             name_key("Centre communal d'action sociale")
         );
         assert_eq!(name_key("CCAS"), "ccas");
+        assert_eq!(name_key("Bureaux"), "bureau");
         assert_eq!(name_key("Éducation nationales"), "education nationale");
     }
 
