@@ -686,8 +686,73 @@ impl Builder<'_> {
         }
     }
 
-    /// Finds or creates the entity a field item names.
-    fn resolve_field_item(&mut self, item: &FieldItem) -> usize {
+    /// Known entities named inside a longer item, by greedy longest word n-grams:
+    /// `MLS Education nationale` → MLS, Éducation nationale; `ALAE maternelle` → ALAE. A single
+    /// word only counts when written as a sigle or exactly as one of the entity's spellings.
+    fn known_parts(&self, name: &str) -> Vec<usize> {
+        let words: Vec<&str> = name
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '–' || c == '/')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut advanced = false;
+            for n in (1..=(words.len() - i).min(8)).rev() {
+                let phrase = words[i..i + n].join(" ");
+                let Some(index) = self.lookup_key(&phrase) else {
+                    continue;
+                };
+                if n == 1 {
+                    let word = words[i];
+                    let entity = &self.drafts[index].entity;
+                    let exact = entity.name == word
+                        || entity
+                            .aliases
+                            .iter()
+                            .any(|a| a.trim_start_matches('=') == word);
+                    if !is_sigle_like(word) && !exact {
+                        continue;
+                    }
+                }
+                if !found.contains(&index) {
+                    found.push(index);
+                }
+                i += n;
+                advanced = true;
+                break;
+            }
+            if !advanced {
+                i += 1;
+            }
+        }
+        found
+    }
+
+    /// Finds or creates the entities a field item names (usually one).
+    fn resolve_field_item(&mut self, item: &FieldItem) -> Vec<usize> {
+        let known_whole = self.lookup_key(&item.name).is_some()
+            || item
+                .sigle
+                .as_deref()
+                .and_then(|s| self.lookup_key(s))
+                .is_some();
+        if !known_whole && item.sigle.is_none() && !item.association {
+            let parts = self.known_parts(&item.name);
+            let is_branch = self.branch_parent(&item.name).is_some_and(|parent| {
+                // A branch names a place or a proper name after its parent; otherwise the item
+                // is a list that lost its commas (`Maison des ados Ville`).
+                let rest_is_place = (self.place_in_name)(&item.name).is_some();
+                rest_is_place && parts.first() == Some(&parent)
+            });
+            if !parts.is_empty() && !is_branch {
+                return parts;
+            }
+        }
+        vec![self.resolve_field_item_single(item)]
+    }
+
+    fn resolve_field_item_single(&mut self, item: &FieldItem) -> usize {
         if let Some(index) = self.lookup_key(&item.name) {
             if let Some(sigle) = &item.sigle {
                 if self.lookup_key(sigle).is_none() {
@@ -711,6 +776,10 @@ impl Builder<'_> {
         if let Some(parent) = self.branch_parent(&item.name) {
             return self.add_branch(parent, &item.name, item.sigle.as_deref());
         }
+        self.add_field_entity(item)
+    }
+
+    fn add_field_entity(&mut self, item: &FieldItem) -> usize {
         let kind = if item.association {
             EntityKind::Association
         } else if let Some(kind) = kind_from_head(&item.name) {
@@ -996,15 +1065,16 @@ impl Catalog {
                     split_field_items(&body, &known)
                 };
                 for item in items {
-                    let entity = builder.resolve_field_item(&item);
-                    field_mentions.push((
-                        doc_index,
-                        passage.id,
-                        passage.start + skip + item.start,
-                        passage.start + skip + item.end,
-                        entity,
-                        role,
-                    ));
+                    for entity in builder.resolve_field_item(&item) {
+                        field_mentions.push((
+                            doc_index,
+                            passage.id,
+                            passage.start + skip + item.start,
+                            passage.start + skip + item.end,
+                            entity,
+                            role,
+                        ));
+                    }
                 }
             }
         }
@@ -1583,7 +1653,7 @@ pub(crate) mod tests {
 
     #[test]
     fn fields_give_roles_and_branches() {
-        let text = "PILOTES\nVille de Cornebarrieu – Elus, Service Jeunesse\n\nPARTENAIRES\nMission Locale Haute-Garonne (MLHG), CPAM, Maison des Ados\n\nDes permanences de la Mission Locale de Blagnac sur la ville. La MLHG aussi.";
+        let text = "PILOTES\nVille de Cornebarrieu – Elus, Service Jeunesse\n\nPARTENAIRES\nMission Locale Haute-Garonne (MLHG), CPAM, Maison des Ados, ALAE maternelle, PAJ Education nationale\n\nDes permanences de la Mission Locale de Blagnac sur la ville. La MLHG aussi.";
         let doc = make_doc("cornebarrieu", text, Some(commune("Cornebarrieu", "31150")));
         let catalog = build(&[doc], &[("MLHG", "Mission Locale")]);
 
@@ -1607,6 +1677,9 @@ pub(crate) mod tests {
         assert_eq!(ville.branch_of.as_deref(), Some("commune"));
         assert_eq!(ville.mentions[0].role, Role::Pilot);
 
+        assert!(catalog
+            .lookup("Maison des Ados")
+            .is_some_and(|e| e.id == "maison-ados"));
         let cpam = catalog.get("cpam").expect("cpam");
         assert_eq!(cpam.mentions[0].role, Role::Partner);
         assert_eq!(
@@ -1614,6 +1687,18 @@ pub(crate) mod tests {
             vec!["Action 1 : Test".to_string()]
         );
         assert!(catalog.lookup("Elus").is_none());
+        assert!(
+            catalog.lookup("ALAE maternelle").is_none(),
+            "a known structure, not a new one"
+        );
+        assert!(catalog.lookup("PAJ Education nationale").is_none());
+        for id in ["alae", "paj", "education-nationale"] {
+            let roles: Vec<Role> = catalog
+                .get(id)
+                .map(|e| e.mentions.iter().map(|m| m.role).collect())
+                .unwrap_or_default();
+            assert_eq!(roles, vec![Role::Partner], "{id}");
+        }
 
         let family: Vec<&str> = catalog
             .with_branches("mission-locale")
