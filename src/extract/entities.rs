@@ -1,57 +1,1753 @@
-//! TEMPORARY stand-in until the entities branch lands.
+//! Actors, dispositifs and structures named in the plans, gathered into one catalog.
+//!
+//! Plans name the same actor in many ways (`Pôle emploi`, `POLE EMPLOI`, `France Travail`;
+//! `Missions Locales`; `Mission Locale Haute-Garonne (MLHG)`), so a question such as "which towns
+//! partner with the Mission locale" only works once every spelling leads to one entity. Three
+//! sources feed the catalog, from the most to the least trusted:
+//!
+//! 1. a curated gazetteer of general French social-policy actors (`data/gazetteer.tsv`), which
+//!    also merges renamed bodies into their successor (Pôle emploi → France Travail, RAM → RPE);
+//! 2. the acronym definitions found in the corpus (given as plain `(sigle, long form)` pairs),
+//!    kept only when the letters of the sigle fit the long form and the long form starts with a
+//!    head noun that names an actor (`Centre…`, `Contrat…`, not `Accompagnant…`);
+//! 3. the items of PILOTES / PARTENAIRES / STRUCTURE PORTEUSE / FINANCEMENTS fields, split on list
+//!    separators; vague items (`Associations…`, `Ecoles`, `Elus`, see
+//!    `data/entity_vague_items.txt`) and all-lowercase phrases that the gazetteer does not know
+//!    are dropped, because they name nobody in particular.
+//!
+//! A name that starts with a known actor and goes on with a proper noun (`Mission Locale de
+//! Blagnac`, `CAF de la Haute-Garonne`) becomes a separate entity linked by `branch_of`. Mentions
+//! are then found everywhere with one Aho-Corasick pass over folded text (case and accents
+//! removed, one folded char per source char so offsets stay exact): short sigles only match in
+//! capitals and never inside a word; longer names match in any case and in the plural.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
+use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+use unicode_normalization::char::decompose_canonical;
+
+use super::{Provenance, Role};
+use crate::{Document, Territory};
+
+/// What sort of thing an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
+    /// An institution or body: CAF, Conseil départemental, Mission locale, a commune.
     Organisation,
+    /// A programme, contract or scheme: CLAS, PEDT, Garantie jeunes, Contrat de ville.
     Dispositif,
+    /// A facility or service open to the public: EAJE, PAJ, ALAE, médiathèque.
     Structure,
+    /// A named association.
     Association,
+    /// Anything else named as an actor.
     Autre,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+
+impl EntityKind {
+    /// Stable machine name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Organisation => "organisation",
+            EntityKind::Dispositif => "dispositif",
+            EntityKind::Structure => "structure",
+            EntityKind::Association => "association",
+            EntityKind::Autre => "autre",
+        }
+    }
+
+    /// Parses the machine name back (also accepts plurals and any case).
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        Some(match s.trim().to_lowercase().trim_end_matches('s') {
+            "organisation" | "organization" => EntityKind::Organisation,
+            "dispositif" => EntityKind::Dispositif,
+            "structure" => EntityKind::Structure,
+            "association" => EntityKind::Association,
+            "autre" | "other" => EntityKind::Autre,
+            _ => return None,
+        })
+    }
+}
+
+/// One actor, dispositif or structure, with every place it is named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
+    /// Stable slug (`mission-locale`, `france-travail`, `mission-locale-de-blagnac`).
     pub id: String,
+    /// Canonical name (current name for renamed bodies).
     pub name: String,
     pub kind: EntityKind,
+    /// Every known spelling: sigles, long forms, former names.
     pub aliases: Vec<String>,
+    /// The general entity this one is a local branch of (`mission-locale`).
     pub branch_of: Option<String>,
-    pub place: Option<crate::Territory>,
+    /// The territory named in the entity's name, for branches and local actors.
+    pub place: Option<Territory>,
+    /// Former names (also in `aliases`): `Pôle emploi` for France Travail.
+    pub formerly: Vec<String>,
+    /// Every mention, in document order.
     pub mentions: Vec<EntityMention>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+
+/// One place an entity is named, with the role the surrounding field gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityMention {
-    pub role: super::Role,
+    pub role: Role,
+    /// The text as written in the document.
     pub surface: String,
-    pub provenance: super::Provenance,
+    pub provenance: Provenance,
 }
+
+/// All entities of a corpus, with lookup by id and by any spelling.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
     entities: Vec<Entity>,
+    index_by_id: HashMap<String, usize>,
+    index_by_key: HashMap<String, usize>,
 }
-impl Catalog {
-    pub fn build(
-        _docs: &[crate::Document],
-        _acronyms: &[(String, String)],
-        _place: &dyn Fn(&str) -> Option<crate::Territory>,
-    ) -> Catalog {
-        Catalog::default()
+
+static GAZETTEER_TSV: &str = include_str!("../../data/gazetteer.tsv");
+static VAGUE_ITEMS_TXT: &str = include_str!("../../data/entity_vague_items.txt");
+static HEADS_TSV: &str = include_str!("../../data/entity_heads.tsv");
+
+/// Words ignored when comparing names (`Centre communal d'action sociale` = `Centre communal de
+/// l'action sociale`).
+const FUNCTION_WORDS: &[&str] = &[
+    "l", "d", "de", "du", "des", "la", "le", "les", "et", "ou", "a", "au", "aux", "en", "pour",
+    "sur", "un", "une", "par", "dans",
+];
+
+static VAGUE_ITEM_KEYS: Lazy<HashSet<String>> = Lazy::new(|| {
+    VAGUE_ITEMS_TXT
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(name_key)
+        .collect()
+});
+
+static HEAD_KINDS: Lazy<HashMap<String, EntityKind>> = Lazy::new(|| {
+    HEADS_TSV
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let mut columns = line.split('\t');
+            let head = columns.next()?.trim();
+            let kind = EntityKind::parse(columns.next()?)?;
+            Some((name_key(head), kind))
+        })
+        .collect()
+});
+
+// ---------------------------------------------------------------------------------------------
+// Folding and name keys
+// ---------------------------------------------------------------------------------------------
+
+/// Folds one char to lower case without accent; dashes and all white space become a space,
+/// typographic apostrophes a straight one. Always exactly one char out, so offsets are kept.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+        '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => ' ',
+        c if c.is_whitespace() => ' ',
+        c => {
+            let mut base = None;
+            decompose_canonical(c, |d| {
+                if base.is_none() {
+                    base = Some(d);
+                }
+            });
+            let base = base.unwrap_or(c);
+            base.to_lowercase().next().unwrap_or(base)
+        }
     }
+}
+
+fn fold_text(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+fn is_function_word(word: &str) -> bool {
+    FUNCTION_WORDS.contains(&word)
+}
+
+/// `missions` → `mission`, `sociaux` → `social`; short words (sigles such as `CCAS`) untouched.
+fn depluralize(word: &str) -> String {
+    let n_chars = word.chars().count();
+    if n_chars >= 5 && word.ends_with("eaux") {
+        word[..word.len() - 1].to_string()
+    } else if n_chars >= 5 && word.ends_with("aux") {
+        format!("{}al", &word[..word.len() - 3])
+    } else if n_chars >= 5 && word.ends_with('s') && !word.ends_with("ss") {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// The plural of a folded word: `locale` → `locales`, `communal` → `communaux`.
+fn pluralize_word(word: &str) -> String {
+    if word.ends_with(['s', 'x', 'z']) {
+        word.to_string()
+    } else if word.ends_with("al") && word.chars().count() >= 4 {
+        format!("{}aux", &word[..word.len() - 2])
+    } else if word.ends_with("eau") {
+        format!("{word}x")
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// The comparison key of a name: folded, punctuation and function words removed, singular.
+/// `Missions Locales` and `mission locale` share the key `mission locale`.
+pub fn name_key(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .map(|c| {
+            let f = fold_char(c);
+            if f.is_alphanumeric() {
+                f
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    folded
+        .split_whitespace()
+        .filter(|word| !is_function_word(word))
+        .map(depluralize)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `CAF`, `MLHG`, `DDETS-PP`: one word, at least two letters, every letter a capital.
+fn is_sigle_like(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    !s.chars().any(char::is_whitespace)
+        && letters.len() >= 2
+        && s.chars().count() <= 10
+        && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Short one-word aliases (`CAF`, `Ofii`, `Cir`) would match ordinary words in lower case.
+fn needs_exact_case(alias: &str) -> bool {
+    alias.starts_with('=')
+        || (!alias.trim().contains(char::is_whitespace)
+            && (is_sigle_like(alias) || alias.chars().count() <= 4))
+}
+
+/// True when the letters of `sigle` can be read, in order, in `long_form`, starting with its first
+/// letter: `MLHG` fits `Mission Locale Haute-Garonne`, not `Mission Locale`.
+fn sigle_fits_long_form(sigle: &str, long_form: &str) -> bool {
+    let sigle_letters: Vec<char> = fold_text(sigle)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let long_letters: Vec<char> = fold_text(long_form)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let (Some(first_sigle), Some(first_long)) = (sigle_letters.first(), long_letters.first())
+    else {
+        return false;
+    };
+    if first_sigle != first_long || sigle_letters.len() < 2 {
+        return false;
+    }
+    let mut long_iter = long_letters.iter();
+    sigle_letters
+        .iter()
+        .all(|letter| long_iter.any(|candidate| candidate == letter))
+}
+
+fn slug(name: &str) -> String {
+    let folded = fold_text(name);
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "entite".to_string()
+    } else {
+        out
+    }
+}
+
+/// The kind a long form's first content word suggests (`Centre…` → structure), if any.
+fn kind_from_head(name: &str) -> Option<EntityKind> {
+    let key = name_key(name);
+    let head = key.split(' ').next()?;
+    HEAD_KINDS.get(head).copied()
+}
+
+/// Maps a field label (`PILOTES`, `Structure porteuse`, `Financements`, `PARTENAIRES`) to the role
+/// an actor named in it plays; `None` for fields that give no role (`MOYENS`, `INDICATEURS`).
+pub fn role_of_field(label: &str) -> Option<Role> {
+    let key = name_key(label);
+    if key.starts_with("moyen") || key.starts_with("cout") || key.starts_with("budget") {
+        return None;
+    }
+    if key.contains("financ") {
+        Some(Role::Funder)
+    } else if key.starts_with("partenai") || key.starts_with("partenariat") {
+        Some(Role::Partner)
+    } else if key.starts_with("pilot") || key.contains("porteu") || key.starts_with("portage") {
+        Some(Role::Pilot)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field splitting
+// ---------------------------------------------------------------------------------------------
+
+/// One item of a PILOTES / PARTENAIRES field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldItem {
+    /// The name, cleaned of articles, `association` prefixes and a trailing `(SIGLE)`.
+    pub name: String,
+    /// The sigle given in parentheses after the name, if any.
+    pub sigle: Option<String>,
+    /// The item was introduced as an association (`Associations partenaires : les Outsiders`).
+    pub association: bool,
+    /// Char offsets of the item in the field text.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn is_split_char(chars: &[char], i: usize) -> bool {
+    match chars[i] {
+        '\n' | '\r' | '\t' | ',' | ';' | '/' | '•' | '·' | '|' | '–' | '—' | ':' | '+' => {
+            true
+        }
+        '-' => {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            matches!(before, Some(c) if c.is_whitespace())
+                && matches!(after, Some(c) if c.is_whitespace())
+        }
+        _ => false,
+    }
+}
+
+const LEADING_ARTICLES: &[&str] = &[
+    "les ",
+    "la ",
+    "le ",
+    "l'",
+    "l’",
+    "des ",
+    "un ",
+    "une ",
+    "d'",
+    "d’",
+    "de ",
+    "du ",
+    "autres ",
+    "notamment ",
+    "ex ",
+    "ex. ",
+];
+
+/// Splits a field's text into items. `is_known` tells whether a name is a known actor: a segment
+/// is only split on ` et ` when both halves are known (`CAF et CPAM`), never in
+/// `Direction des Solidarités et de la Petite Enfance`.
+pub fn split_field_items(text: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<FieldItem> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut segments: Vec<(usize, usize, char)> = Vec::new(); // start, end, separator after
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for i in 0..chars.len() {
+        match chars[i] {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if chars[i] == '\n' {
+            depth = 0;
+        }
+        if depth == 0 && is_split_char(&chars, i) {
+            segments.push((start, i, chars[i]));
+            start = i + 1;
+        }
+    }
+    segments.push((start, chars.len(), '\n'));
+
+    let mut items = Vec::new();
+    let mut association_prefix = false;
+    for (seg_start, seg_end, separator) in segments {
+        let raw: String = chars[seg_start..seg_end].iter().collect();
+        if separator == ':' {
+            // `Associations partenaires : les Outsiders`: the label sets the kind of what follows.
+            association_prefix = name_key(&raw).starts_with("association");
+            continue;
+        }
+        for (piece_start, piece) in split_on_et(&raw, is_known) {
+            if let Some(mut item) = clean_field_item(&piece, is_known) {
+                item.association |= association_prefix;
+                item.start += seg_start + piece_start;
+                item.end += seg_start + piece_start;
+                items.push(item);
+            }
+        }
+        if separator == '\n' || separator == '\r' {
+            association_prefix = false;
+        }
+    }
+    items
+}
+
+/// Splits `A et B` when both sides are known actors; returns (char offset, piece).
+fn split_on_et(segment: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<(usize, String)> {
+    if let Some(byte_pos) = segment.find(" et ") {
+        let left = &segment[..byte_pos];
+        let right = &segment[byte_pos + 4..];
+        if is_known(left.trim()) && is_known(right.trim()) {
+            let right_char_start = segment[..byte_pos + 4].chars().count();
+            return vec![(0, left.to_string()), (right_char_start, right.to_string())];
+        }
+    }
+    vec![(0, segment.to_string())]
+}
+
+fn is_trim_char(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | '…' | '*' | '-' | '«' | '»' | '"' | '“' | '”' | '!' | '?'
+        )
+}
+
+fn clean_field_item(piece: &str, is_known: &dyn Fn(&str) -> bool) -> Option<FieldItem> {
+    let leading = piece.chars().take_while(|c| is_trim_char(*c)).count();
+    let mut name: String = piece.trim_matches(is_trim_char).to_string();
+    let start = leading;
+    let end = start + name.chars().count();
+
+    // A trailing parenthesis: a sigle becomes an alias, anything else is dropped.
+    let mut sigle = None;
+    if let (Some(open), true) = (name.find('('), name.ends_with(')')) {
+        let inside = name[open + 1..name.len() - 1].trim().to_string();
+        let short_word = inside.chars().count() <= 6 && !inside.contains(' ');
+        if !inside.is_empty() && (is_sigle_like(&inside) || short_word) {
+            sigle = Some(inside);
+        }
+        name = name[..open].trim_matches(is_trim_char).to_string();
+    } else if let Some(open) = name.find('(') {
+        name = name[..open].trim_matches(is_trim_char).to_string();
+    }
+
+    // Leading articles and `association` before a proper name.
+    let mut association = false;
+    loop {
+        let lower = name.to_lowercase();
+        let mut changed = false;
+        for article in LEADING_ARTICLES {
+            if lower.starts_with(article) && lower.len() > article.len() {
+                name = name[article.len()..].trim_start().to_string();
+                changed = true;
+                break;
+            }
+        }
+        for prefix in ["associations ", "association "] {
+            if lower.starts_with(prefix) {
+                let rest = name[prefix.len()..].trim_start();
+                if rest.chars().next().is_some_and(char::is_uppercase) {
+                    name = rest.to_string();
+                    association = true;
+                    changed = true;
+                }
+                break;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let name = name.trim_matches(is_trim_char).to_string();
+    let key = name_key(&name);
+    if key.is_empty() || !name.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let n_words = name.split_whitespace().count();
+    if n_words > 8 || name.chars().count() > 90 {
+        return None;
+    }
+    let known = is_known(&name) || sigle.as_deref().is_some_and(is_known);
+    if !known {
+        if VAGUE_ITEM_KEYS.contains(&key) {
+            return None;
+        }
+        // An unknown phrase in lower case (`acteurs de l'emploi`, `Coordinatrice administrative
+        // et petite enfance`) describes rather than names; a proper name has a capital inside,
+        // is a sigle, or is one word (`Arpade`).
+        let has_inner_capital = name.chars().skip(1).any(char::is_uppercase);
+        if n_words > 1 && !has_inner_capital && !association && sigle.is_none() {
+            return None;
+        }
+        // A phrase starting in lower case (`référents des CLAS…`) describes a role.
+        if !name.chars().next().is_some_and(char::is_uppercase) && !association {
+            return None;
+        }
+        // A lone adverb (`Éventuellement`, `Notamment`) is a note, not a name.
+        if n_words == 1 && key.ends_with("ment") && sigle.is_none() {
+            return None;
+        }
+    }
+    Some(FieldItem {
+        name,
+        sigle,
+        association,
+        start,
+        end,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the catalog
+// ---------------------------------------------------------------------------------------------
+
+/// An entity under construction, with what the final [`Entity`] does not keep.
+struct Draft {
+    entity: Entity,
+    from_gazetteer: bool,
+    /// Whether the entity's own aliases are searched for in running text.
+    scan: bool,
+}
+
+struct Builder<'a> {
+    drafts: Vec<Draft>,
+    index_by_id: HashMap<String, usize>,
+    index_by_key: HashMap<String, usize>,
+    place_in_name: &'a dyn Fn(&str) -> Option<Territory>,
+}
+
+impl Builder<'_> {
+    fn lookup_key(&self, name: &str) -> Option<usize> {
+        let key = name_key(name.trim_start_matches('='));
+        if key.is_empty() {
+            return None;
+        }
+        self.index_by_key.get(&key).copied()
+    }
+
+    fn add_alias(&mut self, index: usize, alias: &str) {
+        let alias = alias.trim();
+        let key = name_key(alias.trim_start_matches('='));
+        if key.is_empty() {
+            return;
+        }
+        self.index_by_key.entry(key).or_insert(index);
+        let draft = &mut self.drafts[index];
+        if !draft.entity.aliases.iter().any(|a| a == alias) && draft.entity.name != alias {
+            draft.entity.aliases.push(alias.to_string());
+        }
+    }
+
+    fn add_entity(
+        &mut self,
+        id_hint: &str,
+        name: &str,
+        kind: EntityKind,
+        gazetteer: bool,
+    ) -> usize {
+        let base = slug(id_hint);
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.index_by_id.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let index = self.drafts.len();
+        self.drafts.push(Draft {
+            entity: Entity {
+                id: id.clone(),
+                name: name.trim().to_string(),
+                kind,
+                aliases: Vec::new(),
+                branch_of: None,
+                place: None,
+                formerly: Vec::new(),
+                mentions: Vec::new(),
+            },
+            from_gazetteer: gazetteer,
+            scan: true,
+        });
+        self.index_by_id.insert(id, index);
+        let key = name_key(name);
+        if !key.is_empty() {
+            self.index_by_key.entry(key).or_insert(index);
+        }
+        index
+    }
+
+    fn load_gazetteer(&mut self) {
+        for line in GAZETTEER_TSV.lines() {
+            if line.trim().is_empty() || line.starts_with('#') || line.starts_with("id\t") {
+                continue;
+            }
+            let columns: Vec<&str> = line.split('\t').collect();
+            let (Some(id), Some(name), Some(kind)) =
+                (columns.first(), columns.get(1), columns.get(2))
+            else {
+                continue;
+            };
+            let kind = EntityKind::parse(kind).unwrap_or(EntityKind::Autre);
+            let index = self.add_entity(id, name, kind, true);
+            for alias in columns.get(3).unwrap_or(&"").split('|') {
+                self.add_alias(index, alias);
+            }
+            for former in columns.get(4).unwrap_or(&"").split('|') {
+                let former = former.trim();
+                if !former.is_empty() {
+                    self.add_alias(index, former);
+                    self.drafts[index].entity.formerly.push(former.to_string());
+                }
+            }
+            self.drafts[index].scan = columns.get(5).map(|s| s.trim()) != Some("no");
+        }
+    }
+
+    /// The longest gazetteer entity whose key is a whole-word prefix of `name`'s key, when what
+    /// follows looks like a proper noun: `Mission Locale Haute-Garonne` → `mission-locale`.
+    fn branch_parent(&self, name: &str) -> Option<usize> {
+        let key = name_key(name);
+        let words: Vec<&str> = key.split(' ').collect();
+        for n_prefix in (1..words.len()).rev() {
+            let prefix = words[..n_prefix].join(" ");
+            if let Some(&index) = self.index_by_key.get(&prefix) {
+                if !self.drafts[index].from_gazetteer {
+                    continue;
+                }
+                // The rest of the name must hold a capital (a place, a proper name).
+                let n_folded_prefix_words = n_prefix;
+                let rest_has_capital = name
+                    .split(|c: char| c.is_whitespace() || c == '-' || c == '\'' || c == '’')
+                    .filter(|w| !w.is_empty() && !is_function_word(&fold_text(w)))
+                    .skip(n_folded_prefix_words)
+                    .any(|w| w.chars().next().is_some_and(char::is_uppercase));
+                if rest_has_capital {
+                    return Some(index);
+                }
+            }
+        }
+        None
+    }
+
+    fn add_branch(&mut self, parent: usize, name: &str, sigle: Option<&str>) -> usize {
+        let kind = self.drafts[parent].entity.kind;
+        let index = self.add_entity(name, name, kind, false);
+        self.drafts[index].entity.branch_of = Some(self.drafts[parent].entity.id.clone());
+        self.add_alias(index, name);
+        if let Some(sigle) = sigle {
+            self.add_alias(index, sigle);
+        }
+        index
+    }
+
+    fn add_acronyms(&mut self, acronyms: &[(String, String)]) {
+        for (sigle, long_form) in acronyms {
+            let (sigle, long_form) = (sigle.trim(), long_form.trim());
+            if sigle.is_empty() || long_form.is_empty() || !sigle_fits_long_form(sigle, long_form) {
+                continue;
+            }
+            match (self.lookup_key(sigle), self.lookup_key(long_form)) {
+                (Some(_), Some(_)) => {}
+                (None, Some(index)) => self.add_alias(index, sigle),
+                (Some(index), None) => {
+                    // Same sigle, other words: only an alias when the head noun agrees, so that a
+                    // local `CEJ` = `Contrat d'engagement jeune` does not rename `CEJ`.
+                    let entity_key = name_key(&self.drafts[index].entity.name);
+                    let long_key = name_key(long_form);
+                    if entity_key.split(' ').next() == long_key.split(' ').next() {
+                        self.add_alias(index, long_form);
+                    }
+                }
+                (None, None) => {
+                    if let Some(parent) = self.branch_parent(long_form) {
+                        self.add_branch(parent, long_form, Some(sigle));
+                    } else if let Some(kind) = kind_from_head(long_form) {
+                        let name = capitalize_first(long_form);
+                        let index = self.add_entity(sigle, &name, kind, false);
+                        self.add_alias(index, sigle);
+                        self.add_alias(index, &name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Known entities named inside a longer item, by greedy longest word n-grams:
+    /// `MLS Education nationale` → MLS, Éducation nationale; `ALAE maternelle` → ALAE. A single
+    /// word only counts when written as a sigle or exactly as one of the entity's spellings.
+    fn known_parts(&self, name: &str) -> Vec<usize> {
+        let words: Vec<&str> = name
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '–' || c == '/')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut advanced = false;
+            for n in (1..=(words.len() - i).min(8)).rev() {
+                let phrase = words[i..i + n].join(" ");
+                let Some(index) = self.lookup_key(&phrase) else {
+                    continue;
+                };
+                if n == 1 {
+                    let word = words[i];
+                    let entity = &self.drafts[index].entity;
+                    let exact = entity.name == word
+                        || entity
+                            .aliases
+                            .iter()
+                            .any(|a| a.trim_start_matches('=') == word);
+                    if !is_sigle_like(word) && !exact {
+                        continue;
+                    }
+                }
+                if !found.contains(&index) {
+                    found.push(index);
+                }
+                i += n;
+                advanced = true;
+                break;
+            }
+            if !advanced {
+                i += 1;
+            }
+        }
+        found
+    }
+
+    /// Finds or creates the entities a field item names (usually one).
+    fn resolve_field_item(&mut self, item: &FieldItem) -> Vec<usize> {
+        let known_whole = self.lookup_key(&item.name).is_some()
+            || item
+                .sigle
+                .as_deref()
+                .and_then(|s| self.lookup_key(s))
+                .is_some();
+        if !known_whole && item.sigle.is_none() && !item.association {
+            let parts = self.known_parts(&item.name);
+            let is_branch = self.branch_parent(&item.name).is_some_and(|parent| {
+                // A branch names a place or a proper name after its parent; otherwise the item
+                // is a list that lost its commas (`Maison des ados Ville`).
+                let rest_is_place = (self.place_in_name)(&item.name).is_some();
+                rest_is_place && parts.first() == Some(&parent)
+            });
+            if !parts.is_empty() && !is_branch {
+                return parts;
+            }
+        }
+        vec![self.resolve_field_item_single(item)]
+    }
+
+    fn resolve_field_item_single(&mut self, item: &FieldItem) -> usize {
+        if let Some(index) = self.lookup_key(&item.name) {
+            if let Some(sigle) = &item.sigle {
+                if self.lookup_key(sigle).is_none() {
+                    self.add_alias(index, sigle);
+                }
+            }
+            return index;
+        }
+        if let Some(index) = item.sigle.as_deref().and_then(|s| self.lookup_key(s)) {
+            // `Mission Locale Haute-Garonne (MLHG)` when MLHG is already known by its sigle.
+            if !self.drafts[index].from_gazetteer
+                || item
+                    .sigle
+                    .as_deref()
+                    .is_some_and(|s| sigle_fits_long_form(s, &item.name))
+            {
+                self.add_alias(index, &item.name);
+                return index;
+            }
+        }
+        if let Some(parent) = self.branch_parent(&item.name) {
+            return self.add_branch(parent, &item.name, item.sigle.as_deref());
+        }
+        self.add_field_entity(item)
+    }
+
+    fn add_field_entity(&mut self, item: &FieldItem) -> usize {
+        let kind = if item.association {
+            EntityKind::Association
+        } else if let Some(kind) = kind_from_head(&item.name) {
+            kind
+        } else if is_sigle_like(&item.name) {
+            EntityKind::Organisation
+        } else {
+            EntityKind::Autre
+        };
+        let index = self.add_entity(&item.name, &item.name, kind, false);
+        self.add_alias(index, &item.name);
+        if let Some(sigle) = &item.sigle {
+            self.add_alias(index, sigle);
+        }
+        index
+    }
+}
+
+fn capitalize_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// One searchable spelling of an entity.
+struct ScanPattern {
+    entity: usize,
+    /// The alias as written (without the `=` marker), for the exact-case check.
+    alias: String,
+    exact_case: bool,
+}
+
+/// The folded patterns for an alias: itself, and for case-insensitive names the plural of the
+/// words before the first function word (`missions locales`, `centres communaux d'action…`).
+fn alias_variants(alias: &str) -> Vec<String> {
+    let folded = fold_text(alias.trim_start_matches('='));
+    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut variants = vec![folded.clone()];
+    if !needs_exact_case(alias) {
+        let mut plural_words = Vec::new();
+        let mut in_head = true;
+        for word in folded.split(' ') {
+            if in_head && !is_function_word(word) && !word.contains('\'') && word.len() >= 2 {
+                plural_words.push(pluralize_word(word));
+            } else {
+                in_head = false;
+                plural_words.push(word.to_string());
+            }
+        }
+        let plural = plural_words.join(" ");
+        if plural != folded {
+            variants.push(plural);
+        }
+    }
+    variants
+}
+
+/// A match of a pattern in a document, in chars.
+#[derive(Debug, Clone, Copy)]
+struct TextMatch {
+    start: usize,
+    end: usize,
+    entity: usize,
+}
+
+struct Scanner {
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<ScanPattern>,
+}
+
+impl Scanner {
+    fn new(patterns_in: Vec<(usize, String)>) -> Scanner {
+        let mut patterns = Vec::new();
+        let mut folded_patterns = Vec::new();
+        let mut seen = HashSet::new();
+        for (entity, alias) in patterns_in {
+            let exact_case = needs_exact_case(&alias);
+            let clean_alias = alias.trim_start_matches('=').trim().to_string();
+            for variant in alias_variants(&alias) {
+                if variant.chars().count() < 2
+                    || !seen.insert((entity, variant.clone(), exact_case))
+                {
+                    continue;
+                }
+                folded_patterns.push(variant);
+                patterns.push(ScanPattern {
+                    entity,
+                    alias: clean_alias.clone(),
+                    exact_case,
+                });
+            }
+        }
+        let automaton = if folded_patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::new(&folded_patterns).ok()
+        };
+        Scanner {
+            automaton,
+            patterns,
+        }
+    }
+
+    /// Every match in `chars`, longest first where they overlap.
+    fn scan(&self, chars: &[char]) -> Vec<TextMatch> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded: String = chars.iter().map(|c| fold_char(*c)).collect();
+        let mut char_starts: Vec<usize> = Vec::with_capacity(chars.len() + 1);
+        for (byte, _) in folded.char_indices() {
+            char_starts.push(byte);
+        }
+        let to_char = |byte: usize| char_starts.partition_point(|&b| b < byte);
+        let mut candidates = Vec::new();
+        for found in automaton.find_overlapping_iter(&folded) {
+            let Some(pattern) = self.patterns.get(found.pattern().as_usize()) else {
+                continue;
+            };
+            let start = to_char(found.start());
+            let end = to_char(found.end());
+            if start >= end || end > chars.len() {
+                continue;
+            }
+            let before_ok = start == 0 || !chars[start - 1].is_alphanumeric();
+            let after_ok = end == chars.len() || !chars[end].is_alphanumeric();
+            if !before_ok || !after_ok {
+                continue;
+            }
+            if pattern.exact_case {
+                let surface: String = chars[start..end].iter().collect();
+                if surface != pattern.alias && surface != pattern.alias.to_uppercase() {
+                    continue;
+                }
+            }
+            candidates.push(TextMatch {
+                start,
+                end,
+                entity: pattern.entity,
+            });
+        }
+        candidates.sort_by(|a, b| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut taken = vec![false; chars.len()];
+        let mut kept = Vec::new();
+        for candidate in candidates {
+            if taken[candidate.start..candidate.end].iter().any(|t| *t) {
+                continue;
+            }
+            taken[candidate.start..candidate.end]
+                .iter_mut()
+                .for_each(|t| *t = true);
+            kept.push(candidate);
+        }
+        kept.sort_by_key(|m| m.start);
+        kept
+    }
+}
+
+/// The passage holding char `offset`, if any.
+fn passage_at(doc: &Document, offset: usize) -> Option<usize> {
+    let after = doc.passages.partition_point(|p| p.start <= offset);
+    doc.passages[..after]
+        .iter()
+        .rev()
+        .take(8)
+        .find(|p| p.start <= offset && offset < p.end)
+        .map(|p| p.id)
+        .filter(|id| *id < doc.passages.len())
+        .or_else(|| {
+            doc.passages[..after]
+                .iter()
+                .rposition(|p| p.start <= offset && offset < p.end)
+        })
+}
+
+/// Heading path of the innermost section holding char `offset`.
+pub fn section_path_at(doc: &Document, offset: usize) -> Vec<String> {
+    let innermost = doc
+        .sections
+        .iter()
+        .filter(|s| s.start <= offset && offset < s.end)
+        .max_by_key(|s| s.depth);
+    let mut path = Vec::new();
+    let mut current = innermost;
+    let mut guard = 0;
+    while let Some(section) = current {
+        path.push(section.heading.clone());
+        current = section.parent.and_then(|p| doc.sections.get(p));
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+    }
+    path.reverse();
+    path
+}
+
+fn provenance_at(doc: &Document, start: usize, end: usize) -> (Provenance, Role) {
+    let passage = passage_at(doc, start);
+    let (section, role) = match passage.and_then(|p| doc.passages.get(p)) {
+        Some(p) => {
+            let role = p
+                .field
+                .as_deref()
+                .and_then(role_of_field)
+                .unwrap_or(Role::Mention);
+            let section = if p.heading_path.is_empty() {
+                section_path_at(doc, start)
+            } else {
+                p.heading_path.clone()
+            };
+            (section, role)
+        }
+        None => (section_path_at(doc, start), Role::Mention),
+    };
+    (
+        Provenance {
+            doc_id: doc.doc_id.clone(),
+            passage,
+            section,
+            start,
+            end,
+        },
+        role,
+    )
+}
+
+/// Skips a leading copy of the field label in a passage (`PARTENAIRES Mission locale…`, as in
+/// table cells); returns the char offset where the items start.
+fn label_prefix_len(text: &str, label: &str) -> usize {
+    let folded_label = fold_text(label);
+    let folded_label = folded_label.trim();
+    let folded_text = fold_text(text);
+    let trimmed = folded_text.trim_start();
+    let leading = folded_text.chars().count() - trimmed.chars().count();
+    if !folded_label.is_empty() && trimmed.starts_with(folded_label) {
+        let rest = &trimmed[folded_label.len()..];
+        let rest_chars = rest.chars().take_while(|c| *c == ' ' || *c == ':').count();
+        leading + folded_label.chars().count() + rest_chars
+    } else {
+        0
+    }
+}
+
+impl Catalog {
+    /// Builds the catalog of a corpus. `acronyms` are `(sigle, long form)` pairs found in the
+    /// documents; `place_in_name` finds the territory named in an actor's name
+    /// (`Mission Locale de Blagnac` → Blagnac), and decides which free-text names are branches.
+    pub fn build(
+        docs: &[Document],
+        acronyms: &[(String, String)],
+        place_in_name: &dyn Fn(&str) -> Option<Territory>,
+    ) -> Catalog {
+        let mut builder = Builder {
+            drafts: Vec::new(),
+            index_by_id: HashMap::new(),
+            index_by_key: HashMap::new(),
+            place_in_name,
+        };
+        builder.load_gazetteer();
+        builder.add_acronyms(acronyms);
+
+        // Field items: (doc, passage, start, end, entity, role) of each item found.
+        let mut field_mentions: Vec<(usize, usize, usize, usize, usize, Role)> = Vec::new();
+        for (doc_index, doc) in docs.iter().enumerate() {
+            for passage in &doc.passages {
+                let Some(label) = passage.field.as_deref() else {
+                    continue;
+                };
+                let Some(role) = role_of_field(label) else {
+                    continue;
+                };
+                let skip = label_prefix_len(&passage.text, label);
+                let body: String = passage.text.chars().skip(skip).collect();
+                let items = {
+                    let known = |name: &str| builder.lookup_key(name).is_some();
+                    split_field_items(&body, &known)
+                };
+                for item in items {
+                    for entity in builder.resolve_field_item(&item) {
+                        field_mentions.push((
+                            doc_index,
+                            passage.id,
+                            passage.start + skip + item.start,
+                            passage.start + skip + item.end,
+                            entity,
+                            role,
+                        ));
+                    }
+                }
+            }
+        }
+
+        let doc_chars: Vec<Vec<char>> = docs.iter().map(|d| d.text.chars().collect()).collect();
+        find_free_text_branches(&mut builder, docs, &doc_chars);
+
+        // Mentions everywhere.
+        let mut patterns = Vec::new();
+        for (index, draft) in builder.drafts.iter().enumerate() {
+            if !draft.scan {
+                continue;
+            }
+            patterns.push((index, draft.entity.name.clone()));
+            for alias in &draft.entity.aliases {
+                patterns.push((index, alias.clone()));
+            }
+        }
+        let scanner = Scanner::new(patterns);
+        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new(); // doc, start, entity
+                                                                       // In a role field, `Mission Locale Haute-Garonne (MLHG)` is one mention, not two.
+        let mut seen_in_field: HashSet<(usize, usize, usize)> = HashSet::new(); // doc, passage, entity
+        for (doc_index, doc) in docs.iter().enumerate() {
+            let chars = &doc_chars[doc_index];
+            for found in scanner.scan(chars) {
+                let (provenance, role) = provenance_at(doc, found.start, found.end);
+                if role != Role::Mention {
+                    if let Some(passage) = provenance.passage {
+                        if !seen_in_field.insert((doc_index, passage, found.entity)) {
+                            continue;
+                        }
+                    }
+                }
+                let surface: String = chars[found.start..found.end].iter().collect();
+                seen.insert((doc_index, found.start, found.entity));
+                builder.drafts[found.entity]
+                    .entity
+                    .mentions
+                    .push(EntityMention {
+                        role,
+                        surface,
+                        provenance,
+                    });
+            }
+        }
+        // Field items the scan did not see (text reflowed by the structure stage): add them with
+        // the passage's offsets, once per passage.
+        for (doc_index, passage_id, start, end, entity, role) in field_mentions {
+            let doc = &docs[doc_index];
+            let already = builder.drafts[entity].entity.mentions.iter().any(|m| {
+                m.provenance.doc_id == doc.doc_id && m.provenance.passage == Some(passage_id)
+            });
+            if already || seen.contains(&(doc_index, start, entity)) {
+                continue;
+            }
+            let section = doc
+                .passages
+                .get(passage_id)
+                .map(|p| p.heading_path.clone())
+                .unwrap_or_default();
+            let chars = &doc_chars[doc_index];
+            let surface: String = chars
+                .get(start.min(chars.len())..end.min(chars.len()))
+                .map(|s| s.iter().collect())
+                .unwrap_or_default();
+            builder.drafts[entity].entity.mentions.push(EntityMention {
+                role,
+                surface,
+                provenance: Provenance {
+                    doc_id: doc.doc_id.clone(),
+                    passage: Some(passage_id),
+                    section,
+                    start,
+                    end,
+                },
+            });
+        }
+
+        let place_in_name = builder.place_in_name;
+        let mut entities: Vec<Entity> = Vec::with_capacity(builder.drafts.len());
+        for draft in builder.drafts {
+            let mut entity = draft.entity;
+            if !draft.from_gazetteer {
+                entity.place = place_in_name(&entity.name);
+            }
+            entity.mentions.sort_by(|a, b| {
+                (a.provenance.doc_id.as_str(), a.provenance.start)
+                    .cmp(&(b.provenance.doc_id.as_str(), b.provenance.start))
+            });
+            entities.push(entity);
+        }
+        Catalog {
+            entities,
+            index_by_id: builder.index_by_id,
+            index_by_key: builder.index_by_key,
+        }
+    }
+
+    /// Every entity, gazetteer entries without mentions included.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
     }
+
+    /// The entity with that id.
     pub fn get(&self, id: &str) -> Option<&Entity> {
-        self.entities.iter().find(|e| e.id == id)
+        self.index_by_id.get(id).and_then(|&i| self.entities.get(i))
     }
+
+    /// Any alias, sigle, long form, case/accent/plural-insensitive -> the entity.
     pub fn lookup(&self, name: &str) -> Option<&Entity> {
-        self.entities
-            .iter()
-            .find(|e| e.name.eq_ignore_ascii_case(name))
+        if let Some(entity) = self.get(name.trim()) {
+            return Some(entity);
+        }
+        let key = name_key(name);
+        self.index_by_key
+            .get(&key)
+            .and_then(|&i| self.entities.get(i))
     }
-    pub fn search(&self, _q: &str, _kind: Option<EntityKind>, _limit: usize) -> Vec<&Entity> {
-        Vec::new()
+
+    /// Search entities by partial name (for an autocomplete / list endpoint), optional kind
+    /// filter. Exact names first, then prefixes, then words starting with the query, then any
+    /// substring; ties go to the most mentioned. An empty query lists the most mentioned.
+    pub fn search(&self, q: &str, kind: Option<EntityKind>, limit: usize) -> Vec<&Entity> {
+        let query_key = name_key(q);
+        let query_folded = fold_text(q)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut scored: Vec<(u8, &Entity)> = Vec::new();
+        for entity in &self.entities {
+            if kind.is_some_and(|k| k != entity.kind) {
+                continue;
+            }
+            let score = if query_folded.is_empty() {
+                if entity.mentions.is_empty() {
+                    continue;
+                }
+                3
+            } else {
+                let mut best = u8::MAX;
+                for name in std::iter::once(&entity.name).chain(entity.aliases.iter()) {
+                    let name_folded = fold_text(name.trim_start_matches('='));
+                    let score = if !query_key.is_empty() && name_key(name) == query_key {
+                        0
+                    } else if name_folded.starts_with(&query_folded) {
+                        1
+                    } else if name_folded
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w.starts_with(&query_folded))
+                    {
+                        2
+                    } else if name_folded.contains(&query_folded) {
+                        3
+                    } else {
+                        u8::MAX
+                    };
+                    best = best.min(score);
+                }
+                if best == u8::MAX {
+                    continue;
+                }
+                best
+            };
+            scored.push((score, entity));
+        }
+        scored.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.mentions.len().cmp(&a.1.mentions.len()))
+                .then(a.1.name.cmp(&b.1.name))
+        });
+        scored.into_iter().take(limit).map(|(_, e)| e).collect()
     }
+
+    /// The entity and its branches (`Mission Locale` -> + `Mission Locale de Blagnac`, MLHG),
+    /// the entity first. Empty when the id is unknown.
     pub fn with_branches(&self, id: &str) -> Vec<&Entity> {
-        self.get(id).into_iter().collect()
+        let Some(root) = self.get(id) else {
+            return Vec::new();
+        };
+        let mut out = vec![root];
+        let mut seen: HashSet<&str> = HashSet::from([root.id.as_str()]);
+        let mut cursor = 0;
+        while cursor < out.len() {
+            let parent_id = out[cursor].id.clone();
+            for entity in &self.entities {
+                if entity.branch_of.as_deref() == Some(parent_id.as_str())
+                    && seen.insert(entity.id.as_str())
+                {
+                    out.push(entity);
+                }
+            }
+            cursor += 1;
+        }
+        out
+    }
+}
+
+/// Finds `<known actor> [de|du|d'|de la] <Proper Noun>` in running text where the proper noun
+/// names a place (`la Mission Locale de Blagnac`, `CCAS de Cornebarrieu`), and records each as a
+/// branch of the actor, so it is matched whole in the mention pass.
+fn find_free_text_branches(builder: &mut Builder, docs: &[Document], doc_chars: &[Vec<char>]) {
+    let mut patterns = Vec::new();
+    for (index, draft) in builder.drafts.iter().enumerate() {
+        if !draft.from_gazetteer || draft.entity.kind == EntityKind::Dispositif {
+            continue;
+        }
+        patterns.push((index, draft.entity.name.clone()));
+        for alias in &draft.entity.aliases {
+            patterns.push((index, alias.clone()));
+        }
+    }
+    let scanner = Scanner::new(patterns);
+    let mut candidates: Vec<(usize, String, Option<String>)> = Vec::new();
+    for (doc_index, _doc) in docs.iter().enumerate() {
+        let chars = &doc_chars[doc_index];
+        for found in scanner.scan(chars) {
+            if let Some((tail_end, sigle)) = proper_noun_tail(chars, found.end) {
+                let name: String = chars[found.start..tail_end].iter().collect();
+                let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                let tail: String = chars[found.end..tail_end].iter().collect();
+                if (builder.place_in_name)(tail.trim()).is_some() {
+                    candidates.push((found.entity, name, sigle));
+                }
+            }
+        }
+    }
+    for (parent, name, sigle) in candidates {
+        match builder.lookup_key(&name) {
+            Some(existing) if existing != parent => {
+                if let Some(sigle) = sigle {
+                    if builder.lookup_key(&sigle).is_none() {
+                        builder.add_alias(existing, &sigle);
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                let sigle = sigle.filter(|s| builder.lookup_key(s).is_none());
+                builder.add_branch(parent, &name, sigle.as_deref());
+            }
+        }
+    }
+}
+
+/// After char `from`: an optional ` de `, ` du `, ` d'`, ` de la `, ` des ` then one to four
+/// capitalized words (hyphenated words count as one). Returns the end of the run and a following
+/// `(SIGLE)`, if any.
+fn proper_noun_tail(chars: &[char], from: usize) -> Option<(usize, Option<String>)> {
+    let mut i = from;
+    // One space, not a line break: a name does not continue on the next line.
+    if chars.get(i) != Some(&' ') {
+        return None;
+    }
+    i += 1;
+    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
+    for connector in ["de la ", "de l'", "de l’", "des ", "de ", "du ", "d'", "d’"] {
+        if rest.starts_with(connector) {
+            i += connector.chars().count();
+            break;
+        }
+    }
+    let mut end = None;
+    let mut n_words = 0;
+    while n_words < 4 {
+        let first = *chars.get(i)?;
+        if !first.is_uppercase() {
+            break;
+        }
+        let mut j = i;
+        while j < chars.len()
+            && (chars[j].is_alphanumeric()
+                || chars[j] == '-'
+                || chars[j] == '\''
+                || chars[j] == '’')
+        {
+            j += 1;
+        }
+        // An all-capital word is a sigle or a shouted heading, not a place name.
+        let word: String = chars[i..j].iter().collect();
+        if is_sigle_like(&word) && word.chars().count() > 1 && n_words == 0 {
+            break;
+        }
+        end = Some(j);
+        n_words += 1;
+        if chars.get(j) == Some(&' ') && chars.get(j + 1).is_some_and(|c| c.is_uppercase()) {
+            i = j + 1;
+        } else {
+            break;
+        }
+    }
+    let end = end?;
+    // `(MLHG)` right after.
+    let mut sigle = None;
+    if chars.get(end) == Some(&' ') && chars.get(end + 1) == Some(&'(') {
+        let close = chars[end + 2..chars.len().min(end + 14)]
+            .iter()
+            .position(|c| *c == ')');
+        if let Some(close) = close {
+            let inside: String = chars[end + 2..end + 2 + close].iter().collect();
+            if is_sigle_like(&inside) {
+                sigle = Some(inside);
+            }
+        }
+    }
+    Some((end, sigle))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::{Passage, TerritoryKind};
+
+    /// A document whose passages are its blank-line separated paragraphs; a paragraph whose
+    /// first line is an upper-case label (`PARTENAIRES`) becomes a passage of that field.
+    pub(crate) fn make_doc(doc_id: &str, text: &str, territory: Option<Territory>) -> Document {
+        let mut passages = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        let mut start = 0;
+        let mut i = 0;
+        while i <= chars.len() {
+            let at_break =
+                i == chars.len() || (chars[i] == '\n' && chars.get(i + 1) == Some(&'\n'));
+            if at_break {
+                let paragraph: String = chars[start..i].iter().collect();
+                if !paragraph.trim().is_empty() {
+                    let first_line = paragraph.lines().next().unwrap_or("").trim().to_string();
+                    let is_label = !first_line.is_empty()
+                        && first_line.chars().all(|c| !c.is_lowercase())
+                        && paragraph.lines().count() > 1;
+                    let (field, body_start) = if is_label {
+                        (
+                            Some(first_line.clone()),
+                            start + first_line.chars().count() + 1,
+                        )
+                    } else {
+                        (None, start)
+                    };
+                    let body: String = chars[body_start..i].iter().collect();
+                    passages.push(Passage {
+                        id: passages.len(),
+                        section: None,
+                        heading_path: vec!["Action 1 : Test".to_string()],
+                        field,
+                        text: body,
+                        start: body_start,
+                        end: i,
+                    });
+                }
+                start = i + 2;
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+        Document {
+            doc_id: doc_id.to_string(),
+            title: doc_id.to_string(),
+            text: text.to_string(),
+            passages,
+            territory,
+            ..Default::default()
+        }
+    }
+
+    pub(crate) fn commune(name: &str, code: &str) -> Territory {
+        Territory {
+            name: name.to_string(),
+            code: code.to_string(),
+            kind: TerritoryKind::Commune,
+        }
+    }
+
+    pub(crate) fn test_places(name: &str) -> Option<Territory> {
+        let key = name_key(name);
+        let places = [
+            ("blagnac", commune("Blagnac", "31069")),
+            ("cornebarrieu", commune("Cornebarrieu", "31150")),
+            (
+                "haute garonne",
+                Territory {
+                    name: "Haute-Garonne".into(),
+                    code: "31".into(),
+                    kind: TerritoryKind::Departement,
+                },
+            ),
+        ];
+        places
+            .into_iter()
+            .find(|(k, _)| {
+                key.split(' ')
+                    .collect::<Vec<_>>()
+                    .windows(k.split(' ').count())
+                    .any(|w| w.join(" ") == *k)
+            })
+            .map(|(_, t)| t)
+    }
+
+    fn names(items: &[FieldItem]) -> Vec<&str> {
+        items.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[test]
+    fn name_key_folds_case_accents_plural_and_function_words() {
+        assert_eq!(name_key("Missions Locales"), "mission locale");
+        assert_eq!(name_key("Pôle-Emploi"), name_key("pole emploi"));
+        assert_eq!(
+            name_key("Centres communaux d’action sociale"),
+            name_key("Centre communal d'action sociale")
+        );
+        assert_eq!(name_key("CCAS"), "ccas");
+        assert_eq!(name_key("Bureaux"), "bureau");
+        assert_eq!(name_key("Éducation nationales"), "education nationale");
+    }
+
+    #[test]
+    fn role_of_field_reads_french_labels() {
+        assert_eq!(role_of_field("PILOTES"), Some(Role::Pilot));
+        assert_eq!(role_of_field("Structure porteuse"), Some(Role::Pilot));
+        assert_eq!(role_of_field("PARTENAIRES"), Some(Role::Partner));
+        assert_eq!(role_of_field("Financements"), Some(Role::Funder));
+        assert_eq!(role_of_field("FINANCEURS"), Some(Role::Funder));
+        assert_eq!(role_of_field("MOYENS FINANCIERS"), None);
+        assert_eq!(role_of_field("INDICATEURS"), None);
+    }
+
+    #[test]
+    fn splits_a_partenaires_field() {
+        let known = |s: &str| {
+            ["Education nationale", "CAF", "CPAM"]
+                .iter()
+                .any(|k| name_key(k) == name_key(s))
+        };
+        let items = split_field_items(
+            "Mission Locale Haute-Garonne (MLHG), associations locale, autres acteurs jeunesse : Arpade",
+            &known,
+        );
+        assert_eq!(
+            names(&items),
+            vec!["Mission Locale Haute-Garonne", "Arpade"]
+        );
+        assert_eq!(items[0].sigle.as_deref(), Some("MLHG"));
+
+        let items = split_field_items(
+            "Education nationale\nAssociations partenaires : les Outsiders",
+            &known,
+        );
+        assert_eq!(names(&items), vec!["Education nationale", "Outsiders"]);
+        assert!(items[1].association);
+        assert!(!items[0].association);
+
+        let items = split_field_items(
+            "Éventuellement, référents des CLAS élémentaire et collège\nCAF",
+            &known,
+        );
+        assert_eq!(names(&items), vec!["CAF"]);
+
+        let items = split_field_items("Ville de Cornebarrieu – Elus, Service Jeunesse", &known);
+        assert_eq!(
+            names(&items),
+            vec!["Ville de Cornebarrieu", "Service Jeunesse"]
+        );
+
+        let items = split_field_items(
+            "CAF et CPAM / Education nationale – Ecoles, Associations...",
+            &known,
+        );
+        assert_eq!(names(&items), vec!["CAF", "CPAM", "Education nationale"]);
+
+        let items = split_field_items(
+            "Direction des Solidarités et de la Petite Enfance, association Action formation insertion (Afi)",
+            &known,
+        );
+        assert_eq!(
+            names(&items),
+            vec![
+                "Direction des Solidarités et de la Petite Enfance",
+                "Action formation insertion"
+            ]
+        );
+        assert_eq!(items[1].sigle.as_deref(), Some("Afi"));
+        assert!(items[1].association);
+    }
+
+    #[test]
+    fn field_item_offsets_point_into_the_text() {
+        let text = "CAMPS, PMI, Structures du territoire : EAJE";
+        let items = split_field_items(text, &|s: &str| s == "PMI" || s == "EAJE");
+        let chars: Vec<char> = text.chars().collect();
+        for item in &items {
+            let slice: String = chars[item.start..item.end].iter().collect();
+            assert!(slice.contains(&item.name), "{slice} / {}", item.name);
+        }
+        assert_eq!(names(&items), vec!["CAMPS", "PMI", "EAJE"]);
+    }
+
+    #[test]
+    fn sigle_must_fit_long_form() {
+        assert!(sigle_fits_long_form("MLHG", "Mission Locale Haute-Garonne"));
+        assert!(!sigle_fits_long_form("MLHG", "Mission Locale"));
+        assert!(sigle_fits_long_form(
+            "CLAS",
+            "Contrat local d'accompagnement à la scolarité"
+        ));
+        assert!(!sigle_fits_long_form("CCAS", "relais emploi"));
+    }
+
+    fn build(docs: &[Document], acronyms: &[(&str, &str)]) -> Catalog {
+        let acronyms: Vec<(String, String)> = acronyms
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        Catalog::build(docs, &acronyms, &test_places)
+    }
+
+    #[test]
+    fn lookup_canonicalizes_plurals_renames_and_sigles() {
+        let catalog = build(&[], &[]);
+        let mission_locale = catalog.lookup("Missions Locales").map(|e| e.id.as_str());
+        assert_eq!(mission_locale, Some("mission-locale"));
+        assert_eq!(
+            catalog.lookup("Pôle emploi").map(|e| e.id.as_str()),
+            Some("france-travail")
+        );
+        assert_eq!(
+            catalog.lookup("POLE EMPLOI").map(|e| e.name.as_str()),
+            Some("France Travail")
+        );
+        assert_eq!(
+            catalog.lookup("France Travail").map(|e| e.id.as_str()),
+            Some("france-travail")
+        );
+        assert_eq!(catalog.lookup("RAM").map(|e| e.id.as_str()), Some("rpe"));
+        assert_eq!(
+            catalog
+                .lookup("caisse d'allocations familiales")
+                .map(|e| e.id.as_str()),
+            Some("caf")
+        );
+        assert!(catalog.lookup("Association imaginaire").is_none());
+        let france_travail = catalog.get("france-travail").expect("gazetteer row");
+        assert!(france_travail.formerly.iter().any(|f| f == "Pôle emploi"));
+    }
+
+    #[test]
+    fn short_sigles_match_only_in_capitals_and_whole_words() {
+        let doc = make_doc(
+            "d1",
+            "La CAF finance. Une caf de quartier. CAFÉS des parents. Les ARSENAUX. L'ARS est là.",
+            None,
+        );
+        let catalog = build(&[doc], &[]);
+        let caf = catalog.get("caf").expect("caf");
+        assert_eq!(caf.mentions.len(), 1);
+        assert_eq!(caf.mentions[0].surface, "CAF");
+        let ars = catalog.get("ars").expect("ars");
+        assert_eq!(ars.mentions.len(), 1);
+        assert_eq!(ars.mentions[0].surface, "ARS");
+    }
+
+    #[test]
+    fn long_names_match_in_any_case_and_plural() {
+        let doc = make_doc(
+            "d1",
+            "Le réseau des Missions Locales et pole emploi.\n\nAvec la mission locale et POLE EMPLOI.",
+            None,
+        );
+        let catalog = build(&[doc], &[]);
+        let ml = catalog.get("mission-locale").expect("ml");
+        let surfaces: Vec<&str> = ml.mentions.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(surfaces, vec!["Missions Locales", "mission locale"]);
+        let ft = catalog.get("france-travail").expect("ft");
+        assert_eq!(ft.mentions.len(), 2);
+        assert_eq!(ft.mentions[0].provenance.start, 34);
+        assert_eq!(ft.mentions[0].provenance.passage, Some(0));
+    }
+
+    #[test]
+    fn fields_give_roles_and_branches() {
+        let text = "PILOTES\nVille de Cornebarrieu – Elus, Service Jeunesse\n\nPARTENAIRES\nMission Locale Haute-Garonne (MLHG), CPAM, Maison des Ados, ALAE maternelle, PAJ Education nationale\n\nDes permanences de la Mission Locale de Blagnac sur la ville. La MLHG aussi.";
+        let doc = make_doc("cornebarrieu", text, Some(commune("Cornebarrieu", "31150")));
+        let catalog = build(&[doc], &[("MLHG", "Mission Locale")]);
+
+        let mlhg = catalog.lookup("MLHG").expect("MLHG known");
+        assert_eq!(mlhg.name, "Mission Locale Haute-Garonne");
+        assert_eq!(mlhg.branch_of.as_deref(), Some("mission-locale"));
+        assert_eq!(mlhg.place.as_ref().map(|p| p.code.as_str()), Some("31"));
+        let roles: Vec<Role> = mlhg.mentions.iter().map(|m| m.role).collect();
+        assert_eq!(roles, vec![Role::Partner, Role::Mention]);
+
+        let blagnac = catalog
+            .lookup("Mission Locale de Blagnac")
+            .expect("free-text branch");
+        assert_eq!(blagnac.branch_of.as_deref(), Some("mission-locale"));
+        assert_eq!(
+            blagnac.place.as_ref().map(|p| p.name.as_str()),
+            Some("Blagnac")
+        );
+
+        let ville = catalog.lookup("Ville de Cornebarrieu").expect("pilot");
+        assert_eq!(ville.branch_of.as_deref(), Some("commune"));
+        assert_eq!(ville.mentions[0].role, Role::Pilot);
+
+        assert!(catalog
+            .lookup("Maison des Ados")
+            .is_some_and(|e| e.id == "maison-ados"));
+        let cpam = catalog.get("cpam").expect("cpam");
+        assert_eq!(cpam.mentions[0].role, Role::Partner);
+        assert_eq!(
+            cpam.mentions[0].provenance.section,
+            vec!["Action 1 : Test".to_string()]
+        );
+        assert!(catalog.lookup("Elus").is_none());
+        assert!(
+            catalog.lookup("ALAE maternelle").is_none(),
+            "a known structure, not a new one"
+        );
+        assert!(catalog.lookup("PAJ Education nationale").is_none());
+        for id in ["alae", "paj", "education-nationale"] {
+            let roles: Vec<Role> = catalog
+                .get(id)
+                .map(|e| e.mentions.iter().map(|m| m.role).collect())
+                .unwrap_or_default();
+            assert_eq!(roles, vec![Role::Partner], "{id}");
+        }
+
+        let family: Vec<&str> = catalog
+            .with_branches("mission-locale")
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(family.len(), 3, "{family:?}");
+        assert_eq!(family[0], "mission-locale");
+    }
+
+    #[test]
+    fn acronym_definitions_add_entities_only_for_actor_head_nouns() {
+        let doc = make_doc("d1", "Le SIAM forme. Les AESH accompagnent.", None);
+        let catalog = build(
+            &[doc],
+            &[
+                (
+                    "SIAM",
+                    "Service pour l'inclusion en accueil collectif de mineurs",
+                ),
+                ("AESH", "Accompagnant d'élèves en situation de handicap"),
+                ("CLAS", "Contrat local d'accompagnement à la scolarité"),
+            ],
+        );
+        let siam = catalog.lookup("SIAM").expect("SIAM is a service");
+        assert_eq!(siam.kind, EntityKind::Structure);
+        assert_eq!(siam.mentions.len(), 1);
+        assert!(catalog.lookup("AESH").is_none());
+        assert_eq!(catalog.lookup("CLAS").map(|e| e.id.as_str()), Some("clas"));
+    }
+
+    #[test]
+    fn search_ranks_exact_then_prefix_and_filters_kind() {
+        let doc = make_doc("d1", "La Mission locale et la Maison des ados.", None);
+        let catalog = build(&[doc], &[]);
+        let hits = catalog.search("missi", None, 5);
+        assert_eq!(hits.first().map(|e| e.id.as_str()), Some("mission-locale"));
+        let hits = catalog.search("maison", Some(EntityKind::Structure), 50);
+        assert!(hits.iter().all(|e| e.kind == EntityKind::Structure));
+        assert_eq!(hits.first().map(|e| e.id.as_str()), Some("maison-ados"));
+        assert!(catalog.search("zzzz", None, 5).is_empty());
+        assert_eq!(catalog.search("", None, 10).len(), 2);
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        let text = "PARTENAIRES\n(((, ; – ’’ «» é\u{301} œuvre CAF) (\n\n\u{0}ÉÉ İstanbul ﬁ CAF";
+        let doc = make_doc("odd", text, None);
+        let catalog = build(&[doc], &[("", ""), ("É", "é")]);
+        assert_eq!(catalog.get("caf").map(|e| e.mentions.len()), Some(2));
     }
 }
