@@ -82,7 +82,10 @@ regex!(
     )
 );
 regex!(ACTION_NAMED, r"^(?i:action)\s*:\s*(?P<title>\S.*)$");
-regex!(FICHE_ACTION, r"^(?i:fiches?[\s-]+actions?)\b(?P<title>.*)$");
+regex!(
+    FICHE_ACTION,
+    r"^(?i:fiche)[\s-]+(?i:action)\b(?P<title>.{0,100})$"
+);
 regex!(
     NUMBERED,
     r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<letter>\.[a-z])?(?P<dot>[.)])?\s+(?P<title>[\p{Lu}«“\x22'][^\t]*)$"
@@ -253,8 +256,12 @@ pub(crate) fn recognize_generic(line: &str, next_line: Option<&str>) -> Option<H
     let words = line.split_whitespace().count();
     let ends_like_sentence = line.ends_with(['.', ',', ';', ':', '!', '?']);
     let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    let long_words = line
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .count();
     let looks_capital =
-        is_capitals(line) && length <= 100 && words <= 14 && (words >= 2 || letters >= 8);
+        is_capitals(line) && length <= 100 && words <= 14 && long_words >= 2 && !line.contains(',');
     let introduces_paragraph = length <= 70
         && words >= 2
         && line.chars().next().is_some_and(|c| c.is_uppercase())
@@ -359,6 +366,8 @@ mod tests {
     fn generic_headings_are_short_capitals_or_paragraph_intros() {
         assert!(recognize_generic("PARTICIPATION DES ACTEURS LOCAUX", None).is_some());
         assert!(recognize_generic("ENEIS", None).is_none());
+        assert!(recognize_generic("CAF, PMI / ASE", None).is_none());
+        assert!(recognize_generic("SOMMAIRE", None).is_none());
         let long = "Défi métiers a présenté les parcours recensés dans sa cartographie au travers de filtres.";
         assert!(recognize_generic("L'apport des cartographies", Some(long)).is_some());
         assert!(recognize_generic("Pour aller plus loin :", Some(long)).is_none());

@@ -100,6 +100,8 @@ struct LineSpan {
 /// State of a column table: the section each column stands for.
 struct ColumnTable {
     columns: HashMap<usize, usize>,
+    /// Rank of the column headings; finer headings in cells are content.
+    rank: Rank,
     label: Option<String>,
 }
 
@@ -110,6 +112,8 @@ struct Builder<'a> {
     passages: Vec<PassageDraft>,
     stack: Vec<usize>,
     field: Option<String>,
+    /// Whether the open field already has a value passage.
+    field_has_value: bool,
     /// Objectif number → axe number, from the plan's summary.
     objectif_axes: HashMap<String, String>,
     columns: Option<ColumnTable>,
@@ -140,6 +144,7 @@ impl<'a> Builder<'a> {
             passages: Vec::new(),
             stack: Vec::new(),
             field: None,
+            field_has_value: false,
             objectif_axes: summary_objectif_axes(text),
             columns: None,
             row_label: None,
@@ -189,6 +194,7 @@ impl<'a> Builder<'a> {
         if let Some(label) = labels::whole_label(line) {
             self.flush_block();
             self.field = Some(label);
+            self.field_has_value = false;
             return index + 1;
         }
         if !headings::is_bullet(line) {
@@ -228,8 +234,10 @@ impl<'a> Builder<'a> {
                 return index + 1;
             }
             let next_line = self.next_nonblank(index).map(|i| self.line(i).trim());
+            let awaiting_value =
+                self.field.is_some() && !self.field_has_value && self.block.is_none();
             if let Some(heading) = headings::recognize_generic(line, next_line) {
-                if labels::leading_label(line).is_none() {
+                if labels::leading_label(line).is_none() && !awaiting_value {
                     self.flush_block();
                     self.open(heading, line.to_string(), start, end, true);
                     return index + 1;
@@ -305,6 +313,7 @@ impl<'a> Builder<'a> {
         on_stack: bool,
     ) -> usize {
         self.field = None;
+        let display = display.split(" → ").next().unwrap_or("").trim().to_string();
         let key = fold(&heading.title);
         // A repeated page header continues the open section.
         if on_stack {
@@ -436,7 +445,19 @@ impl<'a> Builder<'a> {
                     .is_some_and(|(_, f)| f.rank == h.rank && f.style == h.style)
             })
             .count();
-        if !first_is_heading && headed.len() >= 2 && same_rank_headings == headed.len() {
+        let finer_than_columns = match (&self.columns, headed.first()) {
+            (Some(table), Some((_, h))) => match (table.rank, h.rank) {
+                (Rank::Fixed(column), Rank::Fixed(cell)) => cell > column,
+                _ => true,
+            },
+            _ => false,
+        };
+        if !first_is_heading
+            && headed.len() >= 2
+            && same_rank_headings == headed.len()
+            && !finer_than_columns
+        {
+            let rank = headed[0].1.rank;
             let mut columns = HashMap::new();
             for (i, heading) in headed {
                 let (start, end) = cells[i];
@@ -450,7 +471,11 @@ impl<'a> Builder<'a> {
                 columns.insert(i, id);
             }
             let label = labels::whole_label(first);
-            self.columns = Some(ColumnTable { columns, label });
+            self.columns = Some(ColumnTable {
+                columns,
+                rank,
+                label,
+            });
             return;
         }
         if let Some(table) = &self.columns {

@@ -345,6 +345,10 @@ fn corpus_documents_parse_with_sane_passages() {
         return;
     }
     lengths.sort_unstable();
+    eprintln!(
+        "longest passages: {:?}",
+        &lengths[lengths.len().saturating_sub(5)..]
+    );
     let median = lengths[lengths.len() / 2];
     eprintln!(
         "median passage length on the corpus: {median} chars over {} passages",
