@@ -71,9 +71,7 @@ pub(crate) fn fold(text: &str) -> String {
         .replace(" / ", "/")
         .replace("/ ", "/")
         .replace(" /", "/");
-    collapsed
-        .trim_end_matches(|c: char| c == ':' || c == ' ' || c == '.')
-        .to_string()
+    collapsed.trim_end_matches([':', ' ', '.']).to_string()
 }
 
 /// The canonical label when the whole `line` is a label (`PILOTES`,

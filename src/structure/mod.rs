@@ -121,6 +121,8 @@ struct Builder<'a> {
     row_label: Option<String>,
     /// Lines of the paragraph or list being gathered (first, last).
     block: Option<(usize, usize)>,
+    /// `AXE : PARENTALITÉ` value waiting for the fiche header it introduces.
+    pending_axe: Option<(usize, usize)>,
 }
 
 impl<'a> Builder<'a> {
@@ -149,6 +151,7 @@ impl<'a> Builder<'a> {
             columns: None,
             row_label: None,
             block: None,
+            pending_axe: None,
         }
     }
 
@@ -173,6 +176,7 @@ impl<'a> Builder<'a> {
             index = self.step(index);
         }
         self.flush_block();
+        self.flush_pending_axe();
     }
 
     /// Handles line `index`, returns the next line to handle.
@@ -185,6 +189,7 @@ impl<'a> Builder<'a> {
         }
         if raw.contains('\t') {
             self.flush_block();
+            self.flush_pending_axe();
             self.table_row(index);
             return index + 1;
         }
@@ -193,6 +198,7 @@ impl<'a> Builder<'a> {
         let (start, end) = self.trimmed_span(index);
         if let Some(label) = labels::whole_label(line) {
             self.flush_block();
+            self.flush_pending_axe();
             self.field = Some(label);
             self.field_has_value = false;
             return index + 1;
@@ -201,9 +207,11 @@ impl<'a> Builder<'a> {
             if let Some(heading) = headings::recognize(line) {
                 self.flush_block();
                 if heading.unnumbered_axe && self.stack_has_numbered_axe() {
-                    // `AXE : PARENTALITÉ` inside a fiche: a theme, not the plan's axe.
+                    // `AXE : PARENTALITÉ` inside a fiche: a theme of the fiche
+                    // header it introduces, not the plan's axe.
                     let value = start + (line.len() - heading_value_len(line, &heading.title));
-                    self.add_passages(self.top(), Some("AXE".to_string()), value, end);
+                    self.flush_pending_axe();
+                    self.pending_axe = Some((value, end));
                     self.field = None;
                     return index + 1;
                 }
@@ -252,6 +260,9 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        if self.block.is_none() {
+            self.flush_pending_axe();
+        }
         self.block = match self.block {
             Some((first, _)) => Some((first, index)),
             None => Some((index, index)),
@@ -295,6 +306,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Files a waiting `AXE :` value under the open section.
+    fn flush_pending_axe(&mut self) {
+        if let Some((start, end)) = self.pending_axe.take() {
+            self.add_passages(self.top(), Some("AXE".to_string()), start, end);
+        }
+    }
+
     fn flush_block(&mut self) {
         if let Some((first, last)) = self.block.take() {
             let start = self.trimmed_span(first).0;
@@ -334,6 +352,7 @@ impl<'a> Builder<'a> {
             if let Some(position) = repeated {
                 let id = self.stack[position];
                 self.stack.truncate(position + 1);
+                self.attach_pending_axe(id);
                 if self.sections[id].key.is_empty() && !key.is_empty() {
                     self.sections[id].heading = display;
                     self.sections[id].key = key;
@@ -384,6 +403,7 @@ impl<'a> Builder<'a> {
         });
         if on_stack {
             self.stack.push(id);
+            self.attach_pending_axe(id);
         }
         self.passages.push(PassageDraft {
             section: Some(id),
@@ -392,6 +412,12 @@ impl<'a> Builder<'a> {
             end,
         });
         id
+    }
+
+    fn attach_pending_axe(&mut self, id: usize) {
+        if let Some((start, end)) = self.pending_axe.take() {
+            self.add_passages(Some(id), Some("AXE".to_string()), start, end);
+        }
     }
 
     /// Puts the axe that the plan's summary lists objectif `number` under on

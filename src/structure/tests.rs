@@ -98,7 +98,11 @@ fn fiche_hangs_under_its_summary_axe_and_objectif() {
         .filter(|s| s.kind == SectionKind::Action)
         .count();
     assert_eq!(actions, 1);
-    assert!(passage_with(&doc, "AXE", "ACCOMPAGNEMENT DES FAMILLES").is_some());
+    let theme = passage_with(&doc, "AXE", "ACCOMPAGNEMENT DES FAMILLES").expect("fiche theme");
+    assert_eq!(
+        theme.heading_path, expected,
+        "the theme belongs to the fiche it heads"
+    );
     assert_eq!(doc.title, "Convention Territoriale Globale — Plan d'action");
     assert_eq!(doc.kind, Some(DocKind::Ctg));
     assert_eq!(doc.year, Some(2022));
