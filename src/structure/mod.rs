@@ -339,12 +339,7 @@ impl<'a> Builder<'a> {
                 let open = &self.sections[s];
                 open.kind == heading.kind
                     && match (&open.number, &heading.number) {
-                        (Some(a), Some(b)) => {
-                            a == b
-                                && (key.is_empty()
-                                    || open.key.is_empty()
-                                    || same_title(&open.key, &key))
-                        }
+                        (Some(a), Some(b)) => a == b,
                         (None, None) => !key.is_empty() && same_title(&open.key, &key),
                         _ => false,
                     }
