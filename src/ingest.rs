@@ -1,37 +1,776 @@
-//! TEMPORARY stand-in until the structure branch lands.
+//! Files on disk → clean text, the only text every later stage sees.
+//!
+//! Plans reach us as exports of Word, PDF or web pages: UTF-8 or Windows-1252
+//! (sometimes UTF-16), markdown tables, bold marks that glue two headings on one
+//! line, and HTML fragments left inside tab-separated table cells. Structure
+//! recovery and extraction must not each re-learn that mess, so it is removed
+//! here once, with one set of conventions they can rely on:
+//!
+//! * one line per logical line (`\n` only); runs of blank lines become one;
+//! * a table row is one line, its cells separated by exactly one `\t`
+//!   (leading empty cells are kept, they mean "same as above"; trailing empty
+//!   cells are dropped); markdown rows `| a | b |` become `a\tb` and their
+//!   `|--|--|` separator rows disappear;
+//! * **inside a table row**, block boundaries (`<p>`, `<li>`, `<br/>`, `<hr/>`,
+//!   `<ul>`…) cannot become line breaks without destroying the row/column
+//!   layout that *is* the structure, so they become [`ITEM_SEPARATOR`]
+//!   (`" • "`), the bullet the source documents already use for cell lists;
+//!   runs of bullets collapse into one and a cell never starts or ends with
+//!   one. Outside tables the same tags become line breaks;
+//! * markup is gone: tags, entities (`&amp;`, `&nbsp;`, `&#39;`…), `**bold**`,
+//!   `*italics*`, `#` heading marks, `^{er}` superscripts. A `**` squeezed
+//!   between two upper-case words (`…DU CLAS**ÉLÉMENTS DE DIAGNOSTIC**`) marks
+//!   two headings glued on one line and becomes a line break;
+//! * spaces are collapsed (non-breaking spaces included), French typography
+//!   (’ « » œ) is kept, and the text is NFC.
+//!
+//! The same cleaning applies to `.txt`/`.md` files: tags are sniffed, not
+//! trusted to the extension.
+
 use std::path::{Path, PathBuf};
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// What a block boundary inside a table cell becomes (see the module doc).
+pub const ITEM_SEPARATOR: &str = " • ";
+
+/// A line break made by a tag, before runs of them are collapsed.
+const LINE_BOUNDARY: char = '\u{E000}';
+
+/// One readable corpus file.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
+    /// Path relative to the corpus folder, without extension, `/`-separated.
     pub doc_id: String,
     pub path: PathBuf,
     pub n_bytes: u64,
+    /// Clean text (see the module doc).
     pub text: String,
 }
+
+/// A file that was not ingested, and why (for a person).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,
 }
+
+/// Every file under `dir`, recursively, sorted by path: .txt .md .html .htm
+/// (case-insensitive). Err only when `dir` itself cannot be read. Each
+/// unreadable/binary/empty/unknown-extension file goes to [`Skipped`] with a
+/// reason for a person, and is logged with `tracing::warn!`.
 pub fn read_corpus(dir: &Path) -> crate::Result<(Vec<SourceFile>, Vec<Skipped>)> {
+    if let Err(source) = std::fs::read_dir(dir) {
+        return Err(crate::Error::Corpus {
+            path: dir.to_path_buf(),
+            source,
+        });
+    }
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    let rd = std::fs::read_dir(dir).map_err(|e| crate::Error::Corpus {
-        path: dir.into(),
-        source: e,
-    })?;
-    let mut paths: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        match std::fs::read_to_string(&p) {
-            Ok(t) if !t.trim().is_empty() => files.push(SourceFile {
-                doc_id: p.file_stem().unwrap_or_default().to_string_lossy().into(),
-                n_bytes: t.len() as u64,
-                path: p,
-                text: t,
-            }),
-            _ => skipped.push(Skipped {
-                path: p,
-                reason: "unreadable".into(),
-            }),
+    let mut skip = |path: PathBuf, reason: String| {
+        tracing::warn!(file = %path.display(), %reason, "skipped corpus file");
+        skipped.push(Skipped { path, reason });
+    };
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
+                skip(path, format!("cannot read: {error}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let is_html = match extension.as_str() {
+            "txt" | "md" => false,
+            "html" | "htm" => true,
+            _ => {
+                skip(
+                    path,
+                    format!(
+                        "unsupported file type (.{extension}): only .txt .md .html .htm are read"
+                    ),
+                );
+                continue;
+            }
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                skip(path, format!("cannot read: {error}"));
+                continue;
+            }
+        };
+        let raw = match decode(&bytes) {
+            Ok(raw) => raw,
+            Err(reason) => {
+                skip(path, reason);
+                continue;
+            }
+        };
+        let text = clean(&raw, is_html);
+        if text.trim().is_empty() {
+            skip(path, "no text left after removing markup".to_string());
+            continue;
+        }
+        let doc_id = doc_id_for(dir, &path);
+        files.push(SourceFile {
+            doc_id,
+            path,
+            n_bytes: bytes.len() as u64,
+            text,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, skipped))
+}
+
+/// Path relative to `dir`, without extension, `/`-separated.
+fn doc_id_for(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path).with_extension("");
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Bytes → String: UTF-8 (BOM stripped); UTF-16 LE/BE with BOM; otherwise
+/// Windows-1252. Binary content and empty files are an `Err` with a reason
+/// for a person. The result is NFC.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if bytes.is_empty() {
+        return Err("empty file".to_string());
+    }
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        reject_binary(rest)?;
+        String::from_utf8_lossy(rest).into_owned()
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned()
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned()
+    } else {
+        reject_binary(bytes)?;
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_string(),
+            Err(_) => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        }
+    };
+    if text.contains('\0') || control_ratio_is_binary(text.chars().map(|c| c as u32)) {
+        return Err("binary content (control characters), not a text document".to_string());
+    }
+    if text.trim().is_empty() {
+        return Err("empty file (only whitespace)".to_string());
+    }
+    Ok(text.nfc().collect())
+}
+
+/// Err when the bytes look like a binary file rather than text.
+fn reject_binary(bytes: &[u8]) -> Result<(), String> {
+    const MAGIC: [(&[u8], &str); 5] = [
+        (b"%PDF", "a PDF file"),
+        (b"PK\x03\x04", "a zip archive (docx/odt?)"),
+        (b"\xD0\xCF\x11\xE0", "an old Office file"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+    ];
+    for (magic, what) in MAGIC {
+        if bytes.starts_with(magic) {
+            return Err(format!(
+                "binary content ({what}), not a text document: convert it to text first"
+            ));
         }
     }
-    Ok((files, skipped))
+    if bytes.contains(&0) {
+        return Err("binary content (NUL bytes), not a text document".to_string());
+    }
+    if control_ratio_is_binary(bytes.iter().map(|&b| b as u32)) {
+        return Err("binary content (control characters), not a text document".to_string());
+    }
+    Ok(())
+}
+
+/// More than 2 % of C0 control characters (other than tab, newlines, form
+/// feed) means binary.
+fn control_ratio_is_binary(units: impl Iterator<Item = u32>) -> bool {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for unit in units {
+        total += 1;
+        if unit < 0x20 && !matches!(unit, 0x09 | 0x0A | 0x0C | 0x0D) || unit == 0x7F {
+            control += 1;
+        }
+    }
+    total > 0 && control * 50 > total
+}
+
+static TAG_SNIFF: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)</?(p|br|hr|ul|ol|li|div|span|small|table|tr|td|th|h[1-6]|i|b|u|em|strong|a|sup|sub|font|img|blockquote)\b[^<>]{0,400}>|&(nbsp|amp|#39|#x27|quot|lt|gt);")
+        .expect("valid regex")
+});
+static ANY_TAG: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?is)<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9]{0,15}\b[^<>]{0,2000}>|</?[a-zA-Z][a-zA-Z0-9]{0,15}>").expect("valid regex")
+});
+static SCRIPT_STYLE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>").expect("valid regex")
+});
+static ENTITY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+        .expect("valid regex")
+});
+static SUPERSCRIPT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"\^\{([^{}\n]{0,12})\}").expect("valid regex"));
+static ITALIC: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(^|[^*\w])\*([^*\s][^*\n]{0,400}?)\*").expect("valid regex"));
+static HEADING_MARK: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^\s{0,3}#{1,6}\s+").expect("valid regex"));
+static SEPARATOR_CELL: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^\s*:?-{2,}:?\s*$").expect("valid regex"));
+static BOUNDARY_RUN: Lazy<Regex> =
+    Lazy::new(|| Regex::new("(?:[ \t]*\u{E000}[ \t]*)+").expect("valid regex"));
+static BULLET_RUN: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\s*•\s*)+").expect("valid regex"));
+
+/// Markup → clean text (see the module doc for the conventions).
+pub fn clean(raw: &str, is_html: bool) -> String {
+    let text = raw
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}', '\u{0C}'], "\n");
+    let has_tags = is_html || TAG_SNIFF.is_match(&text);
+    let text = if is_html {
+        html_to_lines(&text)
+    } else if has_tags {
+        inline_html_to_lines(&text)
+    } else {
+        text
+    };
+    let text = if has_tags {
+        decode_entities(&collapse_boundaries(&text))
+    } else {
+        text
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        for piece in split_glued_bold(line) {
+            if let Some(cleaned) = clean_line(&piece) {
+                lines.push(cleaned);
+            }
+        }
+    }
+    // One blank line at most, none at the edges.
+    let mut out = String::with_capacity(text.len());
+    let mut pending_blank = false;
+    for line in lines {
+        if line.is_empty() {
+            pending_blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if pending_blank {
+                out.push('\n');
+            }
+        }
+        pending_blank = false;
+        out.push_str(&line);
+    }
+    out.nfc().collect()
+}
+
+fn tag_name(tag: &str) -> (String, bool) {
+    let inner = tag.trim_start_matches('<');
+    let closing = inner.starts_with('/');
+    let name: String = inner
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (name, closing)
+}
+
+fn is_block_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "br"
+            | "hr"
+            | "li"
+            | "ul"
+            | "ol"
+            | "div"
+            | "table"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "pre"
+            | "tbody"
+            | "thead"
+    )
+}
+
+/// A real HTML page: whitespace is insignificant, `<tr>` makes lines and
+/// `<td>` cells.
+fn html_to_lines(html: &str) -> String {
+    let html = SCRIPT_STYLE.replace_all(html, " ");
+    let mut out = String::with_capacity(html.len());
+    let mut in_cell = false;
+    let mut cells_in_row = 0usize;
+    let mut last = 0usize;
+    for found in ANY_TAG.find_iter(&html) {
+        let between = &html[last..found.start()];
+        out.push_str(&between.replace(['\n', '\t'], " "));
+        last = found.end();
+        let tag = found.as_str();
+        if tag.starts_with("<!--") {
+            continue;
+        }
+        let (name, closing) = tag_name(tag);
+        match name.as_str() {
+            "tr" => {
+                out.push(LINE_BOUNDARY);
+                in_cell = false;
+                cells_in_row = 0;
+            }
+            "td" | "th" => {
+                if closing {
+                    in_cell = false;
+                } else {
+                    if cells_in_row > 0 {
+                        out.push('\t');
+                    }
+                    cells_in_row += 1;
+                    in_cell = true;
+                }
+            }
+            "title" if closing => out.push(LINE_BOUNDARY),
+            name if is_block_tag(name) => {
+                if in_cell {
+                    out.push_str(ITEM_SEPARATOR);
+                } else {
+                    out.push(LINE_BOUNDARY);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push_str(&html[last..].replace(['\n', '\t'], " "));
+    out
+}
+
+/// Text with HTML fragments: lines are significant; inside a tab-separated
+/// row block tags become [`ITEM_SEPARATOR`], elsewhere line breaks.
+fn inline_html_to_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let in_row = line.contains('\t');
+        let mut last = 0usize;
+        for found in ANY_TAG.find_iter(line) {
+            out.push_str(&line[last..found.start()]);
+            last = found.end();
+            let (name, _) = tag_name(found.as_str());
+            if is_block_tag(&name) || matches!(name.as_str(), "tr" | "td" | "th") {
+                if in_row {
+                    out.push_str(ITEM_SEPARATOR);
+                } else {
+                    out.push(LINE_BOUNDARY);
+                }
+            } else if !found.as_str().starts_with("<!--") {
+                // Inline tags (<span>, <small>, <i>…) vanish, but never glue words.
+                let before = line[..found.start()].chars().next_back();
+                let after = line[found.end()..].chars().next();
+                if matches!(name.as_str(), "img" | "span" | "small" | "font")
+                    && before.is_some_and(|c| !c.is_whitespace())
+                    && after.is_some_and(|c| !c.is_whitespace())
+                {
+                    out.push(' ');
+                }
+            }
+        }
+        out.push_str(&line[last..]);
+    }
+    out
+}
+
+/// Tag-made line breaks never make blank lines: a run of them (or one next
+/// to a real line break) is a single line break.
+fn collapse_boundaries(text: &str) -> String {
+    let boundary = LINE_BOUNDARY.to_string();
+    BOUNDARY_RUN
+        .replace_all(text, boundary.as_str())
+        .replace(&format!("{LINE_BOUNDARY}\n"), "\n")
+        .replace(&format!("\n{LINE_BOUNDARY}"), "\n")
+        .replace(LINE_BOUNDARY, "\n")
+}
+
+fn decode_entities(text: &str) -> String {
+    ENTITY
+        .replace_all(text, |caps: &regex::Captures| {
+            let body = &caps[1];
+            let decoded =
+                if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+                    u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+                } else if let Some(dec) = body.strip_prefix('#') {
+                    dec.parse::<u32>().ok().and_then(char::from_u32)
+                } else {
+                    named_entity(body)
+                };
+            match decoded {
+                Some('\0') | None => caps[0].to_string(),
+                Some(c) => c.to_string(),
+            }
+        })
+        .into_owned()
+}
+
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
+        "laquo" => '«',
+        "raquo" => '»',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "hellip" => '…',
+        "ndash" => '–',
+        "mdash" => '—',
+        "bull" | "middot" => '•',
+        "euro" => '€',
+        "copy" => '©',
+        "reg" => '®',
+        "deg" => '°',
+        "sup2" => '²',
+        "rarr" => '→',
+        "eacute" => 'é',
+        "Eacute" => 'É',
+        "egrave" => 'è',
+        "Egrave" => 'È',
+        "ecirc" => 'ê',
+        "Ecirc" => 'Ê',
+        "euml" => 'ë',
+        "agrave" => 'à',
+        "Agrave" => 'À',
+        "acirc" => 'â',
+        "Acirc" => 'Â',
+        "auml" => 'ä',
+        "ccedil" => 'ç',
+        "Ccedil" => 'Ç',
+        "icirc" => 'î',
+        "Icirc" => 'Î',
+        "iuml" => 'ï',
+        "ocirc" => 'ô',
+        "Ocirc" => 'Ô',
+        "ouml" => 'ö',
+        "ugrave" => 'ù',
+        "ucirc" => 'û',
+        "Ucirc" => 'Û',
+        "uuml" => 'ü',
+        "oelig" => 'œ',
+        "OElig" => 'Œ',
+        "aelig" => 'æ',
+        "AElig" => 'Æ',
+        _ => return None,
+    })
+}
+
+/// `AXE : JEUNESSE**ACTION : …****ÉLÉMENTS DE DIAGNOSTIC**` → three lines.
+/// A `**` is glue when it sits between two non-space characters that are not
+/// lower-case letters nor apostrophes (so `d'**aide aux devoirs**` stays).
+fn split_glued_bold(line: &str) -> Vec<String> {
+    if !line.contains("**") {
+        return vec![line.to_string()];
+    }
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut rest = line;
+    while let Some(position) = rest.find("**") {
+        let before = &rest[..position];
+        let mut after_start = position + 2;
+        while rest[after_start..].starts_with('*') {
+            after_start += 1;
+        }
+        let after = &rest[after_start..];
+        current.push_str(before);
+        let previous = current.chars().next_back();
+        let next = after.chars().next();
+        let glue = match (previous, next) {
+            (Some(p), Some(n)) => {
+                !p.is_whitespace()
+                    && !n.is_whitespace()
+                    && !p.is_lowercase()
+                    && !n.is_lowercase()
+                    && !matches!(p, '\'' | '’' | '(' | '«' | '"' | '-' | '/')
+                    && !matches!(n, ')' | '»' | '.' | ',' | ':' | ';')
+                    && !current.trim().is_empty()
+            }
+            _ => false,
+        };
+        if glue {
+            pieces.push(std::mem::take(&mut current));
+        }
+        rest = after;
+    }
+    current.push_str(rest);
+    pieces.push(current);
+    pieces
+}
+
+/// One physical line → its clean form, or `None` when it disappears
+/// (markdown separator rows).
+fn clean_line(line: &str) -> Option<String> {
+    let trimmed = line.trim();
+    let mut cells: Vec<String> =
+        if trimmed.len() >= 2 && trimmed.starts_with('|') && trimmed.ends_with('|') {
+            let inner = &trimmed[1..trimmed.len() - 1];
+            inner.split('|').map(str::to_string).collect()
+        } else {
+            line.split('\t').map(str::to_string).collect()
+        };
+    let is_row = cells.len() > 1;
+    if is_row
+        && cells.iter().any(|c| SEPARATOR_CELL.is_match(c))
+        && cells
+            .iter()
+            .all(|c| c.trim().is_empty() || SEPARATOR_CELL.is_match(c))
+    {
+        return None;
+    }
+    if !is_row && trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '|' | ':' | ' '))
+    {
+        return None;
+    }
+    for cell in cells.iter_mut() {
+        *cell = clean_cell(cell, is_row);
+    }
+    while cells.len() > 1 && cells.last().is_some_and(|c| c.is_empty()) {
+        cells.pop();
+    }
+    Some(cells.join("\t"))
+}
+
+fn clean_cell(cell: &str, in_row: bool) -> String {
+    let cell = HEADING_MARK.replace(cell, "");
+    let cell = SUPERSCRIPT.replace_all(&cell, "$1");
+    let cell = cell.replace("**", "");
+    let cell = ITALIC.replace_all(&cell, "$1$2");
+    let mut collapsed = String::with_capacity(cell.len());
+    let mut in_space = false;
+    for c in cell.chars() {
+        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            in_space = true;
+            continue;
+        }
+        if in_space && !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        in_space = false;
+        collapsed.push(c);
+    }
+    if in_row && collapsed.contains('•') {
+        let bulleted = BULLET_RUN.replace_all(&collapsed, ITEM_SEPARATOR);
+        bulleted
+            .trim_matches(|c: char| c == '•' || c.is_whitespace())
+            .to_string()
+    } else {
+        collapsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_bytes_are_decoded() {
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1252.encode("Lieu d'accueil enfants parents é à œ");
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "the sample must not be valid UTF-8"
+        );
+        assert_eq!(
+            decode(&bytes).unwrap(),
+            "Lieu d'accueil enfants parents é à œ"
+        );
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped_and_text_is_nfc() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("Conve\u{301}ntion".as_bytes());
+        let text = decode(&bytes).unwrap();
+        assert_eq!(text, "Convéntion");
+        assert!(!text.starts_with('\u{FEFF}'));
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in "Réseau d’écoute".encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        assert_eq!(decode(&le).unwrap(), "Réseau d’écoute");
+        assert_eq!(decode(&be).unwrap(), "Réseau d’écoute");
+    }
+
+    #[test]
+    fn binary_and_empty_are_rejected() {
+        assert!(decode(b"").is_err());
+        assert!(decode(b"   \n\n").is_err());
+        assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
+        assert!(decode(b"%PDF-1.4 stuff").unwrap_err().contains("PDF"));
+        let noisy: Vec<u8> = (0..200u8)
+            .map(|i| if i % 5 == 0 { 0x01 } else { b'a' })
+            .collect();
+        assert!(decode(&noisy).is_err());
+    }
+
+    #[test]
+    fn html_page_is_stripped_with_rows_and_entities() {
+        let html = "<html><head><style>p{color:red}</style></head><body><h1>Plan d&#39;action</h1>\n<p>Caf&eacute; &amp; parents&nbsp;: ok</p><table><tr><td>PILOTES</td><td><p>Ville</p><p>CCAS</p></td></tr></table></body></html>";
+        let text = clean(html, true);
+        assert_eq!(
+            text,
+            "Plan d'action\nCafé & parents : ok\nPILOTES\tVille • CCAS"
+        );
+    }
+
+    #[test]
+    fn inline_html_in_tab_row_stays_on_one_line() {
+        let raw = "Animation du réseau\t<p>Oui</p> <p>État des lieux au 1^{er} janvier 2017.</p>\nII - BUTS\n<p>Définir le cadre</p><p>Animer</p>";
+        let text = clean(raw, false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Animation du réseau\tOui • État des lieux au 1er janvier 2017."
+        );
+        assert_eq!(&lines[1..], &["II - BUTS", "Définir le cadre", "Animer"]);
+    }
+
+    #[test]
+    fn ul_bullets_in_cells_collapse_to_one_separator() {
+        let raw = "EVALUATION INDICATEURS\t<ul style=\"list-style-type: none\"> • Nombre d'actions • Bilan moral\t\t";
+        assert_eq!(
+            clean(raw, false),
+            "EVALUATION INDICATEURS\tNombre d'actions • Bilan moral"
+        );
+    }
+
+    #[test]
+    fn markdown_table_becomes_tab_rows() {
+        let raw = "| | | |\n|--|---|---|\n| Axe 1 : Grandir | Objectif 1 : Prévenir | Action 1 : Poursuivre |\n| | | Action 2 : Réfléchir |\n|--|--|";
+        assert_eq!(
+            clean(raw, false),
+            "Axe 1 : Grandir\tObjectif 1 : Prévenir\tAction 1 : Poursuivre\n\t\tAction 2 : Réfléchir"
+        );
+    }
+
+    #[test]
+    fn bold_italic_and_heading_marks_are_stripped() {
+        let raw =
+            "## Synthèse\n- Une **coordination** constructive, d'**aide aux devoirs** – *en cours*";
+        assert_eq!(
+            clean(raw, false),
+            "Synthèse\n- Une coordination constructive, d'aide aux devoirs – en cours"
+        );
+    }
+
+    #[test]
+    fn glued_bold_headings_are_split() {
+        let raw = "ACTION : DÉVELOPPER DES ACTIONS, EN COMPLÉMENTARITÉ DU CLAS**ÉLÉMENTS DE DIAGNOSTIC**\nAXE : JEUNESSE**ACTION : ALLER VERS****ELÉMENTS DE DIAGNOSTIC**";
+        let text = clean(raw, false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            vec![
+                "ACTION : DÉVELOPPER DES ACTIONS, EN COMPLÉMENTARITÉ DU CLAS",
+                "ÉLÉMENTS DE DIAGNOSTIC",
+                "AXE : JEUNESSE",
+                "ACTION : ALLER VERS",
+                "ELÉMENTS DE DIAGNOSTIC"
+            ]
+        );
+    }
+
+    #[test]
+    fn spaces_collapse_and_typography_is_kept() {
+        let raw = "  L’accueil  «\u{a0}petite enfance\u{a0}»   œuvre  \n\n\n\nFin";
+        assert_eq!(
+            clean(raw, false),
+            "L’accueil « petite enfance » œuvre\n\nFin"
+        );
+    }
+
+    #[test]
+    fn leading_empty_cells_are_kept() {
+        assert_eq!(
+            clean("Besoins\tFinanciers.\n\tHumains : 1 poste.\t", false),
+            "Besoins\tFinanciers.\n\tHumains : 1 poste."
+        );
+    }
+
+    #[test]
+    fn read_corpus_sorts_and_skips_with_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("ville");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("b.TXT"), "Contrat de ville\n").unwrap();
+        std::fs::write(dir.path().join("a.html"), "<p>Plan d'action</p>").unwrap();
+        std::fs::write(dir.path().join("c.pdf"), "%PDF").unwrap();
+        std::fs::write(dir.path().join("d.txt"), b"\0\0\x01").unwrap();
+        std::fs::write(dir.path().join("e.md"), "").unwrap();
+        let (files, skipped) = read_corpus(dir.path()).unwrap();
+        let ids: Vec<&str> = files.iter().map(|f| f.doc_id.as_str()).collect();
+        assert_eq!(ids, vec!["a", "ville/b"]);
+        assert_eq!(files[0].text, "Plan d'action");
+        assert_eq!(skipped.len(), 3);
+        assert!(skipped.iter().all(|s| !s.reason.is_empty()));
+        assert!(read_corpus(&dir.path().join("missing")).is_err());
+    }
 }

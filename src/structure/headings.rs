@@ -1,0 +1,382 @@
+//! Recognizing outline headings in one line of clean text.
+//!
+//! French plans name their levels (`Axe`, `PILIER N°`, `Enjeu n°`, `Objectif`,
+//! `ACTION :`, `FICHE-ACTION`) or number them (`I -`, `1.`, `1.2.`, `1.2.5.`,
+//! `1.2.5.a.`). Each form gets a rank (0 = outermost) so that a stack can
+//! rebuild the tree whatever mix of forms a document uses; numbered lines
+//! whose rank cannot be known from the form alone (`1. Organiser…` in a plain
+//! list) float one level under whatever encloses them.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use crate::SectionKind;
+
+/// Where a heading sits in the outline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rank {
+    Fixed(u8),
+    /// One level below the enclosing heading; siblings share a style.
+    Floating,
+}
+
+/// Rank of headings that only look like headings (short capitals line).
+pub(crate) const GENERIC_RANK: u8 = 5;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Heading {
+    pub kind: SectionKind,
+    pub rank: Rank,
+    pub number: Option<String>,
+    /// The words after the marker (`Grandir et s'épanouir…`), maybe empty.
+    pub title: String,
+    /// Forms sharing a style are siblings (used by floating ranks).
+    pub style: &'static str,
+    /// `AXE : JEUNESSE`: an axe named, not numbered.
+    pub unnumbered_axe: bool,
+}
+
+macro_rules! regex {
+    ($name:ident, $re:expr) => {
+        static $name: Lazy<Regex> = Lazy::new(|| Regex::new($re).expect("valid regex"));
+    };
+}
+
+const SEP: &str = r"\s*(?:[:\-–—.)]\s*)?";
+
+regex!(ROMAN, r"^(?P<num>[IVX]{1,5})\s*[-–—.)]\s+(?P<title>\S.*)$");
+regex!(
+    PILIER,
+    &format!(r"^(?i:pilier)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}(?P<title>.*)$")
+);
+regex!(
+    AXE_NUMBERED,
+    &format!(
+        r"^(?i:axe)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}|[IVX]{{1,4}})\b{SEP}(?P<title>.*)$"
+    )
+);
+regex!(
+    AXE_NAMED,
+    r"^(?i:axe)(?P<qualifier>\s+[\p{L}' ]{1,30}?)?\s*:\s*(?P<title>\S.*)$"
+);
+regex!(
+    ENJEU,
+    &format!(r"^(?i:enjeu)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}(?P<title>.*)$")
+);
+regex!(
+    ORIENTATION,
+    &format!(
+        r"^(?i:orientation)(?:\s+(?i:strat[ée]gique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
+    )
+);
+regex!(
+    OBJECTIF,
+    &format!(
+        r"^(?i:objectif)(?:\s+(?i:op[ée]rationnel|strat[ée]gique|g[ée]n[ée]ral|sp[ée]cifique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
+    )
+);
+regex!(
+    ACTION_NUMBERED,
+    &format!(
+        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
+    )
+);
+regex!(ACTION_NAMED, r"^(?i:action)\s*:\s*(?P<title>\S.*)$");
+regex!(
+    FICHE_ACTION,
+    r"^(?i:fiche)[\s-]+(?i:action)\b(?P<title>.{0,100})$"
+);
+regex!(
+    NUMBERED,
+    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<letter>\.[a-z])?(?P<dot>[.)])?\s+(?P<title>[\p{Lu}«“\x22'][^\t]*)$"
+);
+regex!(TOC_TAIL, r"(?:\.{3,}|…)\s*\d{1,3}\s*$|\s\d{1,3}$");
+
+/// `- item`, `• item`, `* item`, `– item`, `→ item`.
+pub(crate) fn is_bullet(line: &str) -> bool {
+    let t = line.trim_start();
+    let mut chars = t.chars();
+    match (chars.next(), chars.next()) {
+        (Some('-' | '•' | '*' | '–' | '—' | '→' | '▪' | '►' | '○' | '●' | '✓'), Some(c)) => {
+            c.is_whitespace()
+        }
+        (Some('•' | '▪' | '►' | '●'), None) => true,
+        _ => false,
+    }
+}
+
+fn number_depth(number: &str) -> usize {
+    number.split('.').filter(|p| !p.is_empty()).count()
+}
+
+fn is_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+}
+
+fn clean_title(title: &str) -> String {
+    // `1.1 FAVORISER … → 4 objectifs opérationnels` keeps the heading only.
+    let title = title.split(" → ").next().unwrap_or(title);
+    title.trim().trim_end_matches(':').trim().to_string()
+}
+
+/// The heading `line` (already trimmed, not a bullet) opens, if any.
+pub(crate) fn recognize(line: &str) -> Option<Heading> {
+    if line.is_empty() || line.contains('\t') || line.chars().count() > 300 {
+        return None;
+    }
+    let make = |kind, rank, number: Option<&str>, title: &str, style| Heading {
+        kind,
+        rank,
+        number: number.map(str::to_string),
+        title: clean_title(title),
+        style,
+        unnumbered_axe: false,
+    };
+    if let Some(c) = FICHE_ACTION.captures(line) {
+        return Some(make(
+            SectionKind::Action,
+            Rank::Fixed(4),
+            None,
+            &c["title"],
+            "fiche",
+        ));
+    }
+    if let Some(c) = PILIER.captures(line) {
+        return Some(make(
+            SectionKind::Axe,
+            Rank::Fixed(1),
+            Some(&c["num"]),
+            &c["title"],
+            "axe",
+        ));
+    }
+    if let Some(c) = AXE_NUMBERED.captures(line) {
+        return Some(make(
+            SectionKind::Axe,
+            Rank::Fixed(1),
+            Some(&c["num"]),
+            &c["title"],
+            "axe",
+        ));
+    }
+    if let Some(c) = AXE_NAMED.captures(line) {
+        let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, &c["title"], "axe");
+        heading.unnumbered_axe = true;
+        return Some(heading);
+    }
+    if let Some(c) = ENJEU.captures(line) {
+        return Some(make(
+            SectionKind::Enjeu,
+            Rank::Fixed(1),
+            Some(&c["num"]),
+            &c["title"],
+            "enjeu",
+        ));
+    }
+    if let Some(c) = ORIENTATION.captures(line) {
+        return Some(make(
+            SectionKind::Orientation,
+            Rank::Fixed(2),
+            Some(&c["num"]),
+            &c["title"],
+            "orientation",
+        ));
+    }
+    if let Some(c) = OBJECTIF.captures(line) {
+        return Some(make(
+            SectionKind::Objectif,
+            Rank::Fixed(3),
+            Some(&c["num"]),
+            &c["title"],
+            "objectif",
+        ));
+    }
+    if let Some(c) = ACTION_NUMBERED.captures(line) {
+        return Some(make(
+            SectionKind::Action,
+            Rank::Fixed(4),
+            Some(&c["num"]),
+            &c["title"],
+            "action",
+        ));
+    }
+    if let Some(c) = ACTION_NAMED.captures(line) {
+        return Some(make(
+            SectionKind::Action,
+            Rank::Fixed(4),
+            None,
+            &c["title"],
+            "action",
+        ));
+    }
+    if let Some(c) = ROMAN.captures(line) {
+        if c["title"].chars().count() <= 120 {
+            return Some(make(
+                SectionKind::Part,
+                Rank::Fixed(0),
+                Some(&c["num"]),
+                &c["title"],
+                "roman",
+            ));
+        }
+    }
+    if let Some(c) = NUMBERED.captures(line) {
+        let title = &c["title"];
+        if TOC_TAIL.is_match(line) || title.chars().count() > 250 {
+            return None;
+        }
+        let number = c["num"].to_string();
+        let depth = number_depth(&number);
+        let has_letter = c.name("letter").is_some();
+        if depth == 1 && !has_letter && c.name("dot").is_none() {
+            return None; // `3 phases ont structuré…` is a sentence.
+        }
+        let number = match c.name("letter") {
+            Some(letter) => format!("{number}{}", letter.as_str()),
+            None => number,
+        };
+        let (kind, rank, style) = match (depth, has_letter) {
+            (_, true) | (4.., _) => (SectionKind::Action, Rank::Fixed(4), "n4"),
+            (3, _) => (SectionKind::Objectif, Rank::Fixed(3), "n3"),
+            (2, _) => (SectionKind::Orientation, Rank::Fixed(2), "n2"),
+            _ if is_capitals(title) => (SectionKind::Heading, Rank::Fixed(1), "n1caps"),
+            _ => (SectionKind::Heading, Rank::Floating, "n1"),
+        };
+        return Some(make(kind, rank, Some(&number), title, style));
+    }
+    None
+}
+
+/// A line that is a heading only by its look: short, in capitals, not a
+/// sentence (`PARTICIPATION DES ACTEURS LOCAUX`), or a short mixed-case line
+/// introducing a paragraph (`L'apport des cartographies`).
+pub(crate) fn recognize_generic(line: &str, next_line: Option<&str>) -> Option<Heading> {
+    let length = line.chars().count();
+    let words = line.split_whitespace().count();
+    let ends_like_sentence = line.ends_with(['.', ',', ';', ':', '!', '?']);
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    let long_words = line
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .count();
+    let looks_capital =
+        is_capitals(line) && length <= 100 && words <= 14 && long_words >= 2 && !line.contains(',');
+    let introduces_paragraph = length <= 70
+        && words >= 2
+        && line.chars().next().is_some_and(|c| c.is_uppercase())
+        && next_line.is_some_and(|n| n.chars().count() >= 80 && !n.contains('\t'));
+    if ends_like_sentence || letters < 3 || !(looks_capital || introduces_paragraph) {
+        return None;
+    }
+    Some(Heading {
+        kind: SectionKind::Heading,
+        rank: Rank::Fixed(GENERIC_RANK),
+        number: None,
+        title: line.trim().to_string(),
+        style: "generic",
+        unnumbered_axe: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_number(line: &str) -> Option<(SectionKind, Option<String>)> {
+        recognize(line).map(|h| (h.kind, h.number))
+    }
+
+    #[test]
+    fn named_levels_are_recognized() {
+        assert_eq!(
+            kind_number("Axe 2 : Accompagner les familles et la parentalité"),
+            Some((SectionKind::Axe, Some("2".into())))
+        );
+        assert_eq!(
+            kind_number("PILIER N°1 : COHESION SOCIALE"),
+            Some((SectionKind::Axe, Some("1".into())))
+        );
+        assert_eq!(
+            kind_number("Enjeu n°3"),
+            Some((SectionKind::Enjeu, Some("3".into())))
+        );
+        assert_eq!(
+            kind_number("Objectif 6 : Accompagner les familles dans leur parentalité"),
+            Some((SectionKind::Objectif, Some("6".into())))
+        );
+        assert_eq!(
+            kind_number("ACTION : RENFORCER LES ACTIONS DE PARENTALITÉ"),
+            Some((SectionKind::Action, None))
+        );
+        assert_eq!(
+            kind_number("FICHE-ACTION DU PEDT"),
+            Some((SectionKind::Action, None))
+        );
+        assert_eq!(
+            kind_number("II - BUTS / OBJECTIFS"),
+            Some((SectionKind::Part, Some("II".into())))
+        );
+        let axe = recognize("AXE : ACCOMPAGNEMENT DES FAMILLES").unwrap();
+        assert!(axe.unnumbered_axe);
+        assert_eq!(axe.title, "ACCOMPAGNEMENT DES FAMILLES");
+    }
+
+    #[test]
+    fn numbered_levels_get_ranks_by_depth() {
+        assert_eq!(
+            recognize("1.2.5. TRAVAILLER SUR LA PARENTALITE")
+                .unwrap()
+                .rank,
+            Rank::Fixed(3)
+        );
+        let item = recognize("1.2.5.a. Accompagner les parents").unwrap();
+        assert_eq!(
+            (item.kind, item.number.as_deref()),
+            (SectionKind::Action, Some("1.2.5.a"))
+        );
+        assert_eq!(
+            recognize("1.1. FAVORISER LES ECHANGES").unwrap().rank,
+            Rank::Fixed(2)
+        );
+        assert_eq!(
+            recognize("1. COHESION SOCIALE").unwrap().rank,
+            Rank::Fixed(1)
+        );
+        assert_eq!(
+            recognize("2. Observer l'évolution des besoins")
+                .unwrap()
+                .rank,
+            Rank::Floating
+        );
+    }
+
+    #[test]
+    fn sentences_and_tables_of_contents_are_not_headings() {
+        assert_eq!(recognize("3 phases ont structuré la démarche"), None);
+        assert_eq!(recognize("1.1 Cohésion sociale 18"), None);
+        assert_eq!(
+            recognize("1. Méthodologie d'élaboration du plan d'actions..... 2"),
+            None
+        );
+        assert_eq!(recognize("Les objectifs 2022 sont atteints"), None);
+    }
+
+    #[test]
+    fn generic_headings_are_short_capitals_or_paragraph_intros() {
+        assert!(recognize_generic("PARTICIPATION DES ACTEURS LOCAUX", None).is_some());
+        assert!(recognize_generic("ENEIS", None).is_none());
+        assert!(recognize_generic("CAF, PMI / ASE", None).is_none());
+        assert!(recognize_generic("SOMMAIRE", None).is_none());
+        let long = "Défi métiers a présenté les parcours recensés dans sa cartographie au travers de filtres.";
+        assert!(recognize_generic("L'apport des cartographies", Some(long)).is_some());
+        assert!(recognize_generic("Pour aller plus loin :", Some(long)).is_none());
+    }
+
+    #[test]
+    fn bullets_are_detected() {
+        assert!(is_bullet("- Objectif 1 : Prévenir"));
+        assert!(is_bullet(" - sous-item"));
+        assert!(!is_bullet("-5 %"));
+    }
+}

@@ -1,0 +1,428 @@
+//! Tests of structure recovery, on small French plans and on the shipped corpus.
+
+use super::*;
+use crate::ingest::clean;
+use crate::DocKind;
+
+fn corpus(prefix: &str) -> Option<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let entry = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))?;
+    let bytes = std::fs::read(entry.path()).ok()?;
+    let raw = crate::ingest::decode(&bytes).ok()?;
+    let id = entry.path().file_stem()?.to_string_lossy().into_owned();
+    Some((id, clean(&raw, false)))
+}
+
+fn char_slice(text: &str, start: usize, end: usize) -> String {
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
+}
+
+fn assert_offsets_consistent(doc: &Document) {
+    let n_chars = doc.text.chars().count();
+    for (i, p) in doc.passages.iter().enumerate() {
+        assert_eq!(p.id, i);
+        assert!(
+            p.start < p.end && p.end <= n_chars,
+            "passage {i} out of bounds"
+        );
+        assert_eq!(
+            char_slice(&doc.text, p.start, p.end),
+            p.text,
+            "passage {i} text is not its slice"
+        );
+        assert!(!p.text.trim().is_empty());
+        if let Some(s) = p.section {
+            assert!(s < doc.sections.len());
+        }
+    }
+    for (i, s) in doc.sections.iter().enumerate() {
+        assert_eq!(s.id, i);
+        assert!(
+            s.start <= s.end && s.end <= n_chars,
+            "section {i} out of bounds"
+        );
+        if let Some(parent) = s.parent {
+            assert!(parent < i, "a parent comes before its child");
+            assert_eq!(s.depth, doc.sections[parent].depth + 1);
+        }
+    }
+    for w in doc.passages.windows(2) {
+        assert!(w[0].start <= w[1].start, "passages in document order");
+    }
+}
+
+fn passage_with<'d>(doc: &'d Document, field: &str, needle: &str) -> Option<&'d Passage> {
+    doc.passages
+        .iter()
+        .find(|p| p.field.as_deref() == Some(field) && p.text.contains(needle))
+}
+
+const FICHE_PLAN: &str = "Convention Territoriale Globale\n\nPlan d'action\n\nMars 2022\n\n\
+Axe 1 : Grandir sur la ville\n\n- Objectif 1 : Prévenir les fragilités\n\n\
+Axe 2 : Accompagner les familles et la parentalité\n\n- Objectif 6 : Accompagner les familles dans leur parentalité\n\n\
+Axe 1 : Grandir sur la ville\n\nEnfance - Synthèse des enjeux identifiés\n\n\
+Objectif 6 : Accompagner les familles dans leur parentalité\n\nAXE : ACCOMPAGNEMENT DES FAMILLES\n\n\
+ACTION : RENFORCER LES ACTIONS DE PARENTALITÉ PORTÉES PAR UN RÉSEAU DE PARTENAIRES\n\n\
+ÉLÉMENTS DE DIAGNOSTIC\n\n- Un Lieu d'accueil enfants parents (LAEP) ayant ouvert en février 2020\n\n\
+AXE : ACCOMPAGNEMENT DES FAMILLES\n\nACTION : RENFORCER LES ACTIONS DE PARENTALITÉ PORTÉES PAR UN RÉSEAU DE PARTENAIRES\n\n\
+PILOTES\nVille – Elus\n\nPARTENAIRES\nCAF, PMI / ASE\n";
+
+#[test]
+fn fiche_hangs_under_its_summary_axe_and_objectif() {
+    let doc = parse("plan", &clean(FICHE_PLAN, false));
+    assert_offsets_consistent(&doc);
+    let expected = vec![
+        "Axe 2 : Accompagner les familles et la parentalité".to_string(),
+        "Objectif 6 : Accompagner les familles dans leur parentalité".to_string(),
+        "ACTION : RENFORCER LES ACTIONS DE PARENTALITÉ PORTÉES PAR UN RÉSEAU DE PARTENAIRES"
+            .to_string(),
+    ];
+    let diagnostic =
+        passage_with(&doc, "ÉLÉMENTS DE DIAGNOSTIC", "LAEP").expect("diagnostic passage");
+    assert_eq!(diagnostic.heading_path, expected);
+    let partners = passage_with(&doc, "PARTENAIRES", "CAF").expect("partners passage");
+    assert_eq!(partners.text, "CAF, PMI / ASE");
+    assert_eq!(
+        partners.heading_path, expected,
+        "the repeated page header continues the same action"
+    );
+    let actions = doc
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Action)
+        .count();
+    assert_eq!(actions, 1);
+    let theme = passage_with(&doc, "AXE", "ACCOMPAGNEMENT DES FAMILLES").expect("fiche theme");
+    assert_eq!(
+        theme.heading_path, expected,
+        "the theme belongs to the fiche it heads"
+    );
+    assert_eq!(doc.title, "Convention Territoriale Globale — Plan d'action");
+    assert_eq!(doc.kind, Some(DocKind::Ctg));
+    assert_eq!(doc.year, Some(2022));
+}
+
+#[test]
+fn glued_bold_headings_give_action_and_field() {
+    let raw = "Objectif 4 : Aller à la rencontre des jeunes\n\nAXE : JEUNESSE**ACTION : RENFORCER LES ACTIONS D'ALLER VERS****ELÉMENTS DE DIAGNOSTIC**\n\n- Des actions de passerelle entre les ALAE et le PAJ\n";
+    let doc = parse("glue", &clean(raw, false));
+    let passage =
+        passage_with(&doc, "ÉLÉMENTS DE DIAGNOSTIC", "passerelle").expect("field passage");
+    assert_eq!(
+        passage.heading_path.last().map(String::as_str),
+        Some("ACTION : RENFORCER LES ACTIONS D'ALLER VERS")
+    );
+}
+
+#[test]
+fn tab_fields_and_roman_parts() {
+    let raw = "Coordination territoriale linguistique de Cergy\n\nI - IDENTITÉ\t\nStatut\tmunicipal\nDate de création\tseptembre 2016\n\nV - SPÉCIFICITÉS\nBesoins\tFinanciers. Subventions aux associations.\n\tHumains : 1 poste pour l'aide au pilotage.\n";
+    let doc = parse("cergy", &clean(raw, false));
+    assert_offsets_consistent(&doc);
+    let status = passage_with(&doc, "STATUT", "municipal").expect("statut");
+    assert_eq!(status.text, "municipal");
+    assert_eq!(status.heading_path, vec!["I - IDENTITÉ".to_string()]);
+    let needs = passage_with(&doc, "BESOINS", "Humains").expect("continuation row keeps the label");
+    assert_eq!(needs.heading_path, vec!["V - SPÉCIFICITÉS".to_string()]);
+    assert_eq!(doc.kind, Some(DocKind::FicheCoordination));
+    assert_eq!(doc.year, Some(2016));
+}
+
+#[test]
+fn column_table_cells_belong_to_their_column_objective() {
+    let raw = "1. COHESION SOCIALE\n\n1.2. DEVELOPPER LA SOLIDARITE ET CREER DU LIEN\n\n\
+OBJECTIF OPERATIONNEL\t1.2.1. FAVORISER LES LIENS INTERGENERATIONNELS\t1.2.5. TRAVAILLER SUR LA PARENTALITE\n\
+ORIENTATIONS\t<p>1.2.1.a. Organiser des espaces pour « faire » ensemble</p>\t<p>1.2.5.a. Accompagner les parents dans leurs fonctions parentales</p> <p>1.2.5.b. Initier une réflexion</p>\n\
+CAHIER DES CHARGES\t<ul><li>L'opérateur recherche des thèmes fédérateurs</li></ul>\t<ul><li>L'opérateur soutient les parents</li></ul>\n\
+\t\t<ul><li>Nombre de familles</li></ul>\n";
+    let doc = parse("ales", &clean(raw, false));
+    assert_offsets_consistent(&doc);
+    let orientation = passage_with(&doc, "ORIENTATIONS", "1.2.5.a").expect("orientation cell");
+    assert_eq!(
+        orientation.heading_path,
+        vec![
+            "1. COHESION SOCIALE".to_string(),
+            "1.2. DEVELOPPER LA SOLIDARITE ET CREER DU LIEN".to_string(),
+            "1.2.5. TRAVAILLER SUR LA PARENTALITE".to_string()
+        ]
+    );
+    assert!(orientation.text.contains("1.2.5.b. Initier une réflexion"));
+    let spec = passage_with(&doc, "CAHIER DES CHARGES", "soutient les parents").expect("spec cell");
+    assert_eq!(
+        spec.heading_path.last().map(String::as_str),
+        Some("1.2.5. TRAVAILLER SUR LA PARENTALITE")
+    );
+    let first_column =
+        passage_with(&doc, "CAHIER DES CHARGES", "fédérateurs").expect("first column");
+    assert_eq!(
+        first_column.heading_path.last().map(String::as_str),
+        Some("1.2.1. FAVORISER LES LIENS INTERGENERATIONNELS")
+    );
+    let continued =
+        passage_with(&doc, "CAHIER DES CHARGES", "Nombre de familles").expect("continuation row");
+    assert_eq!(
+        continued.heading_path.last().map(String::as_str),
+        Some("1.2.5. TRAVAILLER SUR LA PARENTALITE")
+    );
+}
+
+#[test]
+fn hierarchical_table_with_empty_cells_means_same_as_above() {
+    let raw = "| Axe 1 : Grandir | Objectif 1 : Prévenir les fragilités | Action 1 : Poursuivre le bien-être |\n| | | Action 2 : Réfléchir au soutien scolaire |\n| | Objectif 2 : Favoriser l'ouverture | Action 4 : Renforcer l'ouverture |\n";
+    let doc = parse("arbo", &clean(raw, false));
+    assert_offsets_consistent(&doc);
+    let action2 = doc
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("Action 2"))
+        .expect("action 2");
+    assert_eq!(
+        action2.heading_path,
+        vec![
+            "Axe 1 : Grandir",
+            "Objectif 1 : Prévenir les fragilités",
+            "Action 2 : Réfléchir au soutien scolaire"
+        ]
+    );
+    let action4 = doc
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("Action 4"))
+        .expect("action 4");
+    assert_eq!(
+        action4.heading_path[1],
+        "Objectif 2 : Favoriser l'ouverture"
+    );
+}
+
+#[test]
+fn long_blocks_are_split_keeping_path_and_field() {
+    let item = "- Une action de soutien à la parentalité portée par le centre social et la CAF auprès des familles du quartier.\n";
+    let raw = format!(
+        "Objectif 1 : Soutenir les familles\n\nMODALITÉS DE MISE EN ŒUVRE\n{}",
+        item.repeat(20)
+    );
+    let doc = parse("long", &clean(&raw, false));
+    assert_offsets_consistent(&doc);
+    let pieces: Vec<&Passage> = doc.passages.iter().filter(|p| p.field.is_some()).collect();
+    assert!(pieces.len() >= 3, "a 2,000-char list is split");
+    for p in &pieces {
+        assert!(p.text.chars().count() <= MAX_PASSAGE_CHARS);
+        assert!(
+            p.text.starts_with("- Une action"),
+            "split on item boundaries: {:?}",
+            p.text
+        );
+        assert_eq!(
+            p.field.as_deref(),
+            Some("MODALITÉS DE MISE EN ŒUVRE / ÉTAPES DE TRAVAIL")
+        );
+        assert_eq!(
+            p.heading_path,
+            vec!["Objectif 1 : Soutenir les familles".to_string()]
+        );
+    }
+}
+
+#[test]
+fn enjeu_number_takes_its_title_from_the_next_line() {
+    let raw = "Conseil municipal\n08 décembre 2021\n\nEnjeu n°2\n\nLa visibilité et la structuration de l'offre\n\n2 orientations\n\n1. Identifier des lieux d'information\n\n2. S'appuyer sur le travail en réseau\n";
+    let doc = parse("cm", &clean(raw, false));
+    assert_offsets_consistent(&doc);
+    let enjeu = doc
+        .sections
+        .iter()
+        .find(|s| s.kind == SectionKind::Enjeu)
+        .expect("enjeu");
+    assert_eq!(
+        enjeu.heading,
+        "Enjeu n°2 : La visibilité et la structuration de l'offre"
+    );
+    let second = doc
+        .sections
+        .iter()
+        .find(|s| s.heading.starts_with("2. S'appuyer"))
+        .expect("orientation");
+    assert_eq!(
+        second.parent,
+        Some(enjeu.id),
+        "numbered items float under the enjeu, as siblings"
+    );
+    assert_eq!(doc.kind, Some(DocKind::ConseilMunicipal));
+    assert_eq!(doc.year, Some(2021));
+}
+
+#[test]
+fn empty_and_flat_texts_do_not_fail() {
+    let doc = parse("vide", "");
+    assert!(doc.passages.is_empty() && doc.sections.is_empty());
+    assert_eq!(doc.title, "vide");
+    let doc = parse("plat", "Une phrase simple sur l'accueil des enfants.");
+    assert_eq!(doc.passages.len(), 1);
+    assert_eq!(doc.passages[0].heading_path, Vec::<String>::new());
+}
+
+#[test]
+fn corpus_cornebarrieu_parentalite_partners() {
+    let Some((id, text)) = corpus("001_") else {
+        return;
+    };
+    let doc = parse(&id, &text);
+    assert_offsets_consistent(&doc);
+    let partners: Vec<&Passage> = doc
+        .passages
+        .iter()
+        .filter(|p| {
+            p.field.as_deref() == Some("PARTENAIRES")
+                && p.heading_path
+                    .last()
+                    .is_some_and(|h| h.contains("RENFORCER LES ACTIONS DE PARENTALITÉ"))
+        })
+        .collect();
+    assert!(!partners.is_empty(), "PARTENAIRES of the parentalité fiche");
+    assert!(partners
+        .iter()
+        .any(|p| p.text.contains("Marcher à 4 pattes")));
+    assert_eq!(
+        partners[0].heading_path,
+        vec![
+            "Axe 2 : Accompagner les familles et la parentalité".to_string(),
+            "Objectif 6 : Accompagner les familles dans leur parentalité".to_string(),
+            "ACTION : RENFORCER LES ACTIONS DE PARENTALITÉ PORTÉES PAR UN RÉSEAU DE PARTENAIRES"
+                .to_string(),
+        ]
+    );
+    let diagnostic = passage_with(
+        &doc,
+        "ÉLÉMENTS DE DIAGNOSTIC",
+        "Un Lieu d'accueil enfants parents (LAEP)",
+    )
+    .expect("LAEP");
+    assert_eq!(diagnostic.heading_path, partners[0].heading_path);
+    assert_eq!(doc.kind, Some(DocKind::Ctg));
+    assert_eq!(doc.year, Some(2022));
+}
+
+#[test]
+fn corpus_documents_parse_with_sane_passages() {
+    let mut lengths = Vec::new();
+    for prefix in ["000_", "001_", "002_", "003_", "004_"] {
+        let Some((id, text)) = corpus(prefix) else {
+            continue;
+        };
+        let doc = parse(&id, &text);
+        assert_offsets_consistent(&doc);
+        assert!(!doc.passages.is_empty());
+        assert!(
+            !doc.title.is_empty() && doc.title != id,
+            "{id} has a content title"
+        );
+        lengths.extend(doc.passages.iter().map(|p| p.text.chars().count()));
+        if std::env::var_os("MAILLAGE_DUMP").is_some() {
+            eprintln!(
+                "== {id} | {} | {:?} | {:?} | {} sections | {} passages",
+                doc.title,
+                doc.kind,
+                doc.year,
+                doc.sections.len(),
+                doc.passages.len()
+            );
+            for p in &doc.passages {
+                let preview: String = p.text.chars().take(90).collect();
+                eprintln!(
+                    "  [{}] {:?} {} :: {}",
+                    p.id,
+                    p.field,
+                    p.heading_path.join(" > "),
+                    preview.replace('\n', "⏎")
+                );
+            }
+        }
+    }
+    if lengths.is_empty() {
+        return;
+    }
+    lengths.sort_unstable();
+    eprintln!(
+        "longest passages: {:?}",
+        &lengths[lengths.len().saturating_sub(5)..]
+    );
+    let median = lengths[lengths.len() / 2];
+    eprintln!(
+        "median passage length on the corpus: {median} chars over {} passages",
+        lengths.len()
+    );
+    assert!(median < 600, "median passage length {median}");
+    assert!(lengths.iter().all(|&l| l <= MAX_PASSAGE_CHARS));
+}
+
+#[test]
+fn corpus_alès_column_objective() {
+    let Some((id, text)) = corpus("003_") else {
+        return;
+    };
+    let doc = parse(&id, &text);
+    assert_eq!(doc.kind, Some(DocKind::ContratDeVille));
+    assert_eq!(doc.year, Some(2015));
+    assert_eq!(
+        doc.title,
+        "FICHES ACTIONS CONTRAT DE VILLE D'ALES AGGLOMERATION"
+    );
+    let cell = doc
+        .passages
+        .iter()
+        .find(|p| p.field.as_deref() == Some("ORIENTATIONS") && p.text.contains("1.2.5.a."))
+        .expect("orientations of 1.2.5");
+    assert_eq!(
+        cell.heading_path.last().map(String::as_str),
+        Some("1.2.5. TRAVAILLER SUR LA PARENTALITE")
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn parse_of_clean_never_panics_and_offsets_are_in_bounds(
+            raw in proptest::collection::vec(
+                prop_oneof![
+                    Just("Axe 1 : Grandir\n".to_string()),
+                    Just("- Objectif 2 : Prévenir\n".to_string()),
+                    Just("ACTION : AGIR**ÉLÉMENTS**".to_string()),
+                    Just("PILOTES\n".to_string()),
+                    Just("OBJECTIF OPERATIONNEL\t1.2.1. A\t1.2.2. B\n".to_string()),
+                    Just("ORIENTATIONS\t<p>x</p>\t<p>é</p>\n".to_string()),
+                    Just("| a | b |\n|--|--|\n".to_string()),
+                    Just("\t\t".to_string()),
+                    Just("•".to_string()),
+                    "\\PC{0,40}",
+                    "[ \t\n•éœ’a-z<>p/*|:0-9.]{0,30}",
+                ],
+                0..12,
+            )
+        ) {
+            let raw: String = raw.concat();
+            let text = clean(&raw, false);
+            let doc = parse("prop", &text);
+            let n_chars = doc.text.chars().count();
+            for p in &doc.passages {
+                prop_assert!(p.start < p.end && p.end <= n_chars);
+                prop_assert_eq!(char_slice(&doc.text, p.start, p.end), p.text.clone());
+            }
+            for s in &doc.sections {
+                prop_assert!(s.start <= s.end && s.end <= n_chars);
+            }
+            let html = clean(&raw, true);
+            let _ = parse("prop-html", &html);
+        }
+    }
+}
