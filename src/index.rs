@@ -17,7 +17,7 @@ use tantivy::schema::{
 use tantivy::{doc, DocAddress, DocId, Index, IndexWriter, Score, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
-use crate::model::Document;
+use crate::model::{Document, Passage};
 use crate::{Error, Result};
 
 /// Heading paths are indexed joined by this separator.
@@ -109,13 +109,17 @@ pub fn write(
         let keys = territory_keys(document);
         let kind = document.kind.map(|k| k.as_str()).unwrap_or("");
         for passage in &document.passages {
+            // A heading's own passage is found through the `section` field
+            // like every passage under it; indexing its words again as body
+            // text would rank bare headings above the fiches they announce.
+            let body = if is_heading_only(passage) { "" } else { passage.text.as_str() };
             let mut tdoc = doc!(
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,
                 f.doc_id => document.doc_id.as_str(),
                 f.title => document.title.as_str(),
                 f.section => passage.heading_path.join(HEADING_SEPARATOR),
-                f.text => passage.text.as_str(),
+                f.text => body,
                 f.kind => kind,
             );
             if let Some(label) = &passage.field {
@@ -133,6 +137,16 @@ pub fn write(
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+/// True for the passage that only repeats its section's heading.
+pub fn is_heading_only(passage: &Passage) -> bool {
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    passage.field.is_none()
+        && passage
+            .heading_path
+            .last()
+            .is_some_and(|h| squash(h) == squash(&passage.text))
 }
 
 /// Opens the tantivy index in `dir` with the French analyzer registered.

@@ -8,7 +8,7 @@
 //! expanded both ways from the corpus glossary: `CLAS` also finds
 //! "contrat local d'accompagnement à la scolarité", and the reverse.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,10 @@ const BOOST_PROXIMITY: f32 = 1.5;
 const BOOST_EXPANSION: f32 = 0.9;
 const TIE_BREAKER: f32 = 0.2;
 const SNIPPET_CHARS: usize = 220;
+/// Passages of one section shown before the rest of the corpus gets a turn.
+const MAX_HITS_PER_SECTION: usize = 2;
+/// Most candidates ranked for one page.
+const MAX_CANDIDATES: usize = 40_000;
 
 /// A search as asked by the CLI or the API.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -225,14 +229,21 @@ impl Engine {
                 }
             }
         }
-        let top = searcher.search(&*filtered, &TopDocs::with_limit(limit).and_offset(offset))?;
+        // Fetch more than a page, then keep the page from a de-duplicated
+        // list: the same heading repeated on every page of a PDF, or ten
+        // passages of one fiche, would otherwise fill the page.
+        let window = ((offset + limit) * 3 + 20).min(MAX_CANDIDATES);
+        let candidates = searcher.search(&*filtered, &TopDocs::with_limit(window))?;
         let per_document = searcher.search(&*query, &index::PassagesPerDocument)?;
 
         let mut snippets = SnippetGenerator::create(&searcher, &*query, f.text)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let documents = &self.knowledge.documents;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+        let mut hits = Vec::with_capacity(limit);
+        let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
+        let mut per_section: HashMap<(usize, &[String]), usize> = HashMap::new();
+        let mut kept = 0usize;
+        for (score, address) in candidates {
             let Some((doc_ord, passage_idx)) = index::locate(&searcher, address) else {
                 continue;
             };
@@ -242,6 +253,22 @@ impl Engine {
             let Some(passage) = document.passages.get(passage_idx) else {
                 continue;
             };
+            let squashed = passage.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            if !seen_texts.insert((doc_ord, squashed)) {
+                continue;
+            }
+            let n_in_section = per_section.entry((doc_ord, passage.heading_path.as_slice())).or_default();
+            *n_in_section += 1;
+            if *n_in_section > MAX_HITS_PER_SECTION {
+                continue;
+            }
+            kept += 1;
+            if kept <= offset {
+                continue;
+            }
+            if hits.len() == limit {
+                break;
+            }
             let snippet = snippets.snippet(&passage.text);
             let snippet = if snippet.is_empty() {
                 html_escape(&truncate_chars(&passage.text, SNIPPET_CHARS))
