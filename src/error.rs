@@ -28,10 +28,16 @@ pub enum Error {
     MissingIndex(PathBuf),
     /// The corpus folder does not exist or cannot be listed.
     #[error("cannot read corpus folder {}: {source}", path.display())]
-    Corpus { path: PathBuf, source: std::io::Error },
+    Corpus {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A file-system operation failed.
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
     /// The search engine failed.
     #[error("search engine: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -54,6 +60,9 @@ impl Error {
 
     /// Wraps an I/O error with what was being done.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 }
