@@ -205,3 +205,46 @@ fn corpus_definitions() {
     // Headings in capitals are not sigles.
     assert!(glossary.get("RENFORCER").is_none());
 }
+
+/// Prints the corpus glossary as TSV (abbr, definition, doc, count, mentions);
+/// run with `--ignored --nocapture` to measure against the development gold.
+#[test]
+#[ignore]
+fn print_corpus_glossary() {
+    let docs: Vec<Document> = CORPUS.iter().map(|name| corpus_document(name)).collect();
+    let glossary = Glossary::build(&docs);
+    for entry in glossary.entries() {
+        if entry.definitions.is_empty() {
+            println!(
+                "UNDEF\t{}\t\t{}\t{}",
+                entry.abbr,
+                entry.docs.join(","),
+                entry.mentions
+            );
+        }
+        for definition in &entry.definitions {
+            println!(
+                "DEF\t{}\t{}\t{}\t{}\t{}",
+                entry.abbr, definition.text, definition.doc_id, definition.count, entry.mentions
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    /// No input makes extraction panic, and every span is a valid character range.
+    #[test]
+    fn any_text_is_handled(text in "[A-Za-zÉéèà’'«» ().:;,|\t\n-]{0,120}") {
+        let doc = document("p", &text);
+        let n_chars = text.chars().count();
+        for definition in find_definitions(&doc) {
+            proptest::prop_assert!(definition.provenance.start <= definition.provenance.end);
+            proptest::prop_assert!(definition.provenance.end <= n_chars);
+        }
+        for (_, provenance) in find_uses(&doc) {
+            proptest::prop_assert!(provenance.end <= n_chars);
+        }
+        let glossary = Glossary::build(&[doc]);
+        let _ = glossary.abbreviations_of(&text);
+    }
+}

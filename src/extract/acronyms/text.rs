@@ -109,7 +109,7 @@ pub fn sigle_shape(token: &str) -> Option<SigleShape> {
     }
     let n_upper = token.chars().filter(|c| c.is_ascii_uppercase()).count();
     let n_lower = token.chars().filter(|c| c.is_ascii_lowercase()).count();
-    if n_upper >= 2 && n_lower <= n_upper && n_chars <= 10 {
+    if n_upper >= 2 && n_lower <= n_upper && n_chars <= 10 && !has_lower_case_run(token) {
         if is_roman_numeral(token) {
             return None;
         }
@@ -119,6 +119,19 @@ pub fn sigle_shape(token: &str) -> Option<SigleShape> {
         return Some(SigleShape::WordLike);
     }
     None
+}
+
+/// Three lower-case letters in a row make a word (`ENTREtenir`), not a
+/// sigle with a lower-case letter inside (`PaCS`).
+fn has_lower_case_run(token: &str) -> bool {
+    let mut run = 0;
+    for c in token.chars() {
+        run = if c.is_ascii_lowercase() { run + 1 } else { 0 };
+        if run >= 3 {
+            return true;
+        }
+    }
+    false
 }
 
 fn is_roman_numeral(token: &str) -> bool {
@@ -243,6 +256,8 @@ mod tests {
         assert_eq!(sigle_shape("III"), None);
         assert_eq!(sigle_shape("ÉTAT"), None);
         assert_eq!(sigle_shape("A1"), None);
+        assert_eq!(sigle_shape("ENTREtenir"), None);
+        assert_eq!(sigle_shape("PaCS"), Some(SigleShape::Capitals));
         assert_eq!(sigle_shape("F"), None);
     }
 

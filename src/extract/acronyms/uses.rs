@@ -27,22 +27,30 @@ pub struct FoundUse {
 /// Uses of sigles in `text`, in text order. `word_like` holds the canonical
 /// spellings of word-like sigles known to be sigles (`Ofii`).
 pub fn find_in_text(text: &str, word_like: &HashSet<String>) -> Vec<FoundUse> {
+    let prose_words = lower_case_words(text);
     let mut in_prose = Vec::new();
     let mut in_headings = Vec::new();
     for (cell_start, cell) in cells(text) {
-        let target = if is_shouting(cell) {
-            &mut in_headings
-        } else {
-            &mut in_prose
-        };
-        for (start, end) in tokens(cell) {
+        let spans = tokens(cell);
+        let shouted = shouted_tokens(cell, &spans);
+        for (&(start, end), is_shouted) in spans.iter().zip(shouted) {
             let token = &cell[start..end];
             let counts = match sigle_shape(token) {
-                Some(SigleShape::Capitals) => !is_stoplisted(token),
+                Some(SigleShape::Capitals) => {
+                    let folded = fold(token);
+                    let is_prose_word = folded.chars().count() >= MIN_LETTERS_OF_A_WORD
+                        && prose_words.contains(&folded);
+                    !is_stoplisted(token) && !is_function_word(&folded) && !is_prose_word
+                }
                 Some(SigleShape::WordLike) => word_like.contains(token),
                 None => false,
             };
             if counts {
+                let target = if is_shouted {
+                    &mut in_headings
+                } else {
+                    &mut in_prose
+                };
                 target.push(FoundUse {
                     abbr: canonical_sigle(token),
                     start: cell_start + start,
@@ -65,6 +73,22 @@ pub fn find_in_text(text: &str, word_like: &HashSet<String>) -> Vec<FoundUse> {
     in_prose
 }
 
+/// A capitalized token this long that the same text also writes in lower
+/// case (`SOCIALE` and `sociale`) is a word in a heading, not a sigle.
+/// Shorter tokens are kept: `CAP`, `RAM` are sigles whatever `cap` means.
+const MIN_LETTERS_OF_A_WORD: usize = 4;
+
+/// The words a text writes in lower case (or with one initial capital), folded.
+fn lower_case_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|word| {
+            word.chars().skip(1).all(char::is_lowercase)
+                && word.chars().count() >= MIN_LETTERS_OF_A_WORD
+        })
+        .map(fold)
+        .collect()
+}
+
 /// Lines split into table cells, with their byte offsets.
 fn cells(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut offset = 0;
@@ -75,20 +99,46 @@ fn cells(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// True for a heading written in capitals: mostly capitalized words, one of
-/// them a function word (`RENFORCER LES ACTIONS`), which a list of sigles
-/// (`CAF, MSA, CCAS`) never has.
-fn is_shouting(cell: &str) -> bool {
-    let words: Vec<&str> = cell
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 2)
-        .collect();
-    let capitalized: Vec<&&str> = words
-        .iter()
-        .filter(|w| w.chars().all(|c| !c.is_lowercase()))
-        .collect();
-    let has_function_word = capitalized.iter().any(|w| is_function_word(&fold(w)));
-    capitalized.len() >= 2 && capitalized.len() * 10 >= words.len() * 6 && has_function_word
+/// For each token, whether it sits in a heading written in capitals: a run
+/// of capitalized words (`CONDITIONS DE RÉUSSITE`, `1.1. FAVORISER LES
+/// ECHANGES`) holding a function word, an accented word or a label word,
+/// which a list of sigles (`CAF, MSA, CCAS`) never holds.
+fn shouted_tokens(cell: &str, spans: &[(usize, usize)]) -> Vec<bool> {
+    let mut shouted = vec![false; spans.len()];
+    let mut run_start = 0;
+    for index in 0..=spans.len() {
+        let ends_run = match spans.get(index) {
+            Some(&(start, end)) => cell[start..end].chars().any(char::is_lowercase),
+            None => true,
+        };
+        if !ends_run {
+            continue;
+        }
+        let run = &spans[run_start..index];
+        let words: Vec<&str> = run
+            .iter()
+            .map(|&(start, end)| &cell[start..end])
+            .filter(|token| token.chars().any(char::is_alphabetic))
+            .collect();
+        // A label word (`OBJECTIFS POURSUIVIS`) marks a heading only when
+        // the whole cell is in capitals: `PILOTES CCAS - Elus` is a label
+        // followed by content.
+        let whole_cell = run_start == 0 && index == spans.len();
+        let is_heading = words.len() >= 2
+            && words.iter().any(|word| {
+                let folded = fold(word);
+                (is_function_word(&folded) && (folded.chars().count() >= 2 || folded == "a"))
+                    || !word.is_ascii()
+                    || (whole_cell && is_stoplisted(word))
+            });
+        if is_heading {
+            shouted[run_start..index]
+                .iter_mut()
+                .for_each(|flag| *flag = true);
+        }
+        run_start = index + 1;
+    }
+    shouted
 }
 
 /// Byte spans of the tokens of a cell: runs of letters and digits, dots
@@ -170,6 +220,33 @@ mod tests {
     fn headings_in_capitals_only_confirm_known_sigles() {
         let text = "ACTION : POURSUIVRE LES ACTIONS DE VALORISATION DU CLAS AUPRÈS DES FAMILLES\nle CLAS accueille";
         assert_eq!(check(text, &[]), ["CLAS", "CLAS"]);
+    }
+
+    #[test]
+    fn headings_inside_prose_cells_are_recognized() {
+        let text = "CONDITIONS DE RÉUSSITE Bilans pour évaluer les besoins - SIAM, CAF, MSA";
+        assert_eq!(check(text, &[]), ["SIAM", "CAF", "MSA"]);
+        assert!(check(
+            "<p>DISPOSITIFS REGIONAUX DE LUTTE CONTRE L'ILLETTRISME</p> le suivi",
+            &[]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn capitalized_words_also_written_in_lower_case_are_not_sigles() {
+        let text = "PILIER N°1 : COHESION SOCIALE avec la CAF\nla cohésion sociale";
+        assert_eq!(check(text, &[]), ["CAF"]);
+    }
+
+    #[test]
+    fn a_cell_of_capitals_with_a_label_word_is_a_heading() {
+        assert!(check("OBJECTIFS POURSUIVIS", &[]).is_empty());
+        assert!(check("HORS APPEL A PROJET", &[]).is_empty());
+        assert_eq!(
+            check("OBJECTIFS POURSUIVIS\tavec le CCAS\nPILOTES CCAS", &[]),
+            ["CCAS", "CCAS"]
+        );
     }
 
     #[test]
