@@ -467,6 +467,30 @@ mod tests {
     }
 
     #[test]
+    fn common_forms_of_other_towns() {
+        assert_eq!(
+            check("dans les Quartiers prioritaires de la politique de la ville (QPV) de l'agglomération"),
+            [pair("QPV", "Quartiers prioritaires de la politique de la ville")]
+        );
+        assert_eq!(
+            check("les établissements d'accueil du jeune enfant (EAJE) et la PMI"),
+            [pair("EAJE", "établissements d'accueil du jeune enfant")]
+        );
+        assert_eq!(
+            check("financé par la CAF (Caisse d’allocations familiales) du Gard"),
+            [pair("CAF", "Caisse d’allocations familiales")]
+        );
+        assert_eq!(
+            check("PMI = Protection maternelle et infantile"),
+            [pair("PMI", "Protection maternelle et infantile")]
+        );
+        assert_eq!(
+            check("un Centre médico-psychologique (CMP) pour enfants"),
+            [pair("CMP", "Centre médico-psychologique")]
+        );
+    }
+
+    #[test]
     fn odd_input_does_not_panic() {
         for text in [
             "(",
