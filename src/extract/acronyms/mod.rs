@@ -1,0 +1,311 @@
+//! Sigles: the definitions documents give, the documents that use them, and
+//! the glossary that joins both across the corpus.
+//!
+//! Why: plans are written in sigles (CLAS, LAEP, REAAP…) that a reader from
+//! another town does not know, and a search for `lieu d'accueil enfants
+//! parents` should find the plan that only says `LAEP`. A document seldom
+//! defines every sigle it uses, so the glossary lends the definitions a
+//! document gives to every document that uses the same sigle.
+//!
+//! Rules, in one place:
+//! - a definition is kept only when the sigle's letters align with its long
+//!   form (see [`align`]), whatever shape it has (see [`definitions`]);
+//! - definitions of one sigle whose content words are the same once case,
+//!   accents, apostrophes and plurals are ignored are merged, shown with their
+//!   most frequent spelling (ties: the one with lower-case letters, then the
+//!   first seen); a trailing qualifier (`- périscolaire`) is already dropped
+//!   at extraction;
+//! - different definitions of one sigle are all kept, most frequent first.
+//!
+//! # Example
+//! ```
+//! use maillage::extract::acronyms::Glossary;
+//! use maillage::Document;
+//!
+//! let doc = Document {
+//!     doc_id: "ctg".into(),
+//!     text: "Un Lieu d'accueil enfants parents (LAEP) ouvre. Le LAEP accueille.".into(),
+//!     ..Default::default()
+//! };
+//! let glossary = Glossary::build(&[doc]);
+//! assert_eq!(glossary.expansions("laep"), ["Lieu d'accueil enfants parents"]);
+//! assert_eq!(glossary.abbreviations_of("lieux d’accueil enfant parent"), ["LAEP"]);
+//! ```
+
+mod align;
+mod definitions;
+mod text;
+mod uses;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::Provenance;
+use crate::Document;
+use text::{long_form_key, sigle_key, sigle_shape, CharOffsets, SigleShape};
+
+/// A sigle and the long form a document gives for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcronymDefinition {
+    /// Canonical spelling, dots removed (`CGET` for `C.G.E.T`).
+    pub abbr: String,
+    /// The long form as written, whitespace collapsed.
+    pub long_form: String,
+    /// Where the definition (sigle and long form) sits.
+    pub provenance: Provenance,
+}
+
+/// Definitions a document itself gives.
+pub fn find_definitions(doc: &Document) -> Vec<AcronymDefinition> {
+    let offsets = CharOffsets::new(&doc.text);
+    definitions::find_in_text(&doc.text)
+        .into_iter()
+        .map(|found| AcronymDefinition {
+            provenance: provenance(doc, &offsets, found.start, found.end),
+            abbr: found.abbr,
+            long_form: found.long_form,
+        })
+        .collect()
+}
+
+/// Sigles used in the text (defined or not), with provenance, for "who uses
+/// it". Word-like sigles (`Ofii`) count only when this document defines them.
+pub fn find_uses(doc: &Document) -> Vec<(String, Provenance)> {
+    let word_like = word_like_sigles(&find_definitions(doc));
+    uses_with(doc, &word_like)
+}
+
+fn uses_with(doc: &Document, word_like: &HashSet<String>) -> Vec<(String, Provenance)> {
+    let offsets = CharOffsets::new(&doc.text);
+    uses::find_in_text(&doc.text, word_like)
+        .into_iter()
+        .map(|found| {
+            let provenance = provenance(doc, &offsets, found.start, found.end);
+            (found.abbr, provenance)
+        })
+        .collect()
+}
+
+fn word_like_sigles(definitions: &[AcronymDefinition]) -> HashSet<String> {
+    definitions
+        .iter()
+        .filter(|d| sigle_shape(&d.abbr) == Some(SigleShape::WordLike))
+        .map(|d| d.abbr.clone())
+        .collect()
+}
+
+/// Provenance of a byte span of `doc.text`: character offsets, the passage
+/// holding its start and that passage's heading path.
+fn provenance(doc: &Document, offsets: &CharOffsets, start: usize, end: usize) -> Provenance {
+    let start = offsets.char_offset(start);
+    let end = offsets.char_offset(end);
+    let after = doc.passages.partition_point(|p| p.start <= start);
+    let passage = after
+        .checked_sub(1)
+        .and_then(|index| doc.passages.get(index))
+        .filter(|p| start < p.end.max(p.start + 1));
+    Provenance {
+        doc_id: doc.doc_id.clone(),
+        passage: passage.map(|p| p.id),
+        section: passage.map(|p| p.heading_path.clone()).unwrap_or_default(),
+        start,
+        end,
+    }
+}
+
+/// The corpus glossary: every sigle used or defined, with its definitions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Glossary {
+    /// Sorted by [`sigle_key`] (case-, accent- and dot-insensitive).
+    entries: Vec<GlossaryEntry>,
+}
+
+/// One sigle of the glossary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlossaryEntry {
+    /// The sigle, as most often written when defined (else when used).
+    pub abbr: String,
+    /// Long forms, most frequent first; empty when no document defines it.
+    pub definitions: Vec<DefinitionEntry>,
+    /// Documents that use or define the sigle, sorted.
+    pub docs: Vec<String>,
+    /// Number of uses across the corpus.
+    pub mentions: usize,
+}
+
+/// One long form of a sigle, merged over its spellings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DefinitionEntry {
+    /// The most frequent spelling.
+    pub text: String,
+    /// The document that gives it first (in corpus order).
+    pub doc_id: String,
+    /// How many times documents give it.
+    pub count: usize,
+    /// Every place it is given.
+    pub sources: Vec<Provenance>,
+}
+
+impl Glossary {
+    /// Builds the glossary of a corpus.
+    pub fn build(docs: &[Document]) -> Glossary {
+        let definitions: Vec<AcronymDefinition> = docs.iter().flat_map(find_definitions).collect();
+        let word_like = word_like_sigles(&definitions);
+
+        let mut drafts: HashMap<String, EntryDraft> = HashMap::new();
+        for definition in &definitions {
+            let draft = drafts.entry(sigle_key(&definition.abbr)).or_default();
+            draft.defined_spellings.push(definition.abbr.clone());
+            draft.docs.insert(definition.provenance.doc_id.clone());
+            draft.add_definition(definition);
+        }
+        for doc in docs {
+            for (abbr, provenance) in uses_with(doc, &word_like) {
+                let draft = drafts.entry(sigle_key(&abbr)).or_default();
+                draft.used_spellings.push(abbr);
+                draft.docs.insert(provenance.doc_id);
+                draft.mentions += 1;
+            }
+        }
+        let mut keyed: Vec<(String, GlossaryEntry)> = drafts
+            .into_iter()
+            .filter_map(|(key, draft)| Some((key, draft.finish()?)))
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.abbr.cmp(&b.1.abbr)));
+        Glossary {
+            entries: keyed.into_iter().map(|(_, entry)| entry).collect(),
+        }
+    }
+
+    /// Every sigle, sorted by sigle case-insensitively.
+    pub fn entries(&self) -> &[GlossaryEntry] {
+        &self.entries
+    }
+
+    /// The entry of a sigle, whatever its case and dots (`c.g.e.t` -> CGET).
+    pub fn get(&self, abbr: &str) -> Option<&GlossaryEntry> {
+        let key = sigle_key(abbr);
+        if key.is_empty() {
+            return None;
+        }
+        self.entries
+            .binary_search_by(|entry| sigle_key(&entry.abbr).cmp(&key))
+            .ok()
+            .and_then(|index| self.entries.get(index))
+    }
+
+    /// For acronym-aware search: the long forms of a sigle, most frequent first.
+    pub fn expansions(&self, abbr: &str) -> Vec<&str> {
+        self.get(abbr)
+            .map(|entry| entry.definitions.iter().map(|d| d.text.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    /// For acronym-aware search the other way: the sigles whose long form
+    /// matches `phrase` (accent/case/apostrophe-insensitive, plural-tolerant,
+    /// function words ignored).
+    pub fn abbreviations_of(&self, phrase: &str) -> Vec<&str> {
+        let key = long_form_key(phrase);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        self.entries
+            .iter()
+            .filter(|entry| {
+                entry
+                    .definitions
+                    .iter()
+                    .any(|d| long_form_key(&d.text) == key)
+            })
+            .map(|entry| entry.abbr.as_str())
+            .collect()
+    }
+
+    /// Sigles used somewhere but defined nowhere.
+    pub fn undefined(&self) -> impl Iterator<Item = &GlossaryEntry> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.definitions.is_empty())
+    }
+}
+
+/// A glossary entry while the corpus is read.
+#[derive(Default)]
+struct EntryDraft {
+    defined_spellings: Vec<String>,
+    used_spellings: Vec<String>,
+    docs: BTreeSet<String>,
+    mentions: usize,
+    /// Long forms by [`long_form_key`], in first-seen order.
+    definitions: Vec<DefinitionDraft>,
+}
+
+struct DefinitionDraft {
+    key: String,
+    spellings: Vec<String>,
+    sources: Vec<Provenance>,
+}
+
+impl EntryDraft {
+    fn add_definition(&mut self, definition: &AcronymDefinition) {
+        let key = long_form_key(&definition.long_form);
+        match self.definitions.iter_mut().find(|d| d.key == key) {
+            Some(draft) => {
+                draft.spellings.push(definition.long_form.clone());
+                draft.sources.push(definition.provenance.clone());
+            }
+            None => self.definitions.push(DefinitionDraft {
+                key,
+                spellings: vec![definition.long_form.clone()],
+                sources: vec![definition.provenance.clone()],
+            }),
+        }
+    }
+
+    fn finish(self) -> Option<GlossaryEntry> {
+        let abbr = most_frequent(&self.defined_spellings)
+            .or_else(|| most_frequent(&self.used_spellings))?;
+        let mut definitions: Vec<DefinitionEntry> = self
+            .definitions
+            .into_iter()
+            .filter_map(|draft| {
+                Some(DefinitionEntry {
+                    text: most_frequent(&draft.spellings)?,
+                    doc_id: draft.sources.first()?.doc_id.clone(),
+                    count: draft.sources.len(),
+                    sources: draft.sources,
+                })
+            })
+            .collect();
+        // Stable: equal counts keep first-seen order.
+        definitions.sort_by_key(|d| std::cmp::Reverse(d.count));
+        Some(GlossaryEntry {
+            abbr,
+            definitions,
+            docs: self.docs.into_iter().collect(),
+            mentions: self.mentions,
+        })
+    }
+}
+
+/// The most frequent spelling; ties go to one with lower-case letters (not
+/// shouted), then to the first seen.
+fn most_frequent(spellings: &[String]) -> Option<String> {
+    let mut best: Option<(&String, usize, bool)> = None;
+    for spelling in spellings {
+        let count = spellings.iter().filter(|s| *s == spelling).count();
+        let has_lower = spelling.chars().any(char::is_lowercase);
+        let is_better = match best {
+            None => true,
+            Some((_, best_count, best_lower)) => (count, has_lower) > (best_count, best_lower),
+        };
+        if is_better {
+            best = Some((spelling, count, has_lower));
+        }
+    }
+    best.map(|(spelling, _, _)| spelling.clone())
+}
+
+#[cfg(test)]
+mod tests;
