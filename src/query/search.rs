@@ -33,8 +33,9 @@ const BOOST_PROXIMITY: f32 = 1.5;
 const BOOST_EXPANSION: f32 = 0.9;
 const TIE_BREAKER: f32 = 0.2;
 const SNIPPET_CHARS: usize = 220;
-/// Passages of one section shown before the rest of the corpus gets a turn.
-const MAX_HITS_PER_SECTION: usize = 2;
+/// Score factor for each passage of a section already ranked above: a page
+/// shows several fiches rather than ten passages of one.
+const SAME_SECTION_DECAY: f32 = 0.75;
 /// Most candidates ranked for one page.
 const MAX_CANDIDATES: usize = 40_000;
 
@@ -113,7 +114,9 @@ pub struct SearchResponse {
 /// A query word after analysis, and its alternatives from the glossary.
 struct Unit {
     terms: Vec<(usize, String)>,
-    alternatives: Vec<Vec<(usize, String)>>,
+    /// Other spellings (a sigle's long form, a long form's sigle) with the
+    /// boost that puts them on a par with the words they stand for.
+    alternatives: Vec<(Vec<(usize, String)>, f32)>,
 }
 
 /// Analysed terms with their positions; stop words are gone, positions keep their gaps.
@@ -239,36 +242,36 @@ impl Engine {
         let mut snippets = SnippetGenerator::create(&searcher, &*query, f.text)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let documents = &self.knowledge.documents;
-        let mut hits = Vec::with_capacity(limit);
+        let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
         let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
-        let mut per_section: HashMap<(usize, &[String]), usize> = HashMap::new();
-        let mut kept = 0usize;
+        let mut per_section: HashMap<(usize, &[String]), i32> = HashMap::new();
         for (score, address) in candidates {
             let Some((doc_ord, passage_idx)) = index::locate(&searcher, address) else {
                 continue;
             };
-            let Some(document) = documents.get(doc_ord) else {
-                continue;
-            };
-            let Some(passage) = document.passages.get(passage_idx) else {
+            let Some(passage) = documents.get(doc_ord).and_then(|d| d.passages.get(passage_idx))
+            else {
                 continue;
             };
             let squashed = passage.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             if !seen_texts.insert((doc_ord, squashed)) {
                 continue;
             }
-            let n_in_section = per_section.entry((doc_ord, passage.heading_path.as_slice())).or_default();
-            *n_in_section += 1;
-            if *n_in_section > MAX_HITS_PER_SECTION {
+            // Each further passage of an already shown section counts a little less.
+            let earlier = per_section.entry((doc_ord, passage.heading_path.as_slice())).or_default();
+            let adjusted = score * SAME_SECTION_DECAY.powi(*earlier);
+            *earlier += 1;
+            ranked.push((adjusted, score, doc_ord, passage_idx));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut hits = Vec::with_capacity(limit);
+        for &(_, score, doc_ord, passage_idx) in ranked.iter().skip(offset).take(limit) {
+            let Some(document) = documents.get(doc_ord) else {
                 continue;
-            }
-            kept += 1;
-            if kept <= offset {
+            };
+            let Some(passage) = document.passages.get(passage_idx) else {
                 continue;
-            }
-            if hits.len() == limit {
-                break;
-            }
+            };
             let snippet = snippets.snippet(&passage.text);
             let snippet = if snippet.is_empty() {
                 html_escape(&truncate_chars(&passage.text, SNIPPET_CHARS))
@@ -357,7 +360,7 @@ impl Engine {
                     let long_terms = analyse(long);
                     if !long_terms.is_empty() {
                         expansions.push(long.to_string());
-                        alternatives.push(long_terms);
+                        alternatives.push((long_terms, BOOST_EXPANSION));
                     }
                 }
             }
@@ -372,9 +375,11 @@ impl Engine {
         for phrase in &user.phrases {
             let terms = analyse(phrase);
             let mut alternatives = Vec::new();
+            // One sigle stands for every word of its long form.
+            let weight = BOOST_EXPANSION * terms.len().max(1) as f32;
             for abbr in glossary.abbreviations_of(phrase).into_iter().take(3) {
                 expansions.push(abbr.to_string());
-                alternatives.push(analyse(abbr));
+                alternatives.push((analyse(abbr), weight));
             }
             if !terms.is_empty() {
                 phrases.push(Unit {
@@ -396,11 +401,12 @@ impl Engine {
         let mut whole_alternatives: Vec<Box<dyn Query>> = Vec::new();
         if user.words.len() >= 2 {
             let joined = user.words.join(" ");
+            let weight = BOOST_EXPANSION * analyse(&joined).len().max(1) as f32;
             for abbr in glossary.abbreviations_of(&joined).into_iter().take(3) {
                 let terms = analyse(abbr);
                 if !terms.is_empty() {
                     expansions.push(abbr.to_string());
-                    whole_alternatives.push(self.phrase_clause(&terms, 0));
+                    whole_alternatives.push(Box::new(BoostQuery::new(self.phrase_clause(&terms, 0), weight)));
                 }
             }
         }
@@ -411,11 +417,8 @@ impl Engine {
             if !unit.terms.is_empty() {
                 options.push(self.phrase_clause(&unit.terms, 0));
             }
-            for alt in &unit.alternatives {
-                options.push(Box::new(BoostQuery::new(
-                    self.phrase_clause(alt, 0),
-                    BOOST_EXPANSION,
-                )));
+            for (alt, weight) in &unit.alternatives {
+                options.push(Box::new(BoostQuery::new(self.phrase_clause(alt, 0), *weight)));
             }
             if options.len() == 1 {
                 options
@@ -464,8 +467,7 @@ impl Engine {
                 for alt in &whole_alternatives {
                     options.push((
                         Occur::Should,
-                        Box::new(BoostQuery::new(alt.box_clone(), BOOST_EXPANSION))
-                            as Box<dyn Query>,
+                        alt.box_clone(),
                     ));
                 }
                 core = Box::new(BooleanQuery::new(options));
