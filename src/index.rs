@@ -112,7 +112,11 @@ pub fn write(
             // A heading's own passage is found through the `section` field
             // like every passage under it; indexing its words again as body
             // text would rank bare headings above the fiches they announce.
-            let body = if is_heading_only(passage) { "" } else { passage.text.as_str() };
+            let body = if is_heading_only(passage) {
+                ""
+            } else {
+                passage.text.as_str()
+            };
             let mut tdoc = doc!(
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,

@@ -26,7 +26,7 @@ use crate::analysis;
 use crate::model::Territory;
 use crate::{index, Error, Result};
 
-const BOOST_SECTION: f32 = 1.6;
+const BOOST_SECTION: f32 = 1.5;
 const BOOST_TITLE: f32 = 1.2;
 const BOOST_FIELD: f32 = 0.8;
 const BOOST_PROXIMITY: f32 = 1.5;
@@ -35,7 +35,11 @@ const TIE_BREAKER: f32 = 0.2;
 const SNIPPET_CHARS: usize = 220;
 /// Score factor for each passage of a section already ranked above: a page
 /// shows several fiches rather than ten passages of one.
-const SAME_SECTION_DECAY: f32 = 0.75;
+const SAME_SECTION_DECAY: f32 = 0.85;
+/// The same across a document: users look for every town's plan, not one plan.
+const SAME_DOCUMENT_DECAY: f32 = 0.93;
+/// Score factor for a further passage of a section that matches only through its heading.
+const HEADING_ONLY_REPEAT: f32 = 0.4;
 /// Most candidates ranked for one page.
 const MAX_CANDIDATES: usize = 40_000;
 
@@ -216,22 +220,21 @@ impl Engine {
             Box::new(BooleanQuery::new(clauses))
         };
 
-        let mut relaxed = false;
-        let mut query = plan.strict.box_clone();
-        let mut filtered = filters(query.box_clone());
-        let mut total = searcher.search(&*filtered, &Count)?;
-        if total == 0 {
-            if let Some(loose) = &plan.loose {
-                let loose_filtered = filters(loose.box_clone());
-                let loose_total = searcher.search(&*loose_filtered, &Count)?;
-                if loose_total > 0 {
-                    relaxed = true;
-                    query = loose.box_clone();
-                    filtered = loose_filtered;
-                    total = loose_total;
-                }
+        let mut chosen = None;
+        for (tier, is_relaxed) in &plan.tiers {
+            let filtered = filters(tier.box_clone());
+            let total = searcher.search(&*filtered, &Count)?;
+            if total > 0 || chosen.is_none() {
+                chosen = Some((tier.box_clone(), filtered, total, *is_relaxed));
+            }
+            if total > 0 {
+                break;
             }
         }
+        let Some((query, filtered, total, relaxed)) = chosen else {
+            return Err(Error::InvalidQuery("nothing to search for".into()));
+        };
+        let relaxed = relaxed && total > 0;
         // Fetch more than a page, then keep the page from a de-duplicated
         // list: the same heading repeated on every page of a PDF, or ten
         // passages of one fiche, would otherwise fill the page.
@@ -245,21 +248,40 @@ impl Engine {
         let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
         let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
         let mut per_section: HashMap<(usize, &[String]), i32> = HashMap::new();
+        let mut per_doc: HashMap<usize, i32> = HashMap::new();
         for (score, address) in candidates {
             let Some((doc_ord, passage_idx)) = index::locate(&searcher, address) else {
                 continue;
             };
-            let Some(passage) = documents.get(doc_ord).and_then(|d| d.passages.get(passage_idx))
+            let Some(passage) = documents
+                .get(doc_ord)
+                .and_then(|d| d.passages.get(passage_idx))
             else {
                 continue;
             };
-            let squashed = passage.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let squashed = passage
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
             if !seen_texts.insert((doc_ord, squashed)) {
                 continue;
             }
-            // Each further passage of an already shown section counts a little less.
-            let earlier = per_section.entry((doc_ord, passage.heading_path.as_slice())).or_default();
-            let adjusted = score * SAME_SECTION_DECAY.powi(*earlier);
+            // Each further passage of an already ranked section counts a
+            // little less; one that matches only through the section's
+            // heading adds no evidence of its own and counts much less.
+            let earlier = per_section
+                .entry((doc_ord, passage.heading_path.as_slice()))
+                .or_default();
+            let earlier_in_doc = per_doc.entry(doc_ord).or_default();
+            let mut adjusted = score
+                * SAME_SECTION_DECAY.powi(*earlier)
+                * SAME_DOCUMENT_DECAY.powi(*earlier_in_doc);
+            *earlier_in_doc += 1;
+            if *earlier > 0 && snippets.snippet(&passage.text).highlighted().is_empty() {
+                adjusted *= HEADING_ONLY_REPEAT;
+            }
             *earlier += 1;
             ranked.push((adjusted, score, doc_ord, passage_idx));
         }
@@ -406,7 +428,10 @@ impl Engine {
                 let terms = analyse(abbr);
                 if !terms.is_empty() {
                     expansions.push(abbr.to_string());
-                    whole_alternatives.push(Box::new(BoostQuery::new(self.phrase_clause(&terms, 0), weight)));
+                    whole_alternatives.push(Box::new(BoostQuery::new(
+                        self.phrase_clause(&terms, 0),
+                        weight,
+                    )));
                 }
             }
         }
@@ -418,7 +443,10 @@ impl Engine {
                 options.push(self.phrase_clause(&unit.terms, 0));
             }
             for (alt, weight) in &unit.alternatives {
-                options.push(Box::new(BoostQuery::new(self.phrase_clause(alt, 0), *weight)));
+                options.push(Box::new(BoostQuery::new(
+                    self.phrase_clause(alt, 0),
+                    *weight,
+                )));
             }
             if options.len() == 1 {
                 options
@@ -448,6 +476,16 @@ impl Engine {
             .map(|t| self.phrase_clause(&t, 0))
             .collect();
 
+        let finish = |core: Box<dyn Query>| -> Box<dyn Query> {
+            let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
+            if let Some(p) = &proximity {
+                top.push((Occur::Should, p.box_clone()));
+            }
+            for e in &excluded {
+                top.push((Occur::MustNot, e.box_clone()));
+            }
+            Box::new(BooleanQuery::new(top))
+        };
         let assemble = |required_words: bool| -> Box<dyn Query> {
             let occur = if required_words {
                 Occur::Must
@@ -461,30 +499,32 @@ impl Engine {
             for c in &word_clauses {
                 core.push((occur, c.box_clone()));
             }
-            let mut core: Box<dyn Query> = Box::new(BooleanQuery::new(core));
-            if !whole_alternatives.is_empty() {
-                let mut options = vec![(Occur::Should, core)];
-                for alt in &whole_alternatives {
-                    options.push((
-                        Occur::Should,
-                        alt.box_clone(),
-                    ));
-                }
-                core = Box::new(BooleanQuery::new(options));
-            }
-            let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
-            if let Some(p) = &proximity {
-                top.push((Occur::Should, p.box_clone()));
-            }
-            for e in &excluded {
-                top.push((Occur::MustNot, e.box_clone()));
-            }
-            Box::new(BooleanQuery::new(top))
+            let core: Box<dyn Query> = Box::new(BooleanQuery::new(core));
+            finish(core)
         };
-        Ok(Plan {
-            strict: assemble(true),
-            loose: (word_clauses.len() >= 2).then(|| assemble(false)),
-        })
+        let mut tiers = Vec::new();
+        // Words that spell out a sigle's long form name one concept: look for
+        // that phrase (loosely) or the sigle, not for the words scattered.
+        if !whole_alternatives.is_empty() {
+            let mut options: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, self.phrase_clause(&bare_terms, 2))];
+            for alt in &whole_alternatives {
+                options.push((Occur::Should, alt.box_clone()));
+            }
+            let mut core: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Must,
+                Box::new(BooleanQuery::new(options)) as Box<dyn Query>,
+            )];
+            for c in &phrase_clauses {
+                core.push((Occur::Must, c.box_clone()));
+            }
+            tiers.push((finish(Box::new(BooleanQuery::new(core))), false));
+        }
+        tiers.push((assemble(true), false));
+        if word_clauses.len() >= 2 {
+            tiers.push((assemble(false), true));
+        }
+        Ok(Plan { tiers })
     }
 
     /// Terms (one or a phrase) matched in the text, the headings, the title
@@ -529,9 +569,10 @@ impl Engine {
     }
 }
 
+/// Queries from the most to the least precise; the first with hits answers.
 struct Plan {
-    strict: Box<dyn Query>,
-    loose: Option<Box<dyn Query>>,
+    /// Each query, and whether answering with it means words were dropped.
+    tiers: Vec<(Box<dyn Query>, bool)>,
 }
 
 fn term_query(field: Field, value: &str) -> Box<dyn Query> {
