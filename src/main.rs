@@ -137,6 +137,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the web UI and the JSON API; builds the index first when missing or stale.
+    #[cfg(feature = "server")]
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Corpus folder, indexed on start when the index is missing or older.
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        #[command(flatten)]
+        index: IndexArg,
+    },
     /// Nodes and edges around an entity.
     Graph {
         #[arg(long)]
@@ -358,6 +370,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+        }
+        #[cfg(feature = "server")]
+        Command::Serve {
+            addr,
+            corpus,
+            index,
+        } => {
+            maillage::server::serve(maillage::server::ServeOptions {
+                addr,
+                corpus,
+                index: index.index,
+            })?;
         }
         Command::Graph {
             entity,

@@ -3,4 +3,5 @@
 
 mod cli;
 mod fixture;
+mod http;
 mod library;
