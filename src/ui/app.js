@@ -380,7 +380,7 @@
       el("h1", {}, doc.title || doc.doc_id),
       about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
       el("p", { class: "hint" }, plural(doc.passages.length, "passage", "passages") + " · identifiant " + doc.doc_id),
-      el("div", { class: "doc-layout" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
+      el("div", { class: side.childNodes.length ? "doc-layout" : "doc-layout single" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
     ]);
 
     let target = null;
@@ -393,7 +393,7 @@
     }
     if (target) {
       target.classList.add("target");
-      target.scrollIntoView({ block: "start" });
+      target.scrollIntoView({ block: "start", behavior: "instant" });
       target.focus({ preventScroll: true });
     }
   }
@@ -690,7 +690,7 @@
             ? el("a", { href: "#/glossaire", onclick: (event) => {
               event.preventDefault();
               const target = document.getElementById("lettre-" + letter);
-              if (target) { target.scrollIntoView({ block: "start" }); target.focus({ preventScroll: true }); }
+              if (target) { target.scrollIntoView({ block: "start", behavior: "instant" }); target.focus({ preventScroll: true }); }
             } }, letter)
             : el("span", { "aria-hidden": "true", class: "letter-empty" }, letter));
         }
