@@ -48,7 +48,7 @@
   }
 
   function append(node, children) {
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
     }
@@ -592,11 +592,28 @@
     const ringCount = Math.max(1, ...rings.keys());
     const step = (mid - 70) / ringCount;
     const position = new Map();
-    for (const [d, ring] of rings) {
-      ring.sort((a, b) => String(a.kind).localeCompare(String(b.kind)) || String(a.label).localeCompare(String(b.label)));
+    // Inner rings first; an outer node sits near the angle of its parent,
+    // so links stay short and rarely cross.
+    const angleOf = new Map();
+    const parentAngle = (n) => {
+      let best = Infinity;
+      for (const other of adjacency.get(String(n.id)) || []) {
+        if (angleOf.has(other)) best = Math.min(best, angleOf.get(other));
+      }
+      return best;
+    };
+    for (const d of [...rings.keys()].sort((a, b) => a - b)) {
+      const ring = rings.get(d);
+      const byName = (a, b) => String(a.kind).localeCompare(String(b.kind)) || String(a.label).localeCompare(String(b.label));
+      if (d <= 1) ring.sort(byName);
+      else ring.sort((a, b) => parentAngle(a) - parentAngle(b) || byName(a, b));
+      // Rotate the ring so its first node faces its parent.
+      const first = d >= 2 && ring.length ? parentAngle(ring[0]) : 0;
+      const offset = Number.isFinite(first) ? first : 0;
       ring.forEach((n, i) => {
-        const angle = (2 * Math.PI * i) / ring.length + d * 0.4;
+        const angle = (2 * Math.PI * i) / ring.length + offset;
         const r = d === 0 ? 0 : step * d;
+        angleOf.set(String(n.id), angle);
         position.set(String(n.id), { x: mid + r * Math.cos(angle), y: mid + r * Math.sin(angle) });
       });
     }
