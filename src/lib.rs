@@ -17,6 +17,8 @@ pub mod ingest;
 pub mod model;
 pub mod pipeline;
 pub mod query;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod store;
 pub mod structure;
 

@@ -169,6 +169,15 @@ enum Command {
         #[arg(long, default_value = "target/bench")]
         work_dir: PathBuf,
     },
+    /// Serve the web UI and the JSON API; builds the index first when missing or stale.
+    #[cfg(feature = "server")]
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        #[command(flatten)]
+        index: IndexArg,
+    },
     /// Nodes and edges around an entity.
     Graph {
         #[arg(long)]
@@ -181,14 +190,24 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A server logs every request; a one-shot command only what went wrong.
+    #[cfg(feature = "server")]
+    let default_level = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
+    #[cfg(not(feature = "server"))]
+    let default_level = "warn";
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse()) {
+    match run(cli) {
         Ok(code) => code,
         Err(err) => {
             let user_error = err.downcast_ref::<maillage::Error>().is_some_and(|e| {
@@ -441,6 +460,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report = maillage::bench::run(&options, &|line| eprintln!("{line}"))?;
             print_json(&report)?;
+        }
+        #[cfg(feature = "server")]
+        Command::Serve { addr, index } => {
+            maillage::server::serve(maillage::server::ServeOptions {
+                addr,
+                corpus: index.corpus,
+                index: index.index,
+            })?;
         }
         Command::Graph {
             entity,

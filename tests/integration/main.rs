@@ -2,5 +2,7 @@
 //! library's `Engine`. One test binary, one module per topic.
 
 mod cli;
+mod e2e;
 mod fixture;
+mod http;
 mod library;

@@ -1,0 +1,151 @@
+//! The one error shape of the HTTP API: `{"error":{"code","message"}}`.
+//!
+//! Every failure, whether the library refused a parameter, axum could not
+//! parse a path, or the route does not exist, goes through [`ApiError`] so a
+//! client never has to parse a plain-text rejection. What a user can type
+//! maps to 4xx; only what goes wrong underneath is a 5xx, and it is logged.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::Error;
+
+/// An HTTP error with a stable machine `code` and a message for a person.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 400 for a parameter that is malformed or out of bounds.
+    pub fn bad_parameter(name: &str, message: impl std::fmt::Display) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            format!("invalid parameter `{name}`: {message}"),
+        )
+    }
+
+    /// A 404 for a route that does not exist.
+    pub fn no_route(path: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such route: {path}"),
+        )
+    }
+
+    /// A 500 whose details are logged, not shown.
+    pub fn internal(context: impl std::fmt::Display) -> ApiError {
+        tracing::error!("internal error: {context}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error, see the server log",
+        )
+    }
+
+    /// The JSON body, for callers that build responses by hand.
+    pub fn body_json(&self) -> String {
+        serde_json::to_string(&ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+            },
+        })
+        .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"internal error"}}"#.into())
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> ApiError {
+        let message = err.to_string();
+        match err {
+            Error::InvalidQuery(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message)
+            }
+            Error::OnlyStopWords(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "only_stop_words", message)
+            }
+            Error::InvalidParameter { .. } => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", message)
+            }
+            Error::NotFound { .. } => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
+            Error::MissingIndex(_) => {
+                tracing::warn!("{message}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "missing_index",
+                    "the index is not available yet",
+                )
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_errors_are_client_errors() {
+        let e: ApiError = Error::NotFound {
+            what: "document",
+            id: "ctg/blagnac".into(),
+        }
+        .into();
+        assert_eq!(e.status, StatusCode::NOT_FOUND);
+        let e: ApiError = Error::OnlyStopWords("de la".into()).into();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert_eq!(e.code, "only_stop_words");
+        let e: ApiError = Error::MissingIndex("index".into()).into();
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn body_is_the_documented_shape() {
+        let e = ApiError::bad_parameter("limit", "doit être un entier « positif »");
+        let v: serde_json::Value = serde_json::from_str(&e.body_json()).unwrap();
+        assert_eq!(v["error"]["code"], "invalid_parameter");
+        assert!(v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("« positif »"));
+    }
+}

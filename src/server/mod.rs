@@ -1,0 +1,278 @@
+//! The HTTP service: the JSON API and the web UI from one binary.
+//!
+//! The server owns no logic of its own: every answer comes from
+//! [`Engine`], and the JSON it prints is the CLI's `--json`. What it adds is
+//! what a network needs: input that can never crash it (every rejection is a
+//! JSON 4xx), bounded work on the blocking pool, compression, security
+//! headers, one log line per request, and an engine that can be swapped for
+//! a freshly built generation without failing requests in flight.
+
+pub mod error;
+pub mod openapi;
+pub mod params;
+pub mod routes;
+pub mod ui;
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::pipeline::{self, Stage};
+use crate::query::Engine;
+use crate::{store, Error, Result};
+
+pub use error::ApiError;
+
+/// What `maillage serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+}
+
+/// Shared by every request: the engine currently served.
+///
+/// Requests clone the inner `Arc` and drop the lock at once, so a rebuild
+/// can [`replace`](AppState::replace) the engine while searches still run
+/// on the old one.
+#[derive(Clone, Default)]
+pub struct AppState {
+    engine: Arc<RwLock<Option<Arc<Engine>>>>,
+}
+
+impl AppState {
+    pub fn new(engine: Engine) -> AppState {
+        AppState {
+            engine: Arc::new(RwLock::new(Some(Arc::new(engine)))),
+        }
+    }
+
+    /// A state with no index yet: the API answers 503 until one is set.
+    pub fn empty() -> AppState {
+        AppState::default()
+    }
+
+    /// Serves `engine` from now on; requests in flight finish on the old one.
+    pub fn replace(&self, engine: Engine) {
+        let mut slot = self.engine.write().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(Arc::new(engine));
+    }
+
+    /// The engine to answer with, or a 503.
+    pub fn engine(&self) -> std::result::Result<Arc<Engine>, ApiError> {
+        let slot = self.engine.read().unwrap_or_else(|p| p.into_inner());
+        slot.clone()
+            .ok_or_else(|| ApiError::from(Error::MissingIndex(PathBuf::from("index"))))
+    }
+}
+
+/// The whole application: API, OpenAPI document, UI, and their layers.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(routes::health))
+        .route("/api/search", get(routes::search))
+        .route("/api/documents", get(routes::documents))
+        .route("/api/documents/*doc_id", get(routes::document))
+        .route("/api/acronyms", get(routes::acronyms))
+        .route("/api/acronyms/*abbr", get(routes::acronym))
+        .route("/api/entities", get(routes::entities))
+        .route("/api/entities/*id", get(routes::entity))
+        .route("/api/territories", get(routes::territories))
+        .route("/api/graph", get(routes::graph))
+        .route("/api/openapi.json", get(openapi_json))
+        .with_state(state);
+    api.merge(ui::routes())
+        .fallback(fallback)
+        .layer(middleware::from_fn(json_errors_for_api))
+        .layer(middleware::map_response(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    tracing::info_span!(
+                        "http",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_request(())
+                .on_failure(())
+                .on_response(
+                    |response: &Response, latency: Duration, _span: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = format_args!("{:.1}", latency.as_secs_f64() * 1000.0),
+                            "served"
+                        );
+                    },
+                ),
+        )
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(openapi::document())
+}
+
+fn is_api_path(path: &str) -> bool {
+    path == "/health" || path == "/api" || path.starts_with("/api/")
+}
+
+async fn fallback(request: Request) -> Response {
+    let path = request.uri().path();
+    if is_api_path(path) {
+        ApiError::no_route(path).into_response()
+    } else {
+        ui::not_found()
+    }
+}
+
+/// Whatever rejected an API request (a method not allowed, a body limit),
+/// the client gets the JSON error shape.
+async fn json_errors_for_api(request: Request, next: Next) -> Response {
+    let api = is_api_path(request.uri().path());
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = status.canonical_reason().unwrap_or("request refused");
+    let mut replaced = ApiError::new(status, code, message.to_lowercase()).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        replaced.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    replaced
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in set {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Builds the index when it is missing or older than the corpus. A failed
+/// rebuild keeps the previous generation when there is one.
+pub fn prepare_index(corpus: &Path, index: &Path) -> Result<()> {
+    if !store::is_stale(corpus, index) {
+        tracing::info!("index at {} is up to date", index.display());
+        return Ok(());
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(5);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let progress = |stage: Stage| match &bar {
+        Some(bar) => {
+            bar.set_message(stage.label());
+            bar.inc(1);
+        }
+        None => tracing::info!("building index: {}", stage.label()),
+    };
+    let outcome = pipeline::build(corpus, index, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match outcome {
+        Ok(report) => {
+            tracing::info!(
+                "indexed {} documents, {} passages in {:.0} ms",
+                report.n_documents,
+                report.n_passages,
+                report.elapsed.as_secs_f64() * 1000.0
+            );
+            Ok(())
+        }
+        Err(err) if store::current(index).is_ok() => {
+            tracing::warn!("rebuilding the index failed, serving the previous one: {err}");
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// `maillage serve`: prepares the index, then serves until Ctrl-C or SIGTERM.
+pub fn serve(options: ServeOptions) -> Result<()> {
+    prepare_index(&options.corpus, &options.index)?;
+    let state = AppState::new(Engine::open(&options.index)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the async runtime", e))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.addr)
+            .await
+            .map_err(|e| Error::io(format!("listening on {}", options.addr), e))?;
+        let local = listener.local_addr().unwrap_or(options.addr);
+        tracing::info!("serving on http://{local}/");
+        eprintln!("maillage: serving on http://{local}/ (Ctrl-C to stop)");
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| Error::io("serving HTTP", e))
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,214 @@
+//! The JSON API handlers: one per route, each a thin shell over
+//! [`Engine`](crate::query::Engine).
+//!
+//! Handlers return the library types as they are, so `/api/…` and the
+//! CLI's `--json` print the same shapes. Engine calls run on the blocking
+//! pool: a slow search must not stall the async workers serving the UI.
+
+use axum::extract::State;
+use axum::http::Uri;
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::error::ApiError;
+use super::params::{
+    decode_component, EntitiesParams, GraphParams, RawQuery, SearchParams, TerritoriesParams,
+};
+use super::AppState;
+use crate::graph::{Subgraph, TerritoryRoles};
+use crate::query::{
+    AcronymEntry, DocumentDetail, DocumentSummary, Engine, EntityDetail, EntitySummary,
+    SearchRequest, SearchResponse, MAX_QUERY_CHARS,
+};
+
+/// Runs `work` against the current engine on the blocking pool.
+async fn with_engine<T, F>(state: &AppState, work: F) -> Result<Json<T>, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+{
+    let engine = state.engine()?;
+    let outcome = tokio::task::spawn_blocking(move || work(&engine))
+        .await
+        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?;
+    Ok(Json(outcome?))
+}
+
+/// The path after `prefix`, percent-decoded; for ids that may hold `/`.
+fn tail_of(uri: &Uri, prefix: &str, name: &str) -> Result<String, ApiError> {
+    let raw = uri.path().strip_prefix(prefix).unwrap_or("");
+    let value = decode_component(raw, name, false)?;
+    if value.trim().is_empty() {
+        return Err(ApiError::bad_parameter(name, "must not be empty"));
+    }
+    if value.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_parameter(
+            name,
+            format!("longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    Ok(value)
+}
+
+/// The error body, for the OpenAPI document.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorDetailSchema,
+}
+
+/// `code` is stable (invalid_query, only_stop_words, invalid_parameter,
+/// not_found, missing_index, internal); `message` is for a person.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetailSchema {
+    pub code: String,
+    pub message: String,
+}
+
+/// What `/health` answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub documents: usize,
+    pub passages: usize,
+    /// Folder of the index generation being served.
+    pub generation: String,
+}
+
+#[utoipa::path(get, path = "/health", tag = "service",
+    responses(
+        (status = 200, description = "The index is loaded", body = Health),
+        (status = 503, description = "No index loaded", body = ErrorResponse)))]
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let engine = state.engine()?;
+    let info = engine.info();
+    Ok(Json(Health {
+        status: "ok",
+        documents: info.documents,
+        passages: info.passages,
+        generation: info.generation.display().to_string(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
+    responses(
+        (status = 200, description = "Ranked passages with highlighted snippets and facets (as `maillage search --json`)", body = Object),
+        (status = 400, description = "Malformed query or parameter", body = ErrorResponse)))]
+pub async fn search(
+    State(state): State<AppState>,
+    raw: RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let params = SearchParams::from_query(&raw)?;
+    let request = SearchRequest {
+        q: params.q,
+        limit: params.limit,
+        offset: params.offset,
+        territory: params.territory,
+        kind: params.kind,
+    };
+    with_engine(&state, move |engine| engine.search(&request)).await
+}
+
+#[utoipa::path(get, path = "/api/documents", tag = "documents",
+    responses((status = 200, description = "Every indexed document", body = [Object])))]
+pub async fn documents(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<DocumentSummary>>, ApiError> {
+    with_engine(&state, |engine| Ok(engine.documents())).await
+}
+
+#[utoipa::path(get, path = "/api/documents/{doc_id}", tag = "documents",
+    params(("doc_id" = String, Path, description = "Document id; may contain `/`")),
+    responses(
+        (status = 200, description = "Outline, passages, entities and sigles of one document", body = Object),
+        (status = 404, description = "Unknown document", body = ErrorResponse)))]
+pub async fn document(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<DocumentDetail>, ApiError> {
+    let doc_id = tail_of(&uri, "/api/documents/", "doc_id")?;
+    with_engine(&state, move |engine| engine.document(&doc_id)).await
+}
+
+#[utoipa::path(get, path = "/api/acronyms", tag = "glossary",
+    responses((status = 200, description = "The glossary, A to Z", body = [Object])))]
+pub async fn acronyms(State(state): State<AppState>) -> Result<Json<Vec<AcronymEntry>>, ApiError> {
+    with_engine(&state, |engine| Ok(engine.acronyms())).await
+}
+
+#[utoipa::path(get, path = "/api/acronyms/{abbr}", tag = "glossary",
+    params(("abbr" = String, Path, description = "A sigle, case- and dot-insensitive")),
+    responses(
+        (status = 200, description = "Definitions of one sigle with their sources", body = Object),
+        (status = 404, description = "Unknown sigle", body = ErrorResponse)))]
+pub async fn acronym(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<AcronymEntry>, ApiError> {
+    let abbr = tail_of(&uri, "/api/acronyms/", "abbr")?;
+    with_engine(&state, move |engine| engine.acronym(&abbr)).await
+}
+
+#[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntitiesParams),
+    responses(
+        (status = 200, description = "Entities, most mentioned first", body = [Object]),
+        (status = 400, description = "Bad kind or limit", body = ErrorResponse)))]
+pub async fn entities(
+    State(state): State<AppState>,
+    raw: RawQuery,
+) -> Result<Json<Vec<EntitySummary>>, ApiError> {
+    let params = EntitiesParams::from_query(&raw)?;
+    with_engine(&state, move |engine| {
+        engine.entities(
+            params.q.as_deref().unwrap_or(""),
+            params.kind.as_deref(),
+            params.limit.unwrap_or(50),
+        )
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
+    params(("id" = String, Path, description = "Entity id or any of its names")),
+    responses(
+        (status = 200, description = "Kind, aliases, definitions, roles per territory, branches", body = Object),
+        (status = 404, description = "Unknown entity", body = ErrorResponse)))]
+pub async fn entity(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<EntityDetail>, ApiError> {
+    let id = tail_of(&uri, "/api/entities/", "id")?;
+    with_engine(&state, move |engine| engine.entity(&id)).await
+}
+
+#[utoipa::path(get, path = "/api/territories", tag = "entities", params(TerritoriesParams),
+    responses(
+        (status = 200, description = "Territories whose documents name the entity, with roles and evidence", body = [Object]),
+        (status = 400, description = "Missing entity or bad role", body = ErrorResponse),
+        (status = 404, description = "Unknown entity", body = ErrorResponse)))]
+pub async fn territories(
+    State(state): State<AppState>,
+    raw: RawQuery,
+) -> Result<Json<Vec<TerritoryRoles>>, ApiError> {
+    let params = TerritoriesParams::from_query(&raw)?;
+    with_engine(&state, move |engine| {
+        engine.territories(&params.entity, params.role.as_deref())
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),
+    responses(
+        (status = 200, description = "Nodes `{id,label,kind}` and edges `{source,target,relation,role}` around the entity", body = Object),
+        (status = 400, description = "Missing entity or depth out of 1..=3", body = ErrorResponse),
+        (status = 404, description = "Unknown entity", body = ErrorResponse)))]
+pub async fn graph(
+    State(state): State<AppState>,
+    raw: RawQuery,
+) -> Result<Json<Subgraph>, ApiError> {
+    let params = GraphParams::from_query(&raw)?;
+    with_engine(&state, move |engine| {
+        engine.neighbourhood(&params.entity, params.depth.unwrap_or(1))
+    })
+    .await
+}

@@ -1,0 +1,781 @@
+// maillage web UI: vanilla JS, hash routing, no dependency.
+//
+// Why this shape: the page is served by the same binary as the API under a
+// strict CSP (default-src 'self'), so there is no inline script or style and
+// no third-party code. Everything that comes from the documents is inserted
+// as text (textContent); the only HTML taken from the API is the search
+// snippet, which the server escapes and marks up with <mark> itself.
+"use strict";
+
+(function () {
+  const main = document.getElementById("contenu");
+  const announcer = document.getElementById("annonce");
+  const PAGE_SIZE = 10;
+  let navigation = 0; // increases on every route change; late answers are dropped
+
+  const KIND_LABELS = {
+    organisation: "Organisation",
+    dispositif: "Dispositif",
+    structure: "Structure",
+    association: "Association",
+    autre: "Autre",
+    territory: "Territoire",
+    territoire: "Territoire",
+    document: "Document",
+  };
+  const ROLE_LABELS = {
+    pilot: "pilote",
+    partner: "partenaire",
+    funder: "financeur",
+    mention: "mentionné",
+  };
+  const PALETTE = ["#1d4f91", "#b3261e", "#2e7d32", "#8a4b08", "#6a1b9a", "#00695c", "#5d4037", "#37474f"];
+
+  // ---------- small DOM helpers ----------
+
+  // el("a", {href: "#/"}, "texte", child): strings become text nodes.
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    }
+    return node;
+  }
+
+  function svg(tag, attrs) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "text") node.textContent = value;
+      else node.setAttribute(key, String(value));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function announce(message) {
+    announcer.textContent = "";
+    window.setTimeout(() => { announcer.textContent = message; }, 30);
+  }
+
+  function plural(n, one, many) {
+    return n.toLocaleString("fr-FR") + " " + (n > 1 ? many : one);
+  }
+
+  // Lower case without accents, for filtering as you type.
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // ---------- URLs ----------
+
+  function hashFor(path, params) {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params || {})) {
+      if (value !== null && value !== undefined && value !== "") query.set(key, value);
+    }
+    const qs = query.toString();
+    return "#/" + path.map(encodeURIComponent).join("/") + (qs ? "?" + qs : "");
+  }
+
+  function parseHash() {
+    const raw = window.location.hash.replace(/^#\/?/, "");
+    const cut = raw.indexOf("?");
+    const pathPart = cut >= 0 ? raw.slice(0, cut) : raw;
+    const params = new URLSearchParams(cut >= 0 ? raw.slice(cut + 1) : "");
+    const path = pathPart.split("/").filter((s) => s !== "").map((s) => {
+      try { return decodeURIComponent(s); } catch (e) { return s; }
+    });
+    return { path, params };
+  }
+
+  function documentHref(docId, extra) {
+    return hashFor(["document", docId], extra);
+  }
+
+  function entityHref(id) {
+    return hashFor(["entite", id]);
+  }
+
+  function apiPath(prefix, id) {
+    return prefix + String(id).split("/").map(encodeURIComponent).join("/");
+  }
+
+  async function api(url) {
+    let response;
+    try {
+      response = await fetch(url, { headers: { Accept: "application/json" } });
+    } catch (e) {
+      throw new Error("Le serveur ne répond pas.");
+    }
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) {
+      const message = body && body.error && body.error.message ? body.error.message : "Erreur " + response.status;
+      const error = new Error(message);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  // ---------- shared pieces ----------
+
+  function errorBox(error) {
+    const notFound = error && error.status === 404;
+    return el("div", { class: "notice notice-error", role: "alert" },
+      el("p", {}, el("strong", {}, notFound ? "Introuvable. " : "Impossible d’afficher cette page. "), error.message || String(error)));
+  }
+
+  function loading() {
+    return el("p", { class: "loading", role: "status" }, "Chargement…");
+  }
+
+  function territoryText(t) {
+    return t ? t.name + (t.code ? " (" + t.code + ")" : "") : null;
+  }
+
+  function kindBadge(kind) {
+    return el("span", { class: "badge badge-" + String(kind || "autre") }, KIND_LABELS[kind] || kind || "—");
+  }
+
+  function roleBadges(roles) {
+    return (roles || []).map((r) => el("span", { class: "badge role-" + r }, ROLE_LABELS[r] || r));
+  }
+
+  function setTitle(text) {
+    document.title = text + " — maillage";
+  }
+
+  function markNav(name) {
+    for (const link of document.querySelectorAll("[data-nav]")) {
+      if (link.getAttribute("data-nav") === name) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+  }
+
+  // ---------- search page ----------
+
+  async function renderSearch(params, token) {
+    markNav("recherche");
+    const q = params.get("q") || "";
+    const territory = params.get("territoire") || "";
+    const kind = params.get("type") || "";
+    const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+
+    const input = el("input", {
+      type: "search", id: "q", name: "q", value: q, autocomplete: "off", maxlength: "1000",
+      placeholder: "ex. parentalité, « accueil de loisirs », CLAS", "aria-describedby": "q-aide",
+    });
+    const form = el("form", { class: "search-form", role: "search", onsubmit: (event) => {
+      event.preventDefault();
+      const value = input.value.trim();
+      window.location.hash = hashFor(["recherche"], { q: value, territoire: territory, type: kind });
+    } },
+    el("label", { for: "q" }, "Rechercher dans les documents"),
+    el("div", { class: "search-row" }, input, el("button", { type: "submit" }, "Rechercher")),
+    el("p", { id: "q-aide", class: "hint" }, "Mots, « expressions entre guillemets », -mot pour exclure. Les sigles sont développés."));
+
+    const results = el("div", { class: "search-results" });
+    clear(main);
+    append(main, [el("h1", { class: q ? "visually-hidden" : "" }, "Recherche"), form, results]);
+    setTitle(q ? "« " + q + " »" : "Recherche");
+
+    if (!q) {
+      await renderDocumentList(results, token);
+      return;
+    }
+    results.appendChild(loading());
+    const url = "/api/search?" + new URLSearchParams(Object.assign(
+      { q, limit: String(PAGE_SIZE), offset: String((page - 1) * PAGE_SIZE) },
+      territory ? { territory } : {}, kind ? { kind } : {})).toString();
+    let data;
+    try {
+      data = await api(url);
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(results);
+      results.appendChild(errorBox(error));
+      announce(error.message);
+      return;
+    }
+    if (token !== navigation) return;
+    clear(results);
+    drawSearchResults(results, data, { q, territory, kind, page });
+  }
+
+  function drawSearchResults(container, data, state) {
+    const kindLabels = {};
+    for (const f of data.facets.kind || []) kindLabels[f.value] = f.label;
+    const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+    const countText = data.total === 0
+      ? "Aucun passage trouvé"
+      : plural(data.total, "passage trouvé", "passages trouvés") + (pages > 1 ? " — page " + state.page + " sur " + pages : "");
+    const summary = el("p", { class: "result-count", id: "nombre-resultats" }, countText);
+    announce(countText);
+
+    const notes = [];
+    if (data.expansions && data.expansions.length) {
+      notes.push(el("p", { class: "hint" }, "Recherche élargie à : " + data.expansions.join(", ")));
+    }
+    if (data.relaxed) {
+      notes.push(el("p", { class: "hint" }, "Tous les mots n’ont pas été trouvés ensemble : les passages les plus proches sont affichés."));
+    }
+
+    const groups = [
+      facetGroup("Territoire", "territoire", data.facets.territory || [], state),
+      facetGroup("Type de document", "type", data.facets.kind || [], state),
+    ].filter(Boolean);
+    const filters = groups.length ? el("aside", { class: "facets", "aria-label": "Filtres" }, groups) : null;
+
+    const list = el("ol", { class: "hits", start: String(data.offset + 1) });
+    for (const hit of data.hits) {
+      const about = [];
+      if (hit.territory) about.push(territoryText(hit.territory));
+      if (hit.kind) about.push(kindLabels[hit.kind] || hit.kind);
+      if (hit.year) about.push(String(hit.year));
+      const snippet = el("p", { class: "snippet" });
+      snippet.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
+      list.appendChild(el("li", { class: "hit" },
+        el("h2", { class: "hit-title" }, el("a", { href: documentHref(hit.doc_id, { passage: hit.passage }) }, hit.doc_title || hit.doc_id)),
+        about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
+        hit.section && hit.section.length ? el("p", { class: "breadcrumb" }, hit.section.join(" › ")) : null,
+        hit.field ? el("p", { class: "field-label" }, el("span", { class: "badge" }, hit.field)) : null,
+        snippet));
+    }
+
+    const active = [];
+    if (state.territory) active.push(activeFilter("Territoire", state.territory, "territoire", state));
+    if (state.kind) active.push(activeFilter("Type", kindLabels[state.kind] || state.kind, "type", state));
+
+    const layout = el("div", { class: filters ? "search-layout" : "search-layout single" },
+      filters,
+      el("section", { class: "hits-column", "aria-labelledby": "nombre-resultats" },
+        summary, active.length ? el("div", { class: "active-filters" }, active) : null, notes, list,
+        pagination(data, state, pages)));
+    container.appendChild(layout);
+  }
+
+  function facetGroup(title, param, values, state) {
+    const current = param === "territoire" ? state.territory : state.kind;
+    if (!values.length) return null;
+    const items = values.map((f) => {
+      const selected = current === f.value;
+      const next = { q: state.q, territoire: state.territory, type: state.kind };
+      next[param] = selected ? "" : f.value;
+      return el("li", {}, el("a", { href: hashFor(["recherche"], next), "aria-current": selected ? "true" : null, class: selected ? "facet selected" : "facet" },
+        el("span", {}, f.label || f.value), el("span", { class: "count" }, String(f.count))));
+    });
+    return el("div", { class: "facet-group" }, el("h2", {}, title), el("ul", {}, items));
+  }
+
+  function activeFilter(label, value, param, state) {
+    const next = { q: state.q, territoire: state.territory, type: state.kind };
+    next[param] = "";
+    return el("a", { class: "chip", href: hashFor(["recherche"], next), "aria-label": "Retirer le filtre " + label + " : " + value },
+      label + " : " + value + " ×");
+  }
+
+  function pagination(data, state, pages) {
+    if (pages <= 1) return null;
+    const base = { q: state.q, territoire: state.territory, type: state.kind };
+    const nav = el("nav", { class: "pagination", "aria-label": "Pages de résultats" });
+    if (state.page > 1) nav.appendChild(el("a", { href: hashFor(["recherche"], Object.assign({}, base, { page: String(state.page - 1) })), rel: "prev" }, "← Précédents"));
+    nav.appendChild(el("span", {}, "Page " + state.page + " sur " + pages));
+    if (state.page < pages && state.page * PAGE_SIZE < 10000) nav.appendChild(el("a", { href: hashFor(["recherche"], Object.assign({}, base, { page: String(state.page + 1) })), rel: "next" }, "Suivants →"));
+    return nav;
+  }
+
+  async function renderDocumentList(container, token) {
+    let docs;
+    try {
+      docs = await api("/api/documents");
+    } catch (error) {
+      if (token === navigation) container.appendChild(errorBox(error));
+      return;
+    }
+    if (token !== navigation) return;
+    const list = el("ul", { class: "doc-list" });
+    for (const d of docs) {
+      const about = [d.kind_label, territoryText(d.territory), d.year ? String(d.year) : null].filter(Boolean);
+      list.appendChild(el("li", {},
+        el("a", { href: documentHref(d.doc_id) }, d.title || d.doc_id),
+        el("span", { class: "hit-meta" }, [about.join(" · "), plural(d.passages, "passage", "passages")].filter(Boolean).join(" — "))));
+    }
+    container.appendChild(el("section", { "aria-labelledby": "titre-documents" },
+      el("h2", { id: "titre-documents" }, plural(docs.length, "document indexé", "documents indexés")), list));
+  }
+
+  // ---------- document page ----------
+
+  async function renderDocument(docId, params, token) {
+    markNav("");
+    clear(main);
+    main.appendChild(loading());
+    let doc;
+    try {
+      doc = await api(apiPath("/api/documents/", docId));
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(main);
+      append(main, [el("h1", {}, "Document"), errorBox(error)]);
+      return;
+    }
+    if (token !== navigation) return;
+    clear(main);
+    setTitle(doc.title || doc.doc_id);
+    const about = [doc.kind_label, territoryText(doc.territory), doc.year ? String(doc.year) : null].filter(Boolean);
+
+    // Passages, with the headings of the sections they open.
+    const body = el("div", { class: "passages" });
+    let lastSection = null;
+    for (const p of doc.passages) {
+      if (p.section !== null && p.section !== undefined && p.section !== lastSection) {
+        const section = doc.outline[p.section];
+        if (section) {
+          const level = Math.min(6, 2 + (section.depth || 0));
+          body.appendChild(el("h" + level, { id: "section-" + section.id, class: "section-heading", tabindex: "-1" }, section.heading));
+        }
+        lastSection = p.section;
+      }
+      body.appendChild(el("div", { class: "passage", id: "passage-" + p.id, tabindex: "-1" },
+        p.field ? el("span", { class: "badge field" }, p.field) : null,
+        el("p", {}, p.text),
+        el("a", { class: "passage-link", href: documentHref(doc.doc_id, { passage: p.id }), "aria-label": "Lien vers le passage " + (p.id + 1) }, "#")));
+    }
+
+    const side = el("aside", { class: "doc-side", "aria-label": "Sommaire et index du document" });
+    if (doc.outline.length) side.appendChild(el("nav", { "aria-labelledby": "titre-sommaire" }, el("h2", { id: "titre-sommaire" }, "Sommaire"), outlineTree(doc)));
+    if (doc.entities.length) {
+      side.appendChild(el("section", { "aria-labelledby": "titre-entites" }, el("h2", { id: "titre-entites" }, "Acteurs et dispositifs"),
+        el("ul", { class: "entity-list" }, doc.entities.map((e) => el("li", {},
+          el("a", { href: entityHref(e.id) }, e.name), " ", kindBadge(e.kind), " ", roleBadges(e.roles.filter((r) => r !== "mention")),
+          el("span", { class: "count" }, " " + plural(e.mentions, "mention", "mentions")))))));
+    }
+    if (doc.acronyms.length) {
+      side.appendChild(el("section", { "aria-labelledby": "titre-sigles" }, el("h2", { id: "titre-sigles" }, "Sigles"),
+        el("dl", { class: "sigles" }, doc.acronyms.map((a) => [
+          el("dt", {}, el("a", { href: hashFor(["glossaire"], { filtre: a.abbr }) }, a.abbr)),
+          el("dd", {}, a.definition || "(non défini)", a.defined_here ? "" : " "),
+        ]))));
+    }
+
+    append(main, [
+      el("p", { class: "back" }, el("a", { href: "#/", onclick: backIfPossible }, "← Retour")),
+      el("h1", {}, doc.title || doc.doc_id),
+      about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
+      el("p", { class: "hint" }, plural(doc.passages.length, "passage", "passages") + " · identifiant " + doc.doc_id),
+      el("div", { class: side.childNodes.length ? "doc-layout" : "doc-layout single" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
+    ]);
+
+    let target = null;
+    if (params.has("passage")) target = document.getElementById("passage-" + params.get("passage"));
+    else if (params.has("section")) target = document.getElementById("section-" + params.get("section"));
+    else if (params.has("chemin")) {
+      const wanted = params.get("chemin");
+      const p = doc.passages.find((x) => (x.heading_path || []).join(" › ") === wanted);
+      if (p) target = document.getElementById("passage-" + p.id);
+    }
+    if (target) {
+      target.classList.add("target");
+      target.scrollIntoView({ block: "start", behavior: "instant" });
+      target.focus({ preventScroll: true });
+    }
+  }
+
+  function backIfPossible(event) {
+    if (window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  }
+
+  function outlineTree(doc) {
+    const children = new Map();
+    for (const s of doc.outline) {
+      const key = s.parent === null || s.parent === undefined ? -1 : s.parent;
+      if (!children.has(key)) children.set(key, []);
+      children.get(key).push(s);
+    }
+    const build = (parent, depth) => {
+      const items = children.get(parent) || [];
+      if (!items.length || depth > 12) return null;
+      return el("ul", { class: "outline" }, items.map((s) => el("li", {},
+        el("a", { href: documentHref(doc.doc_id, { section: s.id }) }, s.heading),
+        build(s.id, depth + 1))));
+    };
+    return build(-1, 0);
+  }
+
+  // ---------- entity list and page ----------
+
+  async function renderEntities(params, token) {
+    markNav("acteurs");
+    const q = params.get("q") || "";
+    const input = el("input", { type: "search", id: "filtre-acteurs", value: q, autocomplete: "off", maxlength: "1000" });
+    const form = el("form", { class: "search-form", role: "search", onsubmit: (event) => {
+      event.preventDefault();
+      window.location.hash = hashFor(["acteurs"], { q: input.value.trim() });
+    } }, el("label", { for: "filtre-acteurs" }, "Chercher un acteur ou un dispositif"),
+    el("div", { class: "search-row" }, input, el("button", { type: "submit" }, "Chercher")));
+    const results = el("div", {}, loading());
+    clear(main);
+    append(main, [el("h1", {}, "Acteurs et dispositifs"), form, results]);
+    setTitle("Acteurs et dispositifs");
+    let list;
+    try {
+      list = await api("/api/entities?" + new URLSearchParams(q ? { q, limit: "200" } : { limit: "200" }).toString());
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(results);
+      results.appendChild(errorBox(error));
+      return;
+    }
+    if (token !== navigation) return;
+    clear(results);
+    const count = list.length ? plural(list.length, "entité", "entités") : "Aucune entité trouvée";
+    announce(count);
+    results.appendChild(el("p", { class: "result-count" }, count));
+    results.appendChild(el("ul", { class: "entity-list" }, list.map((e) => el("li", {},
+      el("a", { href: entityHref(e.id) }, e.name), " ", kindBadge(e.kind),
+      el("span", { class: "count" }, " " + plural(e.mentions, "mention", "mentions") + " dans " + plural(e.documents, "document", "documents"))))));
+  }
+
+  async function renderEntity(id, params, token) {
+    markNav("acteurs");
+    clear(main);
+    main.appendChild(loading());
+    let entity;
+    try {
+      entity = await api(apiPath("/api/entities/", id));
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(main);
+      append(main, [el("h1", {}, "Acteur"), errorBox(error)]);
+      return;
+    }
+    if (token !== navigation) return;
+    clear(main);
+    setTitle(entity.name);
+
+    const facts = el("dl", { class: "facts" },
+      el("dt", {}, "Type"), el("dd", {}, kindBadge(entity.kind)),
+      entity.aliases.length ? [el("dt", {}, "Aussi appelé"), el("dd", {}, entity.aliases.join(", "))] : null,
+      entity.place ? [el("dt", {}, "Lieu"), el("dd", {}, territoryText(entity.place))] : null,
+      entity.branch_of ? [el("dt", {}, "Antenne de"), el("dd", {}, el("a", { href: entityHref(entity.branch_of.id) }, entity.branch_of.name))] : null,
+      el("dt", {}, "Mentions"), el("dd", {}, plural(entity.mentions, "mention", "mentions") + " dans " + plural(entity.documents.length, "document", "documents")));
+
+    const sections = [];
+    if (entity.definitions.length) {
+      sections.push(el("section", { "aria-labelledby": "titre-definitions" }, el("h2", { id: "titre-definitions" }, "Définitions"),
+        el("ul", { class: "definitions" }, entity.definitions.map(definitionItem))));
+    }
+    sections.push(el("section", { "aria-labelledby": "titre-territoires" }, el("h2", { id: "titre-territoires" }, "Territoires et rôles"),
+      entity.territories.length ? territoriesTable(entity.territories) : el("p", { class: "hint" }, "Aucun territoire associé.")));
+    if (entity.branches.length) {
+      sections.push(el("section", { "aria-labelledby": "titre-antennes" }, el("h2", { id: "titre-antennes" }, "Antennes et branches"),
+        el("ul", { class: "entity-list" }, entity.branches.map((b) => el("li", {}, el("a", { href: entityHref(b.id) }, b.name), " ", kindBadge(b.kind))))));
+    }
+    if (entity.documents.length) {
+      sections.push(el("section", { "aria-labelledby": "titre-docs" }, el("h2", { id: "titre-docs" }, "Documents"),
+        el("ul", {}, entity.documents.map((d) => el("li", {}, el("a", { href: documentHref(d) }, d))))));
+    }
+    const depth = Math.min(3, Math.max(1, parseInt(params.get("profondeur") || "1", 10) || 1));
+    const graphBox = el("section", { class: "graph-box", "aria-labelledby": "titre-graphe" },
+      el("h2", { id: "titre-graphe" }, "Voisinage"),
+      el("p", { class: "hint" }, "Profondeur : ", [1, 2, 3].map((d) => [
+        d === depth ? el("strong", { "aria-current": "true" }, String(d)) : el("a", { href: hashFor(["entite", entity.id], { profondeur: String(d) }) }, String(d)), " "])));
+    sections.push(graphBox);
+
+    append(main, [
+      el("p", { class: "back" }, el("a", { href: "#/acteurs", onclick: backIfPossible }, "← Retour")),
+      el("h1", {}, entity.name), facts, sections,
+    ]);
+    drawGraph(graphBox, entity, depth, token);
+  }
+
+  function definitionItem(d) {
+    const source = d.sources && d.sources.length ? d.sources[0] : null;
+    const href = source && source.passage !== null && source.passage !== undefined
+      ? documentHref(d.doc_id, { passage: source.passage })
+      : documentHref(d.doc_id);
+    return el("li", {}, el("span", { class: "definition" }, d.text), " — ",
+      el("a", { href }, "source : " + d.doc_id), d.territory ? " (" + d.territory.name + ")" : "",
+      d.count > 1 ? el("span", { class: "count" }, " ×" + d.count) : null);
+  }
+
+  function territoriesTable(rows) {
+    return el("div", { class: "table-wrap" }, el("table", {},
+      el("caption", { class: "visually-hidden" }, "Territoires où l’acteur intervient, avec ses rôles et les actions concernées"),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Territoire"), el("th", { scope: "col" }, "Rôles"), el("th", { scope: "col" }, "Actions"))),
+      el("tbody", {}, rows.map((t) => el("tr", {},
+        el("th", { scope: "row" }, t.territory.name, el("span", { class: "count" }, " " + (t.territory.code || "") + " · " + (t.territory.kind || ""))),
+        el("td", {}, roleBadges(t.roles)),
+        el("td", {}, el("ul", { class: "evidence" }, (t.evidence || []).slice(0, 8).map((e) => el("li", {},
+          el("a", { href: documentHref(e.doc_id, e.section && e.section.length ? { chemin: e.section.join(" › ") } : {}) },
+            e.section && e.section.length ? e.section[e.section.length - 1] : e.doc_id),
+          " ", roleBadges([e.role]),
+          e.text ? el("span", { class: "evidence-text" }, " " + e.text) : null)))))))));
+  }
+
+  // ---------- graph view ----------
+
+  function colourFor(kind, kinds) {
+    const i = kinds.indexOf(kind);
+    return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
+  }
+
+  function nodeHref(node) {
+    const kind = String(node.kind || "");
+    const id = String(node.id || "");
+    if (kind === "document") return documentHref(id.replace(/^(doc|document):/, ""));
+    if (kind.startsWith("territ")) return hashFor(["recherche"], { q: node.label || id });
+    return entityHref(id);
+  }
+
+  async function drawGraph(box, entity, depth, token) {
+    let graph;
+    try {
+      graph = await api("/api/graph?" + new URLSearchParams({ entity: entity.id, depth: String(depth) }).toString());
+    } catch (error) {
+      if (token === navigation) box.appendChild(errorBox(error));
+      return;
+    }
+    if (token !== navigation) return;
+    const nodes = (graph.nodes || []).filter((n) => n && n.id !== undefined);
+    if (!nodes.length) {
+      box.appendChild(el("p", { class: "hint" }, "Aucun lien connu pour cet acteur."));
+      return;
+    }
+    const edges = (graph.edges || []).filter((e) => e && e.source !== undefined && e.target !== undefined);
+    const byId = new Map(nodes.map((n) => [String(n.id), n]));
+    // Radial layout: rings by hop distance from the entity.
+    const centre = byId.has(String(entity.id)) ? String(entity.id) : String(nodes[0].id);
+    const distance = new Map([[centre, 0]]);
+    const adjacency = new Map();
+    for (const e of edges) {
+      const a = String(e.source), b = String(e.target);
+      if (!adjacency.has(a)) adjacency.set(a, []);
+      if (!adjacency.has(b)) adjacency.set(b, []);
+      adjacency.get(a).push(b);
+      adjacency.get(b).push(a);
+    }
+    const queue = [centre];
+    while (queue.length) {
+      const id = queue.shift();
+      for (const next of adjacency.get(id) || []) {
+        if (!distance.has(next)) { distance.set(next, distance.get(id) + 1); queue.push(next); }
+      }
+    }
+    const rings = new Map();
+    for (const n of nodes) {
+      const d = distance.has(String(n.id)) ? distance.get(String(n.id)) : 4;
+      if (!rings.has(d)) rings.set(d, []);
+      rings.get(d).push(n);
+    }
+    const size = 640, mid = size / 2;
+    const ringCount = Math.max(1, ...rings.keys());
+    const step = (mid - 70) / ringCount;
+    const position = new Map();
+    // Inner rings first; an outer node sits near the angle of its parent,
+    // so links stay short and rarely cross.
+    const angleOf = new Map();
+    const parentAngle = (n) => {
+      let best = Infinity;
+      for (const other of adjacency.get(String(n.id)) || []) {
+        if (angleOf.has(other)) best = Math.min(best, angleOf.get(other));
+      }
+      return best;
+    };
+    for (const d of [...rings.keys()].sort((a, b) => a - b)) {
+      const ring = rings.get(d);
+      const byName = (a, b) => String(a.kind).localeCompare(String(b.kind)) || String(a.label).localeCompare(String(b.label));
+      if (d <= 1) ring.sort(byName);
+      else ring.sort((a, b) => parentAngle(a) - parentAngle(b) || byName(a, b));
+      // Rotate the ring so its first node faces its parent.
+      const first = d >= 2 && ring.length ? parentAngle(ring[0]) : 0;
+      const offset = Number.isFinite(first) ? first : 0;
+      ring.forEach((n, i) => {
+        const angle = (2 * Math.PI * i) / ring.length + offset;
+        const r = d === 0 ? 0 : step * d;
+        angleOf.set(String(n.id), angle);
+        position.set(String(n.id), { x: mid + r * Math.cos(angle), y: mid + r * Math.sin(angle) });
+      });
+    }
+    const kinds = [...new Set(nodes.map((n) => String(n.kind || "autre")))].sort();
+    const drawing = svg("svg", { viewBox: "0 0 " + size + " " + size, class: "graph", role: "img", "aria-labelledby": "graphe-titre" });
+    drawing.appendChild(svg("title", { id: "graphe-titre", text: "Voisinage de " + entity.name + " : " + plural(nodes.length, "nœud", "nœuds") + ", " + plural(edges.length, "lien", "liens") }));
+    for (const e of edges) {
+      const a = position.get(String(e.source)), b = position.get(String(e.target));
+      if (!a || !b) continue;
+      const line = svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: "edge edge-" + String(e.role || "none") });
+      line.appendChild(svg("title", { text: [e.relation, ROLE_LABELS[e.role] || e.role].filter(Boolean).join(" · ") }));
+      drawing.appendChild(line);
+    }
+    for (const n of nodes) {
+      const p = position.get(String(n.id));
+      const kind = String(n.kind || "autre");
+      const link = svg("a", { href: nodeHref(n), class: "node" });
+      link.appendChild(svg("title", { text: (n.label || n.id) + " (" + (KIND_LABELS[kind] || kind) + ")" }));
+      const isCentre = String(n.id) === centre;
+      link.appendChild(svg("circle", { cx: p.x, cy: p.y, r: isCentre ? 14 : 9, fill: colourFor(kind, kinds), stroke: "#ffffff", "stroke-width": 2 }));
+      const label = String(n.label || n.id);
+      link.appendChild(svg("text", { x: p.x, y: p.y + (isCentre ? 30 : 22), "text-anchor": "middle", class: isCentre ? "node-label centre" : "node-label",
+        text: label.length > 28 ? label.slice(0, 27) + "…" : label }));
+      drawing.appendChild(link);
+    }
+    const legend = el("ul", { class: "legend", "aria-label": "Légende" }, kinds.map((k) => {
+      const swatch = svg("svg", { width: 14, height: 14, viewBox: "0 0 14 14", "aria-hidden": "true" });
+      swatch.appendChild(svg("circle", { cx: 7, cy: 7, r: 6, fill: colourFor(k, kinds) }));
+      return el("li", {}, swatch, " " + (KIND_LABELS[k] || k));
+    }));
+    box.appendChild(el("div", { class: "graph-wrap" }, drawing));
+    box.appendChild(legend);
+  }
+
+  // ---------- glossary ----------
+
+  async function renderGlossary(params, token) {
+    markNav("glossaire");
+    setTitle("Glossaire des sigles");
+    const filter = params.get("filtre") || "";
+    const input = el("input", { type: "search", id: "filtre-sigles", value: filter, autocomplete: "off", maxlength: "200", "aria-controls": "liste-sigles" });
+    const count = el("p", { class: "result-count", id: "nombre-sigles" });
+    const letters = el("nav", { class: "letters", "aria-label": "Lettres" });
+    const list = el("div", { id: "liste-sigles" }, loading());
+    clear(main);
+    append(main, [
+      el("h1", {}, "Glossaire des sigles"),
+      el("form", { class: "search-form", role: "search", onsubmit: (event) => event.preventDefault() },
+        el("label", { for: "filtre-sigles" }, "Filtrer les sigles"),
+        el("div", { class: "search-row" }, input)),
+      letters, count, list,
+    ]);
+    let entries;
+    try {
+      entries = await api("/api/acronyms");
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(list);
+      list.appendChild(errorBox(error));
+      return;
+    }
+    if (token !== navigation) return;
+    const index = entries.map((e) => ({
+      entry: e,
+      haystack: fold(e.abbr + " " + e.abbr.replace(/\./g, "") + " " + e.definitions.map((d) => d.text).join(" ")),
+      abbrFold: fold(e.abbr.replace(/\./g, "")),
+    }));
+    const draw = () => {
+      const wanted = fold(input.value.trim());
+      const shown = index.filter((x) => !wanted || x.haystack.includes(wanted))
+        .sort((a, b) => {
+          if (wanted) {
+            const ea = a.abbrFold === wanted ? 0 : a.abbrFold.startsWith(wanted) ? 1 : 2;
+            const eb = b.abbrFold === wanted ? 0 : b.abbrFold.startsWith(wanted) ? 1 : 2;
+            if (ea !== eb) return ea - eb;
+          }
+          return a.entry.abbr.localeCompare(b.entry.abbr, "fr");
+        });
+      clear(list);
+      clear(letters);
+      const groups = new Map();
+      for (const x of shown) {
+        const first = fold(x.entry.abbr).replace(/[^a-z0-9]/g, "").charAt(0).toUpperCase() || "#";
+        const key = wanted ? "" : first;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(x.entry);
+      }
+      if (!wanted) {
+        for (const letter of "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+          letters.appendChild(groups.has(letter)
+            ? el("a", { href: "#/glossaire", onclick: (event) => {
+              event.preventDefault();
+              const target = document.getElementById("lettre-" + letter);
+              if (target) { target.scrollIntoView({ block: "start", behavior: "instant" }); target.focus({ preventScroll: true }); }
+            } }, letter)
+            : el("span", { "aria-hidden": "true", class: "letter-empty" }, letter));
+        }
+      }
+      for (const [letter, group] of groups) {
+        if (letter) list.appendChild(el("h2", { id: "lettre-" + letter, class: "letter", tabindex: "-1" }, letter));
+        list.appendChild(el("dl", { class: "glossary" }, group.map((e) => [
+          el("dt", { id: "sigle-" + e.abbr.replace(/[^A-Za-z0-9]/g, "") }, e.abbr),
+          el("dd", {},
+            e.definitions.length
+              ? el("ul", { class: "definitions" }, e.definitions.map(definitionItem))
+              : el("p", { class: "hint" }, "Pas de définition trouvée dans les documents."),
+            el("p", { class: "count" }, "Utilisé dans " + plural(e.docs.length, "document", "documents") + " · " + plural(e.mentions, "mention", "mentions"),
+              " · ", el("a", { href: hashFor(["recherche"], { q: e.abbr }) }, "rechercher « " + e.abbr + " »"))),
+        ])));
+      }
+      const text = shown.length ? plural(shown.length, "sigle", "sigles") + (wanted ? " pour « " + input.value.trim() + " »" : "") : "Aucun sigle ne correspond";
+      count.textContent = text;
+      announce(text);
+    };
+    let timer = null;
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        // Keep the filter in the URL without adding a history entry per key.
+        window.history.replaceState(null, "", hashFor(["glossaire"], { filtre: input.value.trim() }));
+        draw();
+      }, 120);
+    });
+    draw();
+  }
+
+  // ---------- router ----------
+
+  async function route() {
+    const token = ++navigation;
+    const { path, params } = parseHash();
+    const [page, id] = path;
+    try {
+      if (!page || page === "recherche") await renderSearch(params, token);
+      else if (page === "document" && id) await renderDocument(path.slice(1).join("/"), params, token);
+      else if (page === "entite" && id) await renderEntity(id, params, token);
+      else if (page === "acteurs") await renderEntities(params, token);
+      else if (page === "glossaire") await renderGlossary(params, token);
+      else {
+        clear(main);
+        append(main, [el("h1", {}, "Page introuvable"), el("p", {}, el("a", { href: "#/" }, "Retour à la recherche"))]);
+      }
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(main);
+      append(main, [el("h1", {}, "Erreur"), errorBox(error)]);
+    }
+    if (token === navigation && !params.has("passage") && !params.has("section") && !params.has("chemin")) {
+      const heading = main.querySelector("h1");
+      // Move focus for screen readers on navigation, but keep it in the search box when the user is typing.
+      if (heading && document.activeElement === document.body) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus({ preventScroll: true });
+      }
+      window.scrollTo(0, 0);
+    }
+  }
+
+  window.addEventListener("hashchange", route);
+  document.getElementById("skip").addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+  route();
+})();

@@ -1,0 +1,274 @@
+//! The web UI in a real headless Chromium, driven through chromedriver:
+//! search → a result → the "Mission Locale" entity → the glossary filtered
+//! to "LAEP". Skipped, with a notice, only when the browser or its driver
+//! is not installed (`.ci/install-browser` installs both).
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::fixture::shipped_index;
+use maillage::query::Engine;
+use maillage::server::{app, AppState};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn find_binary(candidates: &[&str]) -> Option<PathBuf> {
+    for name in candidates {
+        let direct = Path::new(name);
+        if direct.is_absolute() && direct.is_file() {
+            return Some(direct.to_path_buf());
+        }
+        if let Some(paths) = std::env::var_os("PATH") {
+            for dir in std::env::split_paths(&paths) {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Kills chromedriver however the test ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("e2e");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    match client.screenshot().await {
+        Ok(png) => {
+            let path = screenshots_dir().join(format!("{name}.png"));
+            std::fs::write(&path, png).expect("screenshot written");
+            eprintln!("screenshot: {}", path.display());
+        }
+        Err(e) => eprintln!("screenshot {name} failed: {e}"),
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    let element = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"));
+    element.text().await.unwrap_or_default()
+}
+
+/// Waits until some element matching `css` has text containing `wanted`.
+async fn wait_for_text(client: &Client, css: &str, wanted: &str) -> fantoccini::elements::Element {
+    let started = Instant::now();
+    loop {
+        if let Ok(elements) = client.find_all(Locator::Css(css)).await {
+            for element in elements {
+                if element.text().await.unwrap_or_default().contains(wanted) {
+                    return element;
+                }
+            }
+        }
+        if started.elapsed() > WAIT {
+            screenshot(client, "e2e-failure").await;
+            let body = client.source().await.unwrap_or_default();
+            let shown: String = body.chars().take(3000).collect();
+            panic!("no {css} containing {wanted:?} after {WAIT:?}; page: {shown}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+#[test]
+fn browser_journey_through_the_ui() {
+    let (Some(chromium), Some(chromedriver)) = (
+        find_binary(&["/usr/bin/chromium", "chromium", "chromium-browser"]),
+        find_binary(&["/usr/bin/chromedriver", "chromedriver"]),
+    ) else {
+        eprintln!(
+            "NOTICE: e2e browser test skipped: chromium or chromedriver is not installed (run .ci/install-browser)"
+        );
+        return;
+    };
+    let profile = tempfile::tempdir().expect("profile dir");
+    let driver_port = free_port();
+    let _driver = Driver(
+        Command::new(&chromedriver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let engine = Engine::open(shipped_index()).expect("index opens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app(AppState::new(engine))).await;
+        });
+
+        // chromedriver takes a moment to listen.
+        let driver_url = format!("http://127.0.0.1:{driver_port}");
+        let started = Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", driver_port))
+            .await
+            .is_err()
+        {
+            assert!(started.elapsed() < WAIT, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium.to_string_lossy(),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--no-first-run", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&driver_url)
+            .await
+            .expect("a browser session");
+        let outcome = journey(&client, &base).await;
+        let _ = client.close().await;
+        outcome
+    });
+}
+
+async fn journey(client: &Client, base: &str) {
+    // 1. Search "parentalité" from the home page.
+    client.goto(&format!("{base}/")).await.expect("home page");
+    let input = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("input#q"))
+        .await
+        .expect("search box");
+    input.send_keys("parentalité").await.expect("typing");
+    client
+        .find(Locator::Css("form[role=search] button[type=submit]"))
+        .await
+        .expect("search button")
+        .click()
+        .await
+        .expect("submit");
+    let count = wait_for_text(client, ".result-count", "trouvé").await;
+    let count = count.text().await.unwrap_or_default();
+    assert!(count.contains("passage"), "{count}");
+    assert!(!count.starts_with("Aucun"), "{count}");
+    let mark = text_of(client, ".hit .snippet mark").await;
+    assert!(mark.to_lowercase().contains("parentalit"), "{mark}");
+    let url = client.current_url().await.expect("url");
+    assert!(
+        url.as_str().contains("q=parentalit"),
+        "query kept in the URL: {url}"
+    );
+    screenshot(client, "e2e-1-search").await;
+
+    // 2. Open the first result: the document page, scrolled to the passage.
+    let first = client
+        .find(Locator::Css(".hit-title a"))
+        .await
+        .expect("a result");
+    let title = first.text().await.unwrap_or_default();
+    first.click().await.expect("open result");
+    let heading = wait_for_text(client, "main h1", title.trim()).await;
+    assert!(!heading.text().await.unwrap_or_default().is_empty());
+    let target = text_of(client, ".passage.target").await;
+    assert!(
+        !target.trim().is_empty(),
+        "the hit's passage is highlighted"
+    );
+    assert!(client
+        .current_url()
+        .await
+        .expect("url")
+        .as_str()
+        .contains("#/document/"));
+    screenshot(client, "e2e-2-document").await;
+
+    // The back button returns to the same results.
+    client.back().await.expect("back");
+    wait_for_text(client, ".result-count", "trouvé").await;
+
+    // 3. The "Mission Locale" entity page.
+    client
+        .goto(&format!("{base}/#/acteurs?q=Mission%20Locale"))
+        .await
+        .expect("entities page");
+    let link = wait_for_text(client, ".entity-list a", "Mission Locale").await;
+    link.click().await.expect("open entity");
+    let name = wait_for_text(client, "main h1", "Mission Locale").await;
+    assert!(name
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("Mission Locale"));
+    wait_for_text(client, "main h2", "Territoires et rôles").await;
+    let kind = text_of(client, ".facts .badge").await;
+    assert!(!kind.trim().is_empty(), "the entity kind is shown");
+    screenshot(client, "e2e-3-entity").await;
+
+    // 4. The glossary, filtered as you type to "LAEP".
+    client
+        .find(Locator::Css("a[data-nav=glossaire]"))
+        .await
+        .expect("glossary link")
+        .click()
+        .await
+        .expect("open glossary");
+    let filter = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("input#filtre-sigles"))
+        .await
+        .expect("glossary filter");
+    filter.send_keys("LAEP").await.expect("typing");
+    wait_for_text(client, ".result-count", "LAEP").await;
+    let first_sigle = text_of(client, ".glossary dt").await;
+    assert_eq!(first_sigle.trim(), "LAEP");
+    let definition = text_of(client, ".glossary dd").await;
+    assert!(
+        definition.to_lowercase().contains("accueil"),
+        "LAEP is a lieu d'accueil enfants-parents: {definition}"
+    );
+    screenshot(client, "e2e-4-glossary").await;
+}

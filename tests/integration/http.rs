@@ -1,0 +1,442 @@
+//! The HTTP API, in process: every route, and every way a user can get it
+//! wrong, answered with JSON and never with a 500.
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::fixture::shipped_index;
+use maillage::query::Engine;
+use maillage::server::{app, AppState};
+
+fn router() -> Router {
+    static APP: OnceLock<Router> = OnceLock::new();
+    APP.get_or_init(|| {
+        let engine = Engine::open(shipped_index()).expect("index opens");
+        app(AppState::new(engine))
+    })
+    .clone()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+fn send_to(router: Router, method: Method, uri: &str, headers: &[(&str, &str)]) -> Answer {
+    runtime().block_on(async {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = router
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("the router always answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    })
+}
+
+fn get(uri: &str) -> Answer {
+    send_to(router(), Method::GET, uri, &[])
+}
+
+/// Asserts the documented error shape and returns the code.
+fn assert_json_error(answer: &Answer, status: StatusCode, what: &str) -> String {
+    assert_eq!(
+        answer.status,
+        status,
+        "{what}: {}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let content_type = answer
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    assert_eq!(content_type, Some("application/json"), "{what}");
+    let v = answer.json();
+    let message = v["error"]["message"].as_str().unwrap_or("");
+    assert!(!message.is_empty(), "{what}: no message in {v}");
+    v["error"]["code"].as_str().unwrap_or_default().to_string()
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[test]
+fn health_reports_the_index() {
+    let a = get("/health");
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert_eq!(v["status"], "ok");
+    assert!(v["documents"].as_u64().unwrap_or(0) >= 5, "{v}");
+    assert!(v["passages"].as_u64().unwrap_or(0) > 0, "{v}");
+    assert!(v["generation"].is_string());
+}
+
+#[test]
+fn search_answers_with_highlighted_passages_and_facets() {
+    let a = get(&format!("/api/search?q={}&limit=5", encode("parentalité")));
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert!(v["total"].as_u64().unwrap_or(0) > 0, "{v}");
+    let hits = v["hits"].as_array().expect("hits");
+    assert!(!hits.is_empty() && hits.len() <= 5);
+    assert!(hits
+        .iter()
+        .any(|h| h["snippet"].as_str().unwrap_or("").contains("<mark>")));
+    assert!(v["facets"]["kind"].is_array() && v["facets"]["territory"].is_array());
+    // A facet value sent back as a filter is accepted.
+    if let Some(kind) = v["facets"]["kind"][0]["value"].as_str() {
+        let a = get(&format!(
+            "/api/search?q=parentalit%C3%A9&kind={}",
+            encode(kind)
+        ));
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(a.json()["hits"].as_array().is_some_and(|h| !h.is_empty()));
+    }
+    if let Some(code) = v["facets"]["territory"][0]["value"].as_str() {
+        let a = get(&format!(
+            "/api/search?q=parentalit%C3%A9&territory={}",
+            encode(code)
+        ));
+        assert_eq!(
+            a.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&a.body)
+        );
+    }
+}
+
+#[test]
+fn pagination_moves_through_the_hits() {
+    let first = get("/api/search?q=jeunes&limit=3").json();
+    let second = get("/api/search?q=jeunes&limit=3&offset=3").json();
+    assert_eq!(second["offset"], 3);
+    let key = |h: &Value| format!("{}#{}", h["doc_id"], h["passage"]);
+    let firsts: Vec<String> = first["hits"].as_array().unwrap().iter().map(key).collect();
+    for h in second["hits"].as_array().unwrap() {
+        assert!(!firsts.contains(&key(h)));
+    }
+}
+
+#[test]
+fn documents_and_one_document() {
+    let list = get("/api/documents");
+    assert_eq!(list.status, StatusCode::OK);
+    let list = list.json();
+    let docs = list.as_array().expect("array");
+    assert!(docs.len() >= 5);
+    for d in docs {
+        let id = d["doc_id"].as_str().unwrap();
+        let path: String = id.split('/').map(encode).collect::<Vec<_>>().join("/");
+        let a = get(&format!("/api/documents/{path}"));
+        assert_eq!(a.status, StatusCode::OK, "{id}");
+        let v = a.json();
+        assert_eq!(v["doc_id"], id);
+        assert!(v["outline"].is_array() && v["passages"].is_array());
+        assert!(v["entities"].is_array() && v["acronyms"].is_array());
+    }
+    let a = get("/api/documents/ctg/nulle-part/2099");
+    assert_eq!(
+        assert_json_error(&a, StatusCode::NOT_FOUND, "unknown doc"),
+        "not_found"
+    );
+    let a = get("/api/documents/%FF");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "invalid UTF-8 doc id");
+}
+
+#[test]
+fn glossary_routes() {
+    let a = get("/api/acronyms");
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    let entries = v.as_array().expect("array");
+    if let Some(abbr) = entries.first().and_then(|e| e["abbr"].as_str()) {
+        let one = get(&format!("/api/acronyms/{}", encode(abbr)));
+        assert_eq!(one.status, StatusCode::OK);
+        assert_eq!(one.json()["abbr"], abbr);
+    }
+    let a = get("/api/acronyms/ZZQXW");
+    assert_eq!(
+        assert_json_error(&a, StatusCode::NOT_FOUND, "unknown sigle"),
+        "not_found"
+    );
+}
+
+#[test]
+fn entity_routes() {
+    let a = get("/api/entities?limit=5");
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    let list = v.as_array().expect("array");
+    assert!(list.len() <= 5);
+    if let Some(id) = list.first().and_then(|e| e["id"].as_str()) {
+        let one = get(&format!("/api/entities/{}", encode(id)));
+        assert_eq!(one.status, StatusCode::OK);
+        let one = one.json();
+        assert_eq!(one["id"], id);
+        assert!(one["territories"].is_array() && one["branches"].is_array());
+        let t = get(&format!("/api/territories?entity={}&role=any", encode(id)));
+        assert_eq!(t.status, StatusCode::OK);
+        assert!(t.json().is_array());
+        let g = get(&format!("/api/graph?entity={}&depth=2", encode(id)));
+        assert_eq!(g.status, StatusCode::OK);
+        let g = g.json();
+        assert!(g["nodes"].is_array() && g["edges"].is_array());
+    }
+    let a = get("/api/entities?q=parentalit%C3%A9&kind=organisation");
+    assert_eq!(a.status, StatusCode::OK);
+    let a = get("/api/entities?kind=licorne");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "bad entity kind");
+    let a = get("/api/entities/Entit%C3%A9%20imaginaire%20%C2%AB%C2%A0X%C2%A0%C2%BB");
+    assert_eq!(
+        assert_json_error(&a, StatusCode::NOT_FOUND, "unknown entity"),
+        "not_found"
+    );
+    let a = get("/api/territories?entity=Entit%C3%A9+imaginaire");
+    assert_json_error(&a, StatusCode::NOT_FOUND, "territories of unknown entity");
+    let a = get("/api/territories");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "territories without entity");
+    let a = get("/api/territories?entity=CAF&role=chef");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "bad role");
+    let a = get("/api/graph?entity=Entit%C3%A9+imaginaire");
+    assert_json_error(&a, StatusCode::NOT_FOUND, "graph of unknown entity");
+}
+
+#[test]
+fn everything_a_user_can_type_is_a_json_4xx() {
+    let long = "a".repeat(10 * 1024);
+    let cases: Vec<(String, StatusCode)> = vec![
+        (format!("/api/search?q={long}"), StatusCode::BAD_REQUEST),
+        ("/api/search?q=%FF".into(), StatusCode::BAD_REQUEST),
+        (
+            "/api/search?q=parentalit%E9".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/search?%FF=1".into(), StatusCode::BAD_REQUEST),
+        ("/api/search".into(), StatusCode::BAD_REQUEST),
+        (
+            "/api/search?q=jeunes&limit=99999999999999999999".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&limit=101".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&limit=0".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&limit=dix".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&offset=-1".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&offset=10001".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&kind=roman".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/search?q=jeunes&territory=Atlantide".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/graph?entity=CAF&depth=99".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/graph?entity=CAF&depth=0".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/graph?entity=CAF&depth=99999999999999999999999".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/entities?limit=99999999999999999999".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (format!("/api/entities/{long}"), StatusCode::BAD_REQUEST),
+        ("/api/nope".into(), StatusCode::NOT_FOUND),
+        ("/api".into(), StatusCode::NOT_FOUND),
+        ("/api/documents/".into(), StatusCode::NOT_FOUND),
+    ];
+    for (uri, status) in &cases {
+        let a = get(uri);
+        let shown: String = uri.chars().take(80).collect();
+        assert_json_error(&a, *status, &shown);
+    }
+    // A wrong method is a JSON 405 too.
+    let a = send_to(router(), Method::POST, "/api/search?q=jeunes", &[]);
+    assert_eq!(
+        assert_json_error(&a, StatusCode::METHOD_NOT_ALLOWED, "POST"),
+        "method_not_allowed"
+    );
+    // The service still answers afterwards.
+    assert_eq!(get("/health").status, StatusCode::OK);
+    assert_eq!(get("/api/search?q=jeunes").status, StatusCode::OK);
+}
+
+#[test]
+fn odd_queries_never_give_a_500_nor_reflect_markup() {
+    for q in [
+        "<script>alert(1)</script>",
+        "\"parentalité",
+        "parentalité\"\"\"",
+        "((jeunes",
+        "-",
+        "\u{0}jeunes",
+        "jeunes AND OR NOT",
+        "é’«»œ",
+        "*",
+        "title:foo",
+    ] {
+        let a = get(&format!("/api/search?q={}", encode(q)));
+        assert!(
+            a.status == StatusCode::OK || a.status == StatusCode::BAD_REQUEST,
+            "{q:?} gave {}",
+            a.status
+        );
+        // The query comes back as JSON data (served as application/json,
+        // nosniff); what must never carry live markup is the HTML snippet.
+        let v = a.json();
+        for hit in v["hits"].as_array().into_iter().flatten() {
+            let snippet = hit["snippet"].as_str().unwrap_or("");
+            assert!(!snippet.contains("<script"), "{q:?}: {snippet}");
+        }
+    }
+}
+
+#[test]
+fn openapi_lists_the_routes() {
+    let a = get("/api/openapi.json");
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert!(v["openapi"].as_str().unwrap_or("").starts_with('3'));
+    for p in [
+        "/api/search",
+        "/api/documents/{doc_id}",
+        "/api/graph",
+        "/health",
+    ] {
+        assert!(v["paths"][p].is_object(), "{p}");
+    }
+}
+
+#[test]
+fn ui_is_served_with_security_headers() {
+    let a = get("/");
+    assert_eq!(a.status, StatusCode::OK);
+    let csp = a
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok());
+    assert!(
+        csp.is_some_and(|c| c.contains("default-src 'self'")),
+        "{csp:?}"
+    );
+    assert_eq!(
+        a.headers
+            .get(header::X_CONTENT_TYPE_OPTIONS)
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert!(String::from_utf8_lossy(&a.body).contains("lang=\"fr\""));
+    for asset in ["/assets/app.js", "/assets/style.css", "/favicon.svg"] {
+        assert_eq!(get(asset).status, StatusCode::OK, "{asset}");
+    }
+    let a = get("/nulle-part");
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&a.body).contains("introuvable"));
+    // API answers carry the headers too.
+    let a = get("/api/documents");
+    assert!(a.headers.contains_key(header::X_CONTENT_TYPE_OPTIONS));
+}
+
+#[test]
+fn responses_are_gzipped_when_accepted() {
+    let a = send_to(
+        router(),
+        Method::GET,
+        "/api/documents",
+        &[("accept-encoding", "gzip")],
+    );
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(
+        a.headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let plain = get("/api/documents");
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(a.body.len() < plain.body.len());
+}
+
+#[test]
+fn without_an_index_the_api_says_unavailable_then_recovers() {
+    let state = AppState::empty();
+    let router = app(state.clone());
+    let a = send_to(router.clone(), Method::GET, "/api/search?q=jeunes", &[]);
+    assert_eq!(
+        assert_json_error(&a, StatusCode::SERVICE_UNAVAILABLE, "no index"),
+        "missing_index"
+    );
+    let a = send_to(router.clone(), Method::GET, "/health", &[]);
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+    // The UI itself still loads.
+    assert_eq!(
+        send_to(router.clone(), Method::GET, "/", &[]).status,
+        StatusCode::OK
+    );
+    state.replace(Engine::open(shipped_index()).expect("index opens"));
+    let a = send_to(router, Method::GET, "/api/search?q=jeunes", &[]);
+    assert_eq!(a.status, StatusCode::OK);
+}
