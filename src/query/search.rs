@@ -235,57 +235,11 @@ impl Engine {
             return Err(Error::InvalidQuery("nothing to search for".into()));
         };
         let relaxed = relaxed && total > 0;
-        // Fetch more than a page, then keep the page from a de-duplicated
-        // list: the same heading repeated on every page of a PDF, or ten
-        // passages of one fiche, would otherwise fill the page.
-        let window = ((offset + limit) * 3 + 20).min(MAX_CANDIDATES);
-        let candidates = searcher.search(&*filtered, &TopDocs::with_limit(window))?;
         let per_document = searcher.search(&*query, &index::PassagesPerDocument)?;
-
         let mut snippets = SnippetGenerator::create(&searcher, &*query, f.text)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let documents = &self.knowledge.documents;
-        let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
-        let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
-        let mut per_section: HashMap<(usize, &[String]), i32> = HashMap::new();
-        let mut per_doc: HashMap<usize, i32> = HashMap::new();
-        for (score, address) in candidates {
-            let Some((doc_ord, passage_idx)) = index::locate(&searcher, address) else {
-                continue;
-            };
-            let Some(passage) = documents
-                .get(doc_ord)
-                .and_then(|d| d.passages.get(passage_idx))
-            else {
-                continue;
-            };
-            let squashed = passage
-                .text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            if !seen_texts.insert((doc_ord, squashed)) {
-                continue;
-            }
-            // Each further passage of an already ranked section counts a
-            // little less; one that matches only through the section's
-            // heading adds no evidence of its own and counts much less.
-            let earlier = per_section
-                .entry((doc_ord, passage.heading_path.as_slice()))
-                .or_default();
-            let earlier_in_doc = per_doc.entry(doc_ord).or_default();
-            let mut adjusted = score
-                * SAME_SECTION_DECAY.powi(*earlier)
-                * SAME_DOCUMENT_DECAY.powi(*earlier_in_doc);
-            *earlier_in_doc += 1;
-            if *earlier > 0 && snippets.snippet(&passage.text).highlighted().is_empty() {
-                adjusted *= HEADING_ONLY_REPEAT;
-            }
-            *earlier += 1;
-            ranked.push((adjusted, score, doc_ord, passage_idx));
-        }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let ranked = self.rerank(&searcher, &*filtered, &snippets, offset + limit)?;
         let mut hits = Vec::with_capacity(limit);
         for &(_, score, doc_ord, passage_idx) in ranked.iter().skip(offset).take(limit) {
             let Some(document) = documents.get(doc_ord) else {
@@ -329,6 +283,75 @@ impl Engine {
             hits,
             facets: self.facets(&per_document),
         })
+    }
+
+    /// Ranks candidates with diversity: duplicates dropped, further passages
+    /// of one section or one document discounted. Adjusting only lowers
+    /// scores, so the first `needed` are exact once the `needed`-th adjusted
+    /// score is at least the raw score of the last candidate fetched; the
+    /// window grows until then, which keeps pages consistent.
+    fn rerank(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        snippets: &SnippetGenerator,
+        needed: usize,
+    ) -> Result<Vec<(f32, f32, usize, usize)>> {
+        let documents = &self.knowledge.documents;
+        let mut window = (needed * 2 + 20).min(MAX_CANDIDATES);
+        loop {
+            let candidates = searcher.search(query, &TopDocs::with_limit(window))?;
+            let exhausted = candidates.len() < window || window >= MAX_CANDIDATES;
+            let floor = candidates.last().map(|(s, _)| *s).unwrap_or(0.0);
+            let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
+            let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
+            let mut per_section: HashMap<(usize, &[String]), i32> = HashMap::new();
+            let mut per_doc: HashMap<usize, i32> = HashMap::new();
+            for (score, address) in candidates {
+                let Some((doc_ord, passage_idx)) = index::locate(searcher, address) else {
+                    continue;
+                };
+                let Some(passage) = documents
+                    .get(doc_ord)
+                    .and_then(|d| d.passages.get(passage_idx))
+                else {
+                    continue;
+                };
+                let squashed = passage
+                    .text
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                if !seen_texts.insert((doc_ord, squashed)) {
+                    continue;
+                }
+                // Each further passage of an already ranked section counts a
+                // little less; one that matches only through the section's
+                // heading adds no evidence of its own and counts much less.
+                let earlier = per_section
+                    .entry((doc_ord, passage.heading_path.as_slice()))
+                    .or_default();
+                let earlier_in_doc = per_doc.entry(doc_ord).or_default();
+                let mut adjusted = score
+                    * SAME_SECTION_DECAY.powi(*earlier)
+                    * SAME_DOCUMENT_DECAY.powi(*earlier_in_doc);
+                *earlier_in_doc += 1;
+                if *earlier > 0 && snippets.snippet(&passage.text).highlighted().is_empty() {
+                    adjusted *= HEADING_ONLY_REPEAT;
+                }
+                *earlier += 1;
+                ranked.push((adjusted, score, doc_ord, passage_idx));
+            }
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+            let settled = ranked
+                .get(needed.saturating_sub(1))
+                .is_some_and(|r| r.0 >= floor);
+            if exhausted || settled {
+                return Ok(ranked);
+            }
+            window = (window * 4).min(MAX_CANDIDATES);
+        }
     }
 
     fn facets(&self, per_document: &HashMap<u64, u32>) -> Facets {
