@@ -189,6 +189,14 @@ enum Command {
     },
 }
 
+/// `println!` that returns an error instead of panicking when stdout is
+/// closed (`maillage acronyms | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout(), $($arg)*)?
+    };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A server logs every request; a one-shot command only what went wrong.
@@ -209,6 +217,13 @@ fn main() -> ExitCode {
         .init();
     match run(cli) {
         Ok(code) => code,
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             let user_error = err.downcast_ref::<maillage::Error>().is_some_and(|e| {
                 e.is_user_error() || matches!(e, maillage::Error::MissingIndex(_))
@@ -268,7 +283,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&report)?;
             } else {
-                print_build_report(&report);
+                print_build_report(&report)?;
             }
         }
         Command::Search {
@@ -292,7 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&response)?;
             } else {
-                print_search(&response);
+                print_search(&response)?;
             }
         }
         Command::Documents { index, json } => {
@@ -304,9 +319,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let territory = d.territory.as_ref().map(|t| t.name.as_str()).unwrap_or("?");
                     let kind = d.kind_label.as_deref().unwrap_or("?");
                     let year = d.year.map(|y| y.to_string()).unwrap_or_else(|| "?".into());
-                    println!(
+                    outln!(
                         "{}\n    {} · {} · {} · {} · {} sections, {} passages",
-                        d.doc_id, d.title, territory, kind, year, d.sections, d.passages
+                        d.doc_id,
+                        d.title,
+                        territory,
+                        kind,
+                        year,
+                        d.sections,
+                        d.passages
                     );
                 }
             }
@@ -320,14 +341,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&detail)?;
             } else {
-                println!("{}  ({})", detail.summary.title, detail.summary.doc_id);
+                outln!("{}  ({})", detail.summary.title, detail.summary.doc_id);
                 for s in &detail.outline {
-                    println!("{}{}", "  ".repeat(s.depth + 1), s.heading);
+                    outln!("{}{}", "  ".repeat(s.depth + 1), s.heading);
                 }
                 if !detail.entities.is_empty() {
-                    println!("\nEntités :");
+                    outln!("\nEntités :");
                     for e in &detail.entities {
-                        println!("  {} ({} mentions)", e.name, e.mentions);
+                        outln!("  {} ({} mentions)", e.name, e.mentions);
                     }
                 }
             }
@@ -344,7 +365,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     } else {
                         defs.join(" | ")
                     };
-                    println!("{:<8} {}  [{} documents]", e.abbr, defs, e.docs.len());
+                    outln!("{:<8} {}  [{} documents]", e.abbr, defs, e.docs.len());
                 }
             }
         }
@@ -353,11 +374,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&entry)?;
             } else {
-                println!("{}", entry.abbr);
+                outln!("{}", entry.abbr);
                 for d in &entry.definitions {
-                    println!("  {}  ({} ×{})", d.text, d.doc_id, d.count);
+                    outln!("  {}  ({} ×{})", d.text, d.doc_id, d.count);
                 }
-                println!("  utilisé dans : {}", entry.docs.join(", "));
+                outln!("  utilisé dans : {}", entry.docs.join(", "));
             }
         }
         Command::Entities {
@@ -372,9 +393,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&list)?;
             } else {
                 for e in list {
-                    println!(
+                    outln!(
                         "{:<40} {:?}  {} mentions in {} documents",
-                        e.name, e.kind, e.mentions, e.documents
+                        e.name,
+                        e.kind,
+                        e.mentions,
+                        e.documents
                     );
                 }
             }
@@ -384,16 +408,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&detail)?;
             } else {
-                println!("{} ({:?})", detail.name, detail.kind);
+                outln!("{} ({:?})", detail.name, detail.kind);
                 if !detail.aliases.is_empty() {
-                    println!("  aussi : {}", detail.aliases.join(", "));
+                    outln!("  aussi : {}", detail.aliases.join(", "));
                 }
                 for d in &detail.definitions {
-                    println!("  définition : {} ({})", d.text, d.doc_id);
+                    outln!("  définition : {} ({})", d.text, d.doc_id);
                 }
                 for t in &detail.territories {
                     let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
-                    println!(
+                    outln!(
                         "  {} ({}) : {}",
                         t.territory.name,
                         t.territory.code,
@@ -414,7 +438,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 for t in list {
                     let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
-                    println!(
+                    outln!(
                         "{} ({}, {}) : {}",
                         t.territory.name,
                         t.territory.code,
@@ -422,7 +446,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         roles.join(", ")
                     );
                     for e in t.evidence.iter().take(3) {
-                        println!("    {} › {} : {}", e.doc_id, e.section.join(" › "), e.text);
+                        outln!("    {} › {} : {}", e.doc_id, e.section.join(" › "), e.text);
                     }
                 }
             }
@@ -434,7 +458,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
         } => {
             let generated = maillage::gen::generate(&corpus, &out, docs, seed)?;
-            println!(
+            outln!(
                 "generated {} documents ({:.1} MB) in {}; expected territories in {}",
                 generated.n_documents,
                 generated.n_bytes as f64 / 1e6,
@@ -481,8 +505,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_build_report(report: &BuildReport) {
-    println!(
+fn print_build_report(report: &BuildReport) -> anyhow::Result<()> {
+    outln!(
         "indexed {} documents ({:.1} kB): {} sections, {} passages, {} acronyms, {} entities, graph {} nodes / {} edges",
         report.n_documents,
         report.n_bytes as f64 / 1000.0,
@@ -494,26 +518,27 @@ fn print_build_report(report: &BuildReport) {
         report.n_graph_edges
     );
     for (doc_id, bytes) in &report.read {
-        println!("  read    {doc_id} ({bytes} bytes)");
+        outln!("  read    {doc_id} ({bytes} bytes)");
     }
     for s in &report.skipped {
-        println!("  skipped {}: {}", s.path.display(), s.reason);
+        outln!("  skipped {}: {}", s.path.display(), s.reason);
     }
-    println!(
+    outln!(
         "took {:.0} ms; index at {}",
         report.elapsed.as_secs_f64() * 1000.0,
         report.index.display()
     );
+    Ok(())
 }
 
-fn print_search(response: &SearchResponse) {
+fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
     let color = std::io::stdout().is_terminal();
     let (on, off) = if color {
         ("\x1b[1;33m", "\x1b[0m")
     } else {
         ("«", "»")
     };
-    println!(
+    outln!(
         "{} passages for “{}” ({:.1} ms){}",
         response.total,
         response.query,
@@ -525,7 +550,7 @@ fn print_search(response: &SearchResponse) {
         }
     );
     if !response.expansions.is_empty() {
-        println!("  also searched: {}", response.expansions.join(", "));
+        outln!("  also searched: {}", response.expansions.join(", "));
     }
     for (i, hit) in response.hits.iter().enumerate() {
         let mut about = Vec::new();
@@ -538,17 +563,17 @@ fn print_search(response: &SearchResponse) {
         if let Some(y) = hit.year {
             about.push(y.to_string());
         }
-        println!(
+        outln!(
             "\n{:>3}. {}  [{}]",
             response.offset + i + 1,
             hit.doc_title,
             about.join(" · ")
         );
         if !hit.section.is_empty() {
-            println!("     {}", hit.section.join(" › "));
+            outln!("     {}", hit.section.join(" › "));
         }
         if let Some(field) = &hit.field {
-            println!("     {field}");
+            outln!("     {field}");
         }
         let snippet = hit
             .snippet
@@ -559,9 +584,10 @@ fn print_search(response: &SearchResponse) {
             .replace("&quot;", "\"")
             .replace("&#39;", "'")
             .replace("&amp;", "&");
-        println!(
+        outln!(
             "     {}",
             snippet.split_whitespace().collect::<Vec<_>>().join(" ")
         );
     }
+    Ok(())
 }
