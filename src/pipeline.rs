@@ -145,6 +145,9 @@ pub fn territory_keys(document: &Document) -> Vec<String> {
 /// complete.
 pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> Result<BuildReport> {
     let started = Instant::now();
+    // Taken before reading, so a file changed during the build makes the
+    // new index stale at once rather than silently missing the change.
+    let corpus_fingerprint = store::corpus_fingerprint(corpus_dir);
     let analysed = analyse(corpus_dir, progress)?;
     progress(Stage::Indexing);
     let staging = store::stage(index_dir)?;
@@ -163,6 +166,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
         built_at: store::now_secs(),
         n_documents: documents.len(),
         n_passages,
+        corpus_fingerprint,
     })?;
     progress(Stage::Publishing);
     staging.publish()?;

@@ -45,6 +45,10 @@ pub struct Meta {
     pub built_at: u64,
     pub n_documents: usize,
     pub n_passages: usize,
+    /// What the corpus folder looked like when the build started (see
+    /// [`corpus_fingerprint`]); a different value means the index is stale.
+    #[serde(default)]
+    pub corpus_fingerprint: String,
 }
 
 /// Paths of one generation.
@@ -252,19 +256,32 @@ pub fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-/// The newest modification time (seconds since the epoch) of any file under `dir`.
-pub fn newest_mtime(dir: &Path) -> Option<u64> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.metadata().ok())
-        .filter_map(|m| m.modified().ok())
-        .filter_map(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs())
-        .max()
+/// A summary of a corpus folder that changes whenever a file is added,
+/// removed, resized or touched: file count, total size, and the newest
+/// modification time to the nanosecond.
+pub fn corpus_fingerprint(dir: &Path) -> String {
+    let mut n_files = 0u64;
+    let mut n_bytes = 0u64;
+    let mut newest = 0u128;
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        n_files += 1;
+        n_bytes += meta.len();
+        if let Some(t) = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        {
+            newest = newest.max(t.as_nanos());
+        }
+    }
+    format!("{n_files}:{n_bytes}:{newest}")
 }
 
-/// True when there is no usable index, or the corpus changed after it was built.
+/// True when there is no usable index, or the corpus changed since it was built.
 pub fn is_stale(corpus_dir: &Path, index_dir: &Path) -> bool {
     let Ok(generation) = current(index_dir) else {
         return true;
@@ -272,10 +289,10 @@ pub fn is_stale(corpus_dir: &Path, index_dir: &Path) -> bool {
     let Ok(meta) = generation.read_meta() else {
         return true;
     };
-    match newest_mtime(corpus_dir) {
-        Some(newest) => newest >= meta.built_at,
-        None => false,
+    if !corpus_dir.is_dir() {
+        return false;
     }
+    meta.corpus_fingerprint != corpus_fingerprint(corpus_dir)
 }
 
 #[cfg(test)]
@@ -291,6 +308,7 @@ mod tests {
                 built_at: now_secs(),
                 n_documents,
                 n_passages: 0,
+                corpus_fingerprint: String::new(),
             })
             .unwrap();
         staging.write_knowledge(&Knowledge::default()).unwrap();

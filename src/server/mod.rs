@@ -229,6 +229,54 @@ pub fn prepare_index(corpus: &Path, index: &Path) -> Result<()> {
     }
 }
 
+/// How often a running server looks for a changed corpus or a newer index.
+pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Brings the served engine up to date: rebuilds the index when the corpus
+/// changed, and swaps in the current generation when it is not the one
+/// served (a rebuild here, or `maillage index` run by someone else).
+/// Requests keep being answered by the old engine until the swap. Returns
+/// whether a new engine is now served.
+pub fn refresh(state: &AppState, corpus: &Path, index: &Path) -> Result<bool> {
+    if store::is_stale(corpus, index) {
+        let report = pipeline::build(corpus, index, &|stage| {
+            tracing::info!("rebuilding index: {}", stage.label())
+        })?;
+        tracing::info!(
+            "rebuilt index: {} documents, {} passages in {:.0} ms",
+            report.n_documents,
+            report.n_passages,
+            report.elapsed.as_secs_f64() * 1000.0
+        );
+    }
+    let current = store::current(index)?.dir;
+    let serving = state.engine().ok().map(|e| e.info().generation);
+    if serving.as_deref() == Some(current.as_path()) {
+        return Ok(false);
+    }
+    state.replace(Engine::open(index)?);
+    tracing::info!("now serving {}", current.display());
+    Ok(true)
+}
+
+async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf) {
+    let mut ticker = tokio::time::interval(REFRESH_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.tick().await;
+    loop {
+        ticker.tick().await;
+        let (state, corpus, index) = (state.clone(), corpus.clone(), index.clone());
+        let outcome = tokio::task::spawn_blocking(move || refresh(&state, &corpus, &index)).await;
+        match outcome {
+            Ok(Err(err)) => {
+                tracing::warn!("index refresh failed, still serving the previous one: {err}")
+            }
+            Err(err) => tracing::warn!("index refresh task failed: {err}"),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
 /// `maillage serve`: prepares the index, then serves until Ctrl-C or SIGTERM.
 pub fn serve(options: ServeOptions) -> Result<()> {
     prepare_index(&options.corpus, &options.index)?;
@@ -244,6 +292,11 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         let local = listener.local_addr().unwrap_or(options.addr);
         tracing::info!("serving on http://{local}/");
         eprintln!("maillage: serving on http://{local}/ (Ctrl-C to stop)");
+        tokio::spawn(keep_fresh(
+            state.clone(),
+            options.corpus.clone(),
+            options.index.clone(),
+        ));
         axum::serve(listener, app(state))
             .with_graceful_shutdown(shutdown_signal())
             .await

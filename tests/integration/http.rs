@@ -440,3 +440,62 @@ fn without_an_index_the_api_says_unavailable_then_recovers() {
     let a = send_to(router, Method::GET, "/api/search?q=jeunes", &[]);
     assert_eq!(a.status, StatusCode::OK);
 }
+
+#[test]
+fn a_changed_corpus_is_rebuilt_and_swapped_without_a_failed_request() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let corpus = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    for name in ["000_399e86bc45b017b4.txt", "004_5393f7e667cdb102.txt"] {
+        std::fs::copy(
+            crate::fixture::corpus_dir().join(name),
+            corpus.path().join(name),
+        )
+        .unwrap();
+    }
+    maillage::pipeline::build(corpus.path(), index.path(), &|_| {}).unwrap();
+    let state = AppState::new(Engine::open(index.path()).unwrap());
+    let router = app(state.clone());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (served, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let load = {
+        let (router, stop, served, failed) =
+            (router.clone(), stop.clone(), served.clone(), failed.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let a = send_to(
+                    router.clone(),
+                    Method::GET,
+                    "/api/search?q=coordination",
+                    &[],
+                );
+                served.fetch_add(1, Ordering::Relaxed);
+                if a.status != StatusCode::OK {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    std::fs::write(
+        corpus.path().join("nouveau.txt"),
+        "Fiche zythologie\n\nObjectif 1 : Animer un atelier de zythologie pour les habitants\n",
+    )
+    .unwrap();
+    assert!(maillage::server::refresh(&state, corpus.path(), index.path()).unwrap());
+    let a = send_to(router.clone(), Method::GET, "/api/search?q=zythologie", &[]);
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.json()["total"].as_u64().unwrap() >= 1, "{}", a.json());
+    // Nothing changed since: no second swap.
+    assert!(!maillage::server::refresh(&state, corpus.path(), index.path()).unwrap());
+    stop.store(true, Ordering::Relaxed);
+    load.join().unwrap();
+    assert!(served.load(Ordering::Relaxed) > 0);
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "requests failed during the swap"
+    );
+}
