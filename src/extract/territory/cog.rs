@@ -102,6 +102,8 @@ pub(crate) enum CueKind {
     Departement,
     Epci,
     Any,
+    /// "école", "rue", "collège": what follows names a building or a street, not a place.
+    Not,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -461,7 +463,11 @@ impl Cog {
         let words = name_words(query);
         // A leading cue: "Ville de Cergy", "Département du Val-d'Oise", "CA du Grand Cahors".
         let mut best_cue: Option<(usize, CueKind)> = None;
-        for cue in self.cues.iter().filter(|c| c.side == CueSide::Before) {
+        for cue in self
+            .cues
+            .iter()
+            .filter(|c| c.side == CueSide::Before && c.kind != CueKind::Not)
+        {
             let n = cue.words.len();
             if n < words.len() && words[..n] == cue.words[..] && best_cue.is_none_or(|(m, _)| n > m)
             {
@@ -592,7 +598,7 @@ impl Cog {
             Some(CueKind::Owner) | Some(CueKind::Commune) => &[0, 1, 2, 3],
             Some(CueKind::Departement) => &[2, 3, 1, 0],
             Some(CueKind::Epci) => &[1, 0, 2, 3],
-            Some(CueKind::Any) | None => &[1, 2, 3, 0],
+            Some(CueKind::Any | CueKind::Not) | None => &[1, 2, 3, 0],
         };
         let kind_rank = |unit: Unit| -> u8 {
             let k = match unit {
@@ -773,6 +779,7 @@ fn parse_cues(tsv: &str) -> Vec<Cue> {
             "departement" => CueKind::Departement,
             "epci" => CueKind::Epci,
             "any" => CueKind::Any,
+            "not" => CueKind::Not,
             _ => continue,
         };
         let words = name_words(phrase);

@@ -259,6 +259,28 @@ mod tests {
     }
 
     #[test]
+    fn capitals_articles_and_buildings_are_not_places() {
+        // All capitals: a capital letter says nothing.
+        assert!(mentioned("MISE EN PLACE DANS LA VILLE, TOUT AU LONG DE L'ANNÉE").is_empty());
+        // "L'OFFRE" is not the commune Loffre, "l'APS" not Laps.
+        assert!(mentioned("L'OFFRE DE SOINS et l'APS").is_empty());
+        // A feast, a school, a street.
+        assert!(mentioned("le feu de la Saint Jean").is_empty());
+        assert!(mentioned("l'école Saint-Exupéry, rue de Cornebarrieu").is_empty());
+        // A derived intercommunality name in capitals ("CC des Savoir-Faire").
+        assert!(mentioned("VALORISER LES SAVOIR-FAIRE").is_empty());
+    }
+
+    #[test]
+    fn small_communes_far_from_the_rest_are_dropped() {
+        let text = "Ville de Cornebarrieu, Ville de Cornebarrieu, Blagnac, Toulouse Métropole, \
+                    la Haute-Garonne. Les Ambrits et Saint-Exupéry.";
+        let codes: Vec<String> = mentioned(text).into_iter().map(|(_, c)| c).collect();
+        assert!(codes.contains(&"31150".to_string()) && codes.contains(&"31069".to_string()));
+        assert!(!codes.contains(&"33398".to_string()), "{codes:?}");
+    }
+
+    #[test]
     fn names_inside_longer_proper_names_are_not_places() {
         assert!(mentioned("par Christine Barret-Labre").is_empty());
         assert!(mentioned("le collège Bois-de-la-Barthe").is_empty());
@@ -418,5 +440,51 @@ mod tests {
             "31561",
             TerritoryKind::Commune
         ));
+    }
+}
+#[cfg(test)]
+mod corpus_dump {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn dump_corpus_mentions() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let title = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("")
+                .to_string();
+            let doc = Document {
+                doc_id: path.display().to_string(),
+                title,
+                text,
+                ..Default::default()
+            };
+            let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+            for m in find_mentions(&doc, Cog::get()) {
+                *counts
+                    .entry(format!(
+                        "{} -> {} {} ({:?})",
+                        m.surface, m.territory.name, m.territory.code, m.territory.kind
+                    ))
+                    .or_default() += 1;
+            }
+            println!(
+                "== {} => {:?}",
+                path.display(),
+                document_territory(&doc, Cog::get())
+            );
+            for (k, n) in counts {
+                println!("   {n} x {k}");
+            }
+        }
     }
 }

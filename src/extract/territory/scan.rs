@@ -13,7 +13,7 @@
 //!   "Vers (71)"), and the départements the rest of the text speaks of, to choose among
 //!   homonyms.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::cog::{Cog, CueKind, CueSide, Disambiguation, NameEntry, Unit};
 use super::fold::{is_article, is_particle, words, Word};
@@ -86,7 +86,7 @@ pub(crate) fn scan(text: &str, cog: &Cog, options: ScanOptions) -> Vec<Found> {
             None => i += 1,
         }
     }
-    resolve_candidates(&ws, candidates, cog)
+    resolve_candidates(text, &ws, candidates, cog)
 }
 
 /// The longest name starting at word `i`, judged.
@@ -190,29 +190,67 @@ fn judge(
     let i = candidate.first_word;
     let n_words = name_end - i;
     let first = &ws[i];
-    let content = if is_article(&first.folded) && n_words > 1 {
+    let starts_with_article = is_article(&first.folded) && n_words > 1;
+    let content = if starts_with_article {
         &ws[i + 1]
     } else {
         first
     };
-    if !content.is_capitalised() {
+    if !content.is_capitalised() || candidate.cue == Some(CueKind::Not) {
         return false;
     }
     // Cut out of a hyphenated compound: "Barret-Labre", "Bois-de-la-Barthe", "Nord-Ouest".
     if glued_by_hyphen(ws, i) || glued_by_hyphen(ws, candidate.end_word) {
         return false;
     }
-    let has_cue = candidate.cue.is_some();
-    let is_common = cog.common_words.contains(&candidate.content_key)
-        || candidate.content_key.chars().count() <= 2;
     let is_administrative_name = candidate.entries.iter().any(|e| {
-        matches!(
-            e.unit,
-            Unit::Departement(_) | Unit::Region(_) | Unit::Epci(_)
-        )
-    }) || candidate.epci_core.is_some();
+        e.official
+            && matches!(
+                e.unit,
+                Unit::Departement(_) | Unit::Region(_) | Unit::Epci(_)
+            )
+    }) || candidate.epci_core.is_some()
+        || candidate.cue == Some(CueKind::Epci);
+    let is_commune_name = candidate
+        .entries
+        .iter()
+        .any(|e| matches!(e.unit, Unit::Commune(_)));
+    // "L'OFFRE" is not the commune Loffre: an elided article glued to a name that has none.
+    if starts_with_article && first.folded == "l" && !is_administrative_name {
+        let name_has_article = candidate.entries.iter().any(|e| {
+            matches!(e.unit, Unit::Commune(c) if cog.communes[c as usize].name.starts_with(['L', 'l']) && cog.communes[c as usize].name.contains(['\'', '’']))
+        });
+        if !name_has_article {
+            return false;
+        }
+    }
+    // "la Saint-Jean", "le Plan": an article the name does not have makes it a common
+    // noun; départements do take one ("la Haute-Garonne").
+    let article_before = !starts_with_article
+        && i > 0
+        && first.joins_previous
+        && is_article(&ws[i - 1].folded)
+        && !ws[i - 1].is_capitalised();
+    if article_before && candidate.cue.is_none() && !is_administrative_name {
+        return false;
+    }
+    let strong_cue = matches!(candidate.cue, Some(CueKind::Owner | CueKind::Epci))
+        || candidate.explicit_departement.is_some();
+    let has_cue = candidate.cue.is_some();
+    let is_common = is_commune_name
+        && (cog.common_words.contains(&candidate.content_key)
+            || candidate.content_key.chars().count() <= 2);
     if is_common && !is_administrative_name {
-        return has_cue;
+        // "dans la Ville": a département cue says nothing of a commune.
+        let has_cue = has_cue && candidate.cue != Some(CueKind::Departement);
+        // In capitals ("MISE EN PLACE") a capital says nothing: only a strong cue counts.
+        return strong_cue || (has_cue && !content.is_all_caps());
+    }
+    // Only a derived name matched ("SAVOIR-FAIRE" for "CC des Savoir-Faire").
+    let only_derived =
+        candidate.epci_core.is_none() && candidate.entries.iter().all(|e| !e.official);
+    if only_derived && !has_cue && content.is_all_caps() && !is_commune_name {
+        return false;
     }
     if has_cue || n_words > 1 || content.is_all_caps() || !options.reject_inside_proper_names {
         return true;
@@ -231,8 +269,7 @@ fn glued_by_hyphen(ws: &[Word<'_>], idx: usize) -> bool {
     idx > 0 && ws.get(idx).is_some_and(|w| w.hyphen_before)
 }
 
-/// The longest cue phrase that ends right before word `i` (a trailing article may sit in
-/// between: "ville de la Rochelle" has the cue "ville de").
+/// The longest cue phrase that ends right before word `i`.
 fn cue_before(ws: &[Word<'_>], i: usize, cog: &Cog, options: ScanOptions) -> Option<CueKind> {
     let mut previous: Vec<&str> = Vec::new();
     let mut j = i;
@@ -257,10 +294,7 @@ fn cue_before(ws: &[Word<'_>], i: usize, cog: &Cog, options: ScanOptions) -> Opt
         }
         best
     };
-    let mut best = longest_cue(&previous);
-    if best.is_none() && previous.last().is_some_and(|w| is_article(w)) {
-        best = longest_cue(&previous[..previous.len() - 1]);
-    }
+    let best = longest_cue(&previous);
     if best.is_none()
         && options.de_is_a_cue
         && previous
@@ -328,9 +362,24 @@ fn departement_of_postal_code_before(
     })
 }
 
-/// Second pass: homonyms resolved with what the rest of the text says, and common-word
-/// names accepted when the same place was named with a cue elsewhere.
-fn resolve_candidates(ws: &[Word<'_>], candidates: Vec<Candidate>, cog: &Cog) -> Vec<Found> {
+/// A commune named without a cue, smaller than this, in a département the rest of the
+/// text hardly speaks of, is more likely a homonym or a person ("Saint-Exupéry" school in
+/// a plan of Haute-Garonne) than the place.
+const FAR_AWAY_MAX_POPULATION: u32 = 20_000;
+/// "Hardly speaks of": less than this share of the most-named département's weight.
+const FAR_AWAY_SHARE: f32 = 0.2;
+/// The context must weigh at least this much for "far away" to mean something.
+const FAR_AWAY_MIN_CONTEXT: f32 = 4.0;
+
+/// Second pass: homonyms resolved with what the rest of the text says, communes far from
+/// everything else dropped, and common-word names accepted when the same place was named
+/// with a cue elsewhere.
+fn resolve_candidates(
+    text: &str,
+    ws: &[Word<'_>],
+    candidates: Vec<Candidate>,
+    cog: &Cog,
+) -> Vec<Found> {
     // Context from the accepted names that point to a single unit.
     let mut context = Disambiguation::default();
     for c in candidates.iter().filter(|c| c.accepted) {
@@ -352,31 +401,72 @@ fn resolve_candidates(ws: &[Word<'_>], candidates: Vec<Candidate>, cog: &Cog) ->
             *context.departement_weights.entry(d).or_default() += weight;
         }
     }
+    let max_weight = context
+        .departement_weights
+        .values()
+        .copied()
+        .fold(0.0_f32, f32::max);
+    let is_far_away = |unit: Unit| -> bool {
+        let Unit::Commune(c) = unit else { return false };
+        let commune = &cog.communes[c as usize];
+        let weight = context
+            .departement_weights
+            .get(commune.departement)
+            .copied()
+            .unwrap_or(0.0);
+        let in_named_epci = cog
+            .epci_index_of_commune(c)
+            .is_some_and(|e| context.epcis.contains(&e));
+        max_weight >= FAR_AWAY_MIN_CONTEXT
+            && weight < FAR_AWAY_SHARE * max_weight
+            && commune.population < FAR_AWAY_MAX_POPULATION
+            && !in_named_epci
+    };
     let mut found: Vec<Found> = Vec::new();
-    let mut by_key: HashMap<String, Unit> = HashMap::new();
+    let mut by_surface: HashMap<&str, Unit> = HashMap::new();
     for c in candidates.iter().filter(|c| c.accepted) {
         let Some(unit) = resolve_one(c, cog, &context) else {
             continue;
         };
-        by_key.entry(c.content_key.clone()).or_insert(unit);
+        if c.cue.is_none() && is_far_away(unit) {
+            continue;
+        }
+        if c.cue.is_some() {
+            by_surface.entry(surface(text, ws, c)).or_insert(unit);
+        }
         found.push(to_found(ws, c, unit));
     }
-    // Repetition: "la ville de L'Union" makes a later capitalised "L'Union" a place too.
-    let taken: HashSet<usize> = found.iter().map(|f| f.start_byte).collect();
+    // Repetition: "la ville de L'Union" makes a later "L'Union", written the same way and
+    // not opening a line (a heading), a place too.
     for c in candidates.iter().filter(|c| !c.accepted) {
-        let Some(&unit) = by_key.get(&c.content_key) else {
+        let Some(&unit) = by_surface.get(surface(text, ws, c)) else {
             continue;
         };
         let first = &ws[c.first_word];
-        let capitalised =
-            first.is_capitalised() || ws.get(c.first_word + 1).is_some_and(Word::is_capitalised);
-        if capitalised && !taken.contains(&first.start_byte) && !overlaps(&found, first.start_byte)
-        {
+        let opens_line = starts_line(text, ws, c.first_word);
+        if !opens_line && !overlaps(&found, first.start_byte) {
             found.push(to_found(ws, c, unit));
         }
     }
     found.sort_by_key(|f| f.start_byte);
     found
+}
+
+/// The text of a candidate, its trailing cue word included.
+fn surface<'a>(text: &'a str, ws: &[Word<'_>], c: &Candidate) -> &'a str {
+    let first = &ws[c.first_word];
+    let last = &ws[c.end_word.saturating_sub(1).max(c.first_word)];
+    text.get(first.start_byte..last.end_byte).unwrap_or("")
+}
+
+/// True when word `idx` is the first word of its line.
+fn starts_line(text: &str, ws: &[Word<'_>], idx: usize) -> bool {
+    match idx.checked_sub(1).and_then(|p| ws.get(p)) {
+        None => true,
+        Some(previous) => text
+            .get(previous.end_byte..ws[idx].start_byte)
+            .is_none_or(|between| between.contains('\n')),
+    }
 }
 
 fn overlaps(found: &[Found], byte: usize) -> bool {
