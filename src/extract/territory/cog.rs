@@ -8,10 +8,11 @@
 //! Agglomération") used only when the text says it speaks of an intercommunality.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use once_cell::sync::Lazy;
 
-use super::fold::{is_article, name_key, name_words};
+use super::fold::{is_article, name_key, name_key_parts, name_words, NameKey};
 use crate::{Territory, TerritoryKind};
 
 const COMMUNES_TSV: &str = include_str!(concat!(
@@ -135,15 +136,15 @@ pub struct Cog {
     pub(crate) epcis: Vec<Epci>,
     pub(crate) departements: Vec<Departement>,
     pub(crate) regions: Vec<Region>,
-    commune_by_code: HashMap<&'static str, u32>,
-    epci_by_code: HashMap<&'static str, u32>,
-    departement_by_code: HashMap<&'static str, u32>,
-    region_by_code: HashMap<&'static str, u32>,
+    commune_by_code: FastMap<&'static str, u32>,
+    epci_by_code: FastMap<&'static str, u32>,
+    departement_by_code: FastMap<&'static str, u32>,
+    region_by_code: FastMap<&'static str, u32>,
     epci_of_commune: Vec<Option<u32>>,
-    pub(crate) names: HashMap<String, Vec<NameEntry>>,
-    pub(crate) epci_cores: HashMap<String, Vec<u32>>,
-    pub(crate) communes_by_postal_code: HashMap<&'static str, Vec<u32>>,
-    pub(crate) common_words: HashSet<String>,
+    pub(crate) names: FastMap<String, NameList>,
+    pub(crate) epci_cores: FastMap<String, Vec<u32>>,
+    pub(crate) communes_by_postal_code: FastMap<&'static str, Vec<u32>>,
+    pub(crate) common_words: FastSet<String>,
     pub(crate) cues: Vec<Cue>,
     /// The most words any name has, to bound the scanner's look-ahead.
     pub(crate) max_name_words: usize,
@@ -151,16 +152,80 @@ pub struct Cog {
 
 static COG: Lazy<Cog> = Lazy::new(Cog::parse);
 
-/// Data rows of an embedded TSV: header and `#` comments skipped, fields split on tabs.
-fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+/// FNV-1a: the tables are built from our own data at every start, and std's SipHash,
+/// made to resist chosen keys, doubles the loading time for nothing here.
+#[derive(Clone, Copy)]
+pub(crate) struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
+pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FnvHasher>>;
+
+fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
+    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+}
+
+/// Data rows of an embedded TSV: header and `#` comments skipped, the first fields split
+/// on tabs (missing ones empty, each trimmed).
+fn rows(tsv: &'static str) -> impl Iterator<Item = [&'static str; 6]> {
     tsv.lines()
         .skip(1)
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| line.split('\t').collect())
+        .map(|line| {
+            let mut fields = [""; 6];
+            for (slot, value) in fields.iter_mut().zip(line.split('\t')) {
+                *slot = value.trim();
+            }
+            fields
+        })
 }
 
-fn field(row: &[&'static str], i: usize) -> &'static str {
-    row.get(i).copied().unwrap_or("").trim()
+fn field(row: &[&'static str; 6], i: usize) -> &'static str {
+    row.get(i).copied().unwrap_or("")
+}
+
+/// The units one folded name points to; almost always one, kept inline.
+#[derive(Debug, Clone)]
+pub(crate) enum NameList {
+    One(NameEntry),
+    Many(Vec<NameEntry>),
+}
+
+impl NameList {
+    pub(crate) fn as_slice(&self) -> &[NameEntry] {
+        match self {
+            NameList::One(entry) => std::slice::from_ref(entry),
+            NameList::Many(entries) => entries,
+        }
+    }
+
+    fn push(&mut self, entry: NameEntry) {
+        if self.as_slice().contains(&entry) {
+            return;
+        }
+        match self {
+            NameList::One(first) => *self = NameList::Many(vec![*first, entry]),
+            NameList::Many(entries) => entries.push(entry),
+        }
+    }
 }
 
 impl Cog {
@@ -175,15 +240,15 @@ impl Cog {
             epcis: Vec::new(),
             departements: Vec::new(),
             regions: Vec::new(),
-            commune_by_code: HashMap::new(),
-            epci_by_code: HashMap::new(),
-            departement_by_code: HashMap::new(),
-            region_by_code: HashMap::new(),
+            commune_by_code: fast_map(40_000),
+            epci_by_code: fast_map(1_300),
+            departement_by_code: fast_map(110),
+            region_by_code: fast_map(30),
             epci_of_commune: Vec::new(),
-            names: HashMap::with_capacity(80_000),
-            epci_cores: HashMap::new(),
-            communes_by_postal_code: HashMap::with_capacity(40_000),
-            common_words: HashSet::new(),
+            names: fast_map(80_000),
+            epci_cores: fast_map(1_300),
+            communes_by_postal_code: fast_map(40_000),
+            common_words: FastSet::default(),
             cues: Vec::new(),
             max_name_words: 1,
         };
@@ -284,30 +349,43 @@ impl Cog {
     }
 
     fn add_name(&mut self, name: &str, unit: Unit, official: bool) {
-        let words = name_words(name);
-        if words.is_empty() {
+        let NameKey {
+            key,
+            n_words,
+            article_len,
+        } = name_key_parts(name);
+        if key.is_empty() {
             return;
         }
-        self.max_name_words = self.max_name_words.max(words.len());
-        self.push_entry(words.concat(), NameEntry { unit, official });
-        if words.len() > 1 && is_article(&words[0]) {
+        self.max_name_words = self.max_name_words.max(n_words);
+        if let Some(len) = article_len {
             // "Le Mans" is also written "au Mans", "L'Union" also "Union"; "Plan" itself
             // comes before "Le Plan".
-            self.push_entry(
-                words[1..].concat(),
-                NameEntry {
-                    unit,
-                    official: false,
-                },
-            );
+            if let Some(rest) = key.get(len..) {
+                self.push_entry(
+                    rest.to_string(),
+                    NameEntry {
+                        unit,
+                        official: false,
+                    },
+                );
+            }
         }
+        self.push_entry(key, NameEntry { unit, official });
     }
 
     fn push_entry(&mut self, key: String, entry: NameEntry) {
-        let entries = self.names.entry(key).or_default();
-        if !entries.contains(&entry) {
-            entries.push(entry);
+        match self.names.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut list) => list.get_mut().push(entry),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(NameList::One(entry));
+            }
         }
+    }
+
+    /// The units a folded name points to.
+    pub(crate) fn entries(&self, key: &str) -> Option<&[NameEntry]> {
+        self.names.get(key).map(NameList::as_slice)
     }
 
     fn add_epci_names(&mut self, name: &str, idx: u32) {
@@ -483,8 +561,7 @@ impl Cog {
             if cue == Some(CueKind::Epci) {
                 // "Métropole de Toulouse" is the metropolis, not the commune Toulouse.
                 let epci_entries: Vec<NameEntry> = self
-                    .names
-                    .get(&key)
+                    .entries(&key)
                     .map(|entries| {
                         entries
                             .iter()
@@ -500,7 +577,7 @@ impl Cog {
                     return Some(self.territory_of(unit));
                 }
             }
-            if let Some(entries) = self.names.get(&key) {
+            if let Some(entries) = self.entries(&key) {
                 if let Some(unit) = self.pick(entries, cue, &disambiguation) {
                     return Some(self.territory_of(unit));
                 }
@@ -522,7 +599,7 @@ impl Cog {
                 }
             }
             if rest.len() > 1 && is_article(&rest[0]) {
-                if let Some(entries) = self.names.get(&rest[1..].concat()) {
+                if let Some(entries) = self.entries(&rest[1..].concat()) {
                     if let Some(unit) = self.pick(entries, cue, &disambiguation) {
                         return Some(self.territory_of(unit));
                     }

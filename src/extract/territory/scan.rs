@@ -131,7 +131,7 @@ fn match_at(
             .get(i + n)
             .is_some_and(|w| w.joins_previous && is_after_cue(cog, &w.folded, CueKind::Epci));
         let wants_epci = before_cue == Some(CueKind::Epci) || after_epci;
-        let entries = cog.names.get(key.as_str());
+        let entries = cog.entries(key.as_str());
         let epci_core = if wants_epci {
             cog.pick_epci_core(key)
         } else {
@@ -164,7 +164,7 @@ fn match_at(
             .map(|w| w.folded.as_str())
             .collect();
         let mut candidate = Candidate {
-            entries: entries.cloned().unwrap_or_default(),
+            entries: entries.map(<[NameEntry]>::to_vec).unwrap_or_default(),
             epci_core,
             first_word: i,
             end_word,
@@ -345,7 +345,7 @@ fn departement_in_brackets(text: &str, end_byte: usize, cog: &Cog) -> Option<Str
 fn departement_of_postal_code_before(
     ws: &[Word<'_>],
     i: usize,
-    entries: Option<&Vec<NameEntry>>,
+    entries: Option<&[NameEntry]>,
     cog: &Cog,
 ) -> Option<String> {
     let entries = entries?;
