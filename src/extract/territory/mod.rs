@@ -267,6 +267,10 @@ mod tests {
         // A feast, a school, a street.
         assert!(mentioned("le feu de la Saint Jean").is_empty());
         assert!(mentioned("l'école Saint-Exupéry, rue de Cornebarrieu").is_empty());
+        // Title case, a quarter's name, a département that is also a word.
+        assert!(mentioned("Mise en Place du Plan").is_empty());
+        assert!(mentioned("le quartier Saint-Jacques").is_empty());
+        assert!(mentioned("une Réunion de travail au Nord du parc").is_empty());
         // A derived intercommunality name in capitals ("CC des Savoir-Faire").
         assert!(mentioned("VALORISER LES SAVOIR-FAIRE").is_empty());
     }
@@ -312,6 +316,15 @@ mod tests {
             mentioned("a réuni à Cergy différents partenaires"),
             vec![pair("Cergy", "95127")]
         );
+    }
+
+    #[test]
+    fn departements_that_are_words_need_a_cue() {
+        assert_eq!(
+            mentioned("la CAF du Nord et le département du Lot, en Somme"),
+            vec![pair("Nord", "59"), pair("Lot", "46"), pair("Somme", "80")]
+        );
+        assert_eq!(mentioned("à Paris"), vec![pair("Paris", "75056")]);
     }
 
     #[test]
@@ -485,6 +498,53 @@ mod corpus_dump {
             for (k, n) in counts {
                 println!("   {n} x {k}");
             }
+        }
+    }
+}
+#[cfg(test)]
+mod probe {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn probe_sentences() {
+        let cog = Cog::get();
+        for text in [
+            "Contrat de ville de Saint-Denis 2015-2020",
+            "PEDT de la commune de Montreuil",
+            "la Communauté de communes du Pays de Mormal et la CAF du Nord",
+            "Convention territoriale globale entre la CAF du Nord et la ville de Roubaix",
+            "Projet éducatif de territoire de Lyon",
+            "La Métropole Européenne de Lille et Grand Lyon",
+            "Les quartiers de la Grande Borne à Grigny et Viry-Châtillon",
+            "les habitants de Marseille, Aix-en-Provence et Toulon",
+            "à Paris et en Seine-Saint-Denis, au Mans",
+            "CAF de la Gironde, Bordeaux Métropole, Mérignac",
+            "Avec Pôle Emploi Nantes et la Mission Locale Nantes Métropole",
+            "Le conseil municipal de Vitry-sur-Seine a voté",
+            "le quartier Saint-Jacques de Perpignan",
+            "Agglomération du Pays de Saint-Omer (CAPSO)",
+            "Monsieur Jean Moulin, maire de Tours",
+            "Quartier prioritaire Les Tilleuls à Blanc-Mesnil",
+            "Tours de France, Tours, Orange, Nice, Cannes",
+            "la Réunion de travail, La Réunion",
+            "Direction Générale, Marie Dupont, Florence Martin, Laurent Petit",
+            "Projet Social de Territoire Saint-Quentin-en-Yvelines",
+            "CC Cœur de Savoie",
+        ] {
+            let doc = Document {
+                doc_id: "p".into(),
+                title: text.into(),
+                text: text.into(),
+                ..Default::default()
+            };
+            let ms: Vec<String> = find_mentions(&doc, cog)
+                .into_iter()
+                .map(|m| format!("{}→{}({})", m.surface, m.territory.name, m.territory.code))
+                .collect();
+            println!(
+                "{text}\n    {ms:?}  doc={:?}",
+                document_territory(&doc, cog).map(|t| t.name)
+            );
         }
     }
 }

@@ -63,6 +63,8 @@ struct Candidate {
     /// One past the last word, the trailing cue word included.
     end_word: usize,
     cue: Option<CueKind>,
+    /// Words in the cue phrase: a lone preposition ("à", "en") is a weak cue.
+    cue_n_words: usize,
     explicit_departement: Option<String>,
     content_key: String,
     accepted: bool,
@@ -110,7 +112,8 @@ fn match_at(
     if matches!(first.folded.as_str(), "d" | "de" | "du" | "des" | "et") {
         return None;
     }
-    let before_cue = cue_before(ws, i, cog, options);
+    let before = cue_before(ws, i, cog, options);
+    let before_cue = before.map(|(kind, _)| kind);
     // Keys of the names of 1..n words starting here.
     let mut keys: Vec<String> = Vec::new();
     let mut key = String::new();
@@ -142,12 +145,15 @@ fn match_at(
         }
         let mut end_word = i + n;
         let mut cue = before_cue;
+        let mut cue_n_words = before.map_or(0, |(_, n)| n);
         if after_epci && epci_core.is_some() {
             end_word += 1;
             cue = Some(CueKind::Epci);
+            cue_n_words = 2;
         }
         if cue.is_none() && departement_cue_after(ws, end_word, text, cog) {
             cue = Some(CueKind::Departement);
+            cue_n_words = 2;
         }
         let explicit_departement = departement_in_brackets(text, ws[end_word - 1].end_byte, cog)
             .or_else(|| departement_of_postal_code_before(ws, i, entries, cog));
@@ -169,6 +175,7 @@ fn match_at(
             first_word: i,
             end_word,
             cue,
+            cue_n_words,
             explicit_departement,
             content_key,
             accepted: false,
@@ -203,14 +210,17 @@ fn judge(
     if glued_by_hyphen(ws, i) || glued_by_hyphen(ws, candidate.end_word) {
         return false;
     }
-    let is_administrative_name = candidate.entries.iter().any(|e| {
-        e.official
-            && matches!(
-                e.unit,
-                Unit::Departement(_) | Unit::Region(_) | Unit::Epci(_)
-            )
-    }) || candidate.epci_core.is_some()
+    let is_epci_name = candidate
+        .entries
+        .iter()
+        .any(|e| e.official && matches!(e.unit, Unit::Epci(_)))
+        || candidate.epci_core.is_some()
         || candidate.cue == Some(CueKind::Epci);
+    let is_departement_name = candidate
+        .entries
+        .iter()
+        .any(|e| matches!(e.unit, Unit::Departement(_) | Unit::Region(_)));
+    let is_administrative_name = is_epci_name || is_departement_name;
     let is_commune_name = candidate
         .entries
         .iter()
@@ -234,18 +244,25 @@ fn judge(
     if article_before && candidate.cue.is_none() && !is_administrative_name {
         return false;
     }
-    let strong_cue = matches!(candidate.cue, Some(CueKind::Owner | CueKind::Epci))
-        || candidate.explicit_departement.is_some();
-    let has_cue = candidate.cue.is_some();
-    let is_common = is_commune_name
-        && (cog.common_words.contains(&candidate.content_key)
-            || candidate.content_key.chars().count() <= 2);
-    if is_common && !is_administrative_name {
-        // "dans la Ville": a département cue says nothing of a commune.
-        let has_cue = has_cue && candidate.cue != Some(CueKind::Departement);
-        // In capitals ("MISE EN PLACE") a capital says nothing: only a strong cue counts.
-        return strong_cue || (has_cue && !content.is_all_caps());
+    let is_common = cog.common_words.contains(&candidate.content_key)
+        || (is_commune_name && candidate.content_key.chars().count() <= 2);
+    if is_common && !is_epci_name {
+        // The cue must suit the kind of unit: "dans la Ville" says nothing of a commune
+        // called Ville, "au Nord" nothing of the département.
+        let cue_fits = match candidate.cue {
+            Some(CueKind::Owner | CueKind::Commune) => is_commune_name,
+            Some(CueKind::Departement) => is_departement_name,
+            Some(CueKind::Epci) => true,
+            // "en Creuse", "en Somme"; "Mise en Place" is no commune.
+            Some(CueKind::Any) => is_departement_name,
+            Some(CueKind::Not) | None => false,
+        } || (candidate.explicit_departement.is_some() && is_commune_name);
+        // In capitals ("MISE EN PLACE") a capital says nothing: a lone preposition is not
+        // enough.
+        let weak = candidate.cue_n_words < 2 && candidate.explicit_departement.is_none();
+        return cue_fits && !(weak && content.is_all_caps());
     }
+    let has_cue = candidate.cue.is_some();
     // Only a derived name matched ("SAVOIR-FAIRE" for "CC des Savoir-Faire").
     let only_derived =
         candidate.epci_core.is_none() && candidate.entries.iter().all(|e| !e.official);
@@ -269,8 +286,13 @@ fn glued_by_hyphen(ws: &[Word<'_>], idx: usize) -> bool {
     idx > 0 && ws.get(idx).is_some_and(|w| w.hyphen_before)
 }
 
-/// The longest cue phrase that ends right before word `i`.
-fn cue_before(ws: &[Word<'_>], i: usize, cog: &Cog, options: ScanOptions) -> Option<CueKind> {
+/// The longest cue phrase that ends right before word `i`, with its number of words.
+fn cue_before(
+    ws: &[Word<'_>],
+    i: usize,
+    cog: &Cog,
+    options: ScanOptions,
+) -> Option<(CueKind, usize)> {
     let mut previous: Vec<&str> = Vec::new();
     let mut j = i;
     while j > 0 && previous.len() < 5 && ws[j].joins_previous {
@@ -301,9 +323,9 @@ fn cue_before(ws: &[Word<'_>], i: usize, cog: &Cog, options: ScanOptions) -> Opt
             .last()
             .is_some_and(|w| matches!(*w, "de" | "d" | "du" | "des"))
     {
-        return Some(CueKind::Any);
+        return Some((CueKind::Any, 1));
     }
-    best.map(|(_, kind)| kind)
+    best.map(|(n, kind)| (kind, n))
 }
 
 fn is_after_cue(cog: &Cog, folded: &str, kind: CueKind) -> bool {
