@@ -75,6 +75,8 @@ const WEIGHT_MENTION: f32 = 1.0;
 const WEIGHT_OWNER_CUE: f32 = 3.0;
 const WEIGHT_OPENING: f32 = 2.0;
 const WEIGHT_TITLE: f32 = 4.0;
+/// Share of its member communes' weight a larger unit gathers.
+const SHARE_OF_MEMBERS: f32 = 0.3;
 /// A commune named with "Ville de" wins over a larger unit that contains it when it has at
 /// least this share of the larger unit's weight.
 const SMALLER_UNIT_SHARE: f32 = 0.4;
@@ -119,6 +121,23 @@ fn choose_territory(
     title_units.dedup();
     for unit in title_units {
         add(unit, WEIGHT_TITLE, false);
+    }
+    // A larger unit also gathers part of the weight of the communes it holds that are
+    // named without "Ville de" (a contrat de ville listing its member communes).
+    let communes: Vec<(Unit, Evidence)> = order
+        .iter()
+        .filter(|u| matches!(u, Unit::Commune(_)))
+        .map(|&u| (u, evidence[&u]))
+        .collect();
+    for &outer in order.iter().filter(|u| !matches!(u, Unit::Commune(_))) {
+        let gathered: f32 = communes
+            .iter()
+            .filter(|(c, e)| e.n_owner_cues == 0 && cog.unit_contains(outer, *c))
+            .map(|(_, e)| e.weight)
+            .sum();
+        if let Some(e) = evidence.get_mut(&outer) {
+            e.weight += SHARE_OF_MEMBERS * gathered;
+        }
     }
     // Best weight; ties go to the unit named first.
     let mut best: Option<(Unit, Evidence)> = None;
@@ -395,6 +414,48 @@ mod tests {
         }
     }
 
+    fn territory_of_text(text: &str) -> Option<String> {
+        document_territory(&doc_from_text("t", text), Cog::get()).map(|t| t.code)
+    }
+
+    #[test]
+    fn document_territory_weighs_title_owner_cues_and_members() {
+        // The commune its council speaks for, even with its metropolis named more often.
+        let plan = "Projet éducatif\nPilote : Ville de Cornebarrieu\n\
+                    Toulouse Métropole finance. Toulouse Métropole anime. Toulouse Métropole.";
+        assert_eq!(territory_of_text(plan).as_deref(), Some("31150"));
+        // An intercommunality whose member communes are listed.
+        let contrat = "Contrat de ville d'Alès Agglomération\n\
+                       Quartiers prioritaires à Alès, Anduze, Salindres et La Grand-Combe.";
+        assert_eq!(territory_of_text(contrat).as_deref(), Some("200066918"));
+        // Nothing named, nothing chosen; a region is never the answer.
+        assert_eq!(territory_of_text("Plan d'action de la Convention"), None);
+        assert_eq!(territory_of_text("la Direccte Ile-de-France"), None);
+    }
+
+    #[test]
+    fn cue_words_work_for_towns_outside_the_corpus() {
+        assert_eq!(
+            mentioned(
+                "Convention territoriale globale entre la CAF du Nord et la ville de Roubaix"
+            ),
+            vec![pair("Nord", "59"), pair("Roubaix", "59512")]
+        );
+        assert_eq!(
+            mentioned("la Communauté de communes du Pays de Mormal"),
+            vec![pair("Pays de Mormal", "200043321")]
+        );
+        assert_eq!(
+            mentioned("le quartier Saint-Jacques de Perpignan, à Paris et au Mans"),
+            vec![
+                pair("Perpignan", "66136"),
+                pair("Paris", "75056"),
+                pair("Mans", "72181")
+            ]
+        );
+        assert!(mentioned("Direction Générale, Marie Dupont, Florence Martin").is_empty());
+    }
+
     fn corpus_territory(file: &str) -> Option<Territory> {
         let path = format!("{}/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -455,96 +516,54 @@ mod tests {
         ));
     }
 }
+/// Prints every mention found in the shipped corpus, to review precision by eye:
+/// `cargo test --lib extract::territory::corpus_review -- --ignored --nocapture`.
 #[cfg(test)]
-mod corpus_dump {
+mod corpus_review {
     use super::*;
+    use std::collections::BTreeMap;
+
     #[test]
     #[ignore]
-    fn dump_corpus_mentions() {
+    fn print_corpus_mentions() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .expect("corpus folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
-        files.sort();
-        for path in files {
-            let text = std::fs::read_to_string(&path).unwrap();
+        paths.sort();
+        assert!(!paths.is_empty());
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
             let title = text
                 .lines()
                 .map(str::trim)
                 .find(|l| !l.is_empty())
-                .unwrap_or("")
-                .to_string();
+                .unwrap_or("");
             let doc = Document {
                 doc_id: path.display().to_string(),
-                title,
-                text,
+                title: title.to_string(),
+                text: text.clone(),
                 ..Default::default()
             };
-            let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
             for m in find_mentions(&doc, Cog::get()) {
-                *counts
-                    .entry(format!(
-                        "{} -> {} {} ({:?})",
-                        m.surface, m.territory.name, m.territory.code, m.territory.kind
-                    ))
-                    .or_default() += 1;
+                let t = &m.territory;
+                let line = format!(
+                    "{} -> {} {} ({})",
+                    m.surface,
+                    t.name,
+                    t.code,
+                    t.kind.as_str()
+                );
+                *counts.entry(line).or_default() += 1;
             }
-            println!(
-                "== {} => {:?}",
-                path.display(),
-                document_territory(&doc, Cog::get())
-            );
-            for (k, n) in counts {
-                println!("   {n} x {k}");
+            let territory = document_territory(&doc, Cog::get());
+            println!("== {} => {territory:?}", doc.doc_id);
+            for (line, n) in counts {
+                println!("   {n} x {line}");
             }
-        }
-    }
-}
-#[cfg(test)]
-mod probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe_sentences() {
-        let cog = Cog::get();
-        for text in [
-            "Contrat de ville de Saint-Denis 2015-2020",
-            "PEDT de la commune de Montreuil",
-            "la Communauté de communes du Pays de Mormal et la CAF du Nord",
-            "Convention territoriale globale entre la CAF du Nord et la ville de Roubaix",
-            "Projet éducatif de territoire de Lyon",
-            "La Métropole Européenne de Lille et Grand Lyon",
-            "Les quartiers de la Grande Borne à Grigny et Viry-Châtillon",
-            "les habitants de Marseille, Aix-en-Provence et Toulon",
-            "à Paris et en Seine-Saint-Denis, au Mans",
-            "CAF de la Gironde, Bordeaux Métropole, Mérignac",
-            "Avec Pôle Emploi Nantes et la Mission Locale Nantes Métropole",
-            "Le conseil municipal de Vitry-sur-Seine a voté",
-            "le quartier Saint-Jacques de Perpignan",
-            "Agglomération du Pays de Saint-Omer (CAPSO)",
-            "Monsieur Jean Moulin, maire de Tours",
-            "Quartier prioritaire Les Tilleuls à Blanc-Mesnil",
-            "Tours de France, Tours, Orange, Nice, Cannes",
-            "la Réunion de travail, La Réunion",
-            "Direction Générale, Marie Dupont, Florence Martin, Laurent Petit",
-            "Projet Social de Territoire Saint-Quentin-en-Yvelines",
-            "CC Cœur de Savoie",
-        ] {
-            let doc = Document {
-                doc_id: "p".into(),
-                title: text.into(),
-                text: text.into(),
-                ..Default::default()
-            };
-            let ms: Vec<String> = find_mentions(&doc, cog)
-                .into_iter()
-                .map(|m| format!("{}→{}({})", m.surface, m.territory.name, m.territory.code))
-                .collect();
-            println!(
-                "{text}\n    {ms:?}  doc={:?}",
-                document_territory(&doc, cog).map(|t| t.name)
-            );
+            assert!(territory.is_some(), "{}", doc.doc_id);
         }
     }
 }
