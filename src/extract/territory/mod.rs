@@ -456,6 +456,21 @@ mod tests {
         assert!(mentioned("Direction Générale, Marie Dupont, Florence Martin").is_empty());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,80}", name in "[A-Za-zÀ-ÿ'’ -]{0,30}") {
+            let cog = Cog::get();
+            let doc = doc_from_text("prop", &text);
+            for m in find_mentions(&doc, cog) {
+                proptest::prop_assert!(m.provenance.start < m.provenance.end);
+                proptest::prop_assert!(m.provenance.end <= text.chars().count());
+            }
+            let _ = document_territory(&doc, cog);
+            let _ = place_in_name(&name, cog);
+            let _ = cog.resolve(&name);
+        }
+    }
+
     fn corpus_territory(file: &str) -> Option<Territory> {
         let path = format!("{}/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_default();
