@@ -407,7 +407,7 @@ impl Engine {
                 .catalog
                 .entities()
                 .iter()
-                .filter(|e| kind.map_or(true, |k| e.kind == k))
+                .filter(|e| kind.is_none_or(|k| e.kind == k))
                 .collect();
             all.sort_by(|a, b| {
                 b.mentions

@@ -662,7 +662,8 @@ mod tests {
     fn snippet_marks_terms_and_escapes_markup() {
         let fragment = "<p>Soutien à la parentalité</p>";
         let start = fragment.find("parentalité").unwrap();
-        let html = highlight_html(fragment, &[start..start + "parentalité".len()]);
+        let marked = vec![start..start + "parentalité".len()];
+        let html = highlight_html(fragment, &marked);
         assert_eq!(
             html,
             "&lt;p&gt;Soutien à la <mark>parentalité</mark>&lt;/p&gt;"
