@@ -662,8 +662,8 @@ mod tests {
     fn snippet_marks_terms_and_escapes_markup() {
         let fragment = "<p>Soutien à la parentalité</p>";
         let start = fragment.find("parentalité").unwrap();
-        let marked = vec![start..start + "parentalité".len()];
-        let html = highlight_html(fragment, &marked);
+        let end = start + "parentalité".len();
+        let html = highlight_html(fragment, std::slice::from_ref(&(start..end)));
         assert_eq!(
             html,
             "&lt;p&gt;Soutien à la <mark>parentalité</mark>&lt;/p&gt;"
