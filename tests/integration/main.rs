@@ -4,5 +4,6 @@
 mod cli;
 mod e2e;
 mod fixture;
+mod golden;
 mod http;
 mod library;
