@@ -58,6 +58,8 @@ pub struct BuildReport {
     pub n_graph_edges: usize,
     #[serde(serialize_with = "as_millis")]
     pub elapsed: Duration,
+    /// Where the time went.
+    pub timings: Timings,
 }
 
 /// A file left out of the index, and why.
@@ -77,12 +79,40 @@ pub struct Analysed {
     pub graph: KnowledgeGraph,
     pub skipped: Vec<Skipped>,
     pub read: Vec<(String, u64)>,
+    pub timings: Timings,
+}
+
+/// Wall time of each step of a build, in milliseconds, in order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timings {
+    pub steps: Vec<(&'static str, f64)>,
+    #[serde(skip)]
+    last: Option<Instant>,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings { steps: Vec::new(), last: Some(Instant::now()) }
+    }
+}
+
+impl Timings {
+    /// Records the time since the previous lap under `step`.
+    pub fn lap(&mut self, step: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.steps.push((step, (now - last).as_secs_f64() * 1000.0));
+        }
+        self.last = Some(now);
+    }
 }
 
 /// Runs ingest → structure → extract → graph on a corpus folder.
 pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> {
+    let mut timings = Timings::default();
     progress(Stage::Reading);
     let (files, skipped) = ingest::read_corpus(corpus_dir)?;
+    timings.lap("read");
     progress(Stage::Structuring);
     let read = files
         .iter()
@@ -92,12 +122,15 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         .iter()
         .map(|f| structure::parse(&f.doc_id, &f.text))
         .collect();
+    timings.lap("structure");
     progress(Stage::Extracting);
     let cog = Cog::get();
     for document in documents.iter_mut() {
         document.territory = territory::document_territory(document, cog);
     }
+    timings.lap("territories");
     let glossary = Glossary::build(&documents);
+    timings.lap("acronyms");
     let pairs: Vec<(String, String)> = glossary
         .entries()
         .iter()
@@ -109,7 +142,9 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         .collect();
     let place = |name: &str| territory::place_in_name(name, cog);
     let catalog = Catalog::build(&documents, &pairs, &place);
+    timings.lap("entities");
     let graph = KnowledgeGraph::build(&documents, &catalog);
+    timings.lap("graph");
     Ok(Analysed {
         knowledge: Knowledge {
             documents,
@@ -119,6 +154,7 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         graph,
         skipped,
         read,
+        timings,
     })
 }
 
@@ -148,17 +184,21 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     // Taken before reading, so a file changed during the build makes the
     // new index stale at once rather than silently missing the change.
     let corpus_fingerprint = store::corpus_fingerprint(corpus_dir);
-    let analysed = analyse(corpus_dir, progress)?;
+    let mut analysed = analyse(corpus_dir, progress)?;
     progress(Stage::Indexing);
     let staging = store::stage(index_dir)?;
-    let documents = &analysed.knowledge.documents;
+    analysed.timings.lap("stage");
     index::write(
         &staging.generation.tantivy_dir(),
-        documents,
+        &analysed.knowledge.documents,
         &territory_keys,
     )?;
+    analysed.timings.lap("tantivy");
     analysed.graph.save(&staging.generation.graph_dir())?;
+    analysed.timings.lap("save graph");
     staging.write_knowledge(&analysed.knowledge)?;
+    analysed.timings.lap("save knowledge");
+    let documents = &analysed.knowledge.documents;
     let n_passages = documents.iter().map(|d| d.passages.len()).sum();
     staging.write_meta(&Meta {
         format_version: store::FORMAT_VERSION,
@@ -170,7 +210,9 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     })?;
     progress(Stage::Publishing);
     staging.publish()?;
+    analysed.timings.lap("publish");
     Ok(BuildReport {
+        timings: analysed.timings,
         corpus: corpus_dir.to_path_buf(),
         index: index_dir.to_path_buf(),
         n_bytes: analysed.read.iter().map(|(_, n)| n).sum(),
