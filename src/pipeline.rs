@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::extract::acronyms::Glossary;
@@ -118,16 +119,17 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         .iter()
         .map(|f| (f.doc_id.clone(), f.n_bytes))
         .collect();
+    // Documents are independent until extraction compares them: one per core.
     let mut documents: Vec<Document> = files
-        .iter()
+        .par_iter()
         .map(|f| structure::parse(&f.doc_id, &f.text))
         .collect();
     timings.lap("structure");
     progress(Stage::Extracting);
     let cog = Cog::get();
-    for document in documents.iter_mut() {
+    documents.par_iter_mut().for_each(|document| {
         document.territory = territory::document_territory(document, cog);
-    }
+    });
     timings.lap("territories");
     let glossary = Glossary::build(&documents);
     timings.lap("acronyms");
