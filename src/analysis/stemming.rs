@@ -120,6 +120,14 @@ fn spell_final_y_as_i(stem: &mut String) {
     }
 }
 
+/// Words remembered per thread; cleared when full, so memory stays bounded.
+const STEM_CACHE_CAPACITY: usize = 200_000;
+
+thread_local! {
+    static STEM_CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Token filter stemming folded French words (see the module doc).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FrenchStemmer;
@@ -165,12 +173,30 @@ impl<T: TokenStream> TokenStream for FrenchStemmerTokenStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        stem_into(
-            &self.stemmer,
-            &token.text,
-            &mut self.restored,
-            &mut self.output,
-        );
+        // Plans repeat their vocabulary (and every passage repeats its
+        // heading path): most words were stemmed a moment ago.
+        let cached = STEM_CACHE.with(|cache| {
+            let cache = cache.borrow();
+            cache.get(token.text.as_str()).map(|stem| {
+                self.output.clear();
+                self.output.push_str(stem);
+            })
+        });
+        if cached.is_none() {
+            stem_into(
+                &self.stemmer,
+                &token.text,
+                &mut self.restored,
+                &mut self.output,
+            );
+            STEM_CACHE.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if cache.len() >= STEM_CACHE_CAPACITY {
+                    cache.clear();
+                }
+                cache.insert(token.text.clone(), self.output.clone());
+            });
+        }
         mem::swap(&mut token.text, &mut self.output);
         true
     }
