@@ -19,7 +19,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
-use crate::extract::entities::{section_path_at, Catalog, EntityKind};
+use crate::extract::entities::{Catalog, EntityKind};
 use crate::extract::{Provenance, Role};
 use crate::{Document, Error, Result, Territory};
 
@@ -301,7 +301,7 @@ impl KnowledgeGraph {
                 let provenance = Provenance {
                     doc_id: doc.doc_id.clone(),
                     passage: None,
-                    section: section_path_at(doc, section.start),
+                    section: heading_path(doc, section),
                     start: section.start,
                     end: section.end,
                 };
@@ -364,10 +364,6 @@ impl KnowledgeGraph {
         }
 
         // Mentions, aggregated per (section or document, entity, role).
-        let doc_chars: HashMap<&str, Vec<char>> = docs
-            .iter()
-            .map(|d| (d.doc_id.as_str(), d.text.chars().collect()))
-            .collect();
         let mut aggregated: BTreeMap<(usize, usize, u8), EdgeData> = BTreeMap::new();
         for entity in catalog.entities() {
             let Some(&entity_node) = builder.entity_nodes.get(&entity.id) else {
@@ -398,10 +394,23 @@ impl KnowledgeGraph {
                     });
                 edge.count += 1;
                 if edge.evidence.len() < MAX_EVIDENCE_PER_EDGE {
-                    let text = doc_chars
-                        .get(provenance.doc_id.as_str())
-                        .map(|chars| excerpt(chars, provenance.start, provenance.end))
-                        .unwrap_or_default();
+                    // The excerpt comes from the passage holding the
+                    // mention: small to scan, and it never runs into the
+                    // next field.
+                    let holder = provenance
+                        .passage
+                        .and_then(|p| doc.passages.get(p))
+                        .filter(|p| p.start <= provenance.start && provenance.end <= p.end);
+                    let text = match holder {
+                        Some(p) => {
+                            let chars: Vec<char> = p.text.chars().collect();
+                            excerpt(&chars, provenance.start - p.start, provenance.end - p.start)
+                        }
+                        None => {
+                            let chars: Vec<char> = doc.text.chars().collect();
+                            excerpt(&chars, provenance.start, provenance.end)
+                        }
+                    };
                     edge.evidence.push(StoredEvidence {
                         provenance: provenance.clone(),
                         text,
@@ -738,6 +747,21 @@ impl KnowledgeGraph {
 }
 
 /// Index of the innermost section holding char `offset`.
+/// Headings from the outermost ancestor of `section` down to it.
+fn heading_path(doc: &Document, section: &crate::Section) -> Vec<String> {
+    let mut path = vec![section.heading.clone()];
+    let mut current = section.parent.and_then(|p| doc.sections.get(p));
+    while let Some(parent) = current {
+        if path.len() > 64 {
+            break;
+        }
+        path.push(parent.heading.clone());
+        current = parent.parent.and_then(|p| doc.sections.get(p));
+    }
+    path.reverse();
+    path
+}
+
 fn innermost_section(doc: &Document, offset: usize) -> Option<usize> {
     doc.sections
         .iter()

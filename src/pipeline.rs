@@ -93,7 +93,10 @@ pub struct Timings {
 
 impl Default for Timings {
     fn default() -> Timings {
-        Timings { steps: Vec::new(), last: Some(Instant::now()) }
+        Timings {
+            steps: Vec::new(),
+            last: Some(Instant::now()),
+        }
     }
 }
 

@@ -144,6 +144,13 @@ pub fn stage(index_dir: &Path) -> Result<Staging> {
         .map_err(|e| Error::io(format!("listing {}", index_dir.display()), e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(rest) = name.strip_prefix("CURRENT.") {
+            // A pointer written by a build killed before its rename.
+            if rest.ends_with(".tmp") && !tmp_owner_alive(&format!("0.{rest}")) {
+                let _ = fs::remove_file(entry.path());
+            }
+            continue;
+        }
         if let Some(rest) = name.strip_prefix("gen-") {
             if rest.ends_with(".tmp") {
                 // An interrupted build; if another build is running right

@@ -257,3 +257,56 @@ fn rebuilding_keeps_the_index_usable() {
         assert!(out.status.success());
     }
 }
+
+#[test]
+fn an_index_build_killed_at_any_moment_leaves_the_previous_index_usable() {
+    let corpus = corpus_dir();
+    let index = tempfile::tempdir().unwrap();
+    let idx = index.path().to_str().unwrap();
+    let build = || {
+        run(&[
+            "index",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--index",
+            idx,
+        ])
+    };
+    assert!(build().status.success());
+    // Kill rebuilds at spread-out moments: while reading, indexing, publishing.
+    for delay_ms in [0u64, 5, 15, 30, 60, 90, 120, 160, 220] {
+        let mut child = bin()
+            .args([
+                "index",
+                "--corpus",
+                corpus.to_str().unwrap(),
+                "--index",
+                idx,
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = run(&["search", "--index", idx, "--json", "parentalité"]);
+        assert!(
+            out.status.success(),
+            "index unusable after a kill at {delay_ms} ms: {}",
+            stderr(&out)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["total"].as_u64().unwrap() > 0);
+    }
+    assert!(build().status.success(), "the next build must succeed");
+    let leftovers: Vec<_> = std::fs::read_dir(index.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "unfinished generations left behind: {leftovers:?}"
+    );
+}

@@ -93,3 +93,36 @@ fn control_characters_and_markup_in_queries_are_harmless() {
         }
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Whatever a person types, search answers or refuses with a user error.
+        #[test]
+        fn any_query_is_answered_or_refused(q in "\\PC{0,60}|[\"'’«»()+\\-* a-zA-Zéèàç]{0,40}") {
+            match engine().search(&request(&q)) {
+                Ok(r) => {
+                    prop_assert!(r.hits.len() <= 10);
+                    for h in &r.hits {
+                        prop_assert!(!h.snippet.contains("<script"));
+                    }
+                }
+                Err(e) => prop_assert!(e.is_user_error(), "{q:?}: {e}"),
+            }
+        }
+
+        #[test]
+        fn any_filter_value_is_answered_or_refused(t in "\\PC{0,20}", k in "\\PC{0,12}") {
+            let mut r = request("jeunes");
+            r.territory = Some(t);
+            r.kind = Some(k);
+            if let Err(e) = engine().search(&r) {
+                prop_assert!(e.is_user_error(), "{e}");
+            }
+        }
+    }
+}
