@@ -2,7 +2,8 @@
 # HTTP figures for BENCHMARKS.md: time to start serving an existing index,
 # throughput and latency under 16 concurrent connections with malformed
 # requests mixed in, and the server's peak memory.
-# usage: bench/http.sh [DOCS] [SECONDS]     (needs wrk: apt-get install wrk)
+# usage: bench/http.sh [DOCS|shipped] [SECONDS]   (needs wrk: apt-get install wrk)
+#   shipped: the five documents of corpus/; DOCS: a generated corpus of that size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-2000}
@@ -10,17 +11,24 @@ seconds=${2:-20}
 work=target/bench/http-$docs
 bin=target/release/maillage
 cargo build --release -q
-if [[ ! -f $work/index/CURRENT ]]; then
+corpus=$work/corpus
+if [[ $docs == shipped ]]; then
+  corpus=corpus
+  $bin index --corpus "$corpus" --index "$work/index" | tail -1
+elif [[ ! -f $work/index/CURRENT ]]; then
   $bin gen-corpus --docs "$docs" --seed 42 "$work"
-  $bin index --corpus "$work/corpus" --index "$work/index" | tail -1
+  $bin index --corpus "$corpus" --index "$work/index" | tail -1
 fi
 port=$((20000 + RANDOM % 20000))
 start=$(date +%s.%N)
-RUST_LOG=warn $bin serve --addr 127.0.0.1:$port --corpus "$work/corpus" --index "$work/index" 2>/dev/null &
+RUST_LOG=warn $bin serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.01; done
 ready=$(date +%s.%N)
 echo "start to first answer: $(echo "($ready - $start) * 1000" | bc) ms ($docs documents)"
+echo "one client at a time (the cost of one request end to end):"
+wrk -t1 -c1 -d"$((seconds / 2))s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
+echo "16 concurrent connections:"
 wrk -t2 -c16 -d"${seconds}s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
 echo "server peak memory: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
