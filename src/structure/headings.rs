@@ -125,6 +125,17 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
     if line.is_empty() || line.contains('\t') || line.chars().count() > 300 {
         return None;
     }
+    // Every form starts with its keyword (case-blind), a roman numeral or a
+    // digit: a line starting otherwise skips the regexes that cannot match.
+    // The keywords' letters have no case variant outside ASCII, so an ASCII
+    // comparison is exact; a non-ASCII first character tries every form.
+    let bytes = line.as_bytes();
+    let any = !bytes[0].is_ascii();
+    let keyword = |word: &str| {
+        any || bytes
+            .get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
+    };
     let make = |kind, rank, number: Option<&str>, title: &str, style| Heading {
         kind,
         rank,
@@ -133,117 +144,139 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
         style,
         unnumbered_axe: false,
     };
-    if let Some(c) = FICHE_ACTION.captures(line) {
-        return Some(make(
-            SectionKind::Action,
-            Rank::Fixed(4),
-            None,
-            &c["title"],
-            "fiche",
-        ));
-    }
-    if let Some(c) = PILIER.captures(line) {
-        return Some(make(
-            SectionKind::Axe,
-            Rank::Fixed(1),
-            Some(&c["num"]),
-            &c["title"],
-            "axe",
-        ));
-    }
-    if let Some(c) = AXE_NUMBERED.captures(line) {
-        return Some(make(
-            SectionKind::Axe,
-            Rank::Fixed(1),
-            Some(&c["num"]),
-            &c["title"],
-            "axe",
-        ));
-    }
-    if let Some(c) = AXE_NAMED.captures(line) {
-        let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, &c["title"], "axe");
-        heading.unnumbered_axe = true;
-        return Some(heading);
-    }
-    if let Some(c) = ENJEU.captures(line) {
-        return Some(make(
-            SectionKind::Enjeu,
-            Rank::Fixed(1),
-            Some(&c["num"]),
-            &c["title"],
-            "enjeu",
-        ));
-    }
-    if let Some(c) = ORIENTATION.captures(line) {
-        return Some(make(
-            SectionKind::Orientation,
-            Rank::Fixed(2),
-            Some(&c["num"]),
-            &c["title"],
-            "orientation",
-        ));
-    }
-    if let Some(c) = OBJECTIF.captures(line) {
-        return Some(make(
-            SectionKind::Objectif,
-            Rank::Fixed(3),
-            Some(&c["num"]),
-            &c["title"],
-            "objectif",
-        ));
-    }
-    if let Some(c) = ACTION_NUMBERED.captures(line) {
-        return Some(make(
-            SectionKind::Action,
-            Rank::Fixed(4),
-            Some(&c["num"]),
-            &c["title"],
-            "action",
-        ));
-    }
-    if let Some(c) = ACTION_NAMED.captures(line) {
-        return Some(make(
-            SectionKind::Action,
-            Rank::Fixed(4),
-            None,
-            &c["title"],
-            "action",
-        ));
-    }
-    if let Some(c) = ROMAN.captures(line) {
-        if c["title"].chars().count() <= 120 {
+    if keyword("fiche") {
+        if let Some(c) = FICHE_ACTION.captures(line) {
             return Some(make(
-                SectionKind::Part,
-                Rank::Fixed(0),
-                Some(&c["num"]),
+                SectionKind::Action,
+                Rank::Fixed(4),
+                None,
                 &c["title"],
-                "roman",
+                "fiche",
             ));
         }
     }
-    if let Some(c) = NUMBERED.captures(line) {
-        let title = &c["title"];
-        if TOC_TAIL.is_match(line) || title.chars().count() > 250 {
-            return None;
+    if keyword("pilier") {
+        if let Some(c) = PILIER.captures(line) {
+            return Some(make(
+                SectionKind::Axe,
+                Rank::Fixed(1),
+                Some(&c["num"]),
+                &c["title"],
+                "axe",
+            ));
         }
-        let number = c["num"].to_string();
-        let depth = number_depth(&number);
-        let has_letter = c.name("letter").is_some();
-        if depth == 1 && !has_letter && c.name("dot").is_none() {
-            return None; // `3 phases ont structuré…` is a sentence.
+    }
+    if keyword("axe") {
+        if let Some(c) = AXE_NUMBERED.captures(line) {
+            return Some(make(
+                SectionKind::Axe,
+                Rank::Fixed(1),
+                Some(&c["num"]),
+                &c["title"],
+                "axe",
+            ));
         }
-        let number = match c.name("letter") {
-            Some(letter) => format!("{number}{}", letter.as_str()),
-            None => number,
-        };
-        let (kind, rank, style) = match (depth, has_letter) {
-            (_, true) | (4.., _) => (SectionKind::Action, Rank::Fixed(4), "n4"),
-            (3, _) => (SectionKind::Objectif, Rank::Fixed(3), "n3"),
-            (2, _) => (SectionKind::Orientation, Rank::Fixed(2), "n2"),
-            _ if is_capitals(title) => (SectionKind::Heading, Rank::Fixed(1), "n1caps"),
-            _ => (SectionKind::Heading, Rank::Floating, "n1"),
-        };
-        return Some(make(kind, rank, Some(&number), title, style));
+    }
+    if keyword("axe") {
+        if let Some(c) = AXE_NAMED.captures(line) {
+            let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, &c["title"], "axe");
+            heading.unnumbered_axe = true;
+            return Some(heading);
+        }
+    }
+    if keyword("enjeu") {
+        if let Some(c) = ENJEU.captures(line) {
+            return Some(make(
+                SectionKind::Enjeu,
+                Rank::Fixed(1),
+                Some(&c["num"]),
+                &c["title"],
+                "enjeu",
+            ));
+        }
+    }
+    if keyword("orientation") {
+        if let Some(c) = ORIENTATION.captures(line) {
+            return Some(make(
+                SectionKind::Orientation,
+                Rank::Fixed(2),
+                Some(&c["num"]),
+                &c["title"],
+                "orientation",
+            ));
+        }
+    }
+    if keyword("objectif") {
+        if let Some(c) = OBJECTIF.captures(line) {
+            return Some(make(
+                SectionKind::Objectif,
+                Rank::Fixed(3),
+                Some(&c["num"]),
+                &c["title"],
+                "objectif",
+            ));
+        }
+    }
+    if keyword("action") {
+        if let Some(c) = ACTION_NUMBERED.captures(line) {
+            return Some(make(
+                SectionKind::Action,
+                Rank::Fixed(4),
+                Some(&c["num"]),
+                &c["title"],
+                "action",
+            ));
+        }
+    }
+    if keyword("action") {
+        if let Some(c) = ACTION_NAMED.captures(line) {
+            return Some(make(
+                SectionKind::Action,
+                Rank::Fixed(4),
+                None,
+                &c["title"],
+                "action",
+            ));
+        }
+    }
+    if any || matches!(bytes[0], b'I' | b'V' | b'X') {
+        if let Some(c) = ROMAN.captures(line) {
+            if c["title"].chars().count() <= 120 {
+                return Some(make(
+                    SectionKind::Part,
+                    Rank::Fixed(0),
+                    Some(&c["num"]),
+                    &c["title"],
+                    "roman",
+                ));
+            }
+        }
+    }
+    if any || bytes[0].is_ascii_digit() {
+        if let Some(c) = NUMBERED.captures(line) {
+            let title = &c["title"];
+            if TOC_TAIL.is_match(line) || title.chars().count() > 250 {
+                return None;
+            }
+            let number = c["num"].to_string();
+            let depth = number_depth(&number);
+            let has_letter = c.name("letter").is_some();
+            if depth == 1 && !has_letter && c.name("dot").is_none() {
+                return None; // `3 phases ont structuré…` is a sentence.
+            }
+            let number = match c.name("letter") {
+                Some(letter) => format!("{number}{}", letter.as_str()),
+                None => number,
+            };
+            let (kind, rank, style) = match (depth, has_letter) {
+                (_, true) | (4.., _) => (SectionKind::Action, Rank::Fixed(4), "n4"),
+                (3, _) => (SectionKind::Objectif, Rank::Fixed(3), "n3"),
+                (2, _) => (SectionKind::Orientation, Rank::Fixed(2), "n2"),
+                _ if is_capitals(title) => (SectionKind::Heading, Rank::Fixed(1), "n1caps"),
+                _ => (SectionKind::Heading, Rank::Floating, "n1"),
+            };
+            return Some(make(kind, rank, Some(&number), title, style));
+        }
     }
     None
 }

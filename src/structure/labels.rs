@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
-use unicode_normalization::UnicodeNormalization;
 
 static LABELS: Lazy<Labels> =
     Lazy::new(|| Labels::from_data(include_str!("../../data/field_labels.txt")));
@@ -51,27 +50,80 @@ impl Labels {
 
 /// Accent-, case- and punctuation-blind form used for every comparison in
 /// structure recovery: `Éléments  de diagnostic :` → `elements de diagnostic`.
+///
+/// Whitespace runs become one space (none at the edges), spaces next to a `/`
+/// go, and trailing `:`, ` `, `.` are trimmed. Combining marks are dropped after
+/// canonical decomposition (every character with a non-zero combining class
+/// is a mark, so decomposing character by character equals NFD here).
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            '’' | '‘' | '`' => out.push('\''),
-            '–' | '—' => out.push('-'),
-            c if c.is_whitespace() => out.push(' '),
-            c => out.extend(c.to_lowercase()),
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] appended to `out` (which must be empty).
+pub(crate) fn fold_into(text: &str, out: &mut String) {
+    let mut folder = Folder {
+        out,
+        pending_space: false,
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            folder.push_mapped(c);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    folder.push_mapped(d);
+                }
+            });
         }
     }
-    let mut collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed = collapsed
-        .replace(" / ", "/")
-        .replace("/ ", "/")
-        .replace(" /", "/");
-    collapsed.trim_end_matches([':', ' ', '.']).to_string()
+    let kept = folder.out.trim_end_matches([':', ' ', '.']).len();
+    folder.out.truncate(kept);
+}
+
+struct Folder<'a> {
+    out: &'a mut String,
+    /// Whitespace seen since the last character pushed.
+    pending_space: bool,
+}
+
+impl Folder<'_> {
+    #[inline]
+    fn push_mapped(&mut self, c: char) {
+        match c {
+            'a'..='z' | '0'..='9' => self.push(c),
+            'A'..='Z' => self.push(c.to_ascii_lowercase()),
+            'œ' | 'Œ' => {
+                self.push('o');
+                self.push('e');
+            }
+            'æ' | 'Æ' => {
+                self.push('a');
+                self.push('e');
+            }
+            '’' | '‘' | '`' => self.push('\''),
+            '–' | '—' => self.push('-'),
+            c if c.is_whitespace() => self.pending_space = true,
+            c if c.is_ascii() => self.push(c),
+            c => {
+                for lower in c.to_lowercase() {
+                    self.push(lower);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        if self.pending_space {
+            self.pending_space = false;
+            if c != '/' && !self.out.is_empty() && !self.out.ends_with('/') {
+                self.out.push(' ');
+            }
+        }
+        self.out.push(c);
+    }
 }
 
 /// The canonical label when the whole `line` is a label (`PILOTES`,
