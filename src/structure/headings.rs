@@ -110,14 +110,32 @@ fn number_depth(number: &str) -> usize {
 }
 
 fn is_capitals(text: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = 0usize;
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 3
 }
 
 fn clean_title(title: &str) -> String {
     // `1.1 FAVORISER … → 4 objectifs opérationnels` keeps the heading only.
     let title = title.split(" → ").next().unwrap_or(title);
     title.trim().trim_end_matches(':').trim().to_string()
+}
+
+/// False when [`recognize`] surely answers `None` (a cheap test on the first
+/// byte, the same that gates its regexes).
+pub(crate) fn may_open(line: &str) -> bool {
+    let Some(&first) = line.as_bytes().first() else {
+        return false;
+    };
+    !first.is_ascii()
+        || matches!(first.to_ascii_lowercase(), b'f' | b'p' | b'a' | b'e' | b'o')
+        || matches!(first, b'I' | b'V' | b'X')
+        || first.is_ascii_digit()
 }
 
 /// The heading `line` (already trimmed, not a bullet) opens, if any.
@@ -285,21 +303,32 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
 /// sentence (`PARTICIPATION DES ACTEURS LOCAUX`), or a short mixed-case line
 /// introducing a paragraph (`L'apport des cartographies`).
 pub(crate) fn recognize_generic(line: &str, next_line: Option<&str>) -> Option<Heading> {
-    let length = line.chars().count();
-    let words = line.split_whitespace().count();
-    let ends_like_sentence = line.ends_with(['.', ',', ';', ':', '!', '?']);
-    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
-    let long_words = line
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .count();
-    let looks_capital =
-        is_capitals(line) && length <= 100 && words <= 14 && long_words >= 2 && !line.contains(',');
-    let introduces_paragraph = length <= 70
-        && words >= 2
-        && line.chars().next().is_some_and(|c| c.is_uppercase())
-        && next_line.is_some_and(|n| n.chars().count() >= 80 && !n.contains('\t'));
-    if ends_like_sentence || letters < 3 || !(looks_capital || introduces_paragraph) {
+    // The tests of the definition, cheapest first (all are pure).
+    if line.ends_with(['.', ',', ';', ':', '!', '?']) {
+        return None;
+    }
+    let short = |max: usize| line.len() <= max || line.chars().count() <= max;
+    let looks_capital = || {
+        !line.contains(',')
+            && short(100)
+            && is_capitals(line)
+            && line.split_whitespace().count() <= 14
+            && line
+                .split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+                .count()
+                >= 2
+    };
+    let introduces_paragraph = || {
+        line.chars().next().is_some_and(|c| c.is_uppercase())
+            && short(70)
+            && line.split_whitespace().nth(1).is_some()
+            && next_line.is_some_and(|n| !n.contains('\t') && n.chars().nth(79).is_some())
+    };
+    if !(looks_capital() || introduces_paragraph()) {
+        return None;
+    }
+    if line.chars().filter(|c| c.is_alphabetic()).nth(2).is_none() {
         return None;
     }
     Some(Heading {
