@@ -8,7 +8,7 @@
 //! list) float one level under whatever encloses them.
 
 use once_cell::sync::Lazy;
-use regex::Regex;
+use regex::{Captures, Regex};
 
 use crate::SectionKind;
 
@@ -44,51 +44,107 @@ macro_rules! regex {
 
 const SEP: &str = r"\s*(?:[:\-–—.)]\s*)?";
 
-regex!(ROMAN, r"^(?P<num>[IVX]{1,5})\s*[-–—.)]\s+(?P<title>\S.*)$");
-regex!(
+/// A heading form: `head`, then the title: one `first` character (maybe no
+/// class at all) and `rest` up to the end of the line.
+struct Form {
+    /// `head(?P<t>first)`: the title starts where `t` does. On a line without
+    /// `\n` (and without tab, which [`recognize`] rejects first) `rest$`
+    /// matches whatever follows, so the leftmost-first match of the whole form
+    /// takes the same path through `head` as this one, which stops early
+    /// instead of walking the title.
+    short: Lazy<Regex>,
+    /// `head(?P<title>first rest)$`, for lines with a `\n`.
+    whole: Lazy<Regex>,
+}
+
+impl Form {
+    /// The groups of the match and the title.
+    fn captures<'h>(&self, line: &'h str) -> Option<(Captures<'h>, &'h str)> {
+        if line.contains('\n') {
+            let c = self.whole.captures(line)?;
+            let title = c.name("title").map_or("", |m| m.as_str());
+            Some((c, title))
+        } else {
+            let c = self.short.captures(line)?;
+            let title = &line[c.name("t").map_or(line.len(), |m| m.start())..];
+            Some((c, title))
+        }
+    }
+}
+
+macro_rules! form {
+    ($name:ident, $head:expr, $first:expr, $rest:expr) => {
+        static $name: Form = Form {
+            short: Lazy::new(|| {
+                Regex::new(&format!("{}(?P<t>{})", $head, $first)).expect("valid regex")
+            }),
+            whole: Lazy::new(|| {
+                Regex::new(&format!("{}(?P<title>{}{})$", $head, $first, $rest))
+                    .expect("valid regex")
+            }),
+        };
+    };
+}
+
+form!(ROMAN, r"^(?P<num>[IVX]{1,5})\s*[-–—.)]\s+", r"\S", ".*");
+form!(
     PILIER,
-    &format!(r"^(?i:pilier)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}(?P<title>.*)$")
+    format!(r"^(?i:pilier)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}"),
+    "",
+    ".*"
 );
-regex!(
+form!(
     AXE_NUMBERED,
-    &format!(
-        r"^(?i:axe)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}|[IVX]{{1,4}})\b{SEP}(?P<title>.*)$"
-    )
+    format!(r"^(?i:axe)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}|[IVX]{{1,4}})\b{SEP}"),
+    "",
+    ".*"
 );
-regex!(
+form!(
     AXE_NAMED,
-    r"^(?i:axe)(?P<qualifier>\s+[\p{L}' ]{1,30}?)?\s*:\s*(?P<title>\S.*)$"
+    r"^(?i:axe)(?P<qualifier>\s+[\p{L}' ]{1,30}?)?\s*:\s*",
+    r"\S",
+    ".*"
 );
-regex!(
+form!(
     ENJEU,
-    &format!(r"^(?i:enjeu)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}(?P<title>.*)$")
+    format!(r"^(?i:enjeu)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}"),
+    "",
+    ".*"
 );
-regex!(
+form!(
     ORIENTATION,
-    &format!(
-        r"^(?i:orientation)(?:\s+(?i:strat[ée]gique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
-    )
+    format!(
+        r"^(?i:orientation)(?:\s+(?i:strat[ée]gique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}"
+    ),
+    "",
+    ".*"
 );
-regex!(
+form!(
     OBJECTIF,
-    &format!(
-        r"^(?i:objectif)(?:\s+(?i:op[ée]rationnel|strat[ée]gique|g[ée]n[ée]ral|sp[ée]cifique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
-    )
+    format!(
+        r"^(?i:objectif)(?:\s+(?i:op[ée]rationnel|strat[ée]gique|g[ée]n[ée]ral|sp[ée]cifique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}"
+    ),
+    "",
+    ".*"
 );
-regex!(
+form!(
     ACTION_NUMBERED,
-    &format!(
-        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
-    )
+    format!(
+        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}"
+    ),
+    "",
+    ".*"
 );
-regex!(ACTION_NAMED, r"^(?i:action)\s*:\s*(?P<title>\S.*)$");
+form!(ACTION_NAMED, r"^(?i:action)\s*:\s*", r"\S", ".*");
 regex!(
     FICHE_ACTION,
     r"^(?i:fiche)[\s-]+(?i:action)\b(?P<title>.{0,100})$"
 );
-regex!(
+form!(
     NUMBERED,
-    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<letter>\.[a-z])?(?P<dot>[.)])?\s+(?P<title>[\p{Lu}«“\x22'][^\t]*)$"
+    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<letter>\.[a-z])?(?P<dot>[.)])?\s+",
+    r#"[\p{Lu}«“\x22']"#,
+    r"[^\t]*"
 );
 regex!(TOC_TAIL, r"(?:\.{3,}|…)\s*\d{1,3}\s*$|\s\d{1,3}$");
 
@@ -174,105 +230,104 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
         }
     }
     if keyword("pilier") {
-        if let Some(c) = PILIER.captures(line) {
+        if let Some((c, title)) = PILIER.captures(line) {
             return Some(make(
                 SectionKind::Axe,
                 Rank::Fixed(1),
                 Some(&c["num"]),
-                &c["title"],
+                title,
                 "axe",
             ));
         }
     }
     if keyword("axe") {
-        if let Some(c) = AXE_NUMBERED.captures(line) {
+        if let Some((c, title)) = AXE_NUMBERED.captures(line) {
             return Some(make(
                 SectionKind::Axe,
                 Rank::Fixed(1),
                 Some(&c["num"]),
-                &c["title"],
+                title,
                 "axe",
             ));
         }
     }
     if keyword("axe") {
-        if let Some(c) = AXE_NAMED.captures(line) {
-            let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, &c["title"], "axe");
+        if let Some((_, title)) = AXE_NAMED.captures(line) {
+            let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, title, "axe");
             heading.unnumbered_axe = true;
             return Some(heading);
         }
     }
     if keyword("enjeu") {
-        if let Some(c) = ENJEU.captures(line) {
+        if let Some((c, title)) = ENJEU.captures(line) {
             return Some(make(
                 SectionKind::Enjeu,
                 Rank::Fixed(1),
                 Some(&c["num"]),
-                &c["title"],
+                title,
                 "enjeu",
             ));
         }
     }
     if keyword("orientation") {
-        if let Some(c) = ORIENTATION.captures(line) {
+        if let Some((c, title)) = ORIENTATION.captures(line) {
             return Some(make(
                 SectionKind::Orientation,
                 Rank::Fixed(2),
                 Some(&c["num"]),
-                &c["title"],
+                title,
                 "orientation",
             ));
         }
     }
     if keyword("objectif") {
-        if let Some(c) = OBJECTIF.captures(line) {
+        if let Some((c, title)) = OBJECTIF.captures(line) {
             return Some(make(
                 SectionKind::Objectif,
                 Rank::Fixed(3),
                 Some(&c["num"]),
-                &c["title"],
+                title,
                 "objectif",
             ));
         }
     }
     if keyword("action") {
-        if let Some(c) = ACTION_NUMBERED.captures(line) {
+        if let Some((c, title)) = ACTION_NUMBERED.captures(line) {
             return Some(make(
                 SectionKind::Action,
                 Rank::Fixed(4),
                 Some(&c["num"]),
-                &c["title"],
+                title,
                 "action",
             ));
         }
     }
     if keyword("action") {
-        if let Some(c) = ACTION_NAMED.captures(line) {
+        if let Some((_, title)) = ACTION_NAMED.captures(line) {
             return Some(make(
                 SectionKind::Action,
                 Rank::Fixed(4),
                 None,
-                &c["title"],
+                title,
                 "action",
             ));
         }
     }
     if any || matches!(bytes[0], b'I' | b'V' | b'X') {
-        if let Some(c) = ROMAN.captures(line) {
-            if c["title"].chars().count() <= 120 {
+        if let Some((c, title)) = ROMAN.captures(line) {
+            if title.chars().count() <= 120 {
                 return Some(make(
                     SectionKind::Part,
                     Rank::Fixed(0),
                     Some(&c["num"]),
-                    &c["title"],
+                    title,
                     "roman",
                 ));
             }
         }
     }
     if any || bytes[0].is_ascii_digit() {
-        if let Some(c) = NUMBERED.captures(line) {
-            let title = &c["title"];
+        if let Some((c, title)) = NUMBERED.captures(line) {
             if TOC_TAIL.is_match(line) || title.chars().count() > 250 {
                 return None;
             }
