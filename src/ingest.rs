@@ -182,13 +182,37 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
                 .into_owned(),
         }
     };
-    if text.contains('\0') || control_ratio_is_binary(text.chars().map(|c| c as u32)) {
+    if text.as_bytes().contains(&0) || text_control_ratio_is_binary(&text) {
         return Err("binary content (control characters), not a text document".to_string());
     }
     if text.trim().is_empty() {
         return Err("empty file (only whitespace)".to_string());
     }
-    Ok(text.nfc().collect())
+    Ok(into_nfc(text))
+}
+
+/// `text` in NFC, without a copy when it already is (the usual case).
+fn into_nfc(text: String) -> String {
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        text
+    } else {
+        text.nfc().collect()
+    }
+}
+
+/// [`control_ratio_is_binary`] over the characters of `text`: control
+/// characters are ASCII, so they are counted on bytes, and characters are
+/// the bytes that do not continue a UTF-8 sequence.
+fn text_control_ratio_is_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for &byte in text.as_bytes() {
+        total += usize::from(byte & 0xC0 != 0x80);
+        control +=
+            usize::from(byte < 0x20 && !matches!(byte, 0x09 | 0x0A | 0x0C | 0x0D) || byte == 0x7F);
+    }
+    total > 0 && control * 50 > total
 }
 
 /// Err when the bytes look like a binary file rather than text.
@@ -258,10 +282,18 @@ static BULLET_RUN: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\s*•\s*)+").expect
 
 /// Markup → clean text (see the module doc for the conventions).
 pub fn clean(raw: &str, is_html: bool) -> String {
-    let text = raw
-        .replace("\r\n", "\n")
-        .replace(['\r', '\u{2028}', '\u{2029}', '\u{0C}'], "\n");
-    let has_tags = is_html || TAG_SNIFF.is_match(&text);
+    let text = if raw.bytes().any(|b| b == b'\r' || b == 0x0C)
+        || raw.contains('\u{2028}')
+        || raw.contains('\u{2029}')
+    {
+        raw.replace("\r\n", "\n")
+            .replace(['\r', '\u{2028}', '\u{2029}', '\u{0C}'], "\n")
+    } else {
+        raw.to_string()
+    };
+    // Every sniffed form starts with `<` or `&`.
+    let has_tags = is_html
+        || (text.bytes().any(|b| b == b'<' || b == b'&') && TAG_SNIFF.is_match(&text));
     let text = if is_html {
         html_to_lines(&text)
     } else if has_tags {
@@ -274,21 +306,15 @@ pub fn clean(raw: &str, is_html: bool) -> String {
     } else {
         text
     };
-    let mut lines: Vec<String> = Vec::new();
-    for line in text.split('\n') {
-        for piece in split_glued_bold(line) {
-            if let Some(cleaned) = clean_line(&piece) {
-                lines.push(cleaned);
-            }
-        }
-    }
     // One blank line at most, none at the edges.
     let mut out = String::with_capacity(text.len());
     let mut pending_blank = false;
-    for line in lines {
+    let mut line_out = String::new();
+    let mut scratch = CellScratch::default();
+    let mut emit = |line: &str, out: &mut String| {
         if line.is_empty() {
             pending_blank = true;
-            continue;
+            return;
         }
         if !out.is_empty() {
             out.push('\n');
@@ -297,9 +323,20 @@ pub fn clean(raw: &str, is_html: bool) -> String {
             }
         }
         pending_blank = false;
-        out.push_str(&line);
+        out.push_str(line);
+    };
+    for line in text.split('\n') {
+        if line.contains("**") {
+            for piece in split_glued_bold(line) {
+                if clean_line(&piece, &mut line_out, &mut scratch) {
+                    emit(&line_out, &mut out);
+                }
+            }
+        } else if clean_line(line, &mut line_out, &mut scratch) {
+            emit(&line_out, &mut out);
+        }
     }
-    out.nfc().collect()
+    into_nfc(out)
 }
 
 fn tag_name(tag: &str) -> (String, bool) {
@@ -559,64 +596,105 @@ fn split_glued_bold(line: &str) -> Vec<String> {
     pieces
 }
 
-/// One physical line → its clean form, or `None` when it disappears
+/// Buffers reused from cell to cell.
+#[derive(Default)]
+struct CellScratch {
+    cells: Vec<(usize, usize)>,
+}
+
+/// One physical line → its clean form in `out`; false when it disappears
 /// (markdown separator rows).
-fn clean_line(line: &str) -> Option<String> {
+fn clean_line(line: &str, out: &mut String, scratch: &mut CellScratch) -> bool {
+    out.clear();
     let trimmed = line.trim();
-    let mut cells: Vec<String> =
+    // Cells as byte spans of `source`.
+    let (source, separator) =
         if trimmed.len() >= 2 && trimmed.starts_with('|') && trimmed.ends_with('|') {
-            let inner = &trimmed[1..trimmed.len() - 1];
-            inner.split('|').map(str::to_string).collect()
+            (&trimmed[1..trimmed.len() - 1], b'|')
         } else {
-            line.split('\t').map(str::to_string).collect()
+            (line, b'\t')
         };
+    let cells = &mut scratch.cells;
+    cells.clear();
+    let mut start = 0;
+    for (index, &byte) in source.as_bytes().iter().enumerate() {
+        if byte == separator {
+            cells.push((start, index));
+            start = index + 1;
+        }
+    }
+    cells.push((start, source.len()));
     let is_row = cells.len() > 1;
-    if is_row
-        && cells.iter().any(|c| SEPARATOR_CELL.is_match(c))
-        && cells
-            .iter()
-            .all(|c| c.trim().is_empty() || SEPARATOR_CELL.is_match(c))
-    {
-        return None;
+    // A separator cell holds `--`.
+    if is_row && source.contains("--") {
+        let is_separator = |&(s, e): &(usize, usize)| SEPARATOR_CELL.is_match(&source[s..e]);
+        if cells.iter().any(is_separator)
+            && cells
+                .iter()
+                .all(|c| source[c.0..c.1].trim().is_empty() || is_separator(c))
+        {
+            return false;
+        }
     }
     if !is_row && trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '|' | ':' | ' '))
     {
-        return None;
+        return false;
     }
-    for cell in cells.iter_mut() {
-        *cell = clean_cell(cell, is_row);
+    // Trailing empty cells are dropped (the first one always stays).
+    let mut keep = 0;
+    for (index, &(s, e)) in cells.iter().enumerate() {
+        if index > 0 {
+            out.push('\t');
+        }
+        let before = out.len();
+        clean_cell(&source[s..e], is_row, out);
+        if index == 0 || out.len() > before {
+            keep = out.len();
+        }
     }
-    while cells.len() > 1 && cells.last().is_some_and(|c| c.is_empty()) {
-        cells.pop();
-    }
-    Some(cells.join("\t"))
+    out.truncate(keep);
+    true
 }
 
-fn clean_cell(cell: &str, in_row: bool) -> String {
-    let cell = HEADING_MARK.replace(cell, "");
-    let cell = SUPERSCRIPT.replace_all(&cell, "$1");
-    let cell = cell.replace("**", "");
-    let cell = ITALIC.replace_all(&cell, "$1$2");
-    let mut collapsed = String::with_capacity(cell.len());
+/// Appends the clean form of `cell` to `out`.
+fn clean_cell(cell: &str, in_row: bool, out: &mut String) {
+    // Each rewrite only runs when its mark is there.
+    let cell = if cell.contains('#') {
+        HEADING_MARK.replace(cell, "")
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    };
+    let cell = if cell.contains("^{") {
+        std::borrow::Cow::Owned(SUPERSCRIPT.replace_all(&cell, "$1").into_owned())
+    } else {
+        cell
+    };
+    let cell = if cell.contains('*') {
+        let unbolded = cell.replace("**", "");
+        std::borrow::Cow::Owned(ITALIC.replace_all(&unbolded, "$1$2").into_owned())
+    } else {
+        cell
+    };
+    let start = out.len();
     let mut in_space = false;
     for c in cell.chars() {
         if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
             in_space = true;
             continue;
         }
-        if in_space && !collapsed.is_empty() {
-            collapsed.push(' ');
+        if in_space && out.len() > start {
+            out.push(' ');
         }
         in_space = false;
-        collapsed.push(c);
+        out.push(c);
     }
-    if in_row && collapsed.contains('•') {
-        let bulleted = BULLET_RUN.replace_all(&collapsed, ITEM_SEPARATOR);
-        bulleted
+    if in_row && out[start..].contains('•') {
+        let bulleted = BULLET_RUN.replace_all(&out[start..], ITEM_SEPARATOR);
+        let trimmed = bulleted
             .trim_matches(|c: char| c == '•' || c.is_whitespace())
-            .to_string()
-    } else {
-        collapsed
+            .to_string();
+        out.truncate(start);
+        out.push_str(&trimmed);
     }
 }
 

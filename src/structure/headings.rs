@@ -8,7 +8,7 @@
 //! list) float one level under whatever encloses them.
 
 use once_cell::sync::Lazy;
-use regex::Regex;
+use regex::{Captures, Regex};
 
 use crate::SectionKind;
 
@@ -44,51 +44,107 @@ macro_rules! regex {
 
 const SEP: &str = r"\s*(?:[:\-–—.)]\s*)?";
 
-regex!(ROMAN, r"^(?P<num>[IVX]{1,5})\s*[-–—.)]\s+(?P<title>\S.*)$");
-regex!(
+/// A heading form: `head`, then the title: one `first` character (maybe no
+/// class at all) and `rest` up to the end of the line.
+struct Form {
+    /// `head(?P<t>first)`: the title starts where `t` does. On a line without
+    /// `\n` (and without tab, which [`recognize`] rejects first) `rest$`
+    /// matches whatever follows, so the leftmost-first match of the whole form
+    /// takes the same path through `head` as this one, which stops early
+    /// instead of walking the title.
+    short: Lazy<Regex>,
+    /// `head(?P<title>first rest)$`, for lines with a `\n`.
+    whole: Lazy<Regex>,
+}
+
+impl Form {
+    /// The groups of the match and the title.
+    fn captures<'h>(&self, line: &'h str) -> Option<(Captures<'h>, &'h str)> {
+        if line.contains('\n') {
+            let c = self.whole.captures(line)?;
+            let title = c.name("title").map_or("", |m| m.as_str());
+            Some((c, title))
+        } else {
+            let c = self.short.captures(line)?;
+            let title = &line[c.name("t").map_or(line.len(), |m| m.start())..];
+            Some((c, title))
+        }
+    }
+}
+
+macro_rules! form {
+    ($name:ident, $head:expr, $first:expr, $rest:expr) => {
+        static $name: Form = Form {
+            short: Lazy::new(|| {
+                Regex::new(&format!("{}(?P<t>{})", $head, $first)).expect("valid regex")
+            }),
+            whole: Lazy::new(|| {
+                Regex::new(&format!("{}(?P<title>{}{})$", $head, $first, $rest))
+                    .expect("valid regex")
+            }),
+        };
+    };
+}
+
+form!(ROMAN, r"^(?P<num>[IVX]{1,5})\s*[-–—.)]\s+", r"\S", ".*");
+form!(
     PILIER,
-    &format!(r"^(?i:pilier)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}(?P<title>.*)$")
+    format!(r"^(?i:pilier)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}"),
+    "",
+    ".*"
 );
-regex!(
+form!(
     AXE_NUMBERED,
-    &format!(
-        r"^(?i:axe)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}|[IVX]{{1,4}})\b{SEP}(?P<title>.*)$"
-    )
+    format!(r"^(?i:axe)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}|[IVX]{{1,4}})\b{SEP}"),
+    "",
+    ".*"
 );
-regex!(
+form!(
     AXE_NAMED,
-    r"^(?i:axe)(?P<qualifier>\s+[\p{L}' ]{1,30}?)?\s*:\s*(?P<title>\S.*)$"
+    r"^(?i:axe)(?P<qualifier>\s+[\p{L}' ]{1,30}?)?\s*:\s*",
+    r"\S",
+    ".*"
 );
-regex!(
+form!(
     ENJEU,
-    &format!(r"^(?i:enjeu)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}(?P<title>.*)$")
+    format!(r"^(?i:enjeu)\s*(?i:n\s*°|n°|no|n\.)?\s*(?P<num>\d{{1,2}})\b{SEP}"),
+    "",
+    ".*"
 );
-regex!(
+form!(
     ORIENTATION,
-    &format!(
-        r"^(?i:orientation)(?:\s+(?i:strat[ée]gique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
-    )
+    format!(
+        r"^(?i:orientation)(?:\s+(?i:strat[ée]gique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}"
+    ),
+    "",
+    ".*"
 );
-regex!(
+form!(
     OBJECTIF,
-    &format!(
-        r"^(?i:objectif)(?:\s+(?i:op[ée]rationnel|strat[ée]gique|g[ée]n[ée]ral|sp[ée]cifique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
-    )
+    format!(
+        r"^(?i:objectif)(?:\s+(?i:op[ée]rationnel|strat[ée]gique|g[ée]n[ée]ral|sp[ée]cifique))?\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,2}}(?:\.\d{{1,2}})*)\b{SEP}"
+    ),
+    "",
+    ".*"
 );
-regex!(
+form!(
     ACTION_NUMBERED,
-    &format!(
-        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}(?P<title>.*)$"
-    )
+    format!(
+        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}"
+    ),
+    "",
+    ".*"
 );
-regex!(ACTION_NAMED, r"^(?i:action)\s*:\s*(?P<title>\S.*)$");
+form!(ACTION_NAMED, r"^(?i:action)\s*:\s*", r"\S", ".*");
 regex!(
     FICHE_ACTION,
     r"^(?i:fiche)[\s-]+(?i:action)\b(?P<title>.{0,100})$"
 );
-regex!(
+form!(
     NUMBERED,
-    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<letter>\.[a-z])?(?P<dot>[.)])?\s+(?P<title>[\p{Lu}«“\x22'][^\t]*)$"
+    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<letter>\.[a-z])?(?P<dot>[.)])?\s+",
+    r#"[\p{Lu}«“\x22']"#,
+    r"[^\t]*"
 );
 regex!(TOC_TAIL, r"(?:\.{3,}|…)\s*\d{1,3}\s*$|\s\d{1,3}$");
 
@@ -110,8 +166,14 @@ fn number_depth(number: &str) -> usize {
 }
 
 fn is_capitals(text: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = 0usize;
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 3
 }
 
 fn clean_title(title: &str) -> String {
@@ -120,11 +182,34 @@ fn clean_title(title: &str) -> String {
     title.trim().trim_end_matches(':').trim().to_string()
 }
 
+/// False when [`recognize`] surely answers `None` (a cheap test on the first
+/// byte, the same that gates its regexes).
+pub(crate) fn may_open(line: &str) -> bool {
+    let Some(&first) = line.as_bytes().first() else {
+        return false;
+    };
+    !first.is_ascii()
+        || matches!(first.to_ascii_lowercase(), b'f' | b'p' | b'a' | b'e' | b'o')
+        || matches!(first, b'I' | b'V' | b'X')
+        || first.is_ascii_digit()
+}
+
 /// The heading `line` (already trimmed, not a bullet) opens, if any.
 pub(crate) fn recognize(line: &str) -> Option<Heading> {
     if line.is_empty() || line.contains('\t') || line.chars().count() > 300 {
         return None;
     }
+    // Every form starts with its keyword (case-blind), a roman numeral or a
+    // digit: a line starting otherwise skips the regexes that cannot match.
+    // The keywords' letters have no case variant outside ASCII, so an ASCII
+    // comparison is exact; a non-ASCII first character tries every form.
+    let bytes = line.as_bytes();
+    let any = !bytes[0].is_ascii();
+    let keyword = |word: &str| {
+        any || bytes
+            .get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
+    };
     let make = |kind, rank, number: Option<&str>, title: &str, style| Heading {
         kind,
         rank,
@@ -133,117 +218,138 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
         style,
         unnumbered_axe: false,
     };
-    if let Some(c) = FICHE_ACTION.captures(line) {
-        return Some(make(
-            SectionKind::Action,
-            Rank::Fixed(4),
-            None,
-            &c["title"],
-            "fiche",
-        ));
-    }
-    if let Some(c) = PILIER.captures(line) {
-        return Some(make(
-            SectionKind::Axe,
-            Rank::Fixed(1),
-            Some(&c["num"]),
-            &c["title"],
-            "axe",
-        ));
-    }
-    if let Some(c) = AXE_NUMBERED.captures(line) {
-        return Some(make(
-            SectionKind::Axe,
-            Rank::Fixed(1),
-            Some(&c["num"]),
-            &c["title"],
-            "axe",
-        ));
-    }
-    if let Some(c) = AXE_NAMED.captures(line) {
-        let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, &c["title"], "axe");
-        heading.unnumbered_axe = true;
-        return Some(heading);
-    }
-    if let Some(c) = ENJEU.captures(line) {
-        return Some(make(
-            SectionKind::Enjeu,
-            Rank::Fixed(1),
-            Some(&c["num"]),
-            &c["title"],
-            "enjeu",
-        ));
-    }
-    if let Some(c) = ORIENTATION.captures(line) {
-        return Some(make(
-            SectionKind::Orientation,
-            Rank::Fixed(2),
-            Some(&c["num"]),
-            &c["title"],
-            "orientation",
-        ));
-    }
-    if let Some(c) = OBJECTIF.captures(line) {
-        return Some(make(
-            SectionKind::Objectif,
-            Rank::Fixed(3),
-            Some(&c["num"]),
-            &c["title"],
-            "objectif",
-        ));
-    }
-    if let Some(c) = ACTION_NUMBERED.captures(line) {
-        return Some(make(
-            SectionKind::Action,
-            Rank::Fixed(4),
-            Some(&c["num"]),
-            &c["title"],
-            "action",
-        ));
-    }
-    if let Some(c) = ACTION_NAMED.captures(line) {
-        return Some(make(
-            SectionKind::Action,
-            Rank::Fixed(4),
-            None,
-            &c["title"],
-            "action",
-        ));
-    }
-    if let Some(c) = ROMAN.captures(line) {
-        if c["title"].chars().count() <= 120 {
+    if keyword("fiche") {
+        if let Some(c) = FICHE_ACTION.captures(line) {
             return Some(make(
-                SectionKind::Part,
-                Rank::Fixed(0),
-                Some(&c["num"]),
+                SectionKind::Action,
+                Rank::Fixed(4),
+                None,
                 &c["title"],
-                "roman",
+                "fiche",
             ));
         }
     }
-    if let Some(c) = NUMBERED.captures(line) {
-        let title = &c["title"];
-        if TOC_TAIL.is_match(line) || title.chars().count() > 250 {
-            return None;
+    if keyword("pilier") {
+        if let Some((c, title)) = PILIER.captures(line) {
+            return Some(make(
+                SectionKind::Axe,
+                Rank::Fixed(1),
+                Some(&c["num"]),
+                title,
+                "axe",
+            ));
         }
-        let number = c["num"].to_string();
-        let depth = number_depth(&number);
-        let has_letter = c.name("letter").is_some();
-        if depth == 1 && !has_letter && c.name("dot").is_none() {
-            return None; // `3 phases ont structuré…` is a sentence.
+    }
+    if keyword("axe") {
+        if let Some((c, title)) = AXE_NUMBERED.captures(line) {
+            return Some(make(
+                SectionKind::Axe,
+                Rank::Fixed(1),
+                Some(&c["num"]),
+                title,
+                "axe",
+            ));
         }
-        let number = match c.name("letter") {
-            Some(letter) => format!("{number}{}", letter.as_str()),
-            None => number,
-        };
-        let (kind, rank, style) = match (depth, has_letter) {
-            (_, true) | (4.., _) => (SectionKind::Action, Rank::Fixed(4), "n4"),
-            (3, _) => (SectionKind::Objectif, Rank::Fixed(3), "n3"),
-            (2, _) => (SectionKind::Orientation, Rank::Fixed(2), "n2"),
-            _ if is_capitals(title) => (SectionKind::Heading, Rank::Fixed(1), "n1caps"),
-            _ => (SectionKind::Heading, Rank::Floating, "n1"),
-        };
-        return Some(make(kind, rank, Some(&number), title, style));
+    }
+    if keyword("axe") {
+        if let Some((_, title)) = AXE_NAMED.captures(line) {
+            let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, title, "axe");
+            heading.unnumbered_axe = true;
+            return Some(heading);
+        }
+    }
+    if keyword("enjeu") {
+        if let Some((c, title)) = ENJEU.captures(line) {
+            return Some(make(
+                SectionKind::Enjeu,
+                Rank::Fixed(1),
+                Some(&c["num"]),
+                title,
+                "enjeu",
+            ));
+        }
+    }
+    if keyword("orientation") {
+        if let Some((c, title)) = ORIENTATION.captures(line) {
+            return Some(make(
+                SectionKind::Orientation,
+                Rank::Fixed(2),
+                Some(&c["num"]),
+                title,
+                "orientation",
+            ));
+        }
+    }
+    if keyword("objectif") {
+        if let Some((c, title)) = OBJECTIF.captures(line) {
+            return Some(make(
+                SectionKind::Objectif,
+                Rank::Fixed(3),
+                Some(&c["num"]),
+                title,
+                "objectif",
+            ));
+        }
+    }
+    if keyword("action") {
+        if let Some((c, title)) = ACTION_NUMBERED.captures(line) {
+            return Some(make(
+                SectionKind::Action,
+                Rank::Fixed(4),
+                Some(&c["num"]),
+                title,
+                "action",
+            ));
+        }
+    }
+    if keyword("action") {
+        if let Some((_, title)) = ACTION_NAMED.captures(line) {
+            return Some(make(
+                SectionKind::Action,
+                Rank::Fixed(4),
+                None,
+                title,
+                "action",
+            ));
+        }
+    }
+    if any || matches!(bytes[0], b'I' | b'V' | b'X') {
+        if let Some((c, title)) = ROMAN.captures(line) {
+            if title.chars().count() <= 120 {
+                return Some(make(
+                    SectionKind::Part,
+                    Rank::Fixed(0),
+                    Some(&c["num"]),
+                    title,
+                    "roman",
+                ));
+            }
+        }
+    }
+    if any || bytes[0].is_ascii_digit() {
+        if let Some((c, title)) = NUMBERED.captures(line) {
+            if TOC_TAIL.is_match(line) || title.chars().count() > 250 {
+                return None;
+            }
+            let number = c["num"].to_string();
+            let depth = number_depth(&number);
+            let has_letter = c.name("letter").is_some();
+            if depth == 1 && !has_letter && c.name("dot").is_none() {
+                return None; // `3 phases ont structuré…` is a sentence.
+            }
+            let number = match c.name("letter") {
+                Some(letter) => format!("{number}{}", letter.as_str()),
+                None => number,
+            };
+            let (kind, rank, style) = match (depth, has_letter) {
+                (_, true) | (4.., _) => (SectionKind::Action, Rank::Fixed(4), "n4"),
+                (3, _) => (SectionKind::Objectif, Rank::Fixed(3), "n3"),
+                (2, _) => (SectionKind::Orientation, Rank::Fixed(2), "n2"),
+                _ if is_capitals(title) => (SectionKind::Heading, Rank::Fixed(1), "n1caps"),
+                _ => (SectionKind::Heading, Rank::Floating, "n1"),
+            };
+            return Some(make(kind, rank, Some(&number), title, style));
+        }
     }
     None
 }
@@ -252,21 +358,32 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
 /// sentence (`PARTICIPATION DES ACTEURS LOCAUX`), or a short mixed-case line
 /// introducing a paragraph (`L'apport des cartographies`).
 pub(crate) fn recognize_generic(line: &str, next_line: Option<&str>) -> Option<Heading> {
-    let length = line.chars().count();
-    let words = line.split_whitespace().count();
-    let ends_like_sentence = line.ends_with(['.', ',', ';', ':', '!', '?']);
-    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
-    let long_words = line
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .count();
-    let looks_capital =
-        is_capitals(line) && length <= 100 && words <= 14 && long_words >= 2 && !line.contains(',');
-    let introduces_paragraph = length <= 70
-        && words >= 2
-        && line.chars().next().is_some_and(|c| c.is_uppercase())
-        && next_line.is_some_and(|n| n.chars().count() >= 80 && !n.contains('\t'));
-    if ends_like_sentence || letters < 3 || !(looks_capital || introduces_paragraph) {
+    // The tests of the definition, cheapest first (all are pure).
+    if line.ends_with(['.', ',', ';', ':', '!', '?']) {
+        return None;
+    }
+    let short = |max: usize| line.len() <= max || line.chars().count() <= max;
+    let looks_capital = || {
+        !line.contains(',')
+            && short(100)
+            && is_capitals(line)
+            && line.split_whitespace().count() <= 14
+            && line
+                .split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+                .count()
+                >= 2
+    };
+    let introduces_paragraph = || {
+        line.chars().next().is_some_and(|c| c.is_uppercase())
+            && short(70)
+            && line.split_whitespace().nth(1).is_some()
+            && next_line.is_some_and(|n| !n.contains('\t') && n.chars().nth(79).is_some())
+    };
+    if !(looks_capital() || introduces_paragraph()) {
+        return None;
+    }
+    if line.chars().filter(|c| c.is_alphabetic()).nth(2).is_none() {
         return None;
     }
     Some(Heading {

@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
-use unicode_normalization::UnicodeNormalization;
 
 static LABELS: Lazy<Labels> =
     Lazy::new(|| Labels::from_data(include_str!("../../data/field_labels.txt")));
@@ -51,37 +50,144 @@ impl Labels {
 
 /// Accent-, case- and punctuation-blind form used for every comparison in
 /// structure recovery: `Éléments  de diagnostic :` → `elements de diagnostic`.
+///
+/// Whitespace runs become one space (none at the edges), spaces next to a `/`
+/// go, and trailing `:`, ` `, `.` are trimmed. Combining marks are dropped after
+/// canonical decomposition (every character with a non-zero combining class
+/// is a mark, so decomposing character by character equals NFD here).
 pub(crate) fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            '’' | '‘' | '`' => out.push('\''),
-            '–' | '—' => out.push('-'),
-            c if c.is_whitespace() => out.push(' '),
-            c => out.extend(c.to_lowercase()),
+    let mut folder = Folder::with_capacity(text.len());
+    folder.feed_str(text);
+    let kept = trim_folded(&folder.out).len();
+    folder.out.truncate(kept);
+    folder.out
+}
+
+/// The end trim of [`fold`].
+fn trim_folded(folded: &str) -> &str {
+    folded.trim_end_matches([':', ' ', '.'])
+}
+
+/// [`fold`] as a stream: the output only grows, and after any input prefix
+/// ending with a non-whitespace character it is the fold of that prefix
+/// before the end trim.
+struct Folder {
+    out: String,
+    /// Whitespace seen since the last character pushed.
+    pending_space: bool,
+    /// Bytes pushed that no later step removes (not ` `, `:`, `.`).
+    solid: usize,
+}
+
+impl Folder {
+    fn with_capacity(capacity: usize) -> Folder {
+        Folder {
+            out: String::with_capacity(capacity),
+            pending_space: false,
+            solid: 0,
         }
     }
-    let mut collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed = collapsed
-        .replace(" / ", "/")
-        .replace("/ ", "/")
-        .replace(" /", "/");
-    collapsed.trim_end_matches([':', ' ', '.']).to_string()
+
+    fn feed_str(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                self.push_ascii(byte);
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().expect("char boundary");
+                self.feed(c);
+                at += c.len_utf8();
+            }
+        }
+    }
+
+    /// [`Folder::push_mapped`] for an ASCII character.
+    #[inline]
+    fn push_ascii(&mut self, byte: u8) {
+        match byte {
+            // `char::is_whitespace` in ASCII.
+            b'\t'..=b'\r' | b' ' => self.pending_space = true,
+            b'`' => self.push('\''),
+            _ => self.push(char::from(byte.to_ascii_lowercase())),
+        }
+    }
+
+    #[inline]
+    fn feed(&mut self, c: char) {
+        if c.is_ascii() {
+            self.push_mapped(c);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    self.push_mapped(d);
+                }
+            });
+        }
+    }
+
+    #[inline]
+    fn push_mapped(&mut self, c: char) {
+        match c {
+            'a'..='z' | '0'..='9' => self.push(c),
+            'A'..='Z' => self.push(c.to_ascii_lowercase()),
+            'œ' | 'Œ' => {
+                self.push('o');
+                self.push('e');
+            }
+            'æ' | 'Æ' => {
+                self.push('a');
+                self.push('e');
+            }
+            '’' | '‘' | '`' => self.push('\''),
+            '–' | '—' => self.push('-'),
+            c if c.is_whitespace() => self.pending_space = true,
+            c if c.is_ascii() => self.push(c),
+            c => {
+                for lower in c.to_lowercase() {
+                    self.push(lower);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        if self.pending_space {
+            self.push_space_before(c);
+        }
+        self.out.push(c);
+        if !matches!(c, ':' | '.') {
+            self.solid += c.len_utf8();
+        }
+    }
+
+    fn push_space_before(&mut self, c: char) {
+        self.pending_space = false;
+        if c != '/' && !self.out.is_empty() && !self.out.ends_with('/') {
+            self.out.push(' ');
+        }
+    }
 }
 
 /// The canonical label when the whole `line` is a label (`PILOTES`,
 /// `Partenaires :`, `MODALITÉS DE MISE EN ŒUVRE / ETAPES DE TRAVAIL`).
 pub(crate) fn whole_label(line: &str) -> Option<String> {
-    let folded = fold(line);
+    // Labels fold to at most 80 bytes: stop folding once the fold is longer.
+    let mut folder = Folder::with_capacity(line.len().min(128));
+    for c in line.chars() {
+        folder.feed(c);
+        if folder.solid > 80 {
+            return None;
+        }
+    }
+    let folded = trim_folded(&folder.out);
     if folded.is_empty() || folded.len() > 80 {
         return None;
     }
-    LABELS.by_folded.get(&folded).cloned()
+    LABELS.by_folded.get(folded).cloned()
 }
 
 /// `Label : value` or, when the label is written in capitals, `LABEL value`:
@@ -108,6 +214,20 @@ pub(crate) fn leading_label(line: &str) -> Option<(String, usize)> {
         }
     }
     let limit = words.len().min(LABELS.max_words);
+    if limit == 0 {
+        return None;
+    }
+    // The fold of every head `line[..word end]` at once: a head ends with a
+    // non-whitespace character, so its fold is a prefix of the longest
+    // head's, end-trimmed; trailing colons are trimmed by the fold anyway.
+    let mut folder = Folder::with_capacity(words[limit - 1].1);
+    let mut folded_ends = Vec::with_capacity(limit);
+    for (index, c) in line[..words[limit - 1].1].char_indices() {
+        folder.feed(c);
+        if index + c.len_utf8() == words[folded_ends.len()].1 {
+            folded_ends.push(folder.out.len());
+        }
+    }
     for count in (1..=limit).rev() {
         let end = words[count - 1].1;
         let head = &line[..end];
@@ -116,7 +236,8 @@ pub(crate) fn leading_label(line: &str) -> Option<(String, usize)> {
         let colon_in_head = head.ends_with(':');
         let colon_after = rest_trimmed.starts_with(':');
         let head_without_colon = head.trim_end_matches(':');
-        let Some(label) = LABELS.by_folded.get(&fold(head_without_colon)) else {
+        let folded = trim_folded(&folder.out[..folded_ends[count - 1]]);
+        let Some(label) = LABELS.by_folded.get(folded) else {
             continue;
         };
         let value_start = if colon_after {

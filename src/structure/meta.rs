@@ -59,30 +59,93 @@ fn is_date_line(line: &str) -> bool {
     (rest.is_empty() && line.chars().any(|c| c.is_ascii_digit())) || LONE_YEAR.is_match(line)
 }
 
+/// The distinct non-empty phrases of [`KIND_PHRASES`], searched all at once.
+static PHRASE_SEARCH: Lazy<PhraseSearch> = Lazy::new(|| {
+    let mut phrases: Vec<&str> = Vec::new();
+    let mut slot_of = Vec::with_capacity(KIND_PHRASES.len());
+    for (_, phrase) in KIND_PHRASES.iter() {
+        if phrase.is_empty() {
+            slot_of.push(None);
+            continue;
+        }
+        let slot = match phrases.iter().position(|p| p == phrase) {
+            Some(slot) => slot,
+            None => {
+                phrases.push(phrase);
+                phrases.len() - 1
+            }
+        };
+        slot_of.push(Some(slot));
+    }
+    let automaton = aho_corasick::AhoCorasick::new(&phrases).expect("valid phrases");
+    PhraseSearch {
+        automaton,
+        slot_of,
+        n_phrases: phrases.len(),
+    }
+});
+
+struct PhraseSearch {
+    automaton: aho_corasick::AhoCorasick,
+    /// KIND_PHRASES index → pattern id (None for an empty phrase).
+    slot_of: Vec<Option<usize>>,
+    n_phrases: usize,
+}
+
 fn kind_phrases_in(folded: &str) -> impl Iterator<Item = (DocKind, usize)> + '_ {
+    let counts = count_phrases(folded);
     KIND_PHRASES
         .iter()
-        .map(move |(kind, phrase)| (*kind, count_phrase(folded, phrase)))
+        .zip(&PHRASE_SEARCH.slot_of)
+        .map(move |((kind, _), slot)| (*kind, slot.map_or(0, |s| counts[s])))
+}
+
+/// For each distinct phrase, its occurrences in `folded` on word boundaries,
+/// counted as [`count_phrase`] does (leftmost non-overlapping occurrences,
+/// then the boundary test).
+fn count_phrases(folded: &str) -> Vec<usize> {
+    let search = &*PHRASE_SEARCH;
+    let mut counts = vec![0usize; search.n_phrases];
+    if folded.is_empty() {
+        return counts;
+    }
+    let mut next_free = vec![0usize; search.n_phrases];
+    // Overlapping matches come by end offset; one pattern has one length,
+    // so its matches also come by start offset.
+    for found in search.automaton.find_overlapping_iter(folded) {
+        let slot = found.pattern().as_usize();
+        if found.start() < next_free[slot] {
+            continue;
+        }
+        next_free[slot] = found.end();
+        if on_word_boundaries(folded, found.start(), found.end()) {
+            counts[slot] += 1;
+        }
+    }
+    counts
+}
+
+fn on_word_boundaries(folded: &str, at: usize, end: usize) -> bool {
+    let phrase = &folded[at..end];
+    let before = folded[..at].chars().next_back();
+    let after = folded[end..].chars().next();
+    let word_start =
+        !phrase.starts_with(char::is_alphanumeric) || !before.is_some_and(char::is_alphanumeric);
+    let word_end =
+        !phrase.ends_with(char::is_alphanumeric) || !after.is_some_and(char::is_alphanumeric);
+    word_start && word_end
 }
 
 /// Occurrences of `phrase` in `folded` on word boundaries.
+#[cfg(test)]
 fn count_phrase(folded: &str, phrase: &str) -> usize {
     if phrase.is_empty() {
         return 0;
     }
-    let mut count = 0;
-    for (at, _) in folded.match_indices(phrase) {
-        let before = folded[..at].chars().next_back();
-        let after = folded[at + phrase.len()..].chars().next();
-        let word_start = !phrase.starts_with(char::is_alphanumeric)
-            || !before.is_some_and(char::is_alphanumeric);
-        let word_end =
-            !phrase.ends_with(char::is_alphanumeric) || !after.is_some_and(char::is_alphanumeric);
-        if word_start && word_end {
-            count += 1;
-        }
-    }
-    count
+    folded
+        .match_indices(phrase)
+        .filter(|(at, _)| on_word_boundaries(folded, *at, at + phrase.len()))
+        .count()
 }
 
 /// The title: the first strong heading-like line of the opening, joined with
@@ -218,6 +281,23 @@ mod tests {
         let text = "© Préfecture\nUne réunion a eu lieu.\nTags : Ofii | migrant";
         assert_eq!(kind(text, "Une réunion a eu lieu."), Some(DocKind::Article));
         assert_eq!(kind("Rien de particulier ici.", "Rien"), None);
+    }
+
+    #[test]
+    fn phrase_counts_match_one_by_one_search() {
+        for folded in [
+            "la ctg et le pedt, ctgctg ctg. convention territoriale globale",
+            "contrat de ville de contrats de villecontrat de ville",
+            "",
+            "© 2020 tags : lire aussi publié le",
+        ] {
+            let all: Vec<usize> = kind_phrases_in(folded).map(|(_, n)| n).collect();
+            let one_by_one: Vec<usize> = KIND_PHRASES
+                .iter()
+                .map(|(_, p)| count_phrase(folded, p))
+                .collect();
+            assert_eq!(all, one_by_one, "{folded}");
+        }
     }
 
     #[test]

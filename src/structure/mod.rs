@@ -30,6 +30,7 @@ mod headings;
 mod labels;
 mod meta;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::{Document, Passage, Section, SectionKind};
@@ -105,8 +106,49 @@ struct ColumnTable {
     label: Option<String>,
 }
 
+/// [`headings::recognize`] remembered by span of the text: rows and summary
+/// lines are asked about several times.
+struct HeadingMemo<'a> {
+    text: &'a str,
+    known: RefCell<HashMap<(usize, usize), Option<Heading>>>,
+}
+
+impl<'a> HeadingMemo<'a> {
+    fn new(text: &'a str) -> HeadingMemo<'a> {
+        HeadingMemo {
+            text,
+            known: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn recognize(&self, line: &str) -> Option<Heading> {
+        if !headings::may_open(line) {
+            return None;
+        }
+        // Only slices of the text have a stable identity: their span.
+        let at = (line.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if at > self.text.len() || line.len() > self.text.len() - at {
+            return headings::recognize(line);
+        }
+        let key = (at, line.len());
+        if let Some(known) = self.known.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = headings::recognize(line);
+        self.known.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// The heading the first item of a cell opens, if any.
+    fn first_item_heading(&self, cell: &str) -> Option<Heading> {
+        let first = cell.split(ingest_separator()).next()?.trim();
+        self.recognize(first)
+    }
+}
+
 struct Builder<'a> {
     text: &'a str,
+    headings: HeadingMemo<'a>,
     lines: Vec<LineSpan>,
     sections: Vec<SectionDraft>,
     passages: Vec<PassageDraft>,
@@ -139,15 +181,18 @@ impl<'a> Builder<'a> {
             start,
             end: text.len(),
         });
+        let headings = HeadingMemo::new(text);
+        let objectif_axes = summary_objectif_axes(text, &headings);
         Builder {
             text,
+            headings,
             lines,
             sections: Vec::new(),
             passages: Vec::new(),
             stack: Vec::new(),
             field: None,
             field_has_value: false,
-            objectif_axes: summary_objectif_axes(text),
+            objectif_axes,
             columns: None,
             row_label: None,
             block: None,
@@ -204,7 +249,7 @@ impl<'a> Builder<'a> {
             return index + 1;
         }
         if !headings::is_bullet(line) {
-            if let Some(heading) = headings::recognize(line) {
+            if let Some(heading) = self.headings.recognize(line) {
                 self.flush_block();
                 if heading.unnumbered_axe && self.stack_has_numbered_axe() {
                     // `AXE : PARENTALITÉ` inside a fiche: a theme of the fiche
@@ -274,7 +319,7 @@ impl<'a> Builder<'a> {
     fn is_plain(&self, line: &str) -> bool {
         !line.contains('\t')
             && !headings::is_bullet(line)
-            && headings::recognize(line).is_none()
+            && self.headings.recognize(line).is_none()
             && labels::whole_label(line).is_none()
     }
 
@@ -290,6 +335,13 @@ impl<'a> Builder<'a> {
 
     /// A bare line repeating the open action's title (fiche page header).
     fn continues_open_action(&mut self, line: &str) -> bool {
+        if !self
+            .stack
+            .iter()
+            .any(|&s| self.sections[s].kind == SectionKind::Action)
+        {
+            return false;
+        }
         let key = fold(line);
         if key.chars().count() < 15 {
             return false;
@@ -455,9 +507,9 @@ impl<'a> Builder<'a> {
             .iter()
             .enumerate()
             .skip(1)
-            .filter_map(|(i, c)| first_item_heading(cell_text(c)).map(|h| (i, h)))
+            .filter_map(|(i, c)| self.headings.first_item_heading(cell_text(c)).map(|h| (i, h)))
             .collect();
-        let first_is_heading = !first.is_empty() && first_item_heading(first).is_some();
+        let first_is_heading = !first.is_empty() && self.headings.first_item_heading(first).is_some();
         let same_rank_headings = headed
             .iter()
             .filter(|(_, h)| {
@@ -525,12 +577,12 @@ impl<'a> Builder<'a> {
         // Hierarchical rows: heading cells open sections, other items are passages.
         if cells
             .iter()
-            .any(|c| first_item_heading(cell_text(c)).is_some())
+            .any(|c| self.headings.first_item_heading(cell_text(c)).is_some())
         {
             for &(start, end) in &cells {
                 for (item_start, item_end) in item_spans(self.text, start, end) {
                     let item = &self.text[item_start..item_end];
-                    match headings::recognize(item) {
+                    match self.headings.recognize(item) {
                         Some(heading)
                             if !heading.unnumbered_axe || !self.stack_has_numbered_axe() =>
                         {
@@ -685,12 +737,6 @@ fn same_title(a: &str, b: &str) -> bool {
     a == b || (a.len().min(b.len()) >= 25 && (a.starts_with(b) || b.starts_with(a)))
 }
 
-/// The heading the first item of a cell opens, if any.
-fn first_item_heading(cell: &str) -> Option<Heading> {
-    let first = cell.split(ingest_separator()).next()?.trim();
-    headings::recognize(first)
-}
-
 /// Byte offsets with surrounding whitespace removed.
 fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     let slice = &text[start..end];
@@ -809,13 +855,13 @@ fn best_cut(slice: &str) -> Option<usize> {
 
 /// Objectif number → axe number, read from lines like `Axe 2 : …` followed by
 /// `- Objectif 6 : …` (the plan's summary); the first listing wins.
-fn summary_objectif_axes(text: &str) -> HashMap<String, String> {
+fn summary_objectif_axes(text: &str, headings: &HeadingMemo) -> HashMap<String, String> {
     let mut map = HashMap::new();
     let mut axe: Option<String> = None;
     for line in text.lines() {
         let trimmed = line.trim().trim_start_matches(['-', '•', '*', '–']).trim();
         for cell in trimmed.split('\t') {
-            if let Some(h) = headings::recognize(cell.trim()) {
+            if let Some(h) = headings.recognize(cell.trim()) {
                 match h.kind {
                     SectionKind::Axe if h.number.is_some() => axe = h.number,
                     SectionKind::Axe | SectionKind::Part => axe = None,
@@ -833,33 +879,51 @@ fn summary_objectif_axes(text: &str) -> HashMap<String, String> {
 }
 
 /// Byte offset → character offset.
-struct CharIndex {
-    /// Character offset of every char boundary, by byte offset.
-    table: Vec<usize>,
+struct CharIndex<'a> {
+    text: &'a [u8],
+    /// Characters starting before each multiple of [`CharIndex::BLOCK`] bytes.
+    blocks: Vec<usize>,
+    count: usize,
 }
 
-impl CharIndex {
-    fn new(text: &str) -> CharIndex {
-        let mut table = vec![0usize; text.len() + 1];
+impl<'a> CharIndex<'a> {
+    const BLOCK: usize = 64;
+
+    fn new(text: &'a str) -> CharIndex<'a> {
+        let bytes = text.as_bytes();
+        let mut blocks = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
         let mut count = 0;
-        for (offset, c) in text.char_indices() {
-            for slot in table.iter_mut().skip(offset).take(c.len_utf8()) {
-                *slot = count;
-            }
-            count += 1;
+        for block in bytes.chunks(Self::BLOCK) {
+            blocks.push(count);
+            count += char_starts(block);
         }
-        if let Some(last) = table.last_mut() {
-            *last = count;
+        CharIndex {
+            text: bytes,
+            blocks,
+            count,
         }
-        CharIndex { table }
     }
 
+    /// The index of the character holding `byte` (the character count at
+    /// the end of the text and beyond).
     fn of(&self, byte: usize) -> usize {
-        self.table
-            .get(byte)
-            .copied()
-            .unwrap_or_else(|| self.table.last().copied().unwrap_or(0))
+        if byte >= self.text.len() {
+            return self.count;
+        }
+        let block = byte / Self::BLOCK;
+        let starts = self.blocks[block] + char_starts(&self.text[block * Self::BLOCK..byte]);
+        if self.text[byte] & 0xC0 == 0x80 {
+            // Inside a character: its start was counted.
+            starts - 1
+        } else {
+            starts
+        }
     }
+}
+
+/// Characters starting in `bytes` (bytes that do not continue a UTF-8 sequence).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 #[cfg(test)]
