@@ -292,8 +292,8 @@ pub fn clean(raw: &str, is_html: bool) -> String {
         raw.to_string()
     };
     // Every sniffed form starts with `<` or `&`.
-    let has_tags = is_html
-        || (text.bytes().any(|b| b == b'<' || b == b'&') && TAG_SNIFF.is_match(&text));
+    let has_tags =
+        is_html || (text.bytes().any(|b| b == b'<' || b == b'&') && TAG_SNIFF.is_match(&text));
     let text = if is_html {
         html_to_lines(&text)
     } else if has_tags {

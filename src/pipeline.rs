@@ -17,7 +17,7 @@ use crate::graph::KnowledgeGraph;
 use crate::ingest::{self, Skipped};
 use crate::model::Document;
 use crate::store::{self, Knowledge, Meta};
-use crate::{index, structure, Result};
+use crate::{index, structure, Error, Result};
 
 /// A stage of the build, reported to a progress callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,8 +111,17 @@ impl Timings {
     }
 }
 
-/// Runs ingest → structure → extract → graph on a corpus folder.
-pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> {
+/// Documents read and structured, with their territory: what the search
+/// index needs, before the corpus-wide extraction.
+pub struct Prepared {
+    pub documents: Vec<Document>,
+    pub skipped: Vec<Skipped>,
+    pub read: Vec<(String, u64)>,
+    pub timings: Timings,
+}
+
+/// Ingest, structure and each document's territory.
+pub fn prepare(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Prepared> {
     let mut timings = Timings::default();
     progress(Stage::Reading);
     let (files, skipped) = ingest::read_corpus(corpus_dir)?;
@@ -134,7 +143,21 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         document.territory = territory::document_territory(document, cog);
     });
     timings.lap("territories");
-    let glossary = Glossary::build(&documents);
+    Ok(Prepared {
+        documents,
+        skipped,
+        read,
+        timings,
+    })
+}
+
+/// The corpus-wide extraction: glossary, entities and graph.
+pub fn extract(
+    documents: &[Document],
+    timings: &mut Timings,
+) -> (Glossary, Catalog, KnowledgeGraph) {
+    let cog = Cog::get();
+    let glossary = Glossary::build(documents);
     timings.lap("acronyms");
     let pairs: Vec<(String, String)> = glossary
         .entries()
@@ -146,10 +169,22 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         })
         .collect();
     let place = |name: &str| territory::place_in_name(name, cog);
-    let catalog = Catalog::build(&documents, &pairs, &place);
+    let catalog = Catalog::build(documents, &pairs, &place);
     timings.lap("entities");
-    let graph = KnowledgeGraph::build(&documents, &catalog);
+    let graph = KnowledgeGraph::build(documents, &catalog);
     timings.lap("graph");
+    (glossary, catalog, graph)
+}
+
+/// Runs ingest → structure → extract → graph on a corpus folder.
+pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> {
+    let Prepared {
+        documents,
+        skipped,
+        read,
+        mut timings,
+    } = prepare(corpus_dir, progress)?;
+    let (glossary, catalog, graph) = extract(&documents, &mut timings);
     Ok(Analysed {
         knowledge: Knowledge {
             documents,
@@ -189,20 +224,57 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     // Taken before reading, so a file changed during the build makes the
     // new index stale at once rather than silently missing the change.
     let corpus_fingerprint = store::corpus_fingerprint(corpus_dir);
-    let mut analysed = analyse(corpus_dir, progress)?;
-    progress(Stage::Indexing);
+    let Prepared {
+        documents,
+        skipped,
+        read,
+        mut timings,
+    } = prepare(corpus_dir, progress)?;
     let staging = store::stage(index_dir)?;
-    analysed.timings.lap("stage");
-    index::write(
-        &staging.generation.tantivy_dir(),
-        &analysed.knowledge.documents,
-        &territory_keys,
-    )?;
-    analysed.timings.lap("tantivy");
-    analysed.graph.save(&staging.generation.graph_dir())?;
-    analysed.timings.lap("save graph");
-    staging.write_knowledge(&analysed.knowledge)?;
-    analysed.timings.lap("save knowledge");
+    // The search index only needs the documents: it is written on its own
+    // threads while the corpus-wide extraction runs.
+    progress(Stage::Indexing);
+    let tantivy_dir = staging.generation.tantivy_dir();
+    let (written, (glossary, catalog, graph)) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| index::write(&tantivy_dir, &documents, &territory_keys));
+        let extracted = extract(&documents, &mut timings);
+        let written = writer.join().unwrap_or_else(|_| {
+            Err(Error::Store {
+                path: tantivy_dir.clone(),
+                message: "the index writer panicked".into(),
+            })
+        });
+        (written, extracted)
+    });
+    written?;
+    timings.lap("tantivy (beyond extraction)");
+    let mut analysed = Analysed {
+        knowledge: Knowledge {
+            documents,
+            glossary,
+            catalog,
+        },
+        graph,
+        skipped,
+        read,
+        timings,
+    };
+    let graph_dir = staging.generation.graph_dir();
+    let (graph_saved, knowledge_saved) = std::thread::scope(|scope| {
+        let graph = &analysed.graph;
+        let saver = scope.spawn(|| graph.save(&graph_dir));
+        let knowledge_saved = staging.write_knowledge(&analysed.knowledge);
+        let graph_saved = saver.join().unwrap_or_else(|_| {
+            Err(Error::Store {
+                path: graph_dir.clone(),
+                message: "the graph writer panicked".into(),
+            })
+        });
+        (graph_saved, knowledge_saved)
+    });
+    graph_saved?;
+    knowledge_saved?;
+    analysed.timings.lap("save graph and knowledge");
     let documents = &analysed.knowledge.documents;
     let n_passages = documents.iter().map(|d| d.passages.len()).sum();
     staging.write_meta(&Meta {

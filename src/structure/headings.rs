@@ -129,9 +129,7 @@ form!(
 );
 form!(
     ACTION_NUMBERED,
-    format!(
-        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}"
-    ),
+    format!(r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}"),
     "",
     ".*"
 );
