@@ -242,7 +242,7 @@ impl GraphBuilder {
                 role: None,
                 count: 1,
                 evidence: vec![StoredEvidence {
-                    provenance,
+                    provenance: without_section_path(provenance),
                     text: String::new(),
                 }],
             },
@@ -301,7 +301,7 @@ impl KnowledgeGraph {
                 let provenance = Provenance {
                     doc_id: doc.doc_id.clone(),
                     passage: None,
-                    section: heading_path(doc, section),
+                    section: Vec::new(),
                     start: section.start,
                     end: section.end,
                 };
@@ -412,7 +412,7 @@ impl KnowledgeGraph {
                         }
                     };
                     edge.evidence.push(StoredEvidence {
-                        provenance: provenance.clone(),
+                        provenance: without_section_path(provenance.clone()),
                         text,
                     });
                 }
@@ -522,6 +522,30 @@ impl KnowledgeGraph {
     }
 
     /// The document a section or document node belongs to.
+    /// Headings from the document down to `node` (empty for a document).
+    fn section_path(&self, node: NodeIndex) -> Vec<String> {
+        let mut path = Vec::new();
+        let mut current = node;
+        for _ in 0..64 {
+            match self.graph.node_weight(current) {
+                Some(NodeData::Section { heading, .. }) => {
+                    path.push(heading.clone());
+                    match self
+                        .graph
+                        .edges_directed(current, Direction::Outgoing)
+                        .find(|e| e.weight().relation == Relation::PartOf)
+                    {
+                        Some(e) => current = e.target(),
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        path.reverse();
+        path
+    }
+
     fn document_of(&self, node: NodeIndex) -> Option<NodeIndex> {
         let mut current = node;
         for _ in 0..64 {
@@ -586,7 +610,7 @@ impl KnowledgeGraph {
                     for evidence in &data.evidence {
                         entry.evidence.push(Evidence {
                             doc_id: evidence.provenance.doc_id.clone(),
-                            section: evidence.provenance.section.clone(),
+                            section: self.section_path(edge.source()),
                             role: edge_role,
                             text: evidence.text.clone(),
                         });
@@ -747,19 +771,12 @@ impl KnowledgeGraph {
 }
 
 /// Index of the innermost section holding char `offset`.
-/// Headings from the outermost ancestor of `section` down to it.
-fn heading_path(doc: &Document, section: &crate::Section) -> Vec<String> {
-    let mut path = vec![section.heading.clone()];
-    let mut current = section.parent.and_then(|p| doc.sections.get(p));
-    while let Some(parent) = current {
-        if path.len() > 64 {
-            break;
-        }
-        path.push(parent.heading.clone());
-        current = parent.parent.and_then(|p| doc.sections.get(p));
-    }
-    path.reverse();
-    path
+/// Provenance as stored on an edge: the heading path is left out, since the
+/// edge's own section node gives it (see `section_path`); repeating it on
+/// every piece of evidence made the graph several times larger.
+fn without_section_path(mut provenance: Provenance) -> Provenance {
+    provenance.section = Vec::new();
+    provenance
 }
 
 fn innermost_section(doc: &Document, offset: usize) -> Option<usize> {
