@@ -263,7 +263,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     let (graph_saved, knowledge_saved) = std::thread::scope(|scope| {
         let graph = &analysed.graph;
         let saver = scope.spawn(|| graph.save(&graph_dir));
-        let knowledge_saved = staging.write_knowledge(&analysed.knowledge);
+        let knowledge_saved = staging.write_knowledge(&mut analysed.knowledge);
         let graph_saved = saver.join().unwrap_or_else(|_| {
             Err(Error::Store {
                 path: graph_dir.clone(),

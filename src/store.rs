@@ -85,11 +85,43 @@ impl Generation {
         let path = self.knowledge_path();
         let bytes =
             fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        bincode::deserialize(&bytes).map_err(|e| Error::Store {
-            path,
+        let mut knowledge: Knowledge = bincode::deserialize(&bytes).map_err(|e| Error::Store {
+            path: path.clone(),
             message: e.to_string(),
-        })
+        })?;
+        for document in &mut knowledge.documents {
+            restore_passage_texts(document).map_err(|message| Error::Store {
+                path: path.clone(),
+                message,
+            })?;
+        }
+        Ok(knowledge)
     }
+}
+
+/// Slices each passage's text out of its document's text (character offsets).
+fn restore_passage_texts(document: &mut Document) -> std::result::Result<(), String> {
+    // Byte offset of every character boundary, and of the end.
+    let boundaries: Vec<usize> = document
+        .text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(document.text.len()))
+        .collect();
+    for passage in &mut document.passages {
+        let slice = boundaries
+            .get(passage.start)
+            .zip(boundaries.get(passage.end))
+            .and_then(|(&a, &b)| document.text.get(a..b))
+            .ok_or_else(|| {
+                format!(
+                    "passage {} of {} lies outside its document: rebuild with `maillage index`",
+                    passage.id, document.doc_id
+                )
+            })?;
+        passage.text = slice.to_string();
+    }
+    Ok(())
 }
 
 /// The generation `CURRENT` points to in `index_dir`, if any.
@@ -189,8 +221,27 @@ fn tmp_owner_alive(rest: &str) -> bool {
 }
 
 impl Staging {
-    pub fn write_knowledge(&self, knowledge: &Knowledge) -> Result<()> {
-        let bytes = bincode::serialize(knowledge).map_err(|e| Error::Store {
+    /// Writes the knowledge store. Passage texts are slices of their
+    /// document's text, so they are left out of the file and sliced again
+    /// on reading; `knowledge` is unchanged when this returns.
+    pub fn write_knowledge(&self, knowledge: &mut Knowledge) -> Result<()> {
+        let texts: Vec<Vec<String>> = knowledge
+            .documents
+            .iter_mut()
+            .map(|d| {
+                d.passages
+                    .iter_mut()
+                    .map(|p| std::mem::take(&mut p.text))
+                    .collect()
+            })
+            .collect();
+        let serialized = bincode::serialize(&*knowledge);
+        for (document, texts) in knowledge.documents.iter_mut().zip(texts) {
+            for (passage, text) in document.passages.iter_mut().zip(texts) {
+                passage.text = text;
+            }
+        }
+        let bytes = serialized.map_err(|e| Error::Store {
             path: self.generation.knowledge_path(),
             message: e.to_string(),
         })?;
@@ -318,8 +369,33 @@ mod tests {
                 corpus_fingerprint: String::new(),
             })
             .unwrap();
-        staging.write_knowledge(&Knowledge::default()).unwrap();
+        staging.write_knowledge(&mut Knowledge::default()).unwrap();
         staging.publish().unwrap()
+    }
+
+    #[test]
+    fn passage_texts_are_sliced_back_by_characters() {
+        let text = "Axe 2 : Accompagner les familles\nSoutien à la parentalité, réseau d’écoute";
+        let start = text.chars().position(|c| c == 'S').unwrap();
+        let end = text.chars().count();
+        let mut document = Document {
+            doc_id: "ctg".into(),
+            text: text.into(),
+            passages: vec![crate::Passage {
+                id: 0,
+                section: None,
+                heading_path: vec![],
+                field: None,
+                text: String::new(),
+                start,
+                end,
+            }],
+            ..Default::default()
+        };
+        restore_passage_texts(&mut document).unwrap();
+        assert_eq!(document.passages[0].text, "Soutien à la parentalité, réseau d’écoute");
+        document.passages[0].end = end + 1;
+        assert!(restore_passage_texts(&mut document).is_err());
     }
 
     #[test]
