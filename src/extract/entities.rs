@@ -23,7 +23,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::AhoCorasick;
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::decompose_canonical;
@@ -149,6 +148,14 @@ static HEAD_KINDS: Lazy<HashMap<String, EntityKind>> = Lazy::new(|| {
 /// Folds one char to lower case without accent; dashes and all white space become a space,
 /// typographic apostrophes a straight one. Always exactly one char out, so offsets are kept.
 pub fn fold_char(c: char) -> char {
+    match FOLDED_LATIN.get(c as usize) {
+        Some(&folded) => folded,
+        None => fold_char_slow(c),
+    }
+}
+
+/// [`fold_char`] by the Unicode tables.
+fn fold_char_slow(c: char) -> char {
     match c {
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
         '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => ' ',
@@ -165,6 +172,14 @@ pub fn fold_char(c: char) -> char {
         }
     }
 }
+
+/// [`fold_char`] of U+0000 to U+024F (ASCII and the accented Latin letters), computed once:
+/// nearly every char of a French text.
+static FOLDED_LATIN: Lazy<Vec<char>> = Lazy::new(|| {
+    (0..0x250u32)
+        .map(|code| char::from_u32(code).map_or('\0', fold_char_slow))
+        .collect()
+});
 
 fn fold_text(s: &str) -> String {
     s.chars().map(fold_char).collect()
@@ -811,6 +826,8 @@ struct ScanPattern {
     entity: usize,
     /// The alias as written (without the `=` marker), for the exact-case check.
     alias: String,
+    /// The alias in capitals, also accepted by the exact-case check.
+    alias_upper: String,
     exact_case: bool,
 }
 
@@ -839,16 +856,120 @@ fn alias_variants(alias: &str) -> Vec<String> {
     variants
 }
 
-/// A match of a pattern in a document, in chars.
+/// A match of a pattern in a document, in chars and in bytes.
 #[derive(Debug, Clone, Copy)]
 struct TextMatch {
     start: usize,
     end: usize,
+    start_byte: usize,
+    end_byte: usize,
     entity: usize,
 }
 
+/// The folded patterns in a trie over their UTF-8 bytes, with dense transitions over the few
+/// bytes patterns use. Matches must start and end on a word boundary, so the text is walked
+/// from word starts only, folding as it goes: no folded copy of the text, and most walks stop
+/// after a char or two.
+struct Trie {
+    /// Byte → its class (0: no pattern has that byte).
+    class_of: [u8; 256],
+    n_classes: usize,
+    /// `next[node * n_classes + class]`: the child, or 0 (the root is never a child).
+    next: Vec<u32>,
+    /// Patterns ending at each node, by increasing index: `ends[node]` is a range of `ids`.
+    ends: Vec<(u32, u32)>,
+    ids: Vec<u32>,
+}
+
+impl Trie {
+    fn new(patterns: &[String]) -> Trie {
+        // UTF-8 never uses 13 of the 256 byte values, so the classes fit a byte.
+        let mut class_of = [0u8; 256];
+        let mut n_classes = 1;
+        for pattern in patterns {
+            for &b in pattern.as_bytes() {
+                if class_of[usize::from(b)] == 0 {
+                    class_of[usize::from(b)] = n_classes as u8;
+                    n_classes += 1;
+                }
+            }
+        }
+        let mut next = vec![0u32; n_classes];
+        let mut ends_of: Vec<Vec<u32>> = vec![Vec::new()];
+        for (id, pattern) in patterns.iter().enumerate() {
+            let mut node = 0usize;
+            for &b in pattern.as_bytes() {
+                let slot = node * n_classes + usize::from(class_of[usize::from(b)]);
+                node = match next[slot] {
+                    0 => {
+                        let child = ends_of.len();
+                        ends_of.push(Vec::new());
+                        next.resize(next.len() + n_classes, 0);
+                        next[slot] = child as u32;
+                        child
+                    }
+                    child => child as usize,
+                };
+            }
+            ends_of[node].push(id as u32);
+        }
+        let mut ends = Vec::with_capacity(ends_of.len());
+        let mut ids = Vec::new();
+        for list in ends_of {
+            let first = ids.len() as u32;
+            ids.extend(list);
+            ends.push((first, ids.len() as u32));
+        }
+        Trie {
+            class_of,
+            n_classes,
+            next,
+            ends,
+            ids,
+        }
+    }
+
+    /// The node after reading `bytes` from `node`, if any.
+    #[inline]
+    fn step(&self, mut node: usize, bytes: &[u8]) -> Option<usize> {
+        for &b in bytes {
+            let class = self.class_of[usize::from(b)];
+            if class == 0 {
+                return None;
+            }
+            node = self.next[node * self.n_classes + usize::from(class)] as usize;
+            if node == 0 {
+                return None;
+            }
+        }
+        Some(node)
+    }
+}
+
+/// The char at byte `pos` of `text` (which must be a char boundary) and its length.
+#[inline]
+fn char_at(text: &str, pos: usize) -> (char, usize) {
+    let b = text.as_bytes()[pos];
+    if b.is_ascii() {
+        (char::from(b), 1)
+    } else {
+        let c = text[pos..].chars().next().unwrap_or('\0');
+        (c, c.len_utf8())
+    }
+}
+
+#[inline]
+fn is_alphanumeric_at(text: &str, pos: usize) -> bool {
+    let b = text.as_bytes()[pos];
+    if b.is_ascii() {
+        b.is_ascii_alphanumeric()
+    } else {
+        char_at(text, pos).0.is_alphanumeric()
+    }
+}
+
 struct Scanner {
-    automaton: Option<AhoCorasick>,
+    trie: Option<Trie>,
     patterns: Vec<ScanPattern>,
 }
 
@@ -869,66 +990,97 @@ impl Scanner {
                 folded_patterns.push(variant);
                 patterns.push(ScanPattern {
                     entity,
+                    alias_upper: clean_alias.to_uppercase(),
                     alias: clean_alias.clone(),
                     exact_case,
                 });
             }
         }
-        let automaton = if folded_patterns.is_empty() {
-            None
-        } else {
-            AhoCorasick::new(&folded_patterns).ok()
-        };
-        Scanner {
-            automaton,
-            patterns,
-        }
+        let trie = (!folded_patterns.is_empty()).then(|| Trie::new(&folded_patterns));
+        Scanner { trie, patterns }
     }
 
-    /// Every match in `chars`, longest first where they overlap.
-    fn scan(&self, chars: &[char]) -> Vec<TextMatch> {
-        let Some(automaton) = &self.automaton else {
+    /// Every match in `text` that starts and ends on a word boundary (no letter or digit right
+    /// before nor right after), longest first where they overlap, in text order. `starts` are
+    /// the text's [`WordStarts`].
+    fn scan(&self, text: &str, starts: &WordStarts) -> Vec<TextMatch> {
+        let Some(trie) = &self.trie else {
             return Vec::new();
         };
-        let folded: String = chars.iter().map(|c| fold_char(*c)).collect();
-        let mut char_starts: Vec<usize> = Vec::with_capacity(chars.len() + 1);
-        for (byte, _) in folded.char_indices() {
-            char_starts.push(byte);
+        let latin = &*FOLDED_LATIN;
+        let bytes = text.as_bytes();
+        // The class of each ASCII byte once folded.
+        let mut ascii_class = [0u8; 128];
+        for (b, class) in ascii_class.iter_mut().enumerate() {
+            let folded = latin[b];
+            if folded.is_ascii() {
+                *class = trie.class_of[folded as usize];
+            }
         }
-        let to_char = |byte: usize| char_starts.partition_point(|&b| b < byte);
         let mut candidates = Vec::new();
-        for found in automaton.find_overlapping_iter(&folded) {
-            let Some(pattern) = self.patterns.get(found.pattern().as_usize()) else {
-                continue;
-            };
-            let start = to_char(found.start());
-            let end = to_char(found.end());
-            if start >= end || end > chars.len() {
-                continue;
-            }
-            let before_ok = start == 0 || !chars[start - 1].is_alphanumeric();
-            let after_ok = end == chars.len() || !chars[end].is_alphanumeric();
-            if !before_ok || !after_ok {
-                continue;
-            }
-            if pattern.exact_case {
-                let surface: String = chars[start..end].iter().collect();
-                if surface != pattern.alias && surface != pattern.alias.to_uppercase() {
-                    continue;
+        let mut utf8 = [0u8; 4];
+        for &(start, start_char) in &starts.positions {
+            let (pos, char_index) = (start as usize, start_char as usize);
+            // Walk the trie from here, one folded char at a time.
+            let mut node = 0;
+            let mut end = pos;
+            let mut end_char = char_index;
+            while end < bytes.len() {
+                let b = bytes[end];
+                let (child, len) = if b.is_ascii() {
+                    let class = ascii_class[usize::from(b)];
+                    if class == 0 {
+                        break;
+                    }
+                    let child = trie.next[node * trie.n_classes + usize::from(class)] as usize;
+                    (child, 1)
+                } else {
+                    let (c, len) = char_at(text, end);
+                    let folded = match latin.get(c as usize) {
+                        Some(&f) => f,
+                        None => fold_char_slow(c),
+                    };
+                    let child = trie
+                        .step(node, folded.encode_utf8(&mut utf8).as_bytes())
+                        .unwrap_or(0);
+                    (child, len)
+                };
+                if child == 0 {
+                    break;
+                }
+                node = child;
+                end += len;
+                end_char += 1;
+                let (first, last) = trie.ends[node];
+                if first < last && (end == bytes.len() || !is_alphanumeric_at(text, end)) {
+                    let surface = &text[pos..end];
+                    for &id in &trie.ids[first as usize..last as usize] {
+                        let Some(pattern) = self.patterns.get(id as usize) else {
+                            continue;
+                        };
+                        if pattern.exact_case
+                            && surface != pattern.alias
+                            && surface != pattern.alias_upper
+                        {
+                            continue;
+                        }
+                        candidates.push(TextMatch {
+                            start: char_index,
+                            end: end_char,
+                            start_byte: pos,
+                            end_byte: end,
+                            entity: pattern.entity,
+                        });
+                    }
                 }
             }
-            candidates.push(TextMatch {
-                start,
-                end,
-                entity: pattern.entity,
-            });
         }
         candidates.sort_by(|a, b| {
             (b.end - b.start)
                 .cmp(&(a.end - a.start))
                 .then(a.start.cmp(&b.start))
         });
-        let mut taken = vec![false; chars.len()];
+        let mut taken = vec![false; starts.n_chars];
         let mut kept = Vec::new();
         for candidate in candidates {
             if taken[candidate.start..candidate.end].iter().any(|t| *t) {
@@ -941,6 +1093,39 @@ impl Scanner {
         }
         kept.sort_by_key(|m| m.start);
         kept
+    }
+}
+
+/// Where a match may start in a text: every char with no letter or digit right before it, as
+/// (byte, char) offsets; and the text's length in chars. Found once per text, for both scans.
+struct WordStarts {
+    positions: Vec<(u32, u32)>,
+    n_chars: usize,
+}
+
+impl WordStarts {
+    fn new(text: &str) -> WordStarts {
+        let bytes = text.as_bytes();
+        let mut positions = Vec::new();
+        let mut n_chars = 0usize;
+        let mut previous_is_alphanumeric = false;
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let b = bytes[pos];
+            let (len, alphanumeric) = if b.is_ascii() {
+                (1, b.is_ascii_alphanumeric())
+            } else {
+                let (c, len) = char_at(text, pos);
+                (len, c.is_alphanumeric())
+            };
+            if !previous_is_alphanumeric {
+                positions.push((pos as u32, n_chars as u32));
+            }
+            previous_is_alphanumeric = alphanumeric;
+            n_chars += 1;
+            pos += len;
+        }
+        WordStarts { positions, n_chars }
     }
 }
 
@@ -983,14 +1168,19 @@ pub fn section_path_at(doc: &Document, offset: usize) -> Vec<String> {
     path
 }
 
-fn provenance_at(doc: &Document, start: usize, end: usize) -> (Provenance, Role) {
+/// The provenance of a span, and the role its passage's field gives; `roles` holds
+/// [`role_of_field`] of each passage's field.
+fn provenance_with_roles(
+    doc: &Document,
+    start: usize,
+    end: usize,
+    roles: &[Option<Role>],
+) -> (Provenance, Role) {
     let passage = passage_at(doc, start);
     let (section, role) = match passage.and_then(|p| doc.passages.get(p)) {
         Some(p) => {
-            let role = p
-                .field
-                .as_deref()
-                .and_then(role_of_field)
+            let role = passage
+                .and_then(|index| roles.get(index).copied().flatten())
                 .unwrap_or(Role::Mention);
             let section = if p.heading_path.is_empty() {
                 section_path_at(doc, start)
@@ -1079,8 +1269,8 @@ impl Catalog {
             }
         }
 
-        let doc_chars: Vec<Vec<char>> = docs.iter().map(|d| d.text.chars().collect()).collect();
-        find_free_text_branches(&mut builder, docs, &doc_chars);
+        let word_starts: Vec<WordStarts> = docs.iter().map(|d| WordStarts::new(&d.text)).collect();
+        find_free_text_branches(&mut builder, docs, &word_starts);
 
         // Mentions everywhere.
         let mut patterns = Vec::new();
@@ -1098,9 +1288,15 @@ impl Catalog {
                                                                        // In a role field, `Mission Locale Haute-Garonne (MLHG)` is one mention, not two.
         let mut seen_in_field: HashSet<(usize, usize, usize)> = HashSet::new(); // doc, passage, entity
         for (doc_index, doc) in docs.iter().enumerate() {
-            let chars = &doc_chars[doc_index];
-            for found in scanner.scan(chars) {
-                let (provenance, role) = provenance_at(doc, found.start, found.end);
+            let text = doc.text.as_str();
+            // The role each passage's field gives, asked once per passage.
+            let roles: Vec<Option<Role>> = doc
+                .passages
+                .iter()
+                .map(|p| p.field.as_deref().and_then(role_of_field))
+                .collect();
+            for found in scanner.scan(text, &word_starts[doc_index]) {
+                let (provenance, role) = provenance_with_roles(doc, found.start, found.end, &roles);
                 if role != Role::Mention {
                     if let Some(passage) = provenance.passage {
                         if !seen_in_field.insert((doc_index, passage, found.entity)) {
@@ -1108,7 +1304,7 @@ impl Catalog {
                         }
                     }
                 }
-                let surface: String = chars[found.start..found.end].iter().collect();
+                let surface = text[found.start_byte..found.end_byte].to_string();
                 seen.insert((doc_index, found.start, found.entity));
                 builder.drafts[found.entity]
                     .entity
@@ -1122,24 +1318,55 @@ impl Catalog {
         }
         // Field items the scan did not see (text reflowed by the structure stage): add them with
         // the passage's offsets, once per passage.
+        // (entity, document id, passage) of every mention so far; documents by their first index
+        // with that id.
+        let mut doc_index_of_id: HashMap<&str, usize> = HashMap::new();
+        for (doc_index, doc) in docs.iter().enumerate() {
+            doc_index_of_id.entry(doc.doc_id.as_str()).or_insert(doc_index);
+        }
+        let mut mentioned_in_passage: HashSet<(usize, usize, usize)> = HashSet::new();
+        if !field_mentions.is_empty() {
+            for (entity, draft) in builder.drafts.iter().enumerate() {
+                for m in &draft.entity.mentions {
+                    if let (Some(passage), Some(&doc)) = (
+                        m.provenance.passage,
+                        doc_index_of_id.get(m.provenance.doc_id.as_str()),
+                    ) {
+                        mentioned_in_passage.insert((entity, doc, passage));
+                    }
+                }
+            }
+        }
+        let mut char_bytes: Vec<usize> = Vec::new();
+        let mut char_bytes_of: Option<usize> = None;
         for (doc_index, passage_id, start, end, entity, role) in field_mentions {
             let doc = &docs[doc_index];
-            let already = builder.drafts[entity].entity.mentions.iter().any(|m| {
-                m.provenance.doc_id == doc.doc_id && m.provenance.passage == Some(passage_id)
-            });
+            let doc_key = doc_index_of_id[doc.doc_id.as_str()];
+            let already = mentioned_in_passage.contains(&(entity, doc_key, passage_id));
             if already || seen.contains(&(doc_index, start, entity)) {
                 continue;
             }
+            mentioned_in_passage.insert((entity, doc_key, passage_id));
             let section = doc
                 .passages
                 .get(passage_id)
                 .map(|p| p.heading_path.clone())
                 .unwrap_or_default();
-            let chars = &doc_chars[doc_index];
-            let surface: String = chars
-                .get(start.min(chars.len())..end.min(chars.len()))
-                .map(|s| s.iter().collect())
-                .unwrap_or_default();
+            // Byte offset of every char of the document (and of its end), made once per
+            // document (field mentions come in document order).
+            if char_bytes_of != Some(doc_index) {
+                char_bytes.clear();
+                char_bytes.extend(doc.text.char_indices().map(|(byte, _)| byte));
+                char_bytes.push(doc.text.len());
+                char_bytes_of = Some(doc_index);
+            }
+            let n_chars = char_bytes.len() - 1;
+            let (from, to) = (start.min(n_chars), end.min(n_chars));
+            let surface = if from <= to {
+                doc.text[char_bytes[from]..char_bytes[to]].to_string()
+            } else {
+                String::new()
+            };
             builder.drafts[entity].entity.mentions.push(EntityMention {
                 role,
                 surface,
@@ -1275,7 +1502,7 @@ impl Catalog {
 /// Finds `<known actor> [de|du|d'|de la] <Proper Noun>` in running text where the proper noun
 /// names a place (`la Mission Locale de Blagnac`, `CCAS de Cornebarrieu`), and records each as a
 /// branch of the actor, so it is matched whole in the mention pass.
-fn find_free_text_branches(builder: &mut Builder, docs: &[Document], doc_chars: &[Vec<char>]) {
+fn find_free_text_branches(builder: &mut Builder, docs: &[Document], word_starts: &[WordStarts]) {
     let mut patterns = Vec::new();
     for (index, draft) in builder.drafts.iter().enumerate() {
         if !draft.from_gazetteer || draft.entity.kind == EntityKind::Dispositif {
@@ -1288,14 +1515,16 @@ fn find_free_text_branches(builder: &mut Builder, docs: &[Document], doc_chars: 
     }
     let scanner = Scanner::new(patterns);
     let mut candidates: Vec<(usize, String, Option<String>)> = Vec::new();
-    for (doc_index, _doc) in docs.iter().enumerate() {
-        let chars = &doc_chars[doc_index];
-        for found in scanner.scan(chars) {
-            if let Some((tail_end, sigle)) = proper_noun_tail(chars, found.end) {
-                let name: String = chars[found.start..tail_end].iter().collect();
-                let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-                let tail: String = chars[found.end..tail_end].iter().collect();
+    for (doc, starts) in docs.iter().zip(word_starts) {
+        let text = doc.text.as_str();
+        for found in scanner.scan(text, starts) {
+            if let Some((tail_end, sigle)) = proper_noun_tail_in_text(text, found.end_byte) {
+                let tail = &text[found.end_byte..tail_end];
                 if (builder.place_in_name)(tail.trim()).is_some() {
+                    let name = text[found.start_byte..tail_end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     candidates.push((found.entity, name, sigle));
                 }
             }
@@ -1319,9 +1548,78 @@ fn find_free_text_branches(builder: &mut Builder, docs: &[Document], doc_chars: 
     }
 }
 
+/// [`proper_noun_tail`] on the text itself: `from` and the end returned are byte offsets.
+fn proper_noun_tail_in_text(text: &str, from: usize) -> Option<(usize, Option<String>)> {
+    let bytes = text.as_bytes();
+    let char_at = |pos: usize| -> Option<char> { text.get(pos..)?.chars().next() };
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '\'' || c == '’';
+    let mut i = from;
+    // One space, not a line break: a name does not continue on the next line.
+    if bytes.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    // The connectors are at most six chars: the eight chars read before are enough.
+    for connector in ["de la ", "de l'", "de l’", "des ", "de ", "du ", "d'", "d’"] {
+        if text[i..].starts_with(connector) {
+            i += connector.len();
+            break;
+        }
+    }
+    let mut end = None;
+    let mut n_words = 0;
+    while n_words < 4 {
+        let first = char_at(i)?;
+        if !first.is_uppercase() {
+            break;
+        }
+        let word_len = text[i..]
+            .char_indices()
+            .find(|&(_, c)| !is_name_char(c))
+            .map_or(text.len() - i, |(offset, _)| offset);
+        let j = i + word_len;
+        // An all-capital word is a sigle or a shouted heading, not a place name.
+        let word = &text[i..j];
+        if is_sigle_like(word) && word.chars().count() > 1 && n_words == 0 {
+            break;
+        }
+        end = Some(j);
+        n_words += 1;
+        if bytes.get(j) == Some(&b' ') && char_at(j + 1).is_some_and(char::is_uppercase) {
+            i = j + 1;
+        } else {
+            break;
+        }
+    }
+    let end = end?;
+    // `(MLHG)` right after.
+    let mut sigle = None;
+    if bytes.get(end) == Some(&b' ') && bytes.get(end + 1) == Some(&b'(') {
+        let inside_start = end + 2;
+        let close = text[inside_start..]
+            .chars()
+            .take(12)
+            .scan(0, |offset, c| {
+                let at = *offset;
+                *offset += c.len_utf8();
+                Some((at, c))
+            })
+            .find(|&(_, c)| c == ')')
+            .map(|(at, _)| at);
+        if let Some(close) = close {
+            let inside = &text[inside_start..inside_start + close];
+            if is_sigle_like(inside) {
+                sigle = Some(inside.to_string());
+            }
+        }
+    }
+    Some((end, sigle))
+}
+
 /// After char `from`: an optional ` de `, ` du `, ` d'`, ` de la `, ` des ` then one to four
 /// capitalized words (hyphenated words count as one). Returns the end of the run and a following
 /// `(SIGLE)`, if any.
+#[cfg(test)]
 fn proper_noun_tail(chars: &[char], from: usize) -> Option<(usize, Option<String>)> {
     let mut i = from;
     // One space, not a line break: a name does not continue on the next line.
@@ -1474,6 +1772,36 @@ pub(crate) mod tests {
 
     fn names(items: &[FieldItem]) -> Vec<&str> {
         items.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[test]
+    fn proper_noun_tails_read_on_bytes_agree_with_chars() {
+        let mut texts: Vec<String> = vec![
+            "la Mission Locale de Blagnac (MLB) et".into(),
+            "CCAS d’Alès-Agglo Sud Ouest Nord Est (CCASAS)".into(),
+            "CAF de la Haute-Garonne".into(),
+            "x é De La Ville (Émile) ".into(),
+            "a  B".into(),
+            "a (".into(),
+            "A B (CDEFGHIJKLMNOP)".into(),
+        ];
+        for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .expect("corpus folder")
+            .filter_map(Result::ok)
+        {
+            texts.push(std::fs::read_to_string(file.path()).unwrap_or_default());
+        }
+        for text in &texts {
+            let chars: Vec<char> = text.chars().collect();
+            for (char_index, (byte, _)) in text.char_indices().enumerate() {
+                let by_chars = proper_noun_tail(&chars, char_index).map(|(end, sigle)| {
+                    (chars[char_index..end].iter().collect::<String>(), sigle)
+                });
+                let by_bytes = proper_noun_tail_in_text(text, byte)
+                    .map(|(end, sigle)| (text[byte..end].to_string(), sigle));
+                assert_eq!(by_chars, by_bytes, "at {char_index} in {text:.40}");
+            }
+        }
     }
 
     #[test]

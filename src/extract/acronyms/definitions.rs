@@ -8,11 +8,10 @@
 //! rule only proposes candidates; [`align`](super::align::align) decides, so
 //! the same standard applies whatever the shape.
 
-use once_cell::sync::Lazy;
-use regex::Regex;
-
 use super::align::{align, Alignment};
-use super::text::{canonical_sigle, sigle_letters, sigle_shape, split_words, SigleShape, Word};
+use super::text::{
+    canonical_sigle, cells, sigle_letters, sigle_shape, split_words, SigleShape, Word,
+};
 
 /// A definition found in a text, with byte offsets into that text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,35 +49,74 @@ pub fn find_in_text(text: &str) -> Vec<FoundDefinition> {
 /// `SIGLE : long form` (also `=`, ` - `, ` – `) at the start of a line or of
 /// a table cell.
 fn find_glossary_lines(text: &str) -> Vec<FoundDefinition> {
-    static GLOSSARY_LINE: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(
-            r"^[\s\-•*–>·]*\**(?P<abbr>[A-Za-z][A-Za-z0-9.&]{1,11})\**\s*(?::|=|\s[-–—]\s)\s*(?P<long>\S.*?)\s*$",
-        )
-        .expect("valid glossary regex")
-    });
     let mut found = Vec::new();
-    let mut line_start = 0;
-    for line in text.split('\n') {
-        let mut cell_start = line_start;
-        for cell in line.split(['\t', '|']) {
-            if let Some(captures) = GLOSSARY_LINE.captures(cell) {
-                if let (Some(abbr), Some(long)) = (captures.name("abbr"), captures.name("long")) {
-                    if let Some(definition) = glossary_definition(
-                        abbr.as_str(),
-                        long.as_str(),
-                        cell_start + abbr.start(),
-                        cell_start + long.start(),
-                    ) {
-                        found.push(definition);
-                    }
-                }
+    for (cell_start, cell) in cells(text) {
+        if let Some((abbr, long)) = glossary_line(cell) {
+            if let Some(definition) = glossary_definition(
+                &cell[abbr.clone()],
+                &cell[long.clone()],
+                cell_start + abbr.start,
+                cell_start + long.start,
+            ) {
+                found.push(definition);
             }
-            cell_start += cell.len() + 1;
         }
-        line_start += line.len() + 1;
     }
     found
 }
+
+/// The sigle and the long form of a glossary line: the match of
+/// [`GLOSSARY_LINE_PATTERN`], read by hand (every part of the pattern can only
+/// match one way, so no backtracking is needed; a test compares both).
+fn glossary_line(cell: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    // `^[\s\-•*–>·]*\**`: list marks, stars, spaces.
+    let abbr_start = cell.len()
+        - cell
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '-' | '•' | '*' | '–' | '>' | '·')
+            })
+            .len();
+    // `[A-Za-z][A-Za-z0-9.&]{1,11}`: followed by none of those characters.
+    let bytes = cell.as_bytes();
+    if !bytes.get(abbr_start).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let abbr_len = bytes[abbr_start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'&'))
+        .count();
+    if !(2..=12).contains(&abbr_len) {
+        return None;
+    }
+    let abbr_end = abbr_start + abbr_len;
+    // `\**\s*(?::|=|\s[-–—]\s)`.
+    let after_stars = cell[abbr_end..].trim_start_matches('*');
+    let after_spaces = after_stars.trim_start();
+    let had_space = after_spaces.len() < after_stars.len();
+    let mut rest = after_spaces.chars();
+    let separator_end = match rest.next() {
+        Some(':' | '=') => cell.len() - rest.as_str().len(),
+        Some('-' | '–' | '—') if had_space => {
+            let space = rest.next()?;
+            if !space.is_whitespace() {
+                return None;
+            }
+            cell.len() - rest.as_str().len()
+        }
+        _ => return None,
+    };
+    // `\s*(?P<long>\S.*?)\s*$`: the rest, trimmed, not empty.
+    let long_start = cell.len() - cell[separator_end..].trim_start().len();
+    let long_end = cell.trim_end().len();
+    if long_start >= long_end {
+        return None;
+    }
+    Some((abbr_start..abbr_end, long_start..long_end))
+}
+
+/// The pattern [`glossary_line`] reads.
+#[cfg(test)]
+const GLOSSARY_LINE_PATTERN: &str = r"^[\s\-•*–>·]*\**(?P<abbr>[A-Za-z][A-Za-z0-9.&]{1,11})\**\s*(?::|=|\s[-–—]\s)\s*(?P<long>\S.*?)\s*$";
 
 fn glossary_definition(
     abbr: &str,
@@ -488,6 +526,68 @@ mod tests {
             check("un Centre médico-psychologique (CMP) pour enfants"),
             [pair("CMP", "Centre médico-psychologique")]
         );
+    }
+
+    /// The glossary line pattern, by the regex.
+    fn glossary_line_by_regex(cell: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        static GLOSSARY_LINE: once_cell::sync::Lazy<regex::Regex> =
+            once_cell::sync::Lazy::new(|| {
+                regex::Regex::new(GLOSSARY_LINE_PATTERN).expect("valid glossary regex")
+            });
+        let captures = GLOSSARY_LINE.captures(cell)?;
+        Some((captures.name("abbr")?.range(), captures.name("long")?.range()))
+    }
+
+    #[test]
+    fn glossary_lines_read_by_hand_match_the_pattern() {
+        for cell in [
+            "CLAS : Contrat local",
+            "  - **CMJ** : Conseil municipal",
+            "PMI = Protection maternelle",
+            "ALAE - Accueil",
+            "ALAE – Accueil de loisirs  ",
+            "ALAE -Accueil",
+            "ALAE- Accueil",
+            "ALAE\u{a0}—\u{a0}Accueil",
+            "ALAE :",
+            "ALAE :   ",
+            "A : b",
+            "ABCDEFGHIJKL : trop",
+            "ABCDEFGHIJKLM : trop long",
+            "C.G.E.T. : Commissariat",
+            "R&D: recherche",
+            "*** ABC *** : x",
+            "ABC ** : x",
+            "ABC* *: x",
+            "•·> ABC:x\r",
+            "1ABC : x",
+            "ÉTAT : x",
+            "ABC é : x",
+            "ABC : \u{2003}x y\u{2003}",
+            "",
+            ":",
+            "ABC",
+        ] {
+            assert_eq!(glossary_line(cell), glossary_line_by_regex(cell), "{cell:?}");
+        }
+        for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .expect("corpus folder")
+            .filter_map(Result::ok)
+        {
+            let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+            for (_, cell) in cells(&text) {
+                assert_eq!(glossary_line(cell), glossary_line_by_regex(cell), "{cell:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn glossary_lines_by_hand_and_by_regex_agree(
+            cell in "[ \t\u{a0}*•>·–—=:A-Da-c0-2.&é-]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(glossary_line(&cell), glossary_line_by_regex(&cell));
+        }
     }
 
     #[test]

@@ -160,11 +160,23 @@ impl Glossary {
             draft.docs.insert(definition.provenance.doc_id.clone());
             draft.add_definition(definition);
         }
+        // Uses only count and say which documents: no provenance needed.
+        let mut keys: HashMap<String, String> = HashMap::new();
         for doc in docs {
-            for (abbr, provenance) in uses_with(doc, &word_like) {
-                let draft = drafts.entry(sigle_key(&abbr)).or_default();
+            for found in uses::find_in_text(&doc.text, &word_like) {
+                let abbr = found.abbr;
+                let key = match keys.get(&abbr) {
+                    Some(key) => key,
+                    None => keys.entry(abbr.clone()).or_insert_with(|| sigle_key(&abbr)),
+                };
+                let draft = match drafts.get_mut(key) {
+                    Some(draft) => draft,
+                    None => drafts.entry(key.clone()).or_default(),
+                };
                 draft.used_spellings.push(abbr);
-                draft.docs.insert(provenance.doc_id);
+                if !draft.docs.contains(&doc.doc_id) {
+                    draft.docs.insert(doc.doc_id.clone());
+                }
                 draft.mentions += 1;
             }
         }
@@ -292,9 +304,13 @@ impl EntryDraft {
 /// The most frequent spelling; ties go to one with lower-case letters (not
 /// shouted), then to the first seen.
 fn most_frequent(spellings: &[String]) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for spelling in spellings {
+        *counts.entry(spelling.as_str()).or_default() += 1;
+    }
     let mut best: Option<(&String, usize, bool)> = None;
     for spelling in spellings {
-        let count = spellings.iter().filter(|s| *s == spelling).count();
+        let count = counts[spelling.as_str()];
         let has_lower = spelling.chars().any(char::is_lowercase);
         let is_better = match best {
             None => true,

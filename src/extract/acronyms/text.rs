@@ -7,20 +7,48 @@
 //! found by one rule would not merge with the same definition found by another.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use once_cell::sync::Lazy;
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// French function words a sigle may skip (folded, lower case).
-static FUNCTION_WORDS: Lazy<HashSet<String>> =
+static FUNCTION_WORDS: Lazy<FastSet<String>> =
     Lazy::new(|| word_list(include_str!("../../../data/function_words_fr.txt")));
 
 /// Capitalized words that are not sigles (upper case, no accents).
-static STOPLIST: Lazy<HashSet<String>> =
+static STOPLIST: Lazy<FastSet<String>> =
     Lazy::new(|| word_list(include_str!("../../../data/acronym_stoplist.txt")));
 
-fn word_list(source: &str) -> HashSet<String> {
+/// The Fx hash (rustc's): the sets here hold short words of our own data and
+/// text, looked up once per token; SipHash's resistance to chosen keys costs
+/// more than the lookup itself.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash set with [`FxHasher`].
+pub type FastSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
+
+fn word_list(source: &str) -> FastSet<String> {
     source
         .lines()
         .map(str::trim)
@@ -31,20 +59,55 @@ fn word_list(source: &str) -> HashSet<String> {
 
 /// Lower case, accents removed, ligatures opened: `Égalité` -> `egalite`,
 /// `œuvre` -> `oeuvre`.
+///
+/// The canonical decomposition (NFD) with its marks dropped, done one char at a
+/// time: NFD only reorders combining marks, which are all dropped, so this is
+/// the same as folding `text.nfd()` (a test checks it), without the buffering.
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
-    for c in text.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'œ' | 'Œ' => folded.push_str("oe"),
-            'æ' | 'Æ' => folded.push_str("ae"),
-            _ => folded.extend(c.to_lowercase()),
-        }
-    }
+    fold_into(text, &mut folded);
     folded
 }
+
+/// [`fold`], appended to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(folded) = LATIN_FOLDS.get(c as usize - 0x80) {
+            out.push_str(folded);
+        } else {
+            fold_char_into(c, out);
+        }
+    }
+}
+
+/// The fold of one char.
+fn fold_char_into(c: char, out: &mut String) {
+    decompose_canonical(c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        match d {
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            _ => out.extend(d.to_lowercase()),
+        }
+    });
+}
+
+/// The folds of U+0080 to U+024F (the accented Latin letters), computed once.
+static LATIN_FOLDS: Lazy<Vec<String>> = Lazy::new(|| {
+    (0x80..0x250u32)
+        .map(|code| {
+            let mut folded = String::new();
+            if let Some(c) = char::from_u32(code) {
+                fold_char_into(c, &mut folded);
+            }
+            folded
+        })
+        .collect()
+});
 
 /// True for a French function word (`de`, `l`, `à`…), given folded.
 pub fn is_function_word(folded_word: &str) -> bool {
@@ -53,6 +116,14 @@ pub fn is_function_word(folded_word: &str) -> bool {
 
 /// True for a capitalized word that plans use as a label, not as a sigle.
 pub fn is_stoplisted(token: &str) -> bool {
+    if token.is_ascii() && token.len() <= 32 {
+        // Folding ASCII is lowering it: the key is the token in capitals.
+        let mut key = [0u8; 32];
+        let key = &mut key[..token.len()];
+        key.copy_from_slice(token.as_bytes());
+        key.make_ascii_uppercase();
+        return std::str::from_utf8(key).is_ok_and(|key| STOPLIST.contains(key));
+    }
     STOPLIST.contains(&fold(token).to_uppercase())
 }
 
@@ -87,30 +158,51 @@ pub enum SigleShape {
 
 /// Classifies a token (no surrounding spaces) as a possible sigle.
 pub fn sigle_shape(token: &str) -> Option<SigleShape> {
+    // Most tokens are ordinary words: a sigle starts with an ASCII capital.
+    if !token.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
     let token = token.trim_end_matches('.');
-    let n_chars = token.chars().count();
+    // Accented letters (`ÉTAT`, `Défi`) are words, not sigles; and from here
+    // on a byte is a char.
+    if !token.is_ascii() {
+        return None;
+    }
+    let bytes = token.as_bytes();
+    let n_chars = bytes.len();
     if !(2..=12).contains(&n_chars) {
         return None;
     }
-    let first = token.chars().next()?;
-    if !first.is_ascii_uppercase() {
-        return None;
-    }
-    if token.contains('.') {
+    if bytes.contains(&b'.') {
         // Dotted sigles: single capitals separated by dots (`C.G.E.T`).
         let all_single = token
             .split('.')
-            .all(|part| part.chars().count() == 1 && part.chars().all(|c| c.is_ascii_uppercase()));
+            .all(|part| part.len() == 1 && part.as_bytes()[0].is_ascii_uppercase());
         return (all_single && n_chars >= 3).then_some(SigleShape::Capitals);
     }
-    if !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '&') {
-        // Accented letters (`ÉTAT`, `Défi`) are words, not sigles.
-        return None;
+    let (mut n_upper, mut n_lower) = (0, 0);
+    // Three lower-case letters in a row make a word (`ENTREtenir`), not a
+    // sigle with a lower-case letter inside (`PaCS`).
+    let (mut lower_run, mut has_lower_case_run) = (0, false);
+    let mut is_roman_numeral = true;
+    for &b in bytes {
+        if !(b.is_ascii_alphanumeric() || b == b'&') {
+            return None;
+        }
+        if b.is_ascii_uppercase() {
+            n_upper += 1;
+        }
+        if b.is_ascii_lowercase() {
+            n_lower += 1;
+            lower_run += 1;
+            has_lower_case_run |= lower_run >= 3;
+        } else {
+            lower_run = 0;
+        }
+        is_roman_numeral &= matches!(b, b'I' | b'V' | b'X');
     }
-    let n_upper = token.chars().filter(|c| c.is_ascii_uppercase()).count();
-    let n_lower = token.chars().filter(|c| c.is_ascii_lowercase()).count();
-    if n_upper >= 2 && n_lower <= n_upper && n_chars <= 10 && !has_lower_case_run(token) {
-        if is_roman_numeral(token) {
+    if n_upper >= 2 && n_lower <= n_upper && n_chars <= 10 && !has_lower_case_run {
+        if is_roman_numeral {
             return None;
         }
         return Some(SigleShape::Capitals);
@@ -119,23 +211,6 @@ pub fn sigle_shape(token: &str) -> Option<SigleShape> {
         return Some(SigleShape::WordLike);
     }
     None
-}
-
-/// Three lower-case letters in a row make a word (`ENTREtenir`), not a
-/// sigle with a lower-case letter inside (`PaCS`).
-fn has_lower_case_run(token: &str) -> bool {
-    let mut run = 0;
-    for c in token.chars() {
-        run = if c.is_ascii_lowercase() { run + 1 } else { 0 };
-        if run >= 3 {
-            return true;
-        }
-    }
-    false
-}
-
-fn is_roman_numeral(token: &str) -> bool {
-    token.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
 }
 
 /// One word of a candidate long form.
@@ -210,23 +285,111 @@ fn singular(folded_word: &str) -> String {
     folded_word.to_string()
 }
 
-/// Maps byte offsets of a text to character offsets.
-pub struct CharOffsets {
-    byte_starts: Vec<usize>,
+/// Lines split into table cells, with their byte offsets.
+pub fn cells(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    // The separators are ASCII: splitting the bytes keeps UTF-8 boundaries.
+    let mut offset = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let start = offset;
+        let rest = &text.as_bytes()[start..];
+        let len = find_cell_separator(rest).unwrap_or_else(|| {
+            done = true;
+            rest.len()
+        });
+        offset += len + 1;
+        Some((start, &text[start..start + len]))
+    })
 }
 
-impl CharOffsets {
-    pub fn new(text: &str) -> CharOffsets {
+/// The first `\n`, `\t` or `|` of `bytes`, looked for eight bytes at a time.
+fn find_cell_separator(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `w` is zero: the classic "has zero byte" test (exact for the
+    // lowest such byte, which is all we need).
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let hits = has_zero(w ^ (ONES * u64::from(b'\n')))
+            | has_zero(w ^ (ONES * u64::from(b'\t')))
+            | has_zero(w ^ (ONES * u64::from(b'|')));
+        if hits != 0 {
+            return Some(offset + (hits.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| matches!(b, b'\n' | b'\t' | b'|'))
+        .map(|i| offset + i)
+}
+
+/// Maps byte offsets of a text to character offsets.
+///
+/// Keeps the character count at every [`CHECKPOINT_BYTES`]-th byte and counts
+/// the rest of the way, rather than one entry per character: a document asks
+/// for few offsets.
+pub struct CharOffsets<'a> {
+    bytes: &'a [u8],
+    /// `chars_before[k]`: characters starting before byte `k * CHECKPOINT_BYTES`.
+    chars_before: Vec<usize>,
+}
+
+const CHECKPOINT_BYTES: usize = 1024;
+
+/// Characters starting in `bytes`: every byte that is not a UTF-8 continuation
+/// byte (`10xxxxxx`), counted eight bytes at a time.
+fn count_char_starts(bytes: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n_continuation = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // Bit 7 set and bit 6 clear, in every byte.
+        n_continuation += (w & !(w << 1) & HIGH_BITS).count_ones() as usize;
+    }
+    n_continuation += chunks
+        .remainder()
+        .iter()
+        .filter(|&&b| (b as i8) < -0x40)
+        .count();
+    bytes.len() - n_continuation
+}
+
+impl<'a> CharOffsets<'a> {
+    pub fn new(text: &'a str) -> CharOffsets<'a> {
+        let bytes = text.as_bytes();
+        let mut chars_before = Vec::with_capacity(bytes.len() / CHECKPOINT_BYTES + 1);
+        let mut n_chars = 0;
+        chars_before.push(0);
+        for block in bytes.chunks(CHECKPOINT_BYTES) {
+            n_chars += count_char_starts(block);
+            chars_before.push(n_chars);
+        }
         CharOffsets {
-            byte_starts: text.char_indices().map(|(index, _)| index).collect(),
+            bytes,
+            chars_before,
         }
     }
 
     /// The character offset of a byte offset (the next character when the
     /// byte falls inside one; the text length past the end).
     pub fn char_offset(&self, byte_offset: usize) -> usize {
-        self.byte_starts
-            .partition_point(|&start| start < byte_offset)
+        let byte_offset = byte_offset.min(self.bytes.len());
+        let block = byte_offset / CHECKPOINT_BYTES;
+        let block_start = block * CHECKPOINT_BYTES;
+        self.chars_before[block] + count_char_starts(&self.bytes[block_start..byte_offset])
     }
 }
 
@@ -297,5 +460,86 @@ mod tests {
         assert_eq!(offsets.char_offset(4), 2);
         assert_eq!(offsets.char_offset(0), 0);
         assert_eq!(offsets.char_offset(100), 5);
+    }
+
+    #[test]
+    fn cells_split_on_line_breaks_tabs_and_bars() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "ab|cd\tef\ngh",
+            "une ligne assez longue pour plusieurs mots\tcellule|autre\n\nfin",
+            "é|ü\t€\n",
+            "0123456|89abcdef|",
+        ] {
+            let expected: Vec<(usize, &str)> = {
+                let mut offset = 0;
+                text.split(['\n', '\t', '|'])
+                    .map(|cell| {
+                        let start = offset;
+                        offset += cell.len() + 1;
+                        (start, cell)
+                    })
+                    .collect()
+            };
+            assert_eq!(cells(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn char_offsets_agree_with_counting_char_starts() {
+        let text = "Écoles « élémentaires » à l’Union — œuvre ∑ 𝄞 (LAEP)\n".repeat(200);
+        let starts: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+        let offsets = CharOffsets::new(&text);
+        for byte in (0..text.len() + 3).chain([text.len() + 5000]) {
+            let expected = starts.partition_point(|&start| start < byte);
+            assert_eq!(offsets.char_offset(byte), expected, "byte {byte}");
+        }
+    }
+
+    /// The fold as first written, over the whole NFD string.
+    fn fold_by_nfd(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut folded = String::new();
+        for c in text.nfd() {
+            if is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                'œ' | 'Œ' => folded.push_str("oe"),
+                'æ' | 'Æ' => folded.push_str("ae"),
+                _ => folded.extend(c.to_lowercase()),
+            }
+        }
+        folded
+    }
+
+    #[test]
+    fn char_by_char_fold_is_the_nfd_fold() {
+        use unicode_normalization::char::canonical_combining_class;
+        // NFD only reorders characters of non-zero combining class: all marks.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if canonical_combining_class(c) != 0 {
+                assert!(is_combining_mark(c), "{c:?}");
+            }
+            let one = c.to_string();
+            assert_eq!(fold(&one), fold_by_nfd(&one), "{c:?}");
+        }
+        for text in [
+            "Égalité des Territoires",
+            "e\u{301}\u{323}a\u{323}\u{301}Œ",
+            "ǅ ẞ İ Σ ΣΑΣ ﬁ Å Ω",
+            "\u{1100}\u{1161}\u{11a8}가각",
+        ] {
+            assert_eq!(fold(text), fold_by_nfd(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_agrees_with_the_nfd_fold(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(fold(&text), fold_by_nfd(&text));
+        }
     }
 }

@@ -12,7 +12,8 @@
 use std::collections::HashSet;
 
 use super::text::{
-    canonical_sigle, fold, is_function_word, is_stoplisted, sigle_shape, SigleShape,
+    canonical_sigle, cells, fold, fold_into, FastSet, is_function_word, is_stoplisted, sigle_shape,
+    SigleShape,
 };
 
 /// One use of a sigle, with byte offsets into the text.
@@ -27,50 +28,92 @@ pub struct FoundUse {
 /// Uses of sigles in `text`, in text order. `word_like` holds the canonical
 /// spellings of word-like sigles known to be sigles (`Ofii`).
 pub fn find_in_text(text: &str, word_like: &HashSet<String>) -> Vec<FoundUse> {
-    let prose_words = lower_case_words(text);
-    let mut in_prose = Vec::new();
-    let mut in_headings = Vec::new();
+    // One pass over the text: every token that may count, and every word the
+    // text writes in lower case. The capitalized tokens that could be such a
+    // word (`SOCIALE`) are decided once all of them are known.
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut word_queries = WordSet::default();
+    let mut lower_case_words: Vec<LowerCaseWord> = Vec::new();
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut shouted: Vec<bool> = Vec::new();
     for (cell_start, cell) in cells(text) {
-        let spans = tokens(cell);
-        let shouted = shouted_tokens(cell, &spans);
-        for (&(start, end), is_shouted) in spans.iter().zip(shouted) {
+        // Only a token starting with an ASCII capital may be a sigle.
+        if !tokens_into(cell, cell_start, &mut tokens, &mut lower_case_words) {
+            continue;
+        }
+        shouted_tokens_into(cell, &tokens, &mut shouted);
+        for (token_span, &is_shouted) in tokens.iter().zip(&shouted) {
+            let (start, end) = (token_span.start, token_span.end);
             let token = &cell[start..end];
-            let counts = match sigle_shape(token) {
+            if !token.as_bytes()[0].is_ascii_uppercase() {
+                continue;
+            }
+            let prose_query = match sigle_shape(token) {
                 Some(SigleShape::Capitals) => {
+                    if is_stoplisted(token) {
+                        continue;
+                    }
                     let folded = fold(token);
-                    let is_prose_word = folded.chars().count() >= MIN_LETTERS_OF_A_WORD
-                        && prose_words.contains(&folded);
-                    !is_stoplisted(token) && !is_function_word(&folded) && !is_prose_word
+                    if is_function_word(&folded) {
+                        continue;
+                    }
+                    if folded.chars().count() >= MIN_LETTERS_OF_A_WORD {
+                        word_queries.insert(&folded);
+                        Some(folded)
+                    } else {
+                        None
+                    }
                 }
-                Some(SigleShape::WordLike) => word_like.contains(token),
-                None => false,
+                Some(SigleShape::WordLike) if word_like.contains(token) => None,
+                _ => continue,
             };
-            if counts {
-                let target = if is_shouted {
-                    &mut in_headings
-                } else {
-                    &mut in_prose
-                };
-                target.push(FoundUse {
+            pending.push(Pending {
+                found: FoundUse {
                     abbr: canonical_sigle(token),
                     start: cell_start + start,
                     end: cell_start + end,
-                });
-            }
+                },
+                is_shouted,
+                prose_query,
+            });
         }
     }
-    let confirmed: HashSet<String> = in_prose
+    let prose_words = written_in_lower_case(text, &lower_case_words, &word_queries);
+    let mut in_prose = Vec::new();
+    let mut in_headings = Vec::new();
+    for use_ in pending {
+        if use_
+            .prose_query
+            .is_some_and(|folded| prose_words.contains(&folded))
+        {
+            continue;
+        }
+        if use_.is_shouted {
+            in_headings.push(use_.found);
+        } else {
+            in_prose.push(use_.found);
+        }
+    }
+    let confirmed: HashSet<&str> = in_prose
         .iter()
-        .map(|u| u.abbr.clone())
-        .chain(word_like.iter().cloned())
+        .map(|u| u.abbr.as_str())
+        .chain(word_like.iter().map(String::as_str))
         .collect();
-    in_prose.extend(
-        in_headings
-            .into_iter()
-            .filter(|u| confirmed.contains(&u.abbr)),
-    );
+    let confirmed_headings: Vec<FoundUse> = in_headings
+        .into_iter()
+        .filter(|u| confirmed.contains(u.abbr.as_str()))
+        .collect();
+    in_prose.extend(confirmed_headings);
     in_prose.sort_by_key(|u| u.start);
     in_prose
+}
+
+/// A token that counts as a use unless it is a word of the text.
+struct Pending {
+    found: FoundUse,
+    is_shouted: bool,
+    /// Its folded form, when the text writing it in lower case makes it a word.
+    prose_query: Option<String>,
 }
 
 /// A capitalized token this long that the same text also writes in lower
@@ -78,54 +121,118 @@ pub fn find_in_text(text: &str, word_like: &HashSet<String>) -> Vec<FoundUse> {
 /// Shorter tokens are kept: `CAP`, `RAM` are sigles whatever `cap` means.
 const MIN_LETTERS_OF_A_WORD: usize = 4;
 
-/// The words a text writes in lower case (or with one initial capital), folded.
-fn lower_case_words(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_alphabetic())
-        .filter(|word| {
-            word.chars().skip(1).all(char::is_lowercase)
-                && word.chars().count() >= MIN_LETTERS_OF_A_WORD
-        })
-        .map(fold)
-        .collect()
+/// A word the text writes in lower case (or with one initial capital), with
+/// at least [`MIN_LETTERS_OF_A_WORD`] letters: a maximal run of letters.
+#[derive(Debug, Clone, Copy)]
+struct LowerCaseWord {
+    start: usize,
+    end: usize,
+    is_ascii: bool,
 }
 
-/// Lines split into table cells, with their byte offsets.
-fn cells(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = 0;
-    text.split(['\n', '\t', '|']).map(move |cell| {
-        let start = offset;
-        offset += cell.len() + 1;
-        (start, cell)
-    })
+/// Folded words, with cheap filters (byte length, first two bytes) to answer
+/// most "no" without hashing.
+#[derive(Default)]
+struct WordSet {
+    words: FastSet<String>,
+    lengths: u64,
+    first_pairs: Vec<u64>,
+}
+
+impl WordSet {
+    fn insert(&mut self, folded: &str) {
+        if self.words.contains(folded) {
+            return;
+        }
+        if self.first_pairs.is_empty() {
+            self.first_pairs = vec![0; 65536 / 64];
+        }
+        self.lengths |= 1 << folded.len().min(63);
+        let pair = first_pair(folded.as_bytes());
+        self.first_pairs[pair / 64] |= 1 << (pair % 64);
+        self.words.insert(folded.to_string());
+    }
+
+    /// False when no word of the set has that byte length and those first two
+    /// bytes.
+    fn may_contain(&self, length: usize, pair: usize) -> bool {
+        self.lengths & (1 << length.min(63)) != 0
+            && self.first_pairs[pair / 64] & (1 << (pair % 64)) != 0
+    }
+
+    fn contains(&self, folded: &str) -> bool {
+        !self.words.is_empty()
+            && self.may_contain(folded.len(), first_pair(folded.as_bytes()))
+            && self.words.contains(folded)
+    }
+}
+
+/// The words of `queries` (folded) among the lower-case words of the text.
+fn written_in_lower_case(
+    text: &str,
+    words: &[LowerCaseWord],
+    queries: &WordSet,
+) -> FastSet<String> {
+    let mut found = FastSet::default();
+    if queries.words.is_empty() {
+        return found;
+    }
+    let mut folded = String::new();
+    for word in words {
+        let word_text = &text[word.start..word.end];
+        if word.is_ascii {
+            // An ASCII word folds to itself in lower case.
+            let bytes = word_text.as_bytes();
+            let pair = first_pair(&[bytes[0].to_ascii_lowercase(), bytes[1]]);
+            if !queries.may_contain(bytes.len(), pair) {
+                continue;
+            }
+        }
+        folded.clear();
+        fold_into(word_text, &mut folded);
+        if queries.contains(&folded) && !found.contains(&folded) {
+            found.insert(folded.clone());
+        }
+    }
+    found
+}
+
+/// The first two bytes of a folded word, as one index.
+fn first_pair(bytes: &[u8]) -> usize {
+    let first = bytes.first().copied().unwrap_or(0);
+    let second = bytes.get(1).copied().unwrap_or(0);
+    usize::from(first) << 8 | usize::from(second)
 }
 
 /// For each token, whether it sits in a heading written in capitals: a run
 /// of capitalized words (`CONDITIONS DE RÉUSSITE`, `1.1. FAVORISER LES
 /// ECHANGES`) holding a function word, an accented word or a label word,
-/// which a list of sigles (`CAF, MSA, CCAS`) never holds.
-fn shouted_tokens(cell: &str, spans: &[(usize, usize)]) -> Vec<bool> {
-    let mut shouted = vec![false; spans.len()];
+/// which a list of sigles (`CAF, MSA, CCAS`) never holds. Written into
+/// `shouted`, one flag per token.
+fn shouted_tokens_into(cell: &str, tokens: &[Token], shouted: &mut Vec<bool>) {
+    shouted.clear();
+    shouted.resize(tokens.len(), false);
     let mut run_start = 0;
-    for index in 0..=spans.len() {
-        let ends_run = match spans.get(index) {
-            Some(&(start, end)) => cell[start..end].chars().any(char::is_lowercase),
+    for index in 0..=tokens.len() {
+        let ends_run = match tokens.get(index) {
+            Some(token) => token.has_lowercase,
             None => true,
         };
         if !ends_run {
             continue;
         }
-        let run = &spans[run_start..index];
-        let words: Vec<&str> = run
+        let run = &tokens[run_start..index];
+        let mut words = run
             .iter()
-            .map(|&(start, end)| &cell[start..end])
-            .filter(|token| token.chars().any(char::is_alphabetic))
-            .collect();
+            .filter(|token| token.has_alphabetic)
+            .map(|token| &cell[token.start..token.end]);
         // A label word (`OBJECTIFS POURSUIVIS`) marks a heading only when
         // the whole cell is in capitals: `PILOTES CCAS - Elus` is a label
         // followed by content.
-        let whole_cell = run_start == 0 && index == spans.len();
-        let is_heading = words.len() >= 2
-            && words.iter().any(|word| {
+        let whole_cell = run_start == 0 && index == tokens.len();
+        let is_heading = run.len() >= 2
+            && words.clone().nth(1).is_some()
+            && words.any(|word| {
                 let folded = fold(word);
                 (is_function_word(&folded) && (folded.chars().count() >= 2 || folded == "a"))
                     || !word.is_ascii()
@@ -138,54 +245,194 @@ fn shouted_tokens(cell: &str, spans: &[(usize, usize)]) -> Vec<bool> {
         }
         run_start = index + 1;
     }
-    shouted
 }
 
-/// Byte spans of the tokens of a cell: runs of letters and digits, dots
-/// kept between single capitals (`C.G.E.T`).
-fn tokens(cell: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = cell.char_indices().collect();
-    let mut spans = Vec::new();
-    let mut index = 0;
-    while index < chars.len() {
-        let (start, c) = chars[index];
-        if !c.is_alphanumeric() {
-            index += 1;
+/// A token of a cell: its byte span, and what letters it holds.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    has_lowercase: bool,
+    has_alphabetic: bool,
+}
+
+/// The tokens of a cell: runs of letters and digits, dots kept between single
+/// capitals (`C.G.E.T`); written into `tokens`, in one pass over its bytes.
+/// The cell's lower-case words (see [`LowerCaseWord`]) are added to `words`,
+/// with offsets in the text (the cell starts at `cell_start`). Returns whether
+/// any token starts with an ASCII capital.
+fn tokens_into(
+    cell: &str,
+    cell_start: usize,
+    tokens: &mut Vec<Token>,
+    words: &mut Vec<LowerCaseWord>,
+) -> bool {
+    tokens.clear();
+    let bytes = cell.as_bytes();
+    let mut any_capital_start = false;
+    // The run of letters being read: where it starts (`NO_RUN` when none), its
+    // chars, all but the first in lower case, all ASCII.
+    const NO_RUN: usize = usize::MAX;
+    let mut run_start = NO_RUN;
+    let mut run_chars = 0;
+    let mut run_rest_lower = true;
+    let mut run_ascii = true;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let class = ASCII_CLASS[usize::from(bytes[pos])];
+        if class & (ALPHANUMERIC | NON_ASCII) == 0 {
+            pos += 1;
             continue;
         }
-        let mut end_index = index;
-        while end_index + 1 < chars.len() {
-            let next = chars[end_index + 1].1;
-            let joins_dotted = next == '.'
-                && chars
-                    .get(end_index + 2)
-                    .is_some_and(|&(_, after)| after.is_ascii_uppercase())
-                && chars[end_index].1.is_ascii_uppercase();
-            if next.is_alphanumeric() || next == '&' || joins_dotted {
-                end_index += 1;
-            } else {
-                break;
+        if class & NON_ASCII != 0 {
+            let (c, len) = char_at(cell, pos);
+            if !c.is_alphanumeric() {
+                pos += len;
+                continue;
             }
         }
-        let end = chars
-            .get(end_index + 1)
-            .map_or(cell.len(), |&(offset, _)| offset);
+        // A token starts: read it to its end.
+        let start = pos;
+        let mut last_is_ascii_capital = false;
+        let mut end = pos;
+        let mut has_dot = false;
+        let mut seen = 0u8;
+        while end < bytes.len() {
+            let b = bytes[end];
+            let class = ASCII_CLASS[usize::from(b)];
+            let (len, class) = if class & (ALPHANUMERIC | AMPERSAND) != 0 {
+                (1, class)
+            } else if class & NON_ASCII != 0 {
+                let (c, len) = char_at(cell, end);
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                let mut class = ALPHANUMERIC;
+                if c.is_alphabetic() {
+                    class |= ALPHABETIC;
+                }
+                if c.is_lowercase() {
+                    class |= LOWERCASE;
+                }
+                (len, class)
+            } else if b == b'.'
+                && last_is_ascii_capital
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_uppercase)
+            {
+                has_dot = true;
+                (1, 0)
+            } else {
+                break;
+            };
+            seen |= class;
+            if class & ALPHABETIC != 0 {
+                if run_start == NO_RUN {
+                    run_start = end;
+                    run_chars = 1;
+                    run_rest_lower = true;
+                    run_ascii = len == 1;
+                } else {
+                    run_chars += 1;
+                    run_rest_lower &= class & LOWERCASE != 0;
+                    run_ascii &= len == 1;
+                }
+            } else if run_start != NO_RUN {
+                if run_chars >= MIN_LETTERS_OF_A_WORD && run_rest_lower {
+                    words.push(LowerCaseWord {
+                        start: cell_start + run_start,
+                        end: cell_start + end,
+                        is_ascii: run_ascii,
+                    });
+                }
+                run_start = NO_RUN;
+            }
+            last_is_ascii_capital = class & UPPERCASE != 0;
+            end += len;
+        }
+        if run_start != NO_RUN {
+            if run_chars >= MIN_LETTERS_OF_A_WORD && run_rest_lower {
+                words.push(LowerCaseWord {
+                    start: cell_start + run_start,
+                    end: cell_start + end,
+                    is_ascii: run_ascii,
+                });
+            }
+            run_start = NO_RUN;
+        }
+        let has_lowercase = seen & LOWERCASE != 0;
+        let has_alphabetic = seen & ALPHABETIC != 0;
         let token = &cell[start..end];
-        if token.contains('.') && sigle_shape(token).is_none() {
+        if has_dot && sigle_shape(token).is_none() {
             // Not a dotted sigle: its parts are tokens of their own.
             let mut part_start = start;
             for part in token.split('.') {
                 if !part.is_empty() {
-                    spans.push((part_start, part_start + part.len()));
+                    any_capital_start |= part.as_bytes()[0].is_ascii_uppercase();
+                    tokens.push(Token {
+                        start: part_start,
+                        end: part_start + part.len(),
+                        has_lowercase: part.chars().any(char::is_lowercase),
+                        has_alphabetic: part.chars().any(char::is_alphabetic),
+                    });
                 }
                 part_start += part.len() + 1;
             }
         } else {
-            spans.push((start, end));
+            any_capital_start |= bytes[start].is_ascii_uppercase();
+            tokens.push(Token {
+                start,
+                end,
+                has_lowercase,
+                has_alphabetic,
+            });
         }
-        index = end_index + 1;
+        pos = end;
     }
-    spans
+    any_capital_start
+}
+
+const ALPHANUMERIC: u8 = 1;
+const ALPHABETIC: u8 = 2;
+const LOWERCASE: u8 = 4;
+/// ASCII capital (only ASCII bytes get it).
+const UPPERCASE: u8 = 8;
+const AMPERSAND: u8 = 16;
+/// A byte of a multi-byte char: decode it to know more.
+const NON_ASCII: u8 = 32;
+
+/// What each byte says of the char it is (or starts).
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_lowercase() {
+            ALPHANUMERIC | ALPHABETIC | LOWERCASE
+        } else if byte.is_ascii_uppercase() {
+            ALPHANUMERIC | ALPHABETIC | UPPERCASE
+        } else if byte.is_ascii_digit() {
+            ALPHANUMERIC
+        } else if byte == b'&' {
+            AMPERSAND
+        } else if byte >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The char at byte `pos` of `text` and its length in bytes.
+fn char_at(text: &str, pos: usize) -> (char, usize) {
+    match text.as_bytes()[pos] {
+        b if b.is_ascii() => (char::from(b), 1),
+        _ => {
+            let c = text[pos..].chars().next().unwrap_or('\0');
+            (c, c.len_utf8())
+        }
+    }
 }
 
 #[cfg(test)]

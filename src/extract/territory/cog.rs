@@ -146,6 +146,10 @@ pub struct Cog {
     pub(crate) communes_by_postal_code: FastMap<&'static str, Vec<u32>>,
     pub(crate) common_words: FastSet<String>,
     pub(crate) cues: Vec<Cue>,
+    /// Indices into `cues` of the cues said before a name, by their last word, in file order.
+    pub(crate) before_cues_by_last_word: FastMap<String, Vec<usize>>,
+    /// One-word cues said after a name: the word → the kinds it cues.
+    pub(crate) after_cue_kinds: FastMap<String, Vec<CueKind>>,
     /// The most words any name has, to bound the scanner's look-ahead.
     pub(crate) max_name_words: usize,
 }
@@ -250,6 +254,8 @@ impl Cog {
             communes_by_postal_code: fast_map(40_000),
             common_words: FastSet::default(),
             cues: Vec::new(),
+            before_cues_by_last_word: FastMap::default(),
+            after_cue_kinds: FastMap::default(),
             max_name_words: 1,
         };
         for row in rows(REGIONS_TSV) {
@@ -345,6 +351,26 @@ impl Cog {
             .map(name_key)
             .collect();
         cog.cues = parse_cues(CUES_TSV);
+        for (idx, cue) in cog.cues.iter().enumerate() {
+            match cue.side {
+                CueSide::Before => {
+                    if let Some(last) = cue.words.last() {
+                        cog.before_cues_by_last_word
+                            .entry(last.clone())
+                            .or_default()
+                            .push(idx);
+                    }
+                }
+                CueSide::After => {
+                    if let [word] = cue.words.as_slice() {
+                        let kinds = cog.after_cue_kinds.entry(word.clone()).or_default();
+                        if !kinds.contains(&cue.kind) {
+                            kinds.push(cue.kind);
+                        }
+                    }
+                }
+            }
+        }
         cog
     }
 

@@ -7,13 +7,16 @@
 //! apostrophes never matter. Offsets are kept in characters as well as bytes, because the
 //! data model speaks characters and slicing must stay on UTF-8 boundaries.
 
+use std::borrow::Cow;
+
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// One word of a text: a maximal run of letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word<'a> {
     pub text: &'a str,
-    pub folded: String,
+    /// Borrowed from the text when folding changes nothing (most words of running text).
+    pub folded: Cow<'a, str>,
     pub start_byte: usize,
     pub end_byte: usize,
     pub start_char: usize,
@@ -85,8 +88,20 @@ pub(crate) fn is_particle(folded: &str) -> bool {
     )
 }
 
-/// Folds one word: lower case, accents dropped, "œ" → "oe", "st" → "saint".
-pub(crate) fn fold_word(word: &str) -> String {
+/// Folds one word: lower case, accents dropped, "œ" → "oe", "st" → "saint". Borrows `word`
+/// when it is already folded (ASCII, no capital, not an abbreviation of "saint"): no
+/// allocation for most words of running text.
+fn fold_word(word: &str) -> Cow<'_, str> {
+    let already_folded = word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+    if already_folded && word != "st" && word != "ste" {
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(fold_word_owned(word))
+}
+
+fn fold_word_owned(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         push_folded_char(c, &mut out);
@@ -242,7 +257,10 @@ pub(crate) fn name_key_parts(name: &str) -> NameKey {
 
 /// The folded words of a name ("Saint-Jean-de-Luz" → saint, jean, de, luz).
 pub(crate) fn name_words(name: &str) -> Vec<String> {
-    words(name).into_iter().map(|w| w.folded).collect()
+    words(name)
+        .into_iter()
+        .map(|w| w.folded.into_owned())
+        .collect()
 }
 
 /// The lookup key of a name: its folded words glued together.

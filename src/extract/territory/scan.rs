@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::cog::{Cog, CueKind, CueSide, Disambiguation, NameEntry, Unit};
+use super::cog::{Cog, CueKind, Disambiguation, NameEntry, Unit};
 use super::fold::{is_article, is_particle, words, Word};
 
 /// A place found in a text, judged and resolved.
@@ -74,9 +74,10 @@ struct Candidate {
 pub(crate) fn scan(text: &str, cog: &Cog, options: ScanOptions) -> Vec<Found> {
     let ws = words(text);
     let mut candidates: Vec<Candidate> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut i = 0;
     while i < ws.len() {
-        match match_at(&ws, i, text, cog, options) {
+        match match_at(&ws, i, text, cog, options, &mut scratch) {
             Some(candidate) if candidate.accepted => {
                 i = candidate.end_word;
                 candidates.push(candidate);
@@ -91,6 +92,15 @@ pub(crate) fn scan(text: &str, cog: &Cog, options: ScanOptions) -> Vec<Found> {
     resolve_candidates(text, &ws, candidates, cog)
 }
 
+/// Buffers reused from one word to the next, so that looking names up allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    /// The folded words from the current one on, glued.
+    key: String,
+    /// `key[..key_ends[n - 1]]` is the key of the name of `n` words.
+    key_ends: Vec<usize>,
+}
+
 /// The longest name starting at word `i`, judged.
 fn match_at(
     ws: &[Word<'_>],
@@ -98,6 +108,7 @@ fn match_at(
     text: &str,
     cog: &Cog,
     options: ScanOptions,
+    scratch: &mut Scratch,
 ) -> Option<Candidate> {
     let first = &ws[i];
     if first.starts_with_digit() || !first.is_capitalised() {
@@ -109,33 +120,37 @@ fn match_at(
             return None;
         }
     }
-    if matches!(first.folded.as_str(), "d" | "de" | "du" | "des" | "et") {
+    if matches!(&*first.folded, "d" | "de" | "du" | "des" | "et") {
         return None;
     }
-    let before = cue_before(ws, i, cog, options);
-    let before_cue = before.map(|(kind, _)| kind);
+    // The cue before, looked for only once a name matches.
+    let mut before_cache: Option<Option<(CueKind, usize)>> = None;
+    let mut before = || *before_cache.get_or_insert_with(|| cue_before(ws, i, cog, options));
     // Keys of the names of 1..n words starting here.
-    let mut keys: Vec<String> = Vec::new();
-    let mut key = String::new();
+    let Scratch { key, key_ends } = scratch;
+    key.clear();
+    key_ends.clear();
     for (offset, w) in ws[i..].iter().enumerate().take(cog.max_name_words) {
         if offset > 0 && !w.joins_previous {
             break;
         }
         key.push_str(&w.folded);
-        keys.push(key.clone());
+        key_ends.push(key.len());
     }
-    for n in (1..=keys.len()).rev() {
+    for n in (1..=key_ends.len()).rev() {
         let last = &ws[i + n - 1];
         if n > 1 && is_particle(&last.folded) {
             continue;
         }
-        let key = &keys[n - 1];
+        let key = &key[..key_ends[n - 1]];
         let after_epci = ws
             .get(i + n)
             .is_some_and(|w| w.joins_previous && is_after_cue(cog, &w.folded, CueKind::Epci));
-        let wants_epci = before_cue == Some(CueKind::Epci) || after_epci;
-        let entries = cog.entries(key.as_str());
-        let epci_core = if wants_epci {
+        let entries = cog.entries(key);
+        // Only an intercommunality's core name can match without an entry.
+        let epci_core = if cog.epci_cores.contains_key(key)
+            && (after_epci || before().map(|(kind, _)| kind) == Some(CueKind::Epci))
+        {
             cog.pick_epci_core(key)
         } else {
             None
@@ -143,6 +158,8 @@ fn match_at(
         if entries.is_none() && epci_core.is_none() {
             continue;
         }
+        let before = before();
+        let before_cue = before.map(|(kind, _)| kind);
         let mut end_word = i + n;
         let mut cue = before_cue;
         let mut cue_n_words = before.map_or(0, |(_, n)| n);
@@ -167,7 +184,7 @@ fn match_at(
         };
         let content_key: String = ws[content_start..i + n]
             .iter()
-            .map(|w| w.folded.as_str())
+            .map(|w| &*w.folded)
             .collect();
         let mut candidate = Candidate {
             entries: entries.map(<[NameEntry]>::to_vec).unwrap_or_default(),
@@ -293,45 +310,48 @@ fn cue_before(
     cog: &Cog,
     options: ScanOptions,
 ) -> Option<(CueKind, usize)> {
-    let mut previous: Vec<&str> = Vec::new();
+    // Up to five joined words before `i`, nearest first.
+    let mut nearest_first: [&str; 5] = [""; 5];
+    let mut n_previous = 0;
     let mut j = i;
-    while j > 0 && previous.len() < 5 && ws[j].joins_previous {
+    while j > 0 && n_previous < 5 && ws[j].joins_previous {
         j -= 1;
-        previous.push(ws[j].folded.as_str());
+        nearest_first[n_previous] = &ws[j].folded;
+        n_previous += 1;
     }
+    let previous = &mut nearest_first[..n_previous];
     previous.reverse();
-    let longest_cue = |words: &[&str]| -> Option<(usize, CueKind)> {
-        let mut best: Option<(usize, CueKind)> = None;
-        for cue in cog.cues.iter().filter(|c| c.side == CueSide::Before) {
-            let n = cue.words.len();
-            if n <= words.len()
-                && words[words.len() - n..]
-                    .iter()
-                    .zip(&cue.words)
-                    .all(|(a, b)| *a == b.as_str())
-                && best.is_none_or(|(m, _)| n > m)
-            {
-                best = Some((n, cue.kind));
-            }
-        }
-        best
-    };
-    let best = longest_cue(&previous);
-    if best.is_none()
-        && options.de_is_a_cue
-        && previous
-            .last()
-            .is_some_and(|w| matches!(*w, "de" | "d" | "du" | "des"))
+    let previous: &[&str] = previous;
+    let last = previous.last()?;
+    // Only the cues ending with the word right before can match; first longest wins.
+    let mut best: Option<(usize, CueKind)> = None;
+    for &idx in cog
+        .before_cues_by_last_word
+        .get(*last)
+        .map_or(&[][..], Vec::as_slice)
     {
+        let cue = &cog.cues[idx];
+        let n = cue.words.len();
+        if n <= previous.len()
+            && previous[previous.len() - n..]
+                .iter()
+                .zip(&cue.words)
+                .all(|(a, b)| *a == b.as_str())
+            && best.is_none_or(|(m, _)| n > m)
+        {
+            best = Some((n, cue.kind));
+        }
+    }
+    if best.is_none() && options.de_is_a_cue && matches!(*last, "de" | "d" | "du" | "des") {
         return Some((CueKind::Any, 1));
     }
     best.map(|(n, kind)| (kind, n))
 }
 
 fn is_after_cue(cog: &Cog, folded: &str, kind: CueKind) -> bool {
-    cog.cues.iter().any(|c| {
-        c.side == CueSide::After && c.kind == kind && c.words.len() == 1 && c.words[0] == folded
-    })
+    cog.after_cue_kinds
+        .get(folded)
+        .is_some_and(|kinds| kinds.contains(&kind))
 }
 
 /// "le Val-d'Oise, département …": a département cue after the name, a comma allowed.
