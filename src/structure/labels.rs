@@ -93,7 +93,12 @@ impl Folder {
         let mut at = 0;
         while at < bytes.len() {
             let byte = bytes[at];
-            if byte.is_ascii() {
+            if byte.is_ascii_alphanumeric() && !self.pending_space {
+                // The common case, in short.
+                self.out.push(char::from(byte.to_ascii_lowercase()));
+                self.solid += 1;
+                at += 1;
+            } else if byte.is_ascii() {
                 self.push_ascii(byte);
                 at += 1;
             } else {
@@ -153,7 +158,7 @@ impl Folder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, c: char) {
         if self.pending_space {
             self.push_space_before(c);
