@@ -338,7 +338,8 @@ pub fn clean(raw: &str, is_html: bool) -> String {
     };
     // Every sniffed form starts with `<` or `&`.
     let has_tags = is_html
-        || (text.bytes().any(|b| b == b'<' || b == b'&') && TAG_SNIFF.is_match(&text));
+        || ((text.as_bytes().contains(&b'<') || text.as_bytes().contains(&b'&'))
+            && TAG_SNIFF.is_match(&text));
     let text = if is_html {
         html_to_lines(&text)
     } else if has_tags {
@@ -736,9 +737,7 @@ fn clean_line(line: &str, out: &mut String, scratch: &mut CellScratch) -> bool {
     let is_row = cells.len() > 1;
     // A separator cell holds `--`.
     if is_row && cells.iter().any(|c| c.2 & MARK_DASH != 0) {
-        let is_separator = |&(s, e, _): &(usize, usize, u8)| {
-            SEPARATOR_CELL.is_match(&source[s..e])
-        };
+        let is_separator = |&(s, e, _): &(usize, usize, u8)| SEPARATOR_CELL.is_match(&source[s..e]);
         if cells.iter().any(is_separator)
             && cells
                 .iter()

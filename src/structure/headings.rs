@@ -129,9 +129,7 @@ form!(
 );
 form!(
     ACTION_NUMBERED,
-    format!(
-        r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}"
-    ),
+    format!(r"^(?i:action)\s*(?i:n\s*°|n°|no)?\s*(?P<num>\d{{1,3}}(?:\.\d{{1,2}})*)\b{SEP}"),
     "",
     ".*"
 );
@@ -383,9 +381,8 @@ pub(crate) fn recognize_generic(line: &str, next_line: Option<&str>) -> Option<H
     if !(looks_capital() || introduces_paragraph()) {
         return None;
     }
-    if line.chars().filter(|c| c.is_alphabetic()).nth(2).is_none() {
-        return None;
-    }
+    // At least 3 letters.
+    line.chars().filter(|c| c.is_alphabetic()).nth(2)?;
     Some(Heading {
         kind: SectionKind::Heading,
         rank: Rank::Fixed(GENERIC_RANK),

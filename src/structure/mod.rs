@@ -538,9 +538,14 @@ impl<'a> Builder<'a> {
             .iter()
             .enumerate()
             .skip(1)
-            .filter_map(|(i, c)| self.headings.first_item_heading(cell_text(c)).map(|h| (i, h)))
+            .filter_map(|(i, c)| {
+                self.headings
+                    .first_item_heading(cell_text(c))
+                    .map(|h| (i, h))
+            })
             .collect();
-        let first_is_heading = !first.is_empty() && self.headings.first_item_heading(first).is_some();
+        let first_is_heading =
+            !first.is_empty() && self.headings.first_item_heading(first).is_some();
         let same_rank_headings = headed
             .iter()
             .filter(|(_, h)| {
