@@ -193,25 +193,52 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 
 /// `text` in NFC, without a copy when it already is (the usual case).
 fn into_nfc(text: String) -> String {
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
-    {
+    if is_nfc_quick_yes(&text) {
         text
     } else {
         text.nfc().collect()
     }
 }
 
-/// [`control_ratio_is_binary`] over the characters of `text`: control
-/// characters are ASCII, so they are counted on bytes, and characters are
-/// the bytes that do not continue a UTF-8 sequence.
-fn text_control_ratio_is_binary(text: &str) -> bool {
-    let mut total = 0usize;
-    let mut control = 0usize;
-    for &byte in text.as_bytes() {
-        total += usize::from(byte & 0xC0 != 0x80);
-        control +=
-            usize::from(byte < 0x20 && !matches!(byte, 0x09 | 0x0A | 0x0C | 0x0D) || byte == 0x7F);
+/// `is_nfc_quick(text) == Yes`, looking only at characters from U+0300 on:
+/// the ones before are allowed starters, which reset the quick check's
+/// state, so each run of later characters can be checked on its own.
+fn is_nfc_quick_yes(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // A byte from 0xCC on starts a character from U+0300 on.
+    let next_late = |from: usize| {
+        let mut block_start = from;
+        for block in bytes[from..].chunks(64) {
+            if block.iter().fold(0u8, |max, &b| max.max(b)) >= 0xCC {
+                return block
+                    .iter()
+                    .position(|&b| b >= 0xCC)
+                    .map(|offset| block_start + offset);
+            }
+            block_start += block.len();
+        }
+        None
+    };
+    while let Some(start) = next_late(at) {
+        let end = text[start..]
+            .char_indices()
+            .find(|&(_, c)| c < '\u{300}')
+            .map_or(text.len(), |(i, _)| start + i);
+        if unicode_normalization::is_nfc_quick(text[start..end].chars())
+            != unicode_normalization::IsNormalized::Yes
+        {
+            return false;
+        }
+        at = end;
     }
+    true
+}
+
+/// Too many control characters (see [`is_control`]) among the characters
+/// of `text`, which are the bytes that do not continue a UTF-8 sequence.
+fn text_control_ratio_is_binary(text: &str) -> bool {
+    let (control, total) = count_controls_and_starts(text.as_bytes());
     total > 0 && control * 50 > total
 }
 
@@ -234,24 +261,42 @@ fn reject_binary(bytes: &[u8]) -> Result<(), String> {
     if bytes.contains(&0) {
         return Err("binary content (NUL bytes), not a text document".to_string());
     }
-    if control_ratio_is_binary(bytes.iter().map(|&b| b as u32)) {
+    if byte_control_ratio_is_binary(bytes) {
         return Err("binary content (control characters), not a text document".to_string());
     }
     Ok(())
 }
 
-/// More than 2 % of C0 control characters (other than tab, newlines, form
-/// feed) means binary.
-fn control_ratio_is_binary(units: impl Iterator<Item = u32>) -> bool {
-    let mut total = 0usize;
+/// Too many control bytes (see [`is_control`]).
+fn byte_control_ratio_is_binary(bytes: &[u8]) -> bool {
+    let (control, _) = count_controls_and_starts(bytes);
+    !bytes.is_empty() && control * 50 > bytes.len()
+}
+
+/// Control bytes (see [`is_control`]) and bytes that do not continue a
+/// UTF-8 sequence, counted by blocks small enough for byte-wide counters.
+fn count_controls_and_starts(bytes: &[u8]) -> (usize, usize) {
     let mut control = 0usize;
-    for unit in units {
-        total += 1;
-        if unit < 0x20 && !matches!(unit, 0x09 | 0x0A | 0x0C | 0x0D) || unit == 0x7F {
-            control += 1;
+    let mut starts = 0usize;
+    for block in bytes.chunks(255) {
+        let mut block_control = 0u8;
+        let mut block_starts = 0u8;
+        for &byte in block {
+            block_control += u8::from(is_control(byte));
+            block_starts += u8::from(byte & 0xC0 != 0x80);
         }
+        control += usize::from(block_control);
+        starts += usize::from(block_starts);
     }
-    total > 0 && control * 50 > total
+    (control, starts)
+}
+
+/// A C0 control character other than tab, newlines, form feed (or DEL):
+/// more than 2 % of them means binary. Control characters are ASCII, so
+/// they are counted on bytes whatever the encoding.
+#[inline]
+fn is_control(byte: u8) -> bool {
+    byte < 0x20 && !matches!(byte, 0x09 | 0x0A | 0x0C | 0x0D) || byte == 0x7F
 }
 
 static TAG_SNIFF: Lazy<Regex> = Lazy::new(|| {
@@ -292,8 +337,9 @@ pub fn clean(raw: &str, is_html: bool) -> String {
         raw.to_string()
     };
     // Every sniffed form starts with `<` or `&`.
-    let has_tags =
-        is_html || (text.bytes().any(|b| b == b'<' || b == b'&') && TAG_SNIFF.is_match(&text));
+    let has_tags = is_html
+        || ((text.as_bytes().contains(&b'<') || text.as_bytes().contains(&b'&'))
+            && TAG_SNIFF.is_match(&text));
     let text = if is_html {
         html_to_lines(&text)
     } else if has_tags {
@@ -326,7 +372,7 @@ pub fn clean(raw: &str, is_html: bool) -> String {
         out.push_str(line);
     };
     for line in text.split('\n') {
-        if line.contains("**") {
+        if line.as_bytes().contains(&b'*') && line.contains("**") {
             for piece in split_glued_bold(line) {
                 if clean_line(&piece, &mut line_out, &mut scratch) {
                     emit(&line_out, &mut out);
@@ -599,8 +645,61 @@ fn split_glued_bold(line: &str) -> Vec<String> {
 /// Buffers reused from cell to cell.
 #[derive(Default)]
 struct CellScratch {
-    cells: Vec<(usize, usize)>,
+    /// Byte span and [`MARKS`] of each cell.
+    cells: Vec<(usize, usize, u8)>,
 }
+
+const MARK_HASH: u8 = 1;
+const MARK_CARET: u8 = 2;
+const MARK_STAR: u8 = 4;
+const MARK_DASH: u8 = 8;
+/// Lead byte of `•` (and of many other characters).
+const MARK_E2: u8 = 16;
+/// A byte that may start a space other than a lone ` ` between two words.
+const MARK_MAYBE_SPACE: u8 = 32;
+/// Set by [`starts_unusual_space`], not by the table.
+const MARK_UNUSUAL_SPACE: u8 = 64;
+
+/// Whether `bytes` starts with a space that [`clean_cell`] would rewrite:
+/// any whitespace other than ` ` (and zero-width spaces), or a ` ` that is
+/// followed by another one or ends the slice (a cell's edges are checked
+/// apart).
+fn starts_unusual_space(bytes: &[u8]) -> bool {
+    match bytes {
+        [b' ', b' ', ..] | [b' '] => true,
+        [b' ', ..] => false,
+        [byte, ..] if byte.is_ascii() => matches!(byte, b'\t'..=b'\r'),
+        _ => {
+            let text = std::str::from_utf8(&bytes[..bytes.len().min(4)])
+                .or_else(|e| std::str::from_utf8(&bytes[..e.valid_up_to()]))
+                .unwrap_or("");
+            text.chars()
+                .next()
+                .is_some_and(|c| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+        }
+    }
+}
+
+/// The bytes whose absence from a cell spares it a rewrite.
+static MARKS: [u8; 256] = {
+    let mut marks = [0u8; 256];
+    marks[b'#' as usize] = MARK_HASH;
+    marks[b'^' as usize] = MARK_CARET;
+    marks[b'*' as usize] = MARK_STAR;
+    marks[b'-' as usize] = MARK_DASH;
+    marks[0xE2] = MARK_E2 | MARK_MAYBE_SPACE;
+    let mut byte = 0x09;
+    while byte <= 0x0D {
+        marks[byte] = MARK_MAYBE_SPACE;
+        byte += 1;
+    }
+    marks[b' ' as usize] = MARK_MAYBE_SPACE;
+    marks[0xC2] = MARK_MAYBE_SPACE;
+    marks[0xE1] = MARK_MAYBE_SPACE;
+    marks[0xE3] = MARK_MAYBE_SPACE;
+    marks[0xEF] = MARK_MAYBE_SPACE;
+    marks
+};
 
 /// One physical line → its clean form in `out`; false when it disappears
 /// (markdown separator rows).
@@ -617,17 +716,28 @@ fn clean_line(line: &str, out: &mut String, scratch: &mut CellScratch) -> bool {
     let cells = &mut scratch.cells;
     cells.clear();
     let mut start = 0;
-    for (index, &byte) in source.as_bytes().iter().enumerate() {
+    let mut marks = 0u8;
+    let bytes = source.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate() {
         if byte == separator {
-            cells.push((start, index));
+            cells.push((start, index, marks));
             start = index + 1;
+            marks = 0;
+            continue;
+        }
+        let mark = MARKS[usize::from(byte)];
+        if mark != 0 {
+            marks |= mark;
+            if mark & MARK_MAYBE_SPACE != 0 && starts_unusual_space(&bytes[index..]) {
+                marks |= MARK_UNUSUAL_SPACE;
+            }
         }
     }
-    cells.push((start, source.len()));
+    cells.push((start, source.len(), marks));
     let is_row = cells.len() > 1;
     // A separator cell holds `--`.
-    if is_row && source.contains("--") {
-        let is_separator = |&(s, e): &(usize, usize)| SEPARATOR_CELL.is_match(&source[s..e]);
+    if is_row && cells.iter().any(|c| c.2 & MARK_DASH != 0) {
+        let is_separator = |&(s, e, _): &(usize, usize, u8)| SEPARATOR_CELL.is_match(&source[s..e]);
         if cells.iter().any(is_separator)
             && cells
                 .iter()
@@ -642,12 +752,12 @@ fn clean_line(line: &str, out: &mut String, scratch: &mut CellScratch) -> bool {
     }
     // Trailing empty cells are dropped (the first one always stays).
     let mut keep = 0;
-    for (index, &(s, e)) in cells.iter().enumerate() {
+    for (index, &(s, e, marks)) in cells.iter().enumerate() {
         if index > 0 {
             out.push('\t');
         }
         let before = out.len();
-        clean_cell(&source[s..e], is_row, out);
+        clean_cell(&source[s..e], marks, is_row, out);
         if index == 0 || out.len() > before {
             keep = out.len();
         }
@@ -656,46 +766,88 @@ fn clean_line(line: &str, out: &mut String, scratch: &mut CellScratch) -> bool {
     true
 }
 
-/// Appends the clean form of `cell` to `out`.
-fn clean_cell(cell: &str, in_row: bool, out: &mut String) {
+/// Appends the clean form of `cell` (with [`MARKS`] `marks`) to `out`.
+fn clean_cell(cell: &str, marks: u8, in_row: bool, out: &mut String) {
     // Each rewrite only runs when its mark is there.
-    let cell = if cell.contains('#') {
+    let cell = if marks & MARK_HASH != 0 && cell.contains('#') {
         HEADING_MARK.replace(cell, "")
     } else {
         std::borrow::Cow::Borrowed(cell)
     };
-    let cell = if cell.contains("^{") {
+    let cell = if marks & MARK_CARET != 0 && cell.contains("^{") {
         std::borrow::Cow::Owned(SUPERSCRIPT.replace_all(&cell, "$1").into_owned())
     } else {
         cell
     };
-    let cell = if cell.contains('*') {
+    let cell = if marks & MARK_STAR != 0 && cell.contains('*') {
         let unbolded = cell.replace("**", "");
         std::borrow::Cow::Owned(ITALIC.replace_all(&unbolded, "$1$2").into_owned())
     } else {
         cell
     };
-    let start = out.len();
-    let mut in_space = false;
-    for c in cell.chars() {
-        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
-            in_space = true;
-            continue;
+    if let std::borrow::Cow::Borrowed(cell) = cell {
+        // Untouched, and already one ` ` between words and none at the edges.
+        if marks & MARK_UNUSUAL_SPACE == 0 && !cell.starts_with(' ') && !cell.ends_with(' ') {
+            let start = out.len();
+            out.push_str(cell);
+            if in_row && marks & MARK_E2 != 0 && out[start..].contains('•') {
+                separate_items(out, start);
+            }
+            return;
         }
-        if in_space && out.len() > start {
+    }
+    let start = out.len();
+    // Runs of non-space characters are copied whole, one space between.
+    let push_run = |run: &str, out: &mut String| {
+        if out.len() > start {
             out.push(' ');
         }
-        in_space = false;
-        out.push(c);
+        out.push_str(run);
+    };
+    let bytes = cell.as_bytes();
+    let mut run_start: Option<usize> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // Spaces are ASCII or start with one of these bytes; other bytes
+        // (continuations included) belong to a run.
+        let (space, width) = if byte.is_ascii() {
+            (matches!(byte, b'\t'..=b'\r' | b' '), 1)
+        } else if matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
+            let c = cell[at..].chars().next().expect("char boundary");
+            (
+                c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}',
+                c.len_utf8(),
+            )
+        } else {
+            (false, 1)
+        };
+        if space {
+            if let Some(run) = run_start.take() {
+                push_run(&cell[run..at], out);
+            }
+        } else if run_start.is_none() {
+            run_start = Some(at);
+        }
+        at += width;
     }
-    if in_row && out[start..].contains('•') {
-        let bulleted = BULLET_RUN.replace_all(&out[start..], ITEM_SEPARATOR);
-        let trimmed = bulleted
-            .trim_matches(|c: char| c == '•' || c.is_whitespace())
-            .to_string();
-        out.truncate(start);
-        out.push_str(&trimmed);
+    if let Some(run) = run_start {
+        push_run(&cell[run..], out);
     }
+    if in_row && marks & MARK_E2 != 0 && out[start..].contains('•') {
+        separate_items(out, start);
+    }
+}
+
+/// Runs of bullets in the cell `out[start..]` → one [`ITEM_SEPARATOR`], none
+/// at the edges.
+fn separate_items(out: &mut String, start: usize) {
+    let bulleted = BULLET_RUN.replace_all(&out[start..], ITEM_SEPARATOR);
+    let trimmed = bulleted
+        .trim_matches(|c: char| c == '•' || c.is_whitespace())
+        .to_string();
+    out.truncate(start);
+    out.push_str(&trimmed);
 }
 
 #[cfg(test)]

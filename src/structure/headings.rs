@@ -381,9 +381,8 @@ pub(crate) fn recognize_generic(line: &str, next_line: Option<&str>) -> Option<H
     if !(looks_capital() || introduces_paragraph()) {
         return None;
     }
-    if line.chars().filter(|c| c.is_alphabetic()).nth(2).is_none() {
-        return None;
-    }
+    // At least 3 letters.
+    line.chars().filter(|c| c.is_alphabetic()).nth(2)?;
     Some(Heading {
         kind: SectionKind::Heading,
         rank: Rank::Fixed(GENERIC_RANK),
@@ -486,6 +485,67 @@ mod tests {
         let long = "Défi métiers a présenté les parcours recensés dans sa cartographie au travers de filtres.";
         assert!(recognize_generic("L'apport des cartographies", Some(long)).is_some());
         assert!(recognize_generic("Pour aller plus loin :", Some(long)).is_none());
+    }
+
+    #[test]
+    fn short_forms_agree_with_whole_forms() {
+        let forms: [&Form; 10] = [
+            &ROMAN,
+            &PILIER,
+            &AXE_NUMBERED,
+            &AXE_NAMED,
+            &ENJEU,
+            &ORIENTATION,
+            &OBJECTIF,
+            &ACTION_NUMBERED,
+            &ACTION_NAMED,
+            &NUMBERED,
+        ];
+        let lines = [
+            "II - BUTS / OBJECTIFS",
+            "IV.  Suivi",
+            "PILIER N°1 : COHESION SOCIALE",
+            "Pilier 2",
+            "Axe 2 : Accompagner les familles",
+            "AXE III - Jeunesse",
+            "Axe n° 12. ",
+            "AXE : ACCOMPAGNEMENT DES FAMILLES",
+            "Axe stratégique :   Éducation",
+            "Enjeu n°3",
+            "Enjeu 4 — L'accueil",
+            "Orientation stratégique 2.1 : Agir",
+            "Objectif opérationnel 1.2.3) Favoriser",
+            "Objectif 6 : Accompagner les familles dans leur parentalité",
+            "Objectif 6 :",
+            "Action n° 12 – Former",
+            "ACTION : RENFORCER LES ACTIONS",
+            "Action : ",
+            "1.2.5. TRAVAILLER SUR LA PARENTALITE",
+            "1.2.5.a. Accompagner les parents",
+            "2) «Bien vivre»",
+            "3 phases ont structuré",
+            "12.3 'Citer'",
+        ];
+        for line in lines {
+            for form in forms {
+                let short = form.short.captures(line).map(|c| {
+                    let title = &line[c.name("t").map_or(line.len(), |m| m.start())..];
+                    let groups: Vec<Option<&str>> = ["num", "letter", "dot", "qualifier"]
+                        .iter()
+                        .map(|g| c.name(g).map(|m| m.as_str()))
+                        .collect();
+                    (groups, title)
+                });
+                let whole = form.whole.captures(line).map(|c| {
+                    let groups: Vec<Option<&str>> = ["num", "letter", "dot", "qualifier"]
+                        .iter()
+                        .map(|g| c.name(g).map(|m| m.as_str()))
+                        .collect();
+                    (groups, c.name("title").map_or("", |m| m.as_str()))
+                });
+                assert_eq!(short, whole, "{line}");
+            }
+        }
     }
 
     #[test]

@@ -93,12 +93,31 @@ impl Folder {
         let mut at = 0;
         while at < bytes.len() {
             let byte = bytes[at];
-            if byte.is_ascii() {
+            if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
+                // The common case: a run copied as is.
+                let end = bytes[at..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+                    .map_or(bytes.len(), |n| at + n);
+                if self.pending_space {
+                    self.push_space_before(char::from(byte));
+                }
+                self.out.push_str(&text[at..end]);
+                self.solid += end - at;
+                at = end;
+            } else if byte.is_ascii() {
                 self.push_ascii(byte);
                 at += 1;
             } else {
                 let c = text[at..].chars().next().expect("char boundary");
-                self.feed(c);
+                match latin_fold(c) {
+                    Some(mapped) => {
+                        for m in mapped.chars() {
+                            self.push(m);
+                        }
+                    }
+                    None => self.feed(c),
+                }
                 at += c.len_utf8();
             }
         }
@@ -153,7 +172,7 @@ impl Folder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, c: char) {
         if self.pending_space {
             self.push_space_before(c);
@@ -169,6 +188,35 @@ impl Folder {
         if c != '/' && !self.out.is_empty() && !self.out.ends_with('/') {
             self.out.push(' ');
         }
+    }
+}
+
+/// First character not in [`LATIN_FOLDS`].
+const LATIN_END: u32 = 0x250;
+
+/// What [`Folder::feed`] pushes for each non-whitespace character from
+/// U+0080 to U+024F (accented Latin letters mostly), computed by it once.
+static LATIN_FOLDS: Lazy<Vec<Option<String>>> = Lazy::new(|| {
+    (0x80..LATIN_END)
+        .map(|code| {
+            let c = char::from_u32(code)?;
+            if c.is_whitespace() {
+                return None;
+            }
+            let mut folder = Folder::with_capacity(4);
+            folder.feed(c);
+            Some(folder.out)
+        })
+        .collect()
+});
+
+#[inline]
+fn latin_fold(c: char) -> Option<&'static str> {
+    let code = u32::from(c);
+    if (0x80..LATIN_END).contains(&code) {
+        LATIN_FOLDS[(code - 0x80) as usize].as_deref()
+    } else {
+        None
     }
 }
 

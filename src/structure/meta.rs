@@ -77,7 +77,10 @@ static PHRASE_SEARCH: Lazy<PhraseSearch> = Lazy::new(|| {
         };
         slot_of.push(Some(slot));
     }
-    let automaton = aho_corasick::AhoCorasick::new(&phrases).expect("valid phrases");
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&phrases)
+        .expect("valid phrases");
     PhraseSearch {
         automaton,
         slot_of,
