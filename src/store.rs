@@ -393,7 +393,10 @@ mod tests {
             ..Default::default()
         };
         restore_passage_texts(&mut document).unwrap();
-        assert_eq!(document.passages[0].text, "Soutien à la parentalité, réseau d’écoute");
+        assert_eq!(
+            document.passages[0].text,
+            "Soutien à la parentalité, réseau d’écoute"
+        );
         document.passages[0].end = end + 1;
         assert!(restore_passage_texts(&mut document).is_err());
     }

@@ -1322,7 +1322,9 @@ impl Catalog {
         // with that id.
         let mut doc_index_of_id: HashMap<&str, usize> = HashMap::new();
         for (doc_index, doc) in docs.iter().enumerate() {
-            doc_index_of_id.entry(doc.doc_id.as_str()).or_insert(doc_index);
+            doc_index_of_id
+                .entry(doc.doc_id.as_str())
+                .or_insert(doc_index);
         }
         let mut mentioned_in_passage: HashSet<(usize, usize, usize)> = HashSet::new();
         if !field_mentions.is_empty() {
@@ -1794,9 +1796,8 @@ pub(crate) mod tests {
         for text in &texts {
             let chars: Vec<char> = text.chars().collect();
             for (char_index, (byte, _)) in text.char_indices().enumerate() {
-                let by_chars = proper_noun_tail(&chars, char_index).map(|(end, sigle)| {
-                    (chars[char_index..end].iter().collect::<String>(), sigle)
-                });
+                let by_chars = proper_noun_tail(&chars, char_index)
+                    .map(|(end, sigle)| (chars[char_index..end].iter().collect::<String>(), sigle));
                 let by_bytes = proper_noun_tail_in_text(text, byte)
                     .map(|(end, sigle)| (text[byte..end].to_string(), sigle));
                 assert_eq!(by_chars, by_bytes, "at {char_index} in {text:.40}");

@@ -529,13 +529,18 @@ mod tests {
     }
 
     /// The glossary line pattern, by the regex.
-    fn glossary_line_by_regex(cell: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    fn glossary_line_by_regex(
+        cell: &str,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
         static GLOSSARY_LINE: once_cell::sync::Lazy<regex::Regex> =
             once_cell::sync::Lazy::new(|| {
                 regex::Regex::new(GLOSSARY_LINE_PATTERN).expect("valid glossary regex")
             });
         let captures = GLOSSARY_LINE.captures(cell)?;
-        Some((captures.name("abbr")?.range(), captures.name("long")?.range()))
+        Some((
+            captures.name("abbr")?.range(),
+            captures.name("long")?.range(),
+        ))
     }
 
     #[test]
@@ -568,7 +573,11 @@ mod tests {
             ":",
             "ABC",
         ] {
-            assert_eq!(glossary_line(cell), glossary_line_by_regex(cell), "{cell:?}");
+            assert_eq!(
+                glossary_line(cell),
+                glossary_line_by_regex(cell),
+                "{cell:?}"
+            );
         }
         for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
             .expect("corpus folder")
@@ -576,7 +585,11 @@ mod tests {
         {
             let text = std::fs::read_to_string(file.path()).unwrap_or_default();
             for (_, cell) in cells(&text) {
-                assert_eq!(glossary_line(cell), glossary_line_by_regex(cell), "{cell:?}");
+                assert_eq!(
+                    glossary_line(cell),
+                    glossary_line_by_regex(cell),
+                    "{cell:?}"
+                );
             }
         }
     }

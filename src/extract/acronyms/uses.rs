@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 
 use super::text::{
-    canonical_sigle, cells, fold, fold_into, FastSet, is_function_word, is_stoplisted, sigle_shape,
+    canonical_sigle, cells, fold, fold_into, is_function_word, is_stoplisted, sigle_shape, FastSet,
     SigleShape,
 };
 
