@@ -169,9 +169,10 @@ pub fn extract(
         })
         .collect();
     let place = |name: &str| territory::place_in_name(name, cog);
-    let catalog = Catalog::build(documents, &pairs, &place);
+    let mut catalog = Catalog::build(documents, &pairs, &place);
     timings.lap("entities");
     let graph = KnowledgeGraph::build(documents, &catalog);
+    catalog.forget_section_paths();
     timings.lap("graph");
     (glossary, catalog, graph)
 }

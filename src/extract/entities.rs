@@ -1479,6 +1479,18 @@ impl Catalog {
 
     /// The entity and its branches (`Mission Locale` -> + `Mission Locale de Blagnac`, MLHG),
     /// the entity first. Empty when the id is unknown.
+    /// Drops the heading path copied into every mention's provenance: the
+    /// graph is built by then, and the passage index in the provenance leads
+    /// back to the path. On a large corpus these copies were most of the
+    /// catalog's size on disk and in memory.
+    pub fn forget_section_paths(&mut self) {
+        for entity in &mut self.entities {
+            for mention in &mut entity.mentions {
+                mention.provenance.section = Vec::new();
+            }
+        }
+    }
+
     pub fn with_branches(&self, id: &str) -> Vec<&Entity> {
         let Some(root) = self.get(id) else {
             return Vec::new();
