@@ -30,6 +30,8 @@ pub struct BenchOptions {
     pub build_runs: usize,
     /// Passes over the query mix.
     pub query_passes: usize,
+    /// Reuse an index built by an earlier run, measuring queries only.
+    pub queries_only: bool,
 }
 
 /// Percentiles of a set of durations, in milliseconds.
@@ -174,26 +176,28 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
     let mut sizes = Vec::new();
     for &n in &options.sizes {
         let out = options.work_dir.join(format!("gen-{n}"));
-        log(&format!("generating {n} documents in {}", out.display()));
-        let generated = gen::generate(&options.corpus, &out, n, options.seed)?;
         let index_dir = out.join("index");
         let mut build_ms = Vec::new();
-        let mut last = None;
-        for run in 0..options.build_runs.max(1) {
-            let started = Instant::now();
-            let report = pipeline::build(&generated.dir, &index_dir, &|_| {})?;
-            build_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-            log(&format!(
-                "  build {} of {n} documents: {:.0} ms",
-                run + 1,
-                build_ms[run]
-            ));
-            last = Some(report);
+        let n_bytes;
+        let reuse = options.queries_only && crate::store::current(&index_dir).is_ok();
+        if reuse {
+            log(&format!("reusing the index in {}", index_dir.display()));
+            n_bytes = dir_size(&out.join("corpus"));
+        } else {
+            log(&format!("generating {n} documents in {}", out.display()));
+            let generated = gen::generate(&options.corpus, &out, n, options.seed)?;
+            n_bytes = generated.n_bytes;
+            for run in 0..options.build_runs.max(1) {
+                let started = Instant::now();
+                pipeline::build(&generated.dir, &index_dir, &|_| {})?;
+                build_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+                log(&format!(
+                    "  build {} of {n} documents: {:.0} ms",
+                    run + 1,
+                    build_ms[run]
+                ));
+            }
         }
-        let report = last.ok_or_else(|| Error::InvalidParameter {
-            name: "build_runs",
-            message: "no build ran".into(),
-        })?;
         let mut open_ms = Vec::new();
         let mut engine = None;
         for _ in 0..5 {
@@ -247,18 +251,27 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
                 graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             }
         }
-        let megabytes = generated.n_bytes as f64 / 1e6;
+        let megabytes = n_bytes as f64 / 1e6;
         let build_median_ms = median(&build_ms);
+        let info = engine.info();
         sizes.push(SizeReport {
-            documents: report.n_documents,
+            documents: info.documents,
             megabytes,
-            passages: report.n_passages,
-            entities: report.n_entities,
-            graph_nodes: report.n_graph_nodes,
-            graph_edges: report.n_graph_edges,
+            passages: info.passages,
+            entities: info.entities,
+            graph_nodes: info.graph_nodes,
+            graph_edges: info.graph_edges,
             build_median_ms,
-            megabytes_per_s: megabytes / (build_median_ms / 1000.0),
-            documents_per_s: report.n_documents as f64 / (build_median_ms / 1000.0),
+            megabytes_per_s: if build_ms.is_empty() {
+                0.0
+            } else {
+                megabytes / (build_median_ms / 1000.0)
+            },
+            documents_per_s: if build_ms.is_empty() {
+                0.0
+            } else {
+                info.documents as f64 / (build_median_ms / 1000.0)
+            },
             build_ms,
             index_bytes: dir_size(&crate::store::current(&index_dir)?.dir),
             open_median_ms: median(&open_ms),

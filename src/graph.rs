@@ -29,6 +29,10 @@ pub const GRAPH_FILE_NAME: &str = "graph.bin";
 /// Excerpts kept per aggregated mention edge; the count keeps the true total.
 const MAX_EVIDENCE_PER_EDGE: usize = 5;
 
+/// Evidence shown per territory and role: enough to judge, small enough to
+/// answer fast for an actor named in thousands of plans.
+const MAX_EVIDENCE_PER_ROLE: usize = 8;
+
 /// Chars of context kept on each side of a mention in an excerpt.
 const EXCERPT_CONTEXT_CHARS: usize = 90;
 
@@ -607,7 +611,13 @@ impl KnowledgeGraph {
                     if !entry.roles.contains(&edge_role) {
                         entry.roles.push(edge_role);
                     }
-                    for evidence in &data.evidence {
+                    let shown = entry
+                        .evidence
+                        .iter()
+                        .filter(|e| e.role == edge_role)
+                        .count();
+                    let room = MAX_EVIDENCE_PER_ROLE.saturating_sub(shown);
+                    for evidence in data.evidence.iter().take(room) {
                         entry.evidence.push(Evidence {
                             doc_id: evidence.provenance.doc_id.clone(),
                             section: self.section_path(edge.source()),

@@ -161,13 +161,32 @@ pub fn open(dir: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// Reads the `(doc_ord, passage)` pair of a hit from the fast fields.
-pub fn locate(searcher: &tantivy::Searcher, address: DocAddress) -> Option<(usize, usize)> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let fast = segment.fast_fields();
-    let doc_ord = fast.u64("doc_ord").ok()?.first(address.doc_id)?;
-    let passage = fast.u64("passage").ok()?.first(address.doc_id)?;
-    Some((doc_ord as usize, passage as usize))
+/// Reads the `(doc_ord, passage)` pair of hits from the fast fields, with
+/// the columns of every segment opened once per search, not once per hit.
+pub struct Locator {
+    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
+}
+
+impl Locator {
+    pub fn new(searcher: &tantivy::Searcher) -> Locator {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let fast = segment.fast_fields();
+                Some((fast.u64("doc_ord").ok()?, fast.u64("passage").ok()?))
+            })
+            .collect();
+        Locator { columns }
+    }
+
+    pub fn locate(&self, address: DocAddress) -> Option<(usize, usize)> {
+        let (doc_ord, passage) = self.columns.get(address.segment_ord as usize)?.as_ref()?;
+        Some((
+            doc_ord.first(address.doc_id)? as usize,
+            passage.first(address.doc_id)? as usize,
+        ))
+    }
 }
 
 /// Counts matching passages per document, for facets, without scoring.

@@ -168,6 +168,9 @@ enum Command {
         /// Where generated corpora and indexes go.
         #[arg(long, default_value = "target/bench")]
         work_dir: PathBuf,
+        /// Reuse indexes built by an earlier run and measure queries only.
+        #[arg(long)]
+        queries_only: bool,
     },
     /// Serve the web UI and the JSON API; builds the index first when missing or stale.
     #[cfg(feature = "server")]
@@ -473,6 +476,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             passes,
             corpus,
             work_dir,
+            queries_only,
         } => {
             let options = maillage::bench::BenchOptions {
                 corpus,
@@ -481,6 +485,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 seed,
                 build_runs: runs,
                 query_passes: passes,
+                queries_only,
             };
             let report = maillage::bench::run(&options, &|line| eprintln!("{line}"))?;
             print_json(&report)?;

@@ -41,7 +41,7 @@ const SAME_DOCUMENT_DECAY: f32 = 0.93;
 /// Score factor for a further passage of a section that matches only through its heading.
 const HEADING_ONLY_REPEAT: f32 = 0.4;
 /// Most candidates ranked for one page.
-const MAX_CANDIDATES: usize = 40_000;
+const MAX_CANDIDATES: usize = 2_000;
 
 /// A search as asked by the CLI or the API.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -220,22 +220,36 @@ impl Engine {
             Box::new(BooleanQuery::new(clauses))
         };
 
+        // Without filters, the facet counts of a tier also give its total:
+        // one pass over the matches instead of two.
+        let unfiltered = territory.is_none() && kind.is_none();
         let mut chosen = None;
         for (tier, is_relaxed) in &plan.tiers {
             let filtered = filters(tier.box_clone());
-            let total = searcher.search(&*filtered, &Count)?;
+            let (total, per_document) = if unfiltered {
+                let per_document = searcher.search(&**tier, &index::PassagesPerDocument)?;
+                (
+                    per_document.values().map(|&n| n as usize).sum(),
+                    Some(per_document),
+                )
+            } else {
+                (searcher.search(&*filtered, &Count)?, None)
+            };
             if total > 0 || chosen.is_none() {
-                chosen = Some((tier.box_clone(), filtered, total, *is_relaxed));
+                chosen = Some((tier.box_clone(), filtered, total, *is_relaxed, per_document));
             }
             if total > 0 {
                 break;
             }
         }
-        let Some((query, filtered, total, relaxed)) = chosen else {
+        let Some((query, filtered, total, relaxed, per_document)) = chosen else {
             return Err(Error::InvalidQuery("nothing to search for".into()));
         };
         let relaxed = relaxed && total > 0;
-        let per_document = searcher.search(&*query, &index::PassagesPerDocument)?;
+        let per_document = match per_document {
+            Some(per_document) => per_document,
+            None => searcher.search(&*query, &index::PassagesPerDocument)?,
+        };
         let mut snippets = SnippetGenerator::create(&searcher, &*query, f.text)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let documents = &self.knowledge.documents;
@@ -298,17 +312,19 @@ impl Engine {
         needed: usize,
     ) -> Result<Vec<(f32, f32, usize, usize)>> {
         let documents = &self.knowledge.documents;
-        let mut window = (needed * 2 + 20).min(MAX_CANDIDATES);
+        let locator = index::Locator::new(searcher);
+        let cap = MAX_CANDIDATES.max(needed + needed / 2);
+        let mut window = (needed * 2 + 20).min(cap);
         loop {
             let candidates = searcher.search(query, &TopDocs::with_limit(window))?;
-            let exhausted = candidates.len() < window || window >= MAX_CANDIDATES;
+            let exhausted = candidates.len() < window || window >= cap;
             let floor = candidates.last().map(|(s, _)| *s).unwrap_or(0.0);
             let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
             let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
             let mut per_section: HashMap<(usize, &[String]), i32> = HashMap::new();
             let mut per_doc: HashMap<usize, i32> = HashMap::new();
             for (score, address) in candidates {
-                let Some((doc_ord, passage_idx)) = index::locate(searcher, address) else {
+                let Some((doc_ord, passage_idx)) = locator.locate(address) else {
                     continue;
                 };
                 let Some(passage) = documents
@@ -350,7 +366,7 @@ impl Engine {
             if exhausted || settled {
                 return Ok(ranked);
             }
-            window = (window * 4).min(MAX_CANDIDATES);
+            window = (window * 4).min(cap);
         }
     }
 
