@@ -365,7 +365,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 for e in glossary {
                     let defs: Vec<&str> = e.definitions.iter().map(|d| d.text.as_str()).collect();
                     let defs = if defs.is_empty() {
-                        "(non défini)".to_string()
+                        match &e.entity {
+                            Some(known) => {
+                                format!("({} — référentiel, non défini ici)", known.name)
+                            }
+                            None => "(non défini)".to_string(),
+                        }
                     } else {
                         defs.join(" | ")
                     };

@@ -103,6 +103,10 @@ pub struct AcronymEntry {
     pub docs: Vec<String>,
     /// Number of uses across the corpus.
     pub mentions: usize,
+    /// The actor or dispositif this sigle names, when the catalog knows it:
+    /// it gives a meaning (from the general gazetteer) even to a sigle no
+    /// document defines.
+    pub entity: Option<EntityRef>,
 }
 
 /// One definition of a sigle, with where it comes from.
@@ -338,7 +342,19 @@ impl Engine {
                 .collect(),
             docs: entry.docs.clone(),
             mentions: entry.mentions,
+            entity: self.entity_named_by(&entry.abbr),
         }
+    }
+
+    /// The entity that has `abbr` itself as name or alias (not a fuzzy match).
+    fn entity_named_by(&self, abbr: &str) -> Option<EntityRef> {
+        let entity = self.knowledge.catalog.lookup(abbr)?;
+        let same = |s: &String| s.eq_ignore_ascii_case(abbr);
+        (same(&entity.name) || entity.aliases.iter().any(same)).then(|| EntityRef {
+            id: entity.id.clone(),
+            name: entity.name.clone(),
+            kind: entity.kind,
+        })
     }
 
     /// The glossary, A to Z.

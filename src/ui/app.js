@@ -720,6 +720,10 @@
             e.definitions.length
               ? el("ul", { class: "definitions" }, e.definitions.map(definitionItem))
               : el("p", { class: "hint" }, "Pas de définition trouvée dans les documents."),
+            e.entity
+              ? el("p", { class: "count" }, e.definitions.length ? "Fiche : " : "Au référentiel : ",
+                  el("a", { href: entityHref(e.entity.id) }, e.entity.name))
+              : null,
             el("p", { class: "count" }, "Utilisé dans " + plural(e.docs.length, "document", "documents") + " · " + plural(e.mentions, "mention", "mentions"),
               " · ", el("a", { href: hashFor(["recherche"], { q: e.abbr }) }, "rechercher « " + e.abbr + " »"))),
         ])));

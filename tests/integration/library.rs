@@ -126,3 +126,24 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn an_undefined_sigle_gets_its_meaning_from_the_catalog() {
+    let caf = engine().acronym("CAF").expect("CAF is used in the corpus");
+    assert!(
+        caf.definitions.is_empty(),
+        "no shipped document defines CAF"
+    );
+    let entity = caf.entity.expect("the catalog knows the CAF");
+    assert!(
+        entity
+            .name
+            .to_lowercase()
+            .contains("allocations familiales"),
+        "{}",
+        entity.name
+    );
+    // A sigle the catalog does not know has no entity.
+    let abs = engine().acronym("ABS").unwrap();
+    assert!(abs.entity.is_none() || abs.entity.unwrap().name.to_uppercase().contains("ABS"));
+}
