@@ -587,16 +587,9 @@ fn parse_entity_kind(kind: &str) -> Result<EntityKind> {
 }
 
 /// Lower case, no accents, letters and digits only: for comparing names.
-pub(crate) fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(|c| c.to_lowercase())
-        .map(|c| match c {
-            'œ' => 'o',
-            'æ' => 'a',
-            c => c,
-        })
+fn fold(s: &str) -> String {
+    crate::analysis::folding::fold(s)
+        .chars()
         .filter(|c| c.is_alphanumeric())
         .collect()
 }

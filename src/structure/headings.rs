@@ -134,6 +134,22 @@ form!(
     ".*"
 );
 form!(ACTION_NAMED, r"^(?i:action)\s*:\s*", r"\S", ".*");
+
+/// The forms `KEYWORD N : title`: keyword, form, kind, rank, style.
+static NUMBERED_FORMS: [(&str, &Form, SectionKind, u8, &str); 6] = [
+    ("pilier", &PILIER, SectionKind::Axe, 1, "axe"),
+    ("axe", &AXE_NUMBERED, SectionKind::Axe, 1, "axe"),
+    ("enjeu", &ENJEU, SectionKind::Enjeu, 1, "enjeu"),
+    (
+        "orientation",
+        &ORIENTATION,
+        SectionKind::Orientation,
+        2,
+        "orientation",
+    ),
+    ("objectif", &OBJECTIF, SectionKind::Objectif, 3, "objectif"),
+    ("action", &ACTION_NUMBERED, SectionKind::Action, 4, "action"),
+];
 regex!(
     FICHE_ACTION,
     r"^(?i:fiche)[\s-]+(?i:action)\b(?P<title>.{0,100})$"
@@ -227,26 +243,13 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
             ));
         }
     }
-    if keyword("pilier") {
-        if let Some((c, title)) = PILIER.captures(line) {
-            return Some(make(
-                SectionKind::Axe,
-                Rank::Fixed(1),
-                Some(&c["num"]),
-                title,
-                "axe",
-            ));
-        }
-    }
-    if keyword("axe") {
-        if let Some((c, title)) = AXE_NUMBERED.captures(line) {
-            return Some(make(
-                SectionKind::Axe,
-                Rank::Fixed(1),
-                Some(&c["num"]),
-                title,
-                "axe",
-            ));
+    // Numbered forms first: within one keyword (`axe`, `action`) the numbered
+    // form wins over the named one.
+    for (word, form, kind, rank, style) in NUMBERED_FORMS {
+        if keyword(word) {
+            if let Some((c, title)) = form.captures(line) {
+                return Some(make(kind, Rank::Fixed(rank), Some(&c["num"]), title, style));
+            }
         }
     }
     if keyword("axe") {
@@ -254,50 +257,6 @@ pub(crate) fn recognize(line: &str) -> Option<Heading> {
             let mut heading = make(SectionKind::Axe, Rank::Fixed(1), None, title, "axe");
             heading.unnumbered_axe = true;
             return Some(heading);
-        }
-    }
-    if keyword("enjeu") {
-        if let Some((c, title)) = ENJEU.captures(line) {
-            return Some(make(
-                SectionKind::Enjeu,
-                Rank::Fixed(1),
-                Some(&c["num"]),
-                title,
-                "enjeu",
-            ));
-        }
-    }
-    if keyword("orientation") {
-        if let Some((c, title)) = ORIENTATION.captures(line) {
-            return Some(make(
-                SectionKind::Orientation,
-                Rank::Fixed(2),
-                Some(&c["num"]),
-                title,
-                "orientation",
-            ));
-        }
-    }
-    if keyword("objectif") {
-        if let Some((c, title)) = OBJECTIF.captures(line) {
-            return Some(make(
-                SectionKind::Objectif,
-                Rank::Fixed(3),
-                Some(&c["num"]),
-                title,
-                "objectif",
-            ));
-        }
-    }
-    if keyword("action") {
-        if let Some((c, title)) = ACTION_NUMBERED.captures(line) {
-            return Some(make(
-                SectionKind::Action,
-                Rank::Fixed(4),
-                Some(&c["num"]),
-                title,
-                "action",
-            ));
         }
     }
     if keyword("action") {
