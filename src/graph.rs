@@ -5,28 +5,32 @@
 //! mentions are lifted into a graph of documents, sections, territories and entities. Invariant:
 //! every edge carries provenance (the document span that justifies it) so any answer can show its
 //! evidence. Mention edges are aggregated per (section, entity, role) with a count and a few
-//! excerpts, which keeps the graph small enough to load at start-up.
+//! spans.
 //!
-//! Persistence is one bincode file of plain node and edge lists (not petgraph's own serde form,
-//! whose sequences bincode cannot always size), rebuilt into a petgraph graph on load.
+//! The graph holds no text: sections and evidence are spans of the documents, read back through
+//! a [`DocumentSource`] when an answer shows them. That keeps the graph a few bytes per edge,
+//! so a national corpus loads at start-up in a fraction of a second.
+//!
+//! Persistence is one bincode file of plain node, edge and span lists (not petgraph's own serde
+//! form, whose sequences bincode cannot always size), rebuilt into a petgraph graph on load.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::entities::{Catalog, EntityKind};
-use crate::extract::{Provenance, Role};
+use crate::extract::Role;
 use crate::{Document, Error, Result, Territory};
 
 /// File name of the saved graph inside its directory.
 pub const GRAPH_FILE_NAME: &str = "graph.bin";
 
-/// Excerpts kept per aggregated mention edge; the count keeps the true total.
+/// Spans kept per aggregated mention edge; the count keeps the true total.
 const MAX_EVIDENCE_PER_EDGE: usize = 5;
 
 /// Evidence shown per territory and role: enough to judge, small enough to
@@ -36,17 +40,96 @@ const MAX_EVIDENCE_PER_ROLE: usize = 8;
 /// Chars of context kept on each side of a mention in an excerpt.
 const EXCERPT_CONTEXT_CHARS: usize = 90;
 
+/// Where a piece of evidence sits: a span of one document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Index of the document in the corpus.
+    pub doc: u32,
+    /// The passage holding the span, when one does.
+    pub passage: Option<u32>,
+    /// Character offsets in the document's text.
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The documents the graph points into: what an answer needs to show its evidence.
+pub trait DocumentSource {
+    /// The id of the document at `doc`.
+    fn doc_id(&self, doc: usize) -> Option<&str>;
+    /// A section's heading and its parent section.
+    fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)>;
+    /// A passage's text and the character offset where it starts.
+    fn passage_text(&self, doc: usize, passage: usize) -> Option<(&str, usize)>;
+    /// The whole text of a document.
+    fn text(&self, doc: usize) -> Option<&str>;
+
+    /// Headings from the outermost section down to `section`.
+    fn heading_path(&self, doc: usize, section: usize) -> Vec<String> {
+        let mut path = Vec::new();
+        let mut current = Some(section);
+        while let Some(id) = current {
+            let Some((heading, parent)) = self.section(doc, id) else {
+                break;
+            };
+            path.push(heading.to_string());
+            // Parents come before their children, so the walk ends.
+            current = parent.filter(|&p| p < id);
+        }
+        path.reverse();
+        path
+    }
+}
+
+impl DocumentSource for [Document] {
+    fn doc_id(&self, doc: usize) -> Option<&str> {
+        self.get(doc).map(|d| d.doc_id.as_str())
+    }
+
+    fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
+        let s = self.get(doc)?.sections.get(section)?;
+        Some((s.heading.as_str(), s.parent))
+    }
+
+    fn passage_text(&self, doc: usize, passage: usize) -> Option<(&str, usize)> {
+        let d = self.get(doc)?;
+        let p = d.passages.get(passage)?;
+        Some((d.passage_text(p), p.start))
+    }
+
+    fn text(&self, doc: usize) -> Option<&str> {
+        self.get(doc).map(|d| d.text.as_str())
+    }
+}
+
+impl DocumentSource for Vec<Document> {
+    fn doc_id(&self, doc: usize) -> Option<&str> {
+        self.as_slice().doc_id(doc)
+    }
+
+    fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
+        DocumentSource::section(self.as_slice(), doc, section)
+    }
+
+    fn passage_text(&self, doc: usize, passage: usize) -> Option<(&str, usize)> {
+        self.as_slice().passage_text(doc, passage)
+    }
+
+    fn text(&self, doc: usize) -> Option<&str> {
+        DocumentSource::text(self.as_slice(), doc)
+    }
+}
+
 /// What a node stands for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum NodeData {
     Document {
+        doc: u32,
         doc_id: String,
         title: String,
     },
     Section {
-        doc_id: String,
-        index: usize,
-        heading: String,
+        doc: u32,
+        section: u32,
     },
     Territory(Territory),
     Entity {
@@ -84,20 +167,15 @@ impl Relation {
     }
 }
 
-/// One piece of evidence stored on an edge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct StoredEvidence {
-    provenance: Provenance,
-    text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An edge: its relation, and its evidence as a range of [`KnowledgeGraph::evidence`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 struct EdgeData {
     relation: Relation,
     role: Option<Role>,
     /// Number of mentions aggregated (1 for structural edges).
     count: u32,
-    evidence: Vec<StoredEvidence>,
+    first_evidence: u32,
+    n_evidence: u8,
 }
 
 /// What is written to disk.
@@ -105,13 +183,18 @@ struct EdgeData {
 struct StoredGraph {
     nodes: Vec<NodeData>,
     edges: Vec<(u32, u32, EdgeData)>,
+    evidence: Vec<Span>,
 }
 
 /// Documents, sections, territories and entities, linked with provenance.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: DiGraph<NodeData, EdgeData>,
+    /// Every edge's evidence, edge after edge.
+    evidence: Vec<Span>,
     entity_nodes: HashMap<String, NodeIndex>,
+    /// The node of each document, by document index.
+    document_nodes: HashMap<u32, NodeIndex>,
 }
 
 /// The territories an entity is named in, with the roles it plays there.
@@ -167,40 +250,21 @@ fn territory_key(territory: &Territory) -> String {
     format!("{}:{}", territory.kind.as_str(), territory.code)
 }
 
-fn node_id(node: &NodeData) -> String {
-    match node {
-        NodeData::Document { doc_id, .. } => format!("document:{doc_id}"),
-        NodeData::Section { doc_id, index, .. } => format!("section:{doc_id}#{index}"),
-        NodeData::Territory(territory) => format!("territory:{}", territory_key(territory)),
-        NodeData::Entity { id, .. } => format!("entity:{id}"),
-    }
-}
-
-fn document_provenance(doc_id: &str) -> Provenance {
-    Provenance {
-        doc_id: doc_id.to_string(),
-        passage: None,
-        section: Vec::new(),
-        start: 0,
-        end: 0,
-    }
-}
-
-/// A short excerpt of `chars` around `[start, end)`, white space collapsed.
-fn excerpt(chars: &[char], start: usize, end: usize) -> String {
-    let start = start.min(chars.len());
-    let end = end.clamp(start, chars.len());
+/// A short excerpt of `text` around the chars `[start, end)`, white space collapsed.
+fn excerpt(text: &str, start: usize, end: usize) -> String {
     let from = start.saturating_sub(EXCERPT_CONTEXT_CHARS);
-    let to = (end + EXCERPT_CONTEXT_CHARS).min(chars.len());
-    let raw: String = chars[from..to].iter().collect();
-    let mut text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if from > 0 {
-        text.insert(0, '…');
+    let to = end.max(start) + EXCERPT_CONTEXT_CHARS;
+    let mut chars = text.chars().skip(from);
+    let raw: String = chars.by_ref().take(to - from).collect();
+    let cut_at_end = chars.next().is_some();
+    let mut out = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if from > 0 && !raw.is_empty() {
+        out.insert(0, '…');
     }
-    if to < chars.len() {
-        text.push('…');
+    if cut_at_end {
+        out.push('…');
     }
-    text
+    out
 }
 
 fn role_rank(role: Role) -> u8 {
@@ -212,11 +276,10 @@ fn role_rank(role: Role) -> u8 {
     }
 }
 
-/// Builds the graph; kept as free functions so `KnowledgeGraph::build` reads as the plan.
+/// Builds the graph; kept apart so `KnowledgeGraph::build` reads as the plan.
 struct GraphBuilder {
     graph: DiGraph<NodeData, EdgeData>,
-    document_nodes: HashMap<String, NodeIndex>,
-    entity_nodes: HashMap<String, NodeIndex>,
+    evidence: Vec<Span>,
     territory_nodes: HashMap<String, NodeIndex>,
 }
 
@@ -236,80 +299,101 @@ impl GraphBuilder {
         from: NodeIndex,
         to: NodeIndex,
         relation: Relation,
-        provenance: Provenance,
+        role: Option<Role>,
+        count: u32,
+        evidence: &[Span],
     ) {
+        let first_evidence = self.evidence.len() as u32;
+        let n_evidence = evidence.len().min(usize::from(u8::MAX));
+        self.evidence.extend_from_slice(&evidence[..n_evidence]);
         self.graph.add_edge(
             from,
             to,
             EdgeData {
                 relation,
-                role: None,
-                count: 1,
-                evidence: vec![StoredEvidence {
-                    provenance: without_section_path(provenance),
-                    text: String::new(),
-                }],
+                role,
+                count,
+                first_evidence,
+                n_evidence: n_evidence as u8,
             },
         );
     }
 }
 
+/// Index of the innermost section holding char `offset`.
+fn innermost_section(doc: &Document, offset: usize) -> Option<usize> {
+    doc.sections
+        .iter()
+        .filter(|s| s.start <= offset && offset < s.end)
+        .max_by_key(|s| s.depth)
+        .map(|s| s.id)
+}
+
 impl KnowledgeGraph {
-    /// Builds the graph of a corpus from its documents and the catalog of their entities.
+    /// Builds the graph of a corpus from its documents and the catalog of their entities
+    /// (whose mentions point at `docs` by index).
     pub fn build(docs: &[Document], catalog: &Catalog) -> KnowledgeGraph {
         let mut builder = GraphBuilder {
             graph: DiGraph::new(),
-            document_nodes: HashMap::new(),
-            entity_nodes: HashMap::new(),
+            evidence: Vec::new(),
             territory_nodes: HashMap::new(),
         };
 
-        // Documents, their territory and their outline.
-        let mut section_nodes: HashMap<(usize, usize), NodeIndex> = HashMap::new();
-        let mut doc_index_by_id: HashMap<&str, usize> = HashMap::new();
+        // Documents, their territory and their outline. The sections of a document get
+        // consecutive nodes, from `first_section_node[doc]`.
+        let mut document_nodes: HashMap<u32, NodeIndex> = HashMap::new();
+        let mut first_section_node: Vec<Option<usize>> = vec![None; docs.len()];
+        let mut seen_ids: HashSet<&str> = HashSet::new();
         for (doc_index, doc) in docs.iter().enumerate() {
-            if builder.document_nodes.contains_key(&doc.doc_id) {
+            if !seen_ids.insert(doc.doc_id.as_str()) {
                 continue;
             }
-            doc_index_by_id.insert(doc.doc_id.as_str(), doc_index);
+            let doc_u32 = doc_index as u32;
             let doc_node = builder.graph.add_node(NodeData::Document {
+                doc: doc_u32,
                 doc_id: doc.doc_id.clone(),
                 title: doc.title.clone(),
             });
-            builder.document_nodes.insert(doc.doc_id.clone(), doc_node);
+            document_nodes.insert(doc_u32, doc_node);
             if let Some(territory) = &doc.territory {
                 let territory_node = builder.territory_node(territory);
+                let whole = Span {
+                    doc: doc_u32,
+                    passage: None,
+                    start: 0,
+                    end: 0,
+                };
                 builder.add_edge(
                     doc_node,
                     territory_node,
                     Relation::Covers,
-                    document_provenance(&doc.doc_id),
+                    None,
+                    1,
+                    &[whole],
                 );
             }
+            let first = builder.graph.node_count();
+            first_section_node[doc_index] = Some(first);
             for section in &doc.sections {
-                let node = builder.graph.add_node(NodeData::Section {
-                    doc_id: doc.doc_id.clone(),
-                    index: section.id,
-                    heading: section.heading.clone(),
+                builder.graph.add_node(NodeData::Section {
+                    doc: doc_u32,
+                    section: section.id as u32,
                 });
-                section_nodes.insert((doc_index, section.id), node);
             }
-            for section in &doc.sections {
-                let Some(&node) = section_nodes.get(&(doc_index, section.id)) else {
-                    continue;
-                };
+            for (offset, section) in doc.sections.iter().enumerate() {
+                let node = NodeIndex::new(first + offset);
                 let parent = section
                     .parent
-                    .and_then(|p| section_nodes.get(&(doc_index, p)).copied())
+                    .filter(|&p| p < doc.sections.len())
+                    .map(|p| NodeIndex::new(first + p))
                     .unwrap_or(doc_node);
-                let provenance = Provenance {
-                    doc_id: doc.doc_id.clone(),
+                let span = Span {
+                    doc: doc_u32,
                     passage: None,
-                    section: Vec::new(),
-                    start: section.start,
-                    end: section.end,
+                    start: section.start as u32,
+                    end: section.end as u32,
                 };
-                builder.add_edge(node, parent, Relation::PartOf, provenance);
+                builder.add_edge(node, parent, Relation::PartOf, None, 1, &[span]);
             }
         }
 
@@ -329,6 +413,7 @@ impl KnowledgeGraph {
                 guard += 1;
             }
         }
+        let mut entity_nodes: HashMap<String, NodeIndex> = HashMap::new();
         for entity in catalog
             .entities()
             .iter()
@@ -339,98 +424,113 @@ impl KnowledgeGraph {
                 name: entity.name.clone(),
                 kind: entity.kind,
             });
-            builder.entity_nodes.insert(entity.id.clone(), node);
+            entity_nodes.insert(entity.id.clone(), node);
         }
         for entity in catalog
             .entities()
             .iter()
             .filter(|e| wanted.contains(e.id.as_str()))
         {
-            let Some(&node) = builder.entity_nodes.get(&entity.id) else {
+            let Some(&node) = entity_nodes.get(&entity.id) else {
                 continue;
             };
-            let provenance = entity
+            let span = entity
                 .mentions
                 .first()
-                .map(|m| m.provenance.clone())
-                .unwrap_or_else(|| document_provenance(""));
-            if let Some(&parent) = entity
-                .branch_of
-                .as_ref()
-                .and_then(|p| builder.entity_nodes.get(p))
-            {
-                builder.add_edge(node, parent, Relation::BranchOf, provenance.clone());
+                .map(|m| Span {
+                    doc: m.doc,
+                    passage: m.passage,
+                    start: m.start,
+                    end: m.end,
+                })
+                .unwrap_or(Span {
+                    doc: u32::MAX,
+                    passage: None,
+                    start: 0,
+                    end: 0,
+                });
+            if let Some(&parent) = entity.branch_of.as_ref().and_then(|p| entity_nodes.get(p)) {
+                builder.add_edge(node, parent, Relation::BranchOf, None, 1, &[span]);
             }
             if let Some(place) = &entity.place {
                 let territory_node = builder.territory_node(place);
-                builder.add_edge(node, territory_node, Relation::LocatedIn, provenance);
+                builder.add_edge(node, territory_node, Relation::LocatedIn, None, 1, &[span]);
             }
         }
 
         // Mentions, aggregated per (section or document, entity, role).
-        let mut aggregated: BTreeMap<(usize, usize, u8), EdgeData> = BTreeMap::new();
+        struct Aggregate {
+            role: Role,
+            count: u32,
+            evidence: Vec<Span>,
+        }
+        let mut slot_of: HashMap<(u32, u32, u8), usize> = HashMap::new();
+        let mut aggregates: Vec<((u32, u32, u8), Aggregate)> = Vec::new();
         for entity in catalog.entities() {
-            let Some(&entity_node) = builder.entity_nodes.get(&entity.id) else {
+            let Some(&entity_node) = entity_nodes.get(&entity.id) else {
                 continue;
             };
             for mention in &entity.mentions {
-                let provenance = &mention.provenance;
-                let Some(&doc_index) = doc_index_by_id.get(provenance.doc_id.as_str()) else {
+                let doc_index = mention.doc as usize;
+                let Some(doc) = docs.get(doc_index) else {
                     continue;
                 };
-                let doc = &docs[doc_index];
-                let section = provenance
+                let section = mention
                     .passage
-                    .and_then(|p| doc.passages.get(p))
+                    .and_then(|p| doc.passages.get(p as usize))
                     .and_then(|p| p.section)
-                    .or_else(|| innermost_section(doc, provenance.start));
-                let source = section
-                    .and_then(|s| section_nodes.get(&(doc_index, s)).copied())
-                    .or_else(|| builder.document_nodes.get(&doc.doc_id).copied());
+                    .or_else(|| innermost_section(doc, mention.start as usize))
+                    .filter(|&s| s < doc.sections.len());
+                let source = match (section, first_section_node[doc_index]) {
+                    (Some(s), Some(first)) => Some(NodeIndex::new(first + s)),
+                    _ => document_nodes.get(&mention.doc).copied(),
+                };
                 let Some(source) = source else { continue };
-                let edge = aggregated
-                    .entry((source.index(), entity_node.index(), role_rank(mention.role)))
-                    .or_insert_with(|| EdgeData {
-                        relation: Relation::Names,
-                        role: Some(mention.role),
-                        count: 0,
-                        evidence: Vec::new(),
-                    });
-                edge.count += 1;
-                if edge.evidence.len() < MAX_EVIDENCE_PER_EDGE {
-                    // The excerpt comes from the passage holding the
-                    // mention: small to scan, and it never runs into the
-                    // next field.
-                    let holder = provenance
-                        .passage
-                        .and_then(|p| doc.passages.get(p))
-                        .filter(|p| p.start <= provenance.start && provenance.end <= p.end);
-                    let text = match holder {
-                        Some(p) => {
-                            let chars: Vec<char> = p.text.chars().collect();
-                            excerpt(&chars, provenance.start - p.start, provenance.end - p.start)
-                        }
-                        None => {
-                            let chars: Vec<char> = doc.text.chars().collect();
-                            excerpt(&chars, provenance.start, provenance.end)
-                        }
-                    };
-                    edge.evidence.push(StoredEvidence {
-                        provenance: without_section_path(provenance.clone()),
-                        text,
+                let key = (
+                    source.index() as u32,
+                    entity_node.index() as u32,
+                    role_rank(mention.role),
+                );
+                let slot = *slot_of.entry(key).or_insert_with(|| {
+                    aggregates.push((
+                        key,
+                        Aggregate {
+                            role: mention.role,
+                            count: 0,
+                            evidence: Vec::new(),
+                        },
+                    ));
+                    aggregates.len() - 1
+                });
+                let aggregate = &mut aggregates[slot].1;
+                aggregate.count += 1;
+                if aggregate.evidence.len() < MAX_EVIDENCE_PER_EDGE {
+                    aggregate.evidence.push(Span {
+                        doc: mention.doc,
+                        passage: mention.passage,
+                        start: mention.start,
+                        end: mention.end,
                     });
                 }
             }
         }
-        for ((source, target, _), edge) in aggregated {
-            builder
-                .graph
-                .add_edge(NodeIndex::new(source), NodeIndex::new(target), edge);
+        aggregates.sort_by_key(|(key, _)| *key);
+        for ((source, target, _), aggregate) in aggregates {
+            builder.add_edge(
+                NodeIndex::new(source as usize),
+                NodeIndex::new(target as usize),
+                Relation::Names,
+                Some(aggregate.role),
+                aggregate.count,
+                &aggregate.evidence,
+            );
         }
 
         KnowledgeGraph {
             graph: builder.graph,
-            entity_nodes: builder.entity_nodes,
+            evidence: builder.evidence,
+            entity_nodes,
+            document_nodes,
         }
     }
 
@@ -448,17 +548,25 @@ impl KnowledgeGraph {
                     (
                         e.source().index() as u32,
                         e.target().index() as u32,
-                        e.weight().clone(),
+                        *e.weight(),
                     )
                 })
                 .collect(),
+            evidence: self.evidence.clone(),
         };
         let file = std::fs::File::create(&path)
             .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-        bincode::serialize_into(BufWriter::new(file), &stored).map_err(|e| Error::Store {
+        let mut writer = BufWriter::new(file);
+        bincode::serialize_into(&mut writer, &stored).map_err(|e| Error::Store {
             path: path.clone(),
             message: e.to_string(),
-        })
+        })?;
+        let file = writer.into_inner().map_err(|e| Error::Store {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        file.sync_all()
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
     }
 
     /// Reads a graph written by [`KnowledgeGraph::save`].
@@ -471,38 +579,54 @@ impl KnowledgeGraph {
             }
             Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
         };
+        let corrupt = |message: &str| Error::Store {
+            path: path.clone(),
+            message: message.to_string(),
+        };
         let stored: StoredGraph =
-            bincode::deserialize_from(BufReader::new(file)).map_err(|e| Error::Store {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            bincode::deserialize_from(BufReader::new(file)).map_err(|e| corrupt(&e.to_string()))?;
         let mut graph = DiGraph::with_capacity(stored.nodes.len(), stored.edges.len());
         let mut entity_nodes = HashMap::new();
+        let mut document_nodes = HashMap::new();
         for node in stored.nodes {
-            let entity_id = match &node {
-                NodeData::Entity { id, .. } => Some(id.clone()),
-                _ => None,
+            let (entity_id, doc) = match &node {
+                NodeData::Entity { id, .. } => (Some(id.clone()), None),
+                NodeData::Document { doc, .. } => (None, Some(*doc)),
+                _ => (None, None),
             };
             let index = graph.add_node(node);
             if let Some(id) = entity_id {
                 entity_nodes.insert(id, index);
+            }
+            if let Some(doc) = doc {
+                document_nodes.insert(doc, index);
             }
         }
         let n_nodes = graph.node_count();
         for (source, target, edge) in stored.edges {
             let (source, target) = (source as usize, target as usize);
             if source >= n_nodes || target >= n_nodes {
-                return Err(Error::Store {
-                    path,
-                    message: "edge to a missing node".to_string(),
-                });
+                return Err(corrupt("edge to a missing node"));
+            }
+            let end = edge.first_evidence as usize + usize::from(edge.n_evidence);
+            if end > stored.evidence.len() {
+                return Err(corrupt("edge with missing evidence"));
             }
             graph.add_edge(NodeIndex::new(source), NodeIndex::new(target), edge);
         }
         Ok(KnowledgeGraph {
             graph,
+            evidence: stored.evidence,
             entity_nodes,
+            document_nodes,
         })
+    }
+
+    fn evidence_of(&self, edge: &EdgeData) -> &[Span] {
+        let first = edge.first_evidence as usize;
+        self.evidence
+            .get(first..first + usize::from(edge.n_evidence))
+            .unwrap_or(&[])
     }
 
     /// The entity node and the nodes of all its branches, transitively.
@@ -525,50 +649,26 @@ impl KnowledgeGraph {
         family
     }
 
-    /// The document a section or document node belongs to.
     /// Headings from the document down to `node` (empty for a document).
-    fn section_path(&self, node: NodeIndex) -> Vec<String> {
-        let mut path = Vec::new();
-        let mut current = node;
-        for _ in 0..64 {
-            match self.graph.node_weight(current) {
-                Some(NodeData::Section { heading, .. }) => {
-                    path.push(heading.clone());
-                    match self
-                        .graph
-                        .edges_directed(current, Direction::Outgoing)
-                        .find(|e| e.weight().relation == Relation::PartOf)
-                    {
-                        Some(e) => current = e.target(),
-                        None => break,
-                    }
-                }
-                _ => break,
+    fn section_path(&self, source: &dyn DocumentSource, node: NodeIndex) -> Vec<String> {
+        match self.graph.node_weight(node) {
+            Some(NodeData::Section { doc, section }) => {
+                source.heading_path(*doc as usize, *section as usize)
             }
+            _ => Vec::new(),
         }
-        path.reverse();
-        path
     }
 
+    /// The document a section or document node belongs to.
     fn document_of(&self, node: NodeIndex) -> Option<NodeIndex> {
-        let mut current = node;
-        for _ in 0..64 {
-            match self.graph.node_weight(current)? {
-                NodeData::Document { .. } => return Some(current),
-                NodeData::Section { .. } => {
-                    current = self
-                        .graph
-                        .edges_directed(current, Direction::Outgoing)
-                        .find(|e| e.weight().relation == Relation::PartOf)?
-                        .target();
-                }
-                _ => return None,
-            }
+        match self.graph.node_weight(node)? {
+            NodeData::Document { .. } => Some(node),
+            NodeData::Section { doc, .. } => self.document_nodes.get(doc).copied(),
+            _ => None,
         }
-        None
     }
 
-    fn territories_of_document(&self, document: NodeIndex) -> Vec<&Territory> {
+    fn territories_of_document(&self, document: NodeIndex) -> impl Iterator<Item = &Territory> {
         self.graph
             .edges_directed(document, Direction::Outgoing)
             .filter(|e| e.weight().relation == Relation::Covers)
@@ -576,16 +676,43 @@ impl KnowledgeGraph {
                 Some(NodeData::Territory(territory)) => Some(territory),
                 _ => None,
             })
-            .collect()
+    }
+
+    /// The excerpt a span shows: from its passage when it lies inside one (small to read, and
+    /// it never runs into the next field), else from the document.
+    fn excerpt(source: &dyn DocumentSource, span: &Span) -> String {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let holder = span
+            .passage
+            .and_then(|p| source.passage_text(span.doc as usize, p as usize))
+            .filter(|(text, p_start)| *p_start <= start && end <= *p_start + text.chars().count());
+        match holder {
+            Some((text, p_start)) => excerpt(text, start - p_start, end - p_start),
+            None => source
+                .text(span.doc as usize)
+                .map(|text| excerpt(text, start, end))
+                .unwrap_or_default(),
+        }
     }
 
     /// "Which towns partner with X": territories whose documents name the entity (any alias,
     /// any branch), grouped by territory, with the roles played and evidence, for `role` (None =
     /// any). Per territory, the roles and the actions (sections) where the entity plays them.
     /// Territories where the entity plays a stronger role and has more evidence come first.
-    pub fn territories_of(&self, entity_id: &str, role: Option<Role>) -> Vec<TerritoryRoles> {
-        let mut by_territory: HashMap<String, TerritoryRoles> = HashMap::new();
-        let mut n_mentions: HashMap<String, u32> = HashMap::new();
+    pub fn territories_of(
+        &self,
+        source: &dyn DocumentSource,
+        entity_id: &str,
+        role: Option<Role>,
+    ) -> Vec<TerritoryRoles> {
+        struct Gathered<'g> {
+            territory: &'g Territory,
+            roles: Vec<Role>,
+            /// (role, section or document node, span), at most a few per role.
+            evidence: Vec<(Role, NodeIndex, Span)>,
+            n_mentions: u32,
+        }
+        let mut by_territory: HashMap<(&str, crate::TerritoryKind), Gathered> = HashMap::new();
         for entity_node in self.entity_family(entity_id) {
             for edge in self.graph.edges_directed(entity_node, Direction::Incoming) {
                 let data = edge.weight();
@@ -600,13 +727,13 @@ impl KnowledgeGraph {
                     continue;
                 };
                 for territory in self.territories_of_document(document) {
-                    let key = territory_key(territory);
                     let entry = by_territory
-                        .entry(key.clone())
-                        .or_insert_with(|| TerritoryRoles {
-                            territory: territory.clone(),
+                        .entry((territory.code.as_str(), territory.kind))
+                        .or_insert_with(|| Gathered {
+                            territory,
                             roles: Vec::new(),
                             evidence: Vec::new(),
+                            n_mentions: 0,
                         });
                     if !entry.roles.contains(&edge_role) {
                         entry.roles.push(edge_role);
@@ -614,32 +741,48 @@ impl KnowledgeGraph {
                     let shown = entry
                         .evidence
                         .iter()
-                        .filter(|e| e.role == edge_role)
+                        .filter(|(r, _, _)| *r == edge_role)
                         .count();
                     let room = MAX_EVIDENCE_PER_ROLE.saturating_sub(shown);
-                    for evidence in data.evidence.iter().take(room) {
-                        entry.evidence.push(Evidence {
-                            doc_id: evidence.provenance.doc_id.clone(),
-                            section: self.section_path(edge.source()),
-                            role: edge_role,
-                            text: evidence.text.clone(),
-                        });
+                    for span in self.evidence_of(data).iter().take(room) {
+                        entry.evidence.push((edge_role, edge.source(), *span));
                     }
-                    *n_mentions.entry(key).or_default() += data.count;
+                    entry.n_mentions += data.count;
                 }
             }
         }
         let mut out: Vec<(u32, TerritoryRoles)> = by_territory
-            .into_iter()
-            .map(|(key, mut roles)| {
-                roles.roles.sort_by_key(|r| role_rank(*r));
-                roles.evidence.sort_by(|a, b| {
+            .into_values()
+            .map(|gathered| {
+                let mut roles = gathered.roles;
+                roles.sort_by_key(|r| role_rank(*r));
+                let mut evidence: Vec<Evidence> = gathered
+                    .evidence
+                    .iter()
+                    .map(|(role, node, span)| Evidence {
+                        doc_id: source
+                            .doc_id(span.doc as usize)
+                            .unwrap_or_default()
+                            .to_string(),
+                        section: self.section_path(source, *node),
+                        role: *role,
+                        text: Self::excerpt(source, span),
+                    })
+                    .collect();
+                evidence.sort_by(|a, b| {
                     role_rank(a.role)
                         .cmp(&role_rank(b.role))
                         .then(a.doc_id.cmp(&b.doc_id))
                         .then(a.section.cmp(&b.section))
                 });
-                (n_mentions.get(&key).copied().unwrap_or(0), roles)
+                (
+                    gathered.n_mentions,
+                    TerritoryRoles {
+                        territory: gathered.territory.clone(),
+                        roles,
+                        evidence,
+                    },
+                )
             })
             .collect();
         out.sort_by(|a, b| {
@@ -649,13 +792,35 @@ impl KnowledgeGraph {
                 .cmp(&best_b)
                 .then(b.0.cmp(&a.0))
                 .then(a.1.territory.name.cmp(&b.1.territory.name))
+                .then(a.1.territory.code.cmp(&b.1.territory.code))
         });
         out.into_iter().map(|(_, roles)| roles).collect()
     }
 
+    fn node_id(&self, node: NodeIndex) -> Option<String> {
+        Some(match self.graph.node_weight(node)? {
+            NodeData::Document { doc_id, .. } => format!("document:{doc_id}"),
+            NodeData::Section { doc, section } => {
+                let document = self.document_nodes.get(doc)?;
+                match self.graph.node_weight(*document)? {
+                    NodeData::Document { doc_id, .. } => format!("section:{doc_id}#{section}"),
+                    _ => return None,
+                }
+            }
+            NodeData::Territory(territory) => format!("territory:{}", territory_key(territory)),
+            NodeData::Entity { id, .. } => format!("entity:{id}"),
+        })
+    }
+
     /// Nodes and edges within `depth` hops of an entity (edges followed both ways), at most
     /// `max_nodes` nodes, nearest first; for drawing. Empty for an unknown entity.
-    pub fn neighbourhood(&self, entity_id: &str, depth: usize, max_nodes: usize) -> Subgraph {
+    pub fn neighbourhood(
+        &self,
+        source: &dyn DocumentSource,
+        entity_id: &str,
+        depth: usize,
+        max_nodes: usize,
+    ) -> Subgraph {
         let Some(&start) = self.entity_nodes.get(entity_id) else {
             return Subgraph::default();
         };
@@ -698,70 +863,69 @@ impl KnowledgeGraph {
                 }
             }
         }
-        let nodes = kept
-            .iter()
-            .filter_map(|&n| self.graph.node_weight(n).map(|w| (n, w)));
-        let nodes: Vec<GraphNode> = nodes
-            .map(|(_, data)| match data {
-                NodeData::Document { doc_id, title } => GraphNode {
-                    id: node_id(data),
-                    label: if title.is_empty() {
+        let mut ids: HashMap<NodeIndex, String> = HashMap::new();
+        let mut nodes = Vec::with_capacity(kept.len());
+        for &node in &kept {
+            let (Some(data), Some(id)) = (self.graph.node_weight(node), self.node_id(node)) else {
+                continue;
+            };
+            let (label, kind, entity_kind) = match data {
+                NodeData::Document { doc_id, title, .. } => (
+                    if title.is_empty() {
                         doc_id.clone()
                     } else {
                         title.clone()
                     },
-                    kind: "document".to_string(),
-                    entity_kind: None,
-                },
-                NodeData::Section { heading, .. } => GraphNode {
-                    id: node_id(data),
-                    label: heading.clone(),
-                    kind: "section".to_string(),
-                    entity_kind: None,
-                },
-                NodeData::Territory(territory) => GraphNode {
-                    id: node_id(data),
-                    label: territory.name.clone(),
-                    kind: "territory".to_string(),
-                    entity_kind: None,
-                },
-                NodeData::Entity { name, kind, .. } => GraphNode {
-                    id: node_id(data),
-                    label: name.clone(),
-                    kind: "entity".to_string(),
-                    entity_kind: Some(*kind),
-                },
-            })
-            .collect();
+                    "document",
+                    None,
+                ),
+                NodeData::Section { doc, section } => (
+                    source
+                        .section(*doc as usize, *section as usize)
+                        .map(|(heading, _)| heading.to_string())
+                        .unwrap_or_default(),
+                    "section",
+                    None,
+                ),
+                NodeData::Territory(territory) => (territory.name.clone(), "territory", None),
+                NodeData::Entity { name, kind, .. } => (name.clone(), "entity", Some(*kind)),
+            };
+            ids.insert(node, id.clone());
+            nodes.push(GraphNode {
+                id,
+                label,
+                kind: kind.to_string(),
+                entity_kind,
+            });
+        }
+        // Only the edges of kept nodes are looked at, never the whole graph.
         let mut edges = Vec::new();
-        for edge_index in self.graph.edge_indices() {
-            let Some((source, target)) = self.graph.edge_endpoints(edge_index) else {
+        for &node in &kept {
+            let Some(source_id) = ids.get(&node) else {
                 continue;
             };
-            if !(seen.contains(&source) && seen.contains(&target)) {
-                continue;
-            }
-            if let Some(edge) = self.graph_edge(edge_index, source, target) {
-                edges.push(edge);
+            for edge in self.graph.edges_directed(node, Direction::Outgoing) {
+                let Some(target_id) = ids.get(&edge.target()) else {
+                    continue;
+                };
+                let data = edge.weight();
+                edges.push((
+                    edge.id().index(),
+                    GraphEdge {
+                        source: source_id.clone(),
+                        target: target_id.clone(),
+                        relation: data.relation.as_str().to_string(),
+                        role: data.role,
+                        count: data.count,
+                    },
+                ));
             }
         }
-        Subgraph { nodes, edges }
-    }
-
-    fn graph_edge(
-        &self,
-        edge: EdgeIndex,
-        source: NodeIndex,
-        target: NodeIndex,
-    ) -> Option<GraphEdge> {
-        let data = self.graph.edge_weight(edge)?;
-        Some(GraphEdge {
-            source: node_id(self.graph.node_weight(source)?),
-            target: node_id(self.graph.node_weight(target)?),
-            relation: data.relation.as_str().to_string(),
-            role: data.role,
-            count: data.count,
-        })
+        edges.sort_by_key(|(index, _)| *index);
+        Subgraph {
+            nodes,
+            edges: edges.into_iter().map(|(_, edge)| edge).collect(),
+        }
     }
 
     /// Ids of the entities present in the graph (those named somewhere, and their parents).
@@ -778,23 +942,6 @@ impl KnowledgeGraph {
     pub fn n_edges(&self) -> usize {
         self.graph.edge_count()
     }
-}
-
-/// Index of the innermost section holding char `offset`.
-/// Provenance as stored on an edge: the heading path is left out, since the
-/// edge's own section node gives it (see `section_path`); repeating it on
-/// every piece of evidence made the graph several times larger.
-fn without_section_path(mut provenance: Provenance) -> Provenance {
-    provenance.section = Vec::new();
-    provenance
-}
-
-fn innermost_section(doc: &Document, offset: usize) -> Option<usize> {
-    doc.sections
-        .iter()
-        .filter(|s| s.start <= offset && offset < s.end)
-        .max_by_key(|s| s.depth)
-        .map(|s| s.id)
 }
 
 #[cfg(test)]
@@ -867,7 +1014,7 @@ mod tests {
     fn territories_of_follows_branches_and_skips_documents_without_territory() {
         let (docs, catalog) = tiny_corpus();
         let graph = KnowledgeGraph::build(&docs, &catalog);
-        let result = graph.territories_of("mission-locale", None);
+        let result = graph.territories_of(&docs, "mission-locale", None);
         assert_eq!(names(&result), vec!["Cornebarrieu", "Alès"]);
         assert_eq!(result[0].roles, vec![Role::Partner, Role::Mention]);
         let partner = result[0]
@@ -885,19 +1032,23 @@ mod tests {
     fn territories_of_filters_by_role() {
         let (docs, catalog) = tiny_corpus();
         let graph = KnowledgeGraph::build(&docs, &catalog);
-        let partners = graph.territories_of("mission-locale", Some(Role::Partner));
+        let partners = graph.territories_of(&docs, "mission-locale", Some(Role::Partner));
         assert_eq!(names(&partners), vec!["Cornebarrieu"]);
         assert!(partners[0].evidence.iter().all(|e| e.role == Role::Partner));
-        let pilots = graph.territories_of("caf", Some(Role::Pilot));
+        let pilots = graph.territories_of(&docs, "caf", Some(Role::Pilot));
         assert_eq!(names(&pilots), vec!["Cornebarrieu"]);
-        let any_caf = graph.territories_of("caf", None);
+        let any_caf = graph.territories_of(&docs, "caf", None);
         assert_eq!(any_caf.len(), 3);
         assert_eq!(
             any_caf[0].territory.name, "Cornebarrieu",
             "the pilot comes first"
         );
-        assert!(graph.territories_of("caf", Some(Role::Funder)).is_empty());
-        assert!(graph.territories_of("no-such-entity", None).is_empty());
+        assert!(graph
+            .territories_of(&docs, "caf", Some(Role::Funder))
+            .is_empty());
+        assert!(graph
+            .territories_of(&docs, "no-such-entity", None)
+            .is_empty());
     }
 
     #[test]
@@ -906,7 +1057,7 @@ mod tests {
         let graph = KnowledgeGraph::build(&docs, &catalog);
         assert!(graph.n_nodes() > 10);
         for edge in graph.graph.edge_weights() {
-            assert!(!edge.evidence.is_empty(), "{edge:?}");
+            assert!(!graph.evidence_of(edge).is_empty(), "{edge:?}");
         }
         let relations: HashSet<Relation> = graph.graph.edge_weights().map(|e| e.relation).collect();
         for relation in [
@@ -919,7 +1070,7 @@ mod tests {
             assert!(relations.contains(&relation), "{relation:?}");
         }
         // Mentions of one entity in one section are aggregated.
-        let caf_ales = graph.territories_of("caf", None);
+        let caf_ales = graph.territories_of(&docs, "caf", None);
         assert!(caf_ales.iter().all(|t| !t.evidence.is_empty()));
     }
 
@@ -933,8 +1084,8 @@ mod tests {
         assert_eq!(loaded.n_nodes(), graph.n_nodes());
         assert_eq!(loaded.n_edges(), graph.n_edges());
         assert_eq!(
-            loaded.territories_of("mission-locale", None),
-            graph.territories_of("mission-locale", None)
+            loaded.territories_of(&docs, "mission-locale", None),
+            graph.territories_of(&docs, "mission-locale", None)
         );
         let missing = KnowledgeGraph::load(&dir.path().join("nothing-here"));
         assert!(matches!(missing, Err(Error::MissingIndex(_))));
@@ -949,7 +1100,7 @@ mod tests {
     fn neighbourhood_is_bounded() {
         let (docs, catalog) = tiny_corpus();
         let graph = KnowledgeGraph::build(&docs, &catalog);
-        let small = graph.neighbourhood("caf", 3, 4);
+        let small = graph.neighbourhood(&docs, "caf", 3, 4);
         assert_eq!(small.nodes.len(), 4);
         assert_eq!(small.nodes[0].id, "entity:caf");
         let ids: HashSet<&str> = small.nodes.iter().map(|n| n.id.as_str()).collect();
@@ -958,16 +1109,19 @@ mod tests {
             .iter()
             .all(|e| ids.contains(e.source.as_str()) && ids.contains(e.target.as_str())));
 
-        let one_hop = graph.neighbourhood("caf", 1, 100);
+        let one_hop = graph.neighbourhood(&docs, "caf", 1, 100);
         assert!(one_hop
             .nodes
             .iter()
             .skip(1)
             .all(|n| n.kind == "section" || n.kind == "document"));
-        let two_hops = graph.neighbourhood("caf", 2, 100);
+        let two_hops = graph.neighbourhood(&docs, "caf", 2, 100);
         assert!(two_hops.nodes.len() > one_hop.nodes.len());
-        assert!(graph.neighbourhood("caf", 0, 100).nodes.len() == 1);
-        assert!(graph.neighbourhood("unknown", 2, 100).nodes.is_empty());
+        assert!(graph.neighbourhood(&docs, "caf", 0, 100).nodes.len() == 1);
+        assert!(graph
+            .neighbourhood(&docs, "unknown", 2, 100)
+            .nodes
+            .is_empty());
         let json = serde_json::to_string(&small).expect("json");
         assert!(json.contains("\"entity_kind\":\"organisation\""), "{json}");
     }

@@ -108,21 +108,30 @@ pub fn write(
     for (doc_ord, document) in documents.iter().enumerate() {
         let keys = territory_keys(document);
         let kind = document.kind.map(|k| k.as_str()).unwrap_or("");
+        // Each section's joined heading path, made once for all its passages.
+        let section_paths: Vec<String> = (0..document.sections.len())
+            .map(|s| document.heading_path(Some(s)).join(HEADING_SEPARATOR))
+            .collect();
         for passage in &document.passages {
             // A heading's own passage is found through the `section` field
             // like every passage under it; indexing its words again as body
             // text would rank bare headings above the fiches they announce.
-            let body = if is_heading_only(passage) {
+            let body = if is_heading_only(document, passage) {
                 ""
             } else {
-                passage.text.as_str()
+                document.passage_text(passage)
             };
+            let section = passage
+                .section
+                .and_then(|s| section_paths.get(s))
+                .map(String::as_str)
+                .unwrap_or("");
             let mut tdoc = doc!(
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,
                 f.doc_id => document.doc_id.as_str(),
                 f.title => document.title.as_str(),
-                f.section => passage.heading_path.join(HEADING_SEPARATOR),
+                f.section => section,
                 f.text => body,
                 f.kind => kind,
             );
@@ -144,13 +153,15 @@ pub fn write(
 }
 
 /// True for the passage that only repeats its section's heading.
-pub fn is_heading_only(passage: &Passage) -> bool {
-    let squash = |s: &str| s.split_whitespace().collect::<String>();
+pub fn is_heading_only(document: &Document, passage: &Passage) -> bool {
+    fn squashed(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.split_whitespace().flat_map(str::chars)
+    }
     passage.field.is_none()
         && passage
-            .heading_path
-            .last()
-            .is_some_and(|h| squash(h) == squash(&passage.text))
+            .section
+            .and_then(|s| document.sections.get(s))
+            .is_some_and(|s| squashed(&s.heading).eq(squashed(document.passage_text(passage))))
 }
 
 /// Opens the tantivy index in `dir` with the French analyzer registered.

@@ -149,23 +149,59 @@ pub struct Section {
 
 /// The unit of a search result: a field of a fiche-action, an objective, a
 /// paragraph or a list block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A passage owns no text: it is a span of [`Document::text`]
+/// ([`Document::passage_text`]) under a section ([`Document::heading_path`]),
+/// so a corpus holds each text once however it is cut.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
     /// Index of this passage in [`Document::passages`].
     pub id: usize,
     /// Innermost enclosing section, if any.
     pub section: Option<usize>,
-    /// Headings from the outermost section down to the innermost.
-    pub heading_path: Vec<String>,
     /// The labelled field this passage belongs to (`PILOTES`, `PARTENAIRES`…),
     /// as a canonical upper-case label.
     pub field: Option<String>,
-    /// The passage text (clean, as in [`Document::text`], possibly with
-    /// whitespace collapsed).
-    pub text: String,
     /// Character offsets of the passage in [`Document::text`].
     pub start: usize,
     pub end: usize,
+    /// Byte offsets of the same span, for slicing.
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+impl Document {
+    /// The text of one of this document's passages (empty if its span is not
+    /// a span of the text).
+    pub fn passage_text(&self, passage: &Passage) -> &str {
+        self.text
+            .get(passage.byte_start..passage.byte_end)
+            .unwrap_or("")
+    }
+
+    /// Headings from the outermost section down to `section` (empty for none).
+    pub fn heading_path(&self, section: Option<usize>) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut current = section.and_then(|s| self.sections.get(s));
+        while let Some(s) = current {
+            path.push(s.heading.as_str());
+            // Parents come before their children, so the walk ends.
+            current = s
+                .parent
+                .filter(|&p| p < s.id)
+                .and_then(|p| self.sections.get(p));
+        }
+        path.reverse();
+        path
+    }
+
+    /// [`Document::heading_path`] as owned strings, as the JSON shapes carry it.
+    pub fn heading_path_owned(&self, section: Option<usize>) -> Vec<String> {
+        self.heading_path(section)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
 }
 
 /// The kind of a territory in the official geographic code.

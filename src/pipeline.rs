@@ -16,7 +16,7 @@ use crate::extract::territory::{self, Cog};
 use crate::graph::KnowledgeGraph;
 use crate::ingest::{self, Skipped};
 use crate::model::Document;
-use crate::store::{self, Knowledge, Meta};
+use crate::store::{self, Meta};
 use crate::{index, structure, Error, Result};
 
 /// A stage of the build, reported to a progress callback.
@@ -76,7 +76,9 @@ fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S:
 
 /// The in-memory result of the pipeline, before anything is written.
 pub struct Analysed {
-    pub knowledge: Knowledge,
+    pub documents: Vec<Document>,
+    pub glossary: Glossary,
+    pub catalog: Catalog,
     pub graph: KnowledgeGraph,
     pub skipped: Vec<Skipped>,
     pub read: Vec<(String, u64)>,
@@ -169,10 +171,9 @@ pub fn extract(
         })
         .collect();
     let place = |name: &str| territory::place_in_name(name, cog);
-    let mut catalog = Catalog::build(documents, &pairs, &place);
+    let catalog = Catalog::build(documents, &pairs, &place);
     timings.lap("entities");
     let graph = KnowledgeGraph::build(documents, &catalog);
-    catalog.forget_section_paths();
     timings.lap("graph");
     (glossary, catalog, graph)
 }
@@ -187,11 +188,9 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
     } = prepare(corpus_dir, progress)?;
     let (glossary, catalog, graph) = extract(&documents, &mut timings);
     Ok(Analysed {
-        knowledge: Knowledge {
-            documents,
-            glossary,
-            catalog,
-        },
+        documents,
+        glossary,
+        catalog,
         graph,
         skipped,
         read,
@@ -249,34 +248,14 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     });
     written?;
     timings.lap("tantivy (beyond extraction)");
-    let mut analysed = Analysed {
-        knowledge: Knowledge {
-            documents,
-            glossary,
-            catalog,
-        },
-        graph,
-        skipped,
-        read,
-        timings,
-    };
     let graph_dir = staging.generation.graph_dir();
-    let (graph_saved, knowledge_saved) = std::thread::scope(|scope| {
-        let graph = &analysed.graph;
-        let saver = scope.spawn(|| graph.save(&graph_dir));
-        let knowledge_saved = staging.write_knowledge(&mut analysed.knowledge);
-        let graph_saved = saver.join().unwrap_or_else(|_| {
-            Err(Error::Store {
-                path: graph_dir.clone(),
-                message: "the graph writer panicked".into(),
-            })
-        });
-        (graph_saved, knowledge_saved)
-    });
+    let (graph_saved, knowledge_saved) = rayon::join(
+        || graph.save(&graph_dir),
+        || staging.write_knowledge(&documents, &glossary, &catalog),
+    );
     graph_saved?;
     knowledge_saved?;
-    analysed.timings.lap("save graph and knowledge");
-    let documents = &analysed.knowledge.documents;
+    timings.lap("save documents, graph and knowledge");
     let n_passages = documents.iter().map(|d| d.passages.len()).sum();
     staging.write_meta(&Meta {
         format_version: store::FORMAT_VERSION,
@@ -288,15 +267,14 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     })?;
     progress(Stage::Publishing);
     staging.publish()?;
-    analysed.timings.lap("publish");
+    timings.lap("publish");
     Ok(BuildReport {
-        timings: analysed.timings,
+        timings,
         corpus: corpus_dir.to_path_buf(),
         index: index_dir.to_path_buf(),
-        n_bytes: analysed.read.iter().map(|(_, n)| n).sum(),
-        read: analysed.read,
-        skipped: analysed
-            .skipped
+        n_bytes: read.iter().map(|(_, n)| n).sum(),
+        read,
+        skipped: skipped
             .into_iter()
             .map(|s| SkippedFile {
                 path: s.path,
@@ -306,10 +284,10 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
         n_documents: documents.len(),
         n_sections: documents.iter().map(|d| d.sections.len()).sum(),
         n_passages,
-        n_acronyms: analysed.knowledge.glossary.entries().len(),
-        n_entities: analysed.knowledge.catalog.entities().len(),
-        n_graph_nodes: analysed.graph.n_nodes(),
-        n_graph_edges: analysed.graph.n_edges(),
+        n_acronyms: glossary.entries().len(),
+        n_entities: catalog.entities().len(),
+        n_graph_nodes: graph.n_nodes(),
+        n_graph_edges: graph.n_edges(),
         elapsed: started.elapsed(),
     })
 }

@@ -27,7 +27,9 @@ use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::decompose_canonical;
 
-use super::{Provenance, Role};
+use rayon::prelude::*;
+
+use super::Role;
 use crate::{Document, Territory};
 
 /// What sort of thing an entity is.
@@ -92,12 +94,19 @@ pub struct Entity {
 }
 
 /// One place an entity is named, with the role the surrounding field gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Compact on purpose (a national corpus names actors millions of times): the document is
+/// its index in the corpus the catalog was built from, the text is a span of that document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityMention {
     pub role: Role,
-    /// The text as written in the document.
-    pub surface: String,
-    pub provenance: Provenance,
+    /// Index of the document in the corpus given to [`Catalog::build`].
+    pub doc: u32,
+    /// Index of the passage holding the mention, when one does.
+    pub passage: Option<u32>,
+    /// Character offsets of the mention in the document's text.
+    pub start: u32,
+    pub end: u32,
 }
 
 /// All entities of a corpus, with lookup by id and by any spelling.
@@ -543,7 +552,7 @@ struct Builder<'a> {
     drafts: Vec<Draft>,
     index_by_id: HashMap<String, usize>,
     index_by_key: HashMap<String, usize>,
-    place_in_name: &'a dyn Fn(&str) -> Option<Territory>,
+    place_in_name: &'a (dyn Fn(&str) -> Option<Territory> + Sync),
 }
 
 impl Builder<'_> {
@@ -1146,61 +1155,26 @@ fn passage_at(doc: &Document, offset: usize) -> Option<usize> {
         })
 }
 
-/// Heading path of the innermost section holding char `offset`.
-pub fn section_path_at(doc: &Document, offset: usize) -> Vec<String> {
-    let innermost = doc
-        .sections
-        .iter()
-        .filter(|s| s.start <= offset && offset < s.end)
-        .max_by_key(|s| s.depth);
-    let mut path = Vec::new();
-    let mut current = innermost;
-    let mut guard = 0;
-    while let Some(section) = current {
-        path.push(section.heading.clone());
-        current = section.parent.and_then(|p| doc.sections.get(p));
-        guard += 1;
-        if guard > 64 {
-            break;
-        }
-    }
-    path.reverse();
-    path
-}
-
-/// The provenance of a span, and the role its passage's field gives; `roles` holds
+/// The mention of a span, with the role its passage's field gives; `roles` holds
 /// [`role_of_field`] of each passage's field.
-fn provenance_with_roles(
+fn mention_at(
+    doc_index: usize,
     doc: &Document,
     start: usize,
     end: usize,
     roles: &[Option<Role>],
-) -> (Provenance, Role) {
+) -> EntityMention {
     let passage = passage_at(doc, start);
-    let (section, role) = match passage.and_then(|p| doc.passages.get(p)) {
-        Some(p) => {
-            let role = passage
-                .and_then(|index| roles.get(index).copied().flatten())
-                .unwrap_or(Role::Mention);
-            let section = if p.heading_path.is_empty() {
-                section_path_at(doc, start)
-            } else {
-                p.heading_path.clone()
-            };
-            (section, role)
-        }
-        None => (section_path_at(doc, start), Role::Mention),
-    };
-    (
-        Provenance {
-            doc_id: doc.doc_id.clone(),
-            passage,
-            section,
-            start,
-            end,
-        },
+    let role = passage
+        .and_then(|index| roles.get(index).copied().flatten())
+        .unwrap_or(Role::Mention);
+    EntityMention {
         role,
-    )
+        doc: doc_index as u32,
+        passage: passage.map(|p| p as u32),
+        start: start as u32,
+        end: end as u32,
+    }
 }
 
 /// Skips a leading copy of the field label in a passage (`PARTENAIRES Mission locale…`, as in
@@ -1224,10 +1198,11 @@ impl Catalog {
     /// Builds the catalog of a corpus. `acronyms` are `(sigle, long form)` pairs found in the
     /// documents; `place_in_name` finds the territory named in an actor's name
     /// (`Mission Locale de Blagnac` → Blagnac), and decides which free-text names are branches.
+    /// Mentions point at documents by their index in `docs`.
     pub fn build(
         docs: &[Document],
         acronyms: &[(String, String)],
-        place_in_name: &dyn Fn(&str) -> Option<Territory>,
+        place_in_name: &(dyn Fn(&str) -> Option<Territory> + Sync),
     ) -> Catalog {
         let mut builder = Builder {
             drafts: Vec::new(),
@@ -1238,9 +1213,11 @@ impl Catalog {
         builder.load_gazetteer();
         builder.add_acronyms(acronyms);
 
-        // Field items: (doc, passage, start, end, entity, role) of each item found.
-        let mut field_mentions: Vec<(usize, usize, usize, usize, usize, Role)> = Vec::new();
-        for (doc_index, doc) in docs.iter().enumerate() {
+        // Field items, per document.
+        // Resolving an item may add an entity, so documents are read in order.
+        let mut field_mentions: Vec<Vec<FieldMention>> = Vec::with_capacity(docs.len());
+        for doc in docs {
+            let mut found_in_doc = Vec::new();
             for passage in &doc.passages {
                 let Some(label) = passage.field.as_deref() else {
                     continue;
@@ -1248,16 +1225,16 @@ impl Catalog {
                 let Some(role) = role_of_field(label) else {
                     continue;
                 };
-                let skip = label_prefix_len(&passage.text, label);
-                let body: String = passage.text.chars().skip(skip).collect();
+                let text = doc.passage_text(passage);
+                let skip = label_prefix_len(text, label);
+                let body: String = text.chars().skip(skip).collect();
                 let items = {
                     let known = |name: &str| builder.lookup_key(name).is_some();
                     split_field_items(&body, &known)
                 };
                 for item in items {
                     for entity in builder.resolve_field_item(&item) {
-                        field_mentions.push((
-                            doc_index,
+                        found_in_doc.push((
                             passage.id,
                             passage.start + skip + item.start,
                             passage.start + skip + item.end,
@@ -1267,12 +1244,13 @@ impl Catalog {
                     }
                 }
             }
+            field_mentions.push(found_in_doc);
         }
 
-        let word_starts: Vec<WordStarts> = docs.iter().map(|d| WordStarts::new(&d.text)).collect();
-        find_free_text_branches(&mut builder, docs, &word_starts);
+        find_free_text_branches(&mut builder, docs);
 
-        // Mentions everywhere.
+        // Mentions everywhere: documents are scanned in parallel, then their mentions are
+        // appended in corpus order.
         let mut patterns = Vec::new();
         for (index, draft) in builder.drafts.iter().enumerate() {
             if !draft.scan {
@@ -1284,102 +1262,16 @@ impl Catalog {
             }
         }
         let scanner = Scanner::new(patterns);
-        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new(); // doc, start, entity
-                                                                       // In a role field, `Mission Locale Haute-Garonne (MLHG)` is one mention, not two.
-        let mut seen_in_field: HashSet<(usize, usize, usize)> = HashSet::new(); // doc, passage, entity
-        for (doc_index, doc) in docs.iter().enumerate() {
-            let text = doc.text.as_str();
-            // The role each passage's field gives, asked once per passage.
-            let roles: Vec<Option<Role>> = doc
-                .passages
-                .iter()
-                .map(|p| p.field.as_deref().and_then(role_of_field))
-                .collect();
-            for found in scanner.scan(text, &word_starts[doc_index]) {
-                let (provenance, role) = provenance_with_roles(doc, found.start, found.end, &roles);
-                if role != Role::Mention {
-                    if let Some(passage) = provenance.passage {
-                        if !seen_in_field.insert((doc_index, passage, found.entity)) {
-                            continue;
-                        }
-                    }
-                }
-                let surface = text[found.start_byte..found.end_byte].to_string();
-                seen.insert((doc_index, found.start, found.entity));
-                builder.drafts[found.entity]
-                    .entity
-                    .mentions
-                    .push(EntityMention {
-                        role,
-                        surface,
-                        provenance,
-                    });
+        let per_document: Vec<Vec<(usize, EntityMention)>> = docs
+            .par_iter()
+            .zip(field_mentions.par_iter())
+            .enumerate()
+            .map(|(doc_index, (doc, fields))| doc_mentions(&scanner, doc_index, doc, fields))
+            .collect();
+        for mentions in per_document {
+            for (entity, mention) in mentions {
+                builder.drafts[entity].entity.mentions.push(mention);
             }
-        }
-        // Field items the scan did not see (text reflowed by the structure stage): add them with
-        // the passage's offsets, once per passage.
-        // (entity, document id, passage) of every mention so far; documents by their first index
-        // with that id.
-        let mut doc_index_of_id: HashMap<&str, usize> = HashMap::new();
-        for (doc_index, doc) in docs.iter().enumerate() {
-            doc_index_of_id
-                .entry(doc.doc_id.as_str())
-                .or_insert(doc_index);
-        }
-        let mut mentioned_in_passage: HashSet<(usize, usize, usize)> = HashSet::new();
-        if !field_mentions.is_empty() {
-            for (entity, draft) in builder.drafts.iter().enumerate() {
-                for m in &draft.entity.mentions {
-                    if let (Some(passage), Some(&doc)) = (
-                        m.provenance.passage,
-                        doc_index_of_id.get(m.provenance.doc_id.as_str()),
-                    ) {
-                        mentioned_in_passage.insert((entity, doc, passage));
-                    }
-                }
-            }
-        }
-        let mut char_bytes: Vec<usize> = Vec::new();
-        let mut char_bytes_of: Option<usize> = None;
-        for (doc_index, passage_id, start, end, entity, role) in field_mentions {
-            let doc = &docs[doc_index];
-            let doc_key = doc_index_of_id[doc.doc_id.as_str()];
-            let already = mentioned_in_passage.contains(&(entity, doc_key, passage_id));
-            if already || seen.contains(&(doc_index, start, entity)) {
-                continue;
-            }
-            mentioned_in_passage.insert((entity, doc_key, passage_id));
-            let section = doc
-                .passages
-                .get(passage_id)
-                .map(|p| p.heading_path.clone())
-                .unwrap_or_default();
-            // Byte offset of every char of the document (and of its end), made once per
-            // document (field mentions come in document order).
-            if char_bytes_of != Some(doc_index) {
-                char_bytes.clear();
-                char_bytes.extend(doc.text.char_indices().map(|(byte, _)| byte));
-                char_bytes.push(doc.text.len());
-                char_bytes_of = Some(doc_index);
-            }
-            let n_chars = char_bytes.len() - 1;
-            let (from, to) = (start.min(n_chars), end.min(n_chars));
-            let surface = if from <= to {
-                doc.text[char_bytes[from]..char_bytes[to]].to_string()
-            } else {
-                String::new()
-            };
-            builder.drafts[entity].entity.mentions.push(EntityMention {
-                role,
-                surface,
-                provenance: Provenance {
-                    doc_id: doc.doc_id.clone(),
-                    passage: Some(passage_id),
-                    section,
-                    start,
-                    end,
-                },
-            });
         }
 
         let place_in_name = builder.place_in_name;
@@ -1389,10 +1281,7 @@ impl Catalog {
             if !draft.from_gazetteer {
                 entity.place = place_in_name(&entity.name);
             }
-            entity.mentions.sort_by(|a, b| {
-                (a.provenance.doc_id.as_str(), a.provenance.start)
-                    .cmp(&(b.provenance.doc_id.as_str(), b.provenance.start))
-            });
+            entity.mentions.sort_by_key(|m| (m.doc, m.start));
             entities.push(entity);
         }
         Catalog {
@@ -1479,18 +1368,6 @@ impl Catalog {
 
     /// The entity and its branches (`Mission Locale` -> + `Mission Locale de Blagnac`, MLHG),
     /// the entity first. Empty when the id is unknown.
-    /// Drops the heading path copied into every mention's provenance: the
-    /// graph is built by then, and the passage index in the provenance leads
-    /// back to the path. On a large corpus these copies were most of the
-    /// catalog's size on disk and in memory.
-    pub fn forget_section_paths(&mut self) {
-        for entity in &mut self.entities {
-            for mention in &mut entity.mentions {
-                mention.provenance.section = Vec::new();
-            }
-        }
-    }
-
     pub fn with_branches(&self, id: &str) -> Vec<&Entity> {
         let Some(root) = self.get(id) else {
             return Vec::new();
@@ -1513,10 +1390,72 @@ impl Catalog {
     }
 }
 
+/// A field item resolved to an entity: (passage, start char, end char, entity, role).
+type FieldMention = (usize, usize, usize, usize, Role);
+
+/// The mentions of one document: every match of the scanner, then the field items the scan
+/// did not see (text reflowed by the structure stage), once per passage. In a role field,
+/// `Mission Locale Haute-Garonne (MLHG)` is one mention, not two.
+fn doc_mentions(
+    scanner: &Scanner,
+    doc_index: usize,
+    doc: &Document,
+    fields: &[FieldMention],
+) -> Vec<(usize, EntityMention)> {
+    let text = doc.text.as_str();
+    // The role each passage's field gives, asked once per passage.
+    let roles: Vec<Option<Role>> = doc
+        .passages
+        .iter()
+        .map(|p| p.field.as_deref().and_then(role_of_field))
+        .collect();
+    let mut out = Vec::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new(); // start, entity
+    let mut in_passage: HashSet<(usize, u32)> = HashSet::new(); // entity, passage
+    for found in scanner.scan(text, &WordStarts::new(text)) {
+        let mention = mention_at(doc_index, doc, found.start, found.end, &roles);
+        if mention.role != Role::Mention {
+            if let Some(passage) = mention.passage {
+                if !in_passage.insert((found.entity, passage)) {
+                    continue;
+                }
+            }
+        }
+        seen.insert((found.start, found.entity));
+        out.push((found.entity, mention));
+    }
+    if fields.is_empty() {
+        return out;
+    }
+    for (entity, mention) in &out {
+        if let Some(passage) = mention.passage {
+            in_passage.insert((*entity, passage));
+        }
+    }
+    for &(passage, start, end, entity, role) in fields {
+        let passage_id = passage as u32;
+        if in_passage.contains(&(entity, passage_id)) || seen.contains(&(start, entity)) {
+            continue;
+        }
+        in_passage.insert((entity, passage_id));
+        out.push((
+            entity,
+            EntityMention {
+                role,
+                doc: doc_index as u32,
+                passage: Some(passage_id),
+                start: start as u32,
+                end: end as u32,
+            },
+        ));
+    }
+    out
+}
+
 /// Finds `<known actor> [de|du|d'|de la] <Proper Noun>` in running text where the proper noun
 /// names a place (`la Mission Locale de Blagnac`, `CCAS de Cornebarrieu`), and records each as a
 /// branch of the actor, so it is matched whole in the mention pass.
-fn find_free_text_branches(builder: &mut Builder, docs: &[Document], word_starts: &[WordStarts]) {
+fn find_free_text_branches(builder: &mut Builder, docs: &[Document]) {
     let mut patterns = Vec::new();
     for (index, draft) in builder.drafts.iter().enumerate() {
         if !draft.from_gazetteer || draft.entity.kind == EntityKind::Dispositif {
@@ -1528,22 +1467,27 @@ fn find_free_text_branches(builder: &mut Builder, docs: &[Document], word_starts
         }
     }
     let scanner = Scanner::new(patterns);
-    let mut candidates: Vec<(usize, String, Option<String>)> = Vec::new();
-    for (doc, starts) in docs.iter().zip(word_starts) {
-        let text = doc.text.as_str();
-        for found in scanner.scan(text, starts) {
-            if let Some((tail_end, sigle)) = proper_noun_tail_in_text(text, found.end_byte) {
-                let tail = &text[found.end_byte..tail_end];
-                if (builder.place_in_name)(tail.trim()).is_some() {
-                    let name = text[found.start_byte..tail_end]
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    candidates.push((found.entity, name, sigle));
+    let place_in_name = builder.place_in_name;
+    let candidates: Vec<(usize, String, Option<String>)> = docs
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let text = doc.text.as_str();
+            let mut found_here = Vec::new();
+            for found in scanner.scan(text, &WordStarts::new(text)) {
+                if let Some((tail_end, sigle)) = proper_noun_tail_in_text(text, found.end_byte) {
+                    let tail = &text[found.end_byte..tail_end];
+                    if place_in_name(tail.trim()).is_some() {
+                        let name = text[found.start_byte..tail_end]
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        found_here.push((found.entity, name, sigle));
+                    }
                 }
             }
-        }
-    }
+            found_here
+        })
+        .collect();
     for (parent, name, sigle) in candidates {
         match builder.lookup_key(&name) {
             Some(existing) if existing != parent => {
@@ -1697,13 +1641,18 @@ fn proper_noun_tail(chars: &[char], from: usize) -> Option<(usize, Option<String
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{Passage, TerritoryKind};
+    use crate::{Passage, Section, SectionKind, TerritoryKind};
 
     /// A document whose passages are its blank-line separated paragraphs; a paragraph whose
     /// first line is an upper-case label (`PARTENAIRES`) becomes a passage of that field.
     pub(crate) fn make_doc(doc_id: &str, text: &str, territory: Option<Territory>) -> Document {
         let mut passages = Vec::new();
         let chars: Vec<char> = text.chars().collect();
+        let byte_of = |char_index: usize| -> usize {
+            text.char_indices()
+                .nth(char_index)
+                .map_or(text.len(), |(byte, _)| byte)
+        };
         let mut start = 0;
         let mut i = 0;
         while i <= chars.len() {
@@ -1724,15 +1673,14 @@ pub(crate) mod tests {
                     } else {
                         (None, start)
                     };
-                    let body: String = chars[body_start..i].iter().collect();
                     passages.push(Passage {
                         id: passages.len(),
-                        section: None,
-                        heading_path: vec!["Action 1 : Test".to_string()],
+                        section: Some(0),
                         field,
-                        text: body,
                         start: body_start,
                         end: i,
+                        byte_start: byte_of(body_start),
+                        byte_end: byte_of(i),
                     });
                 }
                 start = i + 2;
@@ -1745,10 +1693,28 @@ pub(crate) mod tests {
             doc_id: doc_id.to_string(),
             title: doc_id.to_string(),
             text: text.to_string(),
+            sections: vec![Section {
+                id: 0,
+                parent: None,
+                depth: 0,
+                kind: SectionKind::Action,
+                number: Some("1".to_string()),
+                heading: "Action 1 : Test".to_string(),
+                start: 0,
+                end: chars.len(),
+            }],
             passages,
             territory,
             ..Default::default()
         }
+    }
+
+    /// The text of a mention, as written.
+    pub(crate) fn surface(text: &str, mention: &EntityMention) -> String {
+        text.chars()
+            .skip(mention.start as usize)
+            .take((mention.end - mention.start) as usize)
+            .collect()
     }
 
     pub(crate) fn commune(name: &str, code: &str) -> Territory {
@@ -1961,35 +1927,29 @@ pub(crate) mod tests {
 
     #[test]
     fn short_sigles_match_only_in_capitals_and_whole_words() {
-        let doc = make_doc(
-            "d1",
-            "La CAF finance. Une caf de quartier. CAFÉS des parents. Les ARSENAUX. L'ARS est là.",
-            None,
-        );
-        let catalog = build(&[doc], &[]);
+        let text =
+            "La CAF finance. Une caf de quartier. CAFÉS des parents. Les ARSENAUX. L'ARS est là.";
+        let catalog = build(&[make_doc("d1", text, None)], &[]);
         let caf = catalog.get("caf").expect("caf");
         assert_eq!(caf.mentions.len(), 1);
-        assert_eq!(caf.mentions[0].surface, "CAF");
+        assert_eq!(surface(text, &caf.mentions[0]), "CAF");
         let ars = catalog.get("ars").expect("ars");
         assert_eq!(ars.mentions.len(), 1);
-        assert_eq!(ars.mentions[0].surface, "ARS");
+        assert_eq!(surface(text, &ars.mentions[0]), "ARS");
     }
 
     #[test]
     fn long_names_match_in_any_case_and_plural() {
-        let doc = make_doc(
-            "d1",
-            "Le réseau des Missions Locales et pole emploi.\n\nAvec la mission locale et POLE EMPLOI.",
-            None,
-        );
-        let catalog = build(&[doc], &[]);
+        let text =
+            "Le réseau des Missions Locales et pole emploi.\n\nAvec la mission locale et POLE EMPLOI.";
+        let catalog = build(&[make_doc("d1", text, None)], &[]);
         let ml = catalog.get("mission-locale").expect("ml");
-        let surfaces: Vec<&str> = ml.mentions.iter().map(|m| m.surface.as_str()).collect();
+        let surfaces: Vec<String> = ml.mentions.iter().map(|m| surface(text, m)).collect();
         assert_eq!(surfaces, vec!["Missions Locales", "mission locale"]);
         let ft = catalog.get("france-travail").expect("ft");
         assert_eq!(ft.mentions.len(), 2);
-        assert_eq!(ft.mentions[0].provenance.start, 34);
-        assert_eq!(ft.mentions[0].provenance.passage, Some(0));
+        assert_eq!(ft.mentions[0].start, 34);
+        assert_eq!(ft.mentions[0].passage, Some(0));
     }
 
     #[test]
@@ -2023,10 +1983,8 @@ pub(crate) mod tests {
             .is_some_and(|e| e.id == "maison-ados"));
         let cpam = catalog.get("cpam").expect("cpam");
         assert_eq!(cpam.mentions[0].role, Role::Partner);
-        assert_eq!(
-            cpam.mentions[0].provenance.section,
-            vec!["Action 1 : Test".to_string()]
-        );
+        assert_eq!(cpam.mentions[0].doc, 0);
+        assert_eq!(cpam.mentions[0].passage, Some(1), "the PARTENAIRES passage");
         assert!(catalog.lookup("Elus").is_none());
         assert!(
             catalog.lookup("ALAE maternelle").is_none(),

@@ -18,10 +18,10 @@ use crate::extract::acronyms::GlossaryEntry;
 use crate::extract::entities::{Entity, EntityKind};
 use crate::extract::territory::Cog;
 use crate::extract::{Provenance, Role};
-use crate::graph::{KnowledgeGraph, Subgraph, TerritoryRoles};
+use crate::graph::{DocumentSource, KnowledgeGraph, Subgraph, TerritoryRoles};
 use crate::index::{self, Fields};
-use crate::model::{Document, Passage, Section, Territory};
-use crate::store::{self, Knowledge, Meta};
+use crate::model::{Section, Territory};
+use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
 pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse};
@@ -43,6 +43,7 @@ pub struct Engine {
     reader: IndexReader,
     fields: Fields,
     knowledge: Knowledge,
+    store: DocStore,
     graph: KnowledgeGraph,
     meta: Meta,
     generation_dir: PathBuf,
@@ -70,9 +71,25 @@ pub struct DocumentDetail {
     #[serde(flatten)]
     pub summary: DocumentSummary,
     pub outline: Vec<Section>,
-    pub passages: Vec<Passage>,
+    pub passages: Vec<PassageOut>,
     pub entities: Vec<EntityInDocument>,
     pub acronyms: Vec<AcronymInDocument>,
+}
+
+/// One passage of a document, as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageOut {
+    /// Index of the passage in its document.
+    pub id: usize,
+    /// Index of its innermost section in the outline.
+    pub section: Option<usize>,
+    /// Headings from the outermost section down.
+    pub heading_path: Vec<String>,
+    pub field: Option<String>,
+    pub text: String,
+    /// Character offsets in the document's text.
+    pub start: usize,
+    pub end: usize,
 }
 
 /// An entity as named in one document.
@@ -185,6 +202,13 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let knowledge = generation.read_knowledge()?;
+        let store = generation.open_documents()?;
+        if store.len() != knowledge.documents.len() {
+            return Err(Error::Store {
+                path: generation.documents_path(),
+                message: "documents and knowledge disagree: rebuild with `maillage index`".into(),
+            });
+        }
         let graph = KnowledgeGraph::load(&generation.graph_dir())?;
         let doc_by_id = knowledge
             .documents
@@ -196,6 +220,7 @@ impl Engine {
             reader,
             fields,
             knowledge,
+            store,
             graph,
             meta,
             generation_dir: generation.dir,
@@ -203,12 +228,26 @@ impl Engine {
         })
     }
 
-    pub fn documents_raw(&self) -> &[Document] {
-        &self.knowledge.documents
+    /// The texts and outlines of the documents, in corpus order.
+    pub fn store(&self) -> &DocStore {
+        &self.store
+    }
+
+    /// The position of a document in the corpus (and in [`Engine::store`]).
+    pub fn doc_index(&self, doc_id: &str) -> Option<usize> {
+        self.doc_by_id.get(doc_id).copied()
     }
 
     pub fn knowledge(&self) -> &Knowledge {
         &self.knowledge
+    }
+
+    /// The documents as the graph reads them.
+    fn corpus(&self) -> Corpus<'_> {
+        Corpus {
+            documents: &self.knowledge.documents,
+            store: &self.store,
+        }
     }
 
     pub fn graph(&self) -> &KnowledgeGraph {
@@ -229,7 +268,7 @@ impl Engine {
         }
     }
 
-    fn summary(&self, document: &Document) -> DocumentSummary {
+    fn summary(&self, document: &DocumentInfo) -> DocumentSummary {
         DocumentSummary {
             doc_id: document.doc_id.clone(),
             title: document.title.clone(),
@@ -237,8 +276,8 @@ impl Engine {
             kind_label: document.kind.map(|k| k.label().to_string()),
             year: document.year,
             territory: document.territory.clone(),
-            sections: document.sections.len(),
-            passages: document.passages.len(),
+            sections: document.n_sections,
+            passages: document.n_passages,
         }
     }
 
@@ -251,26 +290,20 @@ impl Engine {
             .collect()
     }
 
-    fn document_by_id(&self, doc_id: &str) -> Result<&Document> {
-        self.doc_by_id
-            .get(doc_id)
-            .map(|&i| &self.knowledge.documents[i])
-            .ok_or_else(|| Error::NotFound {
-                what: "document",
-                id: doc_id.to_string(),
-            })
+    fn index_of(&self, doc_id: &str) -> Result<usize> {
+        self.doc_index(doc_id).ok_or_else(|| Error::NotFound {
+            what: "document",
+            id: doc_id.to_string(),
+        })
     }
 
     /// One document with its outline, passages, entities and sigles.
     pub fn document(&self, doc_id: &str) -> Result<DocumentDetail> {
-        let document = self.document_by_id(doc_id)?;
+        let index = self.index_of(doc_id)?;
+        let document = &self.knowledge.documents[index];
         let mut entities: BTreeMap<&str, EntityInDocument> = BTreeMap::new();
         for entity in self.knowledge.catalog.entities() {
-            for mention in entity
-                .mentions
-                .iter()
-                .filter(|m| m.provenance.doc_id == doc_id)
-            {
+            for mention in entity.mentions.iter().filter(|m| m.doc as usize == index) {
                 let entry =
                     entities
                         .entry(entity.id.as_str())
@@ -296,6 +329,24 @@ impl Engine {
                 .cmp(&a.mentions)
                 .then_with(|| a.name.cmp(&b.name))
         });
+        let passages = self
+            .store
+            .passages(index)
+            .map(|p| PassageOut {
+                id: p.id,
+                section: p.section,
+                heading_path: self
+                    .store
+                    .heading_path(index, p.section)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                field: p.field.map(str::to_string),
+                text: p.text.to_string(),
+                start: p.start,
+                end: p.end,
+            })
+            .collect();
         let acronyms = self
             .knowledge
             .glossary
@@ -313,8 +364,8 @@ impl Engine {
             .collect();
         Ok(DocumentDetail {
             summary: self.summary(document),
-            outline: document.sections.clone(),
-            passages: document.passages.clone(),
+            outline: self.store.sections(index),
+            passages,
             entities,
             acronyms,
         })
@@ -381,11 +432,7 @@ impl Engine {
     }
 
     fn entity_summary(entity: &Entity) -> EntitySummary {
-        let mut docs: Vec<&str> = entity
-            .mentions
-            .iter()
-            .map(|m| m.provenance.doc_id.as_str())
-            .collect();
+        let mut docs: Vec<u32> = entity.mentions.iter().map(|m| m.doc).collect();
         docs.sort_unstable();
         docs.dedup();
         EntitySummary {
@@ -485,13 +532,15 @@ impl Engine {
                 kind: b.kind,
             })
             .collect();
-        let mut documents: Vec<String> = entity
-            .mentions
-            .iter()
-            .map(|m| m.provenance.doc_id.clone())
+        let mut indices: Vec<u32> = entity.mentions.iter().map(|m| m.doc).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        let mut documents: Vec<String> = indices
+            .into_iter()
+            .filter_map(|i| self.knowledge.documents.get(i as usize))
+            .map(|d| d.doc_id.clone())
             .collect();
         documents.sort();
-        documents.dedup();
         Ok(EntityDetail {
             id: entity.id.clone(),
             name: entity.name.clone(),
@@ -504,7 +553,7 @@ impl Engine {
                 .and_then(|id| self.entity_ref(id)),
             branches,
             definitions,
-            territories: self.graph.territories_of(&entity.id, None),
+            territories: self.graph.territories_of(&self.corpus(), &entity.id, None),
             mentions: entity.mentions.len(),
             documents,
         })
@@ -521,7 +570,7 @@ impl Engine {
             None => None,
         };
         let entity = self.find_entity(entity)?;
-        Ok(self.graph.territories_of(&entity.id, role))
+        Ok(self.graph.territories_of(&self.corpus(), &entity.id, role))
     }
 
     /// Nodes and edges within `depth` hops of an entity.
@@ -533,7 +582,9 @@ impl Engine {
             });
         }
         let entity = self.find_entity(entity)?;
-        Ok(self.graph.neighbourhood(&entity.id, depth, MAX_GRAPH_NODES))
+        Ok(self
+            .graph
+            .neighbourhood(&self.corpus(), &entity.id, depth, MAX_GRAPH_NODES))
     }
 
     /// Resolves a territory filter given as a name or an official code.
@@ -556,6 +607,31 @@ impl Engine {
                     "no commune, EPCI, département or région is called `{name_or_code}`"
                 ),
             })
+    }
+}
+
+/// The documents of an engine as the graph reads them: ids from the knowledge, texts and
+/// outlines from the store.
+struct Corpus<'a> {
+    documents: &'a [DocumentInfo],
+    store: &'a DocStore,
+}
+
+impl DocumentSource for Corpus<'_> {
+    fn doc_id(&self, doc: usize) -> Option<&str> {
+        self.documents.get(doc).map(|d| d.doc_id.as_str())
+    }
+
+    fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
+        self.store.heading(doc, section)
+    }
+
+    fn passage_text(&self, doc: usize, passage: usize) -> Option<(&str, usize)> {
+        self.store.passage(doc, passage).map(|p| (p.text, p.start))
+    }
+
+    fn text(&self, doc: usize) -> Option<&str> {
+        self.store.text(doc)
     }
 }
 

@@ -259,21 +259,26 @@ impl Engine {
             let Some(document) = documents.get(doc_ord) else {
                 continue;
             };
-            let Some(passage) = document.passages.get(passage_idx) else {
+            let Some(passage) = self.store.passage(doc_ord, passage_idx) else {
                 continue;
             };
-            let snippet = snippets.snippet(&passage.text);
+            let snippet = snippets.snippet(passage.text);
             let snippet = if snippet.is_empty() {
-                html_escape(&truncate_chars(&passage.text, SNIPPET_CHARS))
+                html_escape(&truncate_chars(passage.text, SNIPPET_CHARS))
             } else {
                 highlight_html(snippet.fragment(), snippet.highlighted())
             };
             hits.push(Hit {
                 doc_id: document.doc_id.clone(),
                 doc_title: document.title.clone(),
-                section: passage.heading_path.clone(),
-                field: passage.field.clone(),
-                text: passage.text.clone(),
+                section: self
+                    .store
+                    .heading_path(doc_ord, passage.section)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                field: passage.field.map(str::to_string),
+                text: passage.text.to_string(),
                 snippet,
                 score,
                 kind: document.kind.map(|k| k.as_str().to_string()),
@@ -311,7 +316,6 @@ impl Engine {
         snippets: &SnippetGenerator,
         needed: usize,
     ) -> Result<Vec<(f32, f32, usize, usize)>> {
-        let documents = &self.knowledge.documents;
         let locator = index::Locator::new(searcher);
         let cap = MAX_CANDIDATES.max(needed + needed / 2);
         let mut window = (needed * 2 + 20).min(cap);
@@ -321,16 +325,13 @@ impl Engine {
             let floor = candidates.last().map(|(s, _)| *s).unwrap_or(0.0);
             let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
             let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
-            let mut per_section: HashMap<(usize, &[String]), i32> = HashMap::new();
+            let mut per_section: HashMap<(usize, Option<usize>), i32> = HashMap::new();
             let mut per_doc: HashMap<usize, i32> = HashMap::new();
             for (score, address) in candidates {
                 let Some((doc_ord, passage_idx)) = locator.locate(address) else {
                     continue;
                 };
-                let Some(passage) = documents
-                    .get(doc_ord)
-                    .and_then(|d| d.passages.get(passage_idx))
-                else {
+                let Some(passage) = self.store.passage(doc_ord, passage_idx) else {
                     continue;
                 };
                 let squashed = passage
@@ -345,15 +346,13 @@ impl Engine {
                 // Each further passage of an already ranked section counts a
                 // little less; one that matches only through the section's
                 // heading adds no evidence of its own and counts much less.
-                let earlier = per_section
-                    .entry((doc_ord, passage.heading_path.as_slice()))
-                    .or_default();
+                let earlier = per_section.entry((doc_ord, passage.section)).or_default();
                 let earlier_in_doc = per_doc.entry(doc_ord).or_default();
                 let mut adjusted = score
                     * SAME_SECTION_DECAY.powi(*earlier)
                     * SAME_DOCUMENT_DECAY.powi(*earlier_in_doc);
                 *earlier_in_doc += 1;
-                if *earlier > 0 && snippets.snippet(&passage.text).highlighted().is_empty() {
+                if *earlier > 0 && snippets.snippet(passage.text).highlighted().is_empty() {
                     adjusted *= HEADING_ONLY_REPEAT;
                 }
                 *earlier += 1;

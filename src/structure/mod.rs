@@ -24,7 +24,8 @@
 //! Cells hold several items separated by [`ITEM_SEPARATOR`](crate::ingest::ITEM_SEPARATOR)
 //! (see [`ingest`](crate::ingest)). Offsets are computed on bytes while
 //! parsing and turned into character offsets at the end; every passage text
-//! is exactly `Document.text[start..end]` (in characters).
+//! is exactly `Document.text[start..end]` (in characters), and
+//! `byte_start..byte_end` in bytes.
 
 mod headings;
 mod labels;
@@ -710,16 +711,13 @@ impl<'a> Builder<'a> {
         passages.dedup_by(|b, a| a.start == b.start && a.end == b.end);
         let chars = CharIndex::new(text);
         let mut depth_of = vec![0usize; sections.len()];
-        let mut path_of: Vec<Vec<String>> = Vec::with_capacity(sections.len());
         let mut out_sections = Vec::with_capacity(sections.len());
         for (id, draft) in sections.iter().enumerate() {
-            let (depth, mut path) = match draft.parent {
-                Some(p) if p < id => (depth_of[p] + 1, path_of[p].clone()),
-                _ => (0, Vec::new()),
+            let depth = match draft.parent {
+                Some(p) if p < id => depth_of[p] + 1,
+                _ => 0,
             };
             depth_of[id] = depth;
-            path.push(draft.heading.clone());
-            path_of.push(path);
             out_sections.push(Section {
                 id,
                 parent: draft.parent.filter(|&p| p < id),
@@ -737,14 +735,11 @@ impl<'a> Builder<'a> {
             .map(|(id, draft)| Passage {
                 id,
                 section: draft.section,
-                heading_path: draft
-                    .section
-                    .map(|s| path_of[s].clone())
-                    .unwrap_or_default(),
                 field: draft.field,
-                text: text[draft.start..draft.end].to_string(),
                 start: chars.of(draft.start),
                 end: chars.of(draft.end),
+                byte_start: draft.start,
+                byte_end: draft.end,
             })
             .collect();
         (out_sections, out_passages)

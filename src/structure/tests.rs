@@ -16,6 +16,25 @@ fn corpus(prefix: &str) -> Option<(String, String)> {
     Some((id, clean(&raw, false)))
 }
 
+/// A passage as a reader sees it: its text and heading path spelled out.
+#[derive(Debug, Clone)]
+struct Shown {
+    field: Option<String>,
+    text: String,
+    heading_path: Vec<String>,
+}
+
+fn shown(doc: &Document) -> Vec<Shown> {
+    doc.passages
+        .iter()
+        .map(|p| Shown {
+            field: p.field.clone(),
+            text: doc.passage_text(p).to_string(),
+            heading_path: doc.heading_path_owned(p.section),
+        })
+        .collect()
+}
+
 fn char_slice(text: &str, start: usize, end: usize) -> String {
     text.chars()
         .skip(start)
@@ -33,10 +52,10 @@ fn assert_offsets_consistent(doc: &Document) {
         );
         assert_eq!(
             char_slice(&doc.text, p.start, p.end),
-            p.text,
+            doc.passage_text(p),
             "passage {i} text is not its slice"
         );
-        assert!(!p.text.trim().is_empty());
+        assert!(!doc.passage_text(p).trim().is_empty());
         if let Some(s) = p.section {
             assert!(s < doc.sections.len());
         }
@@ -57,9 +76,9 @@ fn assert_offsets_consistent(doc: &Document) {
     }
 }
 
-fn passage_with<'d>(doc: &'d Document, field: &str, needle: &str) -> Option<&'d Passage> {
-    doc.passages
-        .iter()
+fn passage_with(doc: &Document, field: &str, needle: &str) -> Option<Shown> {
+    shown(doc)
+        .into_iter()
         .find(|p| p.field.as_deref() == Some(field) && p.text.contains(needle))
 }
 
@@ -177,9 +196,8 @@ fn hierarchical_table_with_empty_cells_means_same_as_above() {
     let raw = "| Axe 1 : Grandir | Objectif 1 : Prévenir les fragilités | Action 1 : Poursuivre le bien-être |\n| | | Action 2 : Réfléchir au soutien scolaire |\n| | Objectif 2 : Favoriser l'ouverture | Action 4 : Renforcer l'ouverture |\n";
     let doc = parse("arbo", &clean(raw, false));
     assert_offsets_consistent(&doc);
-    let action2 = doc
-        .passages
-        .iter()
+    let action2 = shown(&doc)
+        .into_iter()
         .find(|p| p.text.starts_with("Action 2"))
         .expect("action 2");
     assert_eq!(
@@ -190,9 +208,8 @@ fn hierarchical_table_with_empty_cells_means_same_as_above() {
             "Action 2 : Réfléchir au soutien scolaire"
         ]
     );
-    let action4 = doc
-        .passages
-        .iter()
+    let action4 = shown(&doc)
+        .into_iter()
         .find(|p| p.text.starts_with("Action 4"))
         .expect("action 4");
     assert_eq!(
@@ -210,7 +227,10 @@ fn long_blocks_are_split_keeping_path_and_field() {
     );
     let doc = parse("long", &clean(&raw, false));
     assert_offsets_consistent(&doc);
-    let pieces: Vec<&Passage> = doc.passages.iter().filter(|p| p.field.is_some()).collect();
+    let pieces: Vec<Shown> = shown(&doc)
+        .into_iter()
+        .filter(|p| p.field.is_some())
+        .collect();
     assert!(pieces.len() >= 3, "a 2,000-char list is split");
     for p in &pieces {
         assert!(p.text.chars().count() <= MAX_PASSAGE_CHARS);
@@ -265,7 +285,8 @@ fn empty_and_flat_texts_do_not_fail() {
     assert_eq!(doc.title, "vide");
     let doc = parse("plat", "Une phrase simple sur l'accueil des enfants.");
     assert_eq!(doc.passages.len(), 1);
-    assert_eq!(doc.passages[0].heading_path, Vec::<String>::new());
+    assert_eq!(doc.passages[0].section, None);
+    assert!(doc.heading_path(doc.passages[0].section).is_empty());
 }
 
 #[test]
@@ -275,9 +296,8 @@ fn corpus_cornebarrieu_parentalite_partners() {
     };
     let doc = parse(&id, &text);
     assert_offsets_consistent(&doc);
-    let partners: Vec<&Passage> = doc
-        .passages
-        .iter()
+    let partners: Vec<Shown> = shown(&doc)
+        .into_iter()
         .filter(|p| {
             p.field.as_deref() == Some("PARTENAIRES")
                 && p.heading_path
@@ -323,7 +343,7 @@ fn corpus_documents_parse_with_sane_passages() {
             !doc.title.is_empty() && doc.title != id,
             "{id} has a content title"
         );
-        lengths.extend(doc.passages.iter().map(|p| p.text.chars().count()));
+        lengths.extend(shown(&doc).iter().map(|p| p.text.chars().count()));
         if std::env::var_os("MAILLAGE_DUMP").is_some() {
             eprintln!(
                 "== {id} | {} | {:?} | {:?} | {} sections | {} passages",
@@ -333,11 +353,11 @@ fn corpus_documents_parse_with_sane_passages() {
                 doc.sections.len(),
                 doc.passages.len()
             );
-            for p in &doc.passages {
+            for (id, p) in shown(&doc).iter().enumerate() {
                 let preview: String = p.text.chars().take(90).collect();
                 eprintln!(
                     "  [{}] {:?} {} :: {}",
-                    p.id,
+                    id,
                     p.field,
                     p.heading_path.join(" > "),
                     preview.replace('\n', "⏎")
@@ -374,9 +394,8 @@ fn corpus_alès_column_objective() {
         doc.title,
         "FICHES ACTIONS CONTRAT DE VILLE D'ALES AGGLOMERATION"
     );
-    let cell = doc
-        .passages
-        .iter()
+    let cell = shown(&doc)
+        .into_iter()
         .find(|p| p.field.as_deref() == Some("ORIENTATIONS") && p.text.contains("1.2.5.a."))
         .expect("orientations of 1.2.5");
     assert_eq!(
@@ -416,7 +435,7 @@ mod properties {
             let n_chars = doc.text.chars().count();
             for p in &doc.passages {
                 prop_assert!(p.start < p.end && p.end <= n_chars);
-                prop_assert_eq!(char_slice(&doc.text, p.start, p.end), p.text.clone());
+                prop_assert_eq!(char_slice(&doc.text, p.start, p.end), doc.passage_text(p));
             }
             for s in &doc.sections {
                 prop_assert!(s.start <= s.end && s.end <= n_chars);

@@ -56,24 +56,28 @@ fn pagination_does_not_repeat_hits() {
 
 #[test]
 fn passages_are_slices_of_the_document_text() {
-    for document in engine().documents_raw() {
-        let chars: Vec<char> = document.text.chars().collect();
-        for p in &document.passages {
+    let e = engine();
+    let store = e.store();
+    assert_eq!(store.len(), e.documents().len());
+    for summary in e.documents() {
+        let index = e
+            .doc_index(&summary.doc_id)
+            .expect("a listed document has an index");
+        let text = store.text(index).expect("its text");
+        let chars: Vec<char> = text.chars().collect();
+        let detail = e.document(&summary.doc_id).expect("its detail");
+        assert_eq!(detail.passages.len(), summary.passages);
+        for p in &detail.passages {
             assert!(
                 p.start <= p.end && p.end <= chars.len(),
                 "{}#{} out of bounds",
-                document.doc_id,
+                summary.doc_id,
                 p.id
             );
             let slice: String = chars[p.start..p.end].iter().collect();
-            let squash = |s: &str| s.split_whitespace().collect::<String>();
-            assert_eq!(
-                squash(&slice),
-                squash(&p.text),
-                "{}#{}",
-                document.doc_id,
-                p.id
-            );
+            assert_eq!(slice, p.text, "{}#{}", summary.doc_id, p.id);
+            let expected_path: Vec<&str> = store.heading_path(index, p.section);
+            assert_eq!(p.heading_path, expected_path, "{}#{}", summary.doc_id, p.id);
         }
     }
 }

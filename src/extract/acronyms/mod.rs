@@ -108,7 +108,7 @@ fn provenance(doc: &Document, offsets: &CharOffsets, start: usize, end: usize) -
     Provenance {
         doc_id: doc.doc_id.clone(),
         passage: passage.map(|p| p.id),
-        section: passage.map(|p| p.heading_path.clone()).unwrap_or_default(),
+        section: doc.heading_path_owned(passage.and_then(|p| p.section)),
         start,
         end,
     }

@@ -2,30 +2,48 @@
 //! non-empty line, as the structure stage would give them.
 
 use super::*;
-use crate::Passage;
+use crate::{Passage, Section, SectionKind};
 
 /// A document with one passage per non-empty line (character offsets).
 fn document(doc_id: &str, text: &str) -> Document {
-    let mut passages = Vec::new();
-    let mut char_offset = 0;
+    let mut passages: Vec<Passage> = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    let (mut char_offset, mut byte_offset) = (0, 0);
     for line in text.split('\n') {
         let n_chars = line.chars().count();
         if !line.trim().is_empty() {
+            // A part every three passages.
+            let part = passages.len() / 3;
+            if sections.len() == part {
+                sections.push(Section {
+                    id: part,
+                    parent: None,
+                    depth: 0,
+                    kind: SectionKind::Part,
+                    number: None,
+                    heading: format!("Partie {}", part + 1),
+                    start: char_offset,
+                    end: char_offset,
+                });
+            }
+            sections[part].end = char_offset + n_chars;
             passages.push(Passage {
                 id: passages.len(),
-                section: None,
-                heading_path: vec![format!("Partie {}", passages.len() / 3 + 1)],
+                section: Some(part),
                 field: None,
-                text: line.to_string(),
                 start: char_offset,
                 end: char_offset + n_chars,
+                byte_start: byte_offset,
+                byte_end: byte_offset + line.len(),
             });
         }
         char_offset += n_chars + 1;
+        byte_offset += line.len() + 1;
     }
     Document {
         doc_id: doc_id.to_string(),
         text: text.to_string(),
+        sections,
         passages,
         ..Default::default()
     }

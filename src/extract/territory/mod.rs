@@ -193,7 +193,7 @@ fn provenance(doc: &Document, start: usize, end: usize) -> Provenance {
         .iter()
         .find(|p| p.start <= start && start < p.end);
     let section = match passage {
-        Some(p) => p.heading_path.clone(),
+        Some(p) => doc.heading_path_owned(p.section),
         None => section_path(doc, start),
     };
     Provenance {

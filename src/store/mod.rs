@@ -1,7 +1,9 @@
 //! The index folder on disk, and why a build can never break it.
 //!
 //! Every build writes a complete new *generation* (`gen-NNNNNN/`: the tantivy
-//! index, the knowledge store, the graph, `meta.json`) beside the live one,
+//! index, the documents ([`documents`], read in place), the knowledge store
+//! (summaries, glossary, catalog: loaded whole, small), the graph,
+//! `meta.json`) beside the live one,
 //! then publishes it by atomically renaming a small `CURRENT` file that names
 //! it. A build killed at any moment leaves at worst an unfinished
 //! `*.tmp` folder that the next build removes; readers always follow
@@ -15,24 +17,55 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+pub mod documents;
+
 use crate::extract::acronyms::Glossary;
 use crate::extract::entities::Catalog;
-use crate::model::Document;
+use crate::model::{DocKind, Document, Territory};
 use crate::{Error, Result};
+pub use documents::{DocStore, PassageRef};
 
 const CURRENT: &str = "CURRENT";
 const KNOWLEDGE: &str = "knowledge.bin";
+const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// Everything the pipeline learnt about the corpus, apart from the search
-/// index and the graph.
+/// Everything the pipeline learnt about the corpus that a server keeps in
+/// memory: what each document is, the glossary and the catalog. Texts and
+/// outlines stay in the [`DocStore`].
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Knowledge {
-    pub documents: Vec<Document>,
+    pub documents: Vec<DocumentInfo>,
     pub glossary: Glossary,
     pub catalog: Catalog,
+}
+
+/// What is known of one document without reading its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub doc_id: String,
+    pub title: String,
+    pub kind: Option<DocKind>,
+    pub year: Option<u16>,
+    pub territory: Option<Territory>,
+    pub n_sections: usize,
+    pub n_passages: usize,
+}
+
+impl DocumentInfo {
+    pub fn of(document: &Document) -> DocumentInfo {
+        DocumentInfo {
+            doc_id: document.doc_id.clone(),
+            title: document.title.clone(),
+            kind: document.kind,
+            year: document.year,
+            territory: document.territory.clone(),
+            n_sections: document.sections.len(),
+            n_passages: document.passages.len(),
+        }
+    }
 }
 
 /// What a generation says about itself.
@@ -81,47 +114,24 @@ impl Generation {
         })
     }
 
+    pub fn documents_path(&self) -> PathBuf {
+        self.dir.join(DOCUMENTS)
+    }
+
     pub fn read_knowledge(&self) -> Result<Knowledge> {
         let path = self.knowledge_path();
         let bytes =
             fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        let mut knowledge: Knowledge = bincode::deserialize(&bytes).map_err(|e| Error::Store {
+        bincode::deserialize(&bytes).map_err(|e| Error::Store {
             path: path.clone(),
             message: e.to_string(),
-        })?;
-        for document in &mut knowledge.documents {
-            restore_passage_texts(document).map_err(|message| Error::Store {
-                path: path.clone(),
-                message,
-            })?;
-        }
-        Ok(knowledge)
+        })
     }
-}
 
-/// Slices each passage's text out of its document's text (character offsets).
-fn restore_passage_texts(document: &mut Document) -> std::result::Result<(), String> {
-    // Byte offset of every character boundary, and of the end.
-    let boundaries: Vec<usize> = document
-        .text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(document.text.len()))
-        .collect();
-    for passage in &mut document.passages {
-        let slice = boundaries
-            .get(passage.start)
-            .zip(boundaries.get(passage.end))
-            .and_then(|(&a, &b)| document.text.get(a..b))
-            .ok_or_else(|| {
-                format!(
-                    "passage {} of {} lies outside its document: rebuild with `maillage index`",
-                    passage.id, document.doc_id
-                )
-            })?;
-        passage.text = slice.to_string();
+    /// The documents' texts and outlines, mapped, not read.
+    pub fn open_documents(&self) -> Result<DocStore> {
+        DocStore::open(&self.documents_path())
     }
-    Ok(())
 }
 
 /// The generation `CURRENT` points to in `index_dir`, if any.
@@ -221,31 +231,37 @@ fn tmp_owner_alive(rest: &str) -> bool {
 }
 
 impl Staging {
-    /// Writes the knowledge store. Passage texts are slices of their
-    /// document's text, so they are left out of the file and sliced again
-    /// on reading; `knowledge` is unchanged when this returns.
-    pub fn write_knowledge(&self, knowledge: &mut Knowledge) -> Result<()> {
-        let texts: Vec<Vec<String>> = knowledge
-            .documents
-            .iter_mut()
-            .map(|d| {
-                d.passages
-                    .iter_mut()
-                    .map(|p| std::mem::take(&mut p.text))
-                    .collect()
-            })
-            .collect();
-        let serialized = bincode::serialize(&*knowledge);
-        for (document, texts) in knowledge.documents.iter_mut().zip(texts) {
-            for (passage, text) in document.passages.iter_mut().zip(texts) {
-                passage.text = text;
-            }
-        }
-        let bytes = serialized.map_err(|e| Error::Store {
-            path: self.generation.knowledge_path(),
-            message: e.to_string(),
-        })?;
-        write_synced(&self.generation.knowledge_path(), &bytes)
+    /// Writes the documents (`documents.bin`) and the knowledge store of
+    /// `documents`, one on each core.
+    pub fn write_knowledge(
+        &self,
+        documents: &[Document],
+        glossary: &Glossary,
+        catalog: &Catalog,
+    ) -> Result<()> {
+        let knowledge_path = self.generation.knowledge_path();
+        let (written, serialized) = rayon::join(
+            || documents::write(&self.generation.documents_path(), documents),
+            || {
+                #[derive(Serialize)]
+                struct KnowledgeRef<'a> {
+                    documents: Vec<DocumentInfo>,
+                    glossary: &'a Glossary,
+                    catalog: &'a Catalog,
+                }
+                bincode::serialize(&KnowledgeRef {
+                    documents: documents.iter().map(DocumentInfo::of).collect(),
+                    glossary,
+                    catalog,
+                })
+                .map_err(|e| Error::Store {
+                    path: knowledge_path.clone(),
+                    message: e.to_string(),
+                })
+                .and_then(|bytes| write_synced(&knowledge_path, &bytes))
+            },
+        );
+        written.and(serialized)
     }
 
     pub fn write_meta(&self, meta: &Meta) -> Result<()> {
@@ -369,36 +385,10 @@ mod tests {
                 corpus_fingerprint: String::new(),
             })
             .unwrap();
-        staging.write_knowledge(&mut Knowledge::default()).unwrap();
+        staging
+            .write_knowledge(&[], &Glossary::default(), &Catalog::default())
+            .unwrap();
         staging.publish().unwrap()
-    }
-
-    #[test]
-    fn passage_texts_are_sliced_back_by_characters() {
-        let text = "Axe 2 : Accompagner les familles\nSoutien à la parentalité, réseau d’écoute";
-        let start = text.chars().position(|c| c == 'S').unwrap();
-        let end = text.chars().count();
-        let mut document = Document {
-            doc_id: "ctg".into(),
-            text: text.into(),
-            passages: vec![crate::Passage {
-                id: 0,
-                section: None,
-                heading_path: vec![],
-                field: None,
-                text: String::new(),
-                start,
-                end,
-            }],
-            ..Default::default()
-        };
-        restore_passage_texts(&mut document).unwrap();
-        assert_eq!(
-            document.passages[0].text,
-            "Soutien à la parentalité, réseau d’écoute"
-        );
-        document.passages[0].end = end + 1;
-        assert!(restore_passage_texts(&mut document).is_err());
     }
 
     #[test]

@@ -1,0 +1,620 @@
+//! `documents.bin`: every document's text and outline, read in place.
+//!
+//! Why not deserialise the documents at start-up like the rest of the knowledge: texts are
+//! most of a corpus (a national one is gigabytes), and a search only ever shows a handful of
+//! passages. So the file is laid out as fixed-size little-endian records and blobs that are
+//! memory-mapped and read where they lie: opening costs a few system calls whatever the
+//! corpus size, and memory holds only the pages a user looked at.
+//!
+//! Layout (all integers little-endian):
+//!
+//! ```text
+//! header    magic "MLGDOCS2", n_docs u32, n_fields u32,
+//!           then (offset u64, length u64) of: docs, sections, passages, fields, strings, texts
+//! docs      per document 40 bytes: text offset u64, text bytes u64, first section u32,
+//!           sections u32, first passage u32, passages u32, chars u32, reserved u32
+//! sections  per section 32 bytes: parent u32, depth u16, kind u8, reserved u8, start u32,
+//!           end u32, heading (offset u32, bytes u32), number (offset u32, bytes u32)
+//! passages  per passage 24 bytes: section u32, field u32, start u32, end u32,
+//!           byte start u32, byte end u32 (in the document's text)
+//! fields    per field label 8 bytes: (offset u32, bytes u32) in strings
+//! strings   headings, numbers and field labels, UTF-8
+//! texts     document texts, UTF-8
+//! ```
+//!
+//! `u32::MAX` stands for "none". Every read is bounds-checked and every string is checked to
+//! be UTF-8 when read, so a damaged file gives errors or empty answers, never a panic.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+use crate::model::{Document, Passage, Section, SectionKind};
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"MLGDOCS2";
+const N_PARTS: usize = 6;
+const HEADER_BYTES: usize = 8 + 4 + 4 + N_PARTS * 16;
+const DOC_BYTES: usize = 40;
+const SECTION_BYTES: usize = 32;
+const PASSAGE_BYTES: usize = 24;
+const FIELD_BYTES: usize = 8;
+const NONE: u32 = u32::MAX;
+
+/// The parts of the file, in header order.
+#[derive(Clone, Copy)]
+enum Part {
+    Docs = 0,
+    Sections = 1,
+    Passages = 2,
+    Fields = 3,
+    Strings = 4,
+    Texts = 5,
+}
+
+const SECTION_KINDS: [SectionKind; 7] = [
+    SectionKind::Part,
+    SectionKind::Axe,
+    SectionKind::Enjeu,
+    SectionKind::Orientation,
+    SectionKind::Objectif,
+    SectionKind::Action,
+    SectionKind::Heading,
+];
+
+fn kind_code(kind: SectionKind) -> u8 {
+    SECTION_KINDS.iter().position(|k| *k == kind).unwrap_or(6) as u8
+}
+
+fn to_u32(value: usize, what: &str, path: &Path) -> Result<u32> {
+    u32::try_from(value)
+        .ok()
+        .filter(|v| *v != NONE)
+        .ok_or_else(|| Error::Store {
+            path: path.to_path_buf(),
+            message: format!("{what} {value} is too large for the document store"),
+        })
+}
+
+fn opt_u32(value: Option<usize>, what: &str, path: &Path) -> Result<u32> {
+    value.map_or(Ok(NONE), |v| to_u32(v, what, path))
+}
+
+/// Writes `documents` to `path` (synced), in the layout of the module doc.
+pub fn write(path: &Path, documents: &[Document]) -> Result<()> {
+    let mut docs = Vec::with_capacity(documents.len() * DOC_BYTES);
+    let mut sections = Vec::new();
+    let mut passages = Vec::new();
+    let mut strings: Vec<u8> = Vec::new();
+    let mut field_ids: HashMap<&str, u32> = HashMap::new();
+    let mut fields = Vec::new();
+    let (mut n_sections, mut n_passages, mut text_offset) = (0usize, 0usize, 0u64);
+    let add_string = |strings: &mut Vec<u8>, s: &str| -> Result<(u32, u32)> {
+        let offset = to_u32(strings.len(), "string offset", path)?;
+        strings.extend_from_slice(s.as_bytes());
+        Ok((offset, to_u32(s.len(), "string length", path)?))
+    };
+    for document in documents {
+        docs.extend_from_slice(&text_offset.to_le_bytes());
+        docs.extend_from_slice(&(document.text.len() as u64).to_le_bytes());
+        for n in [
+            n_sections,
+            document.sections.len(),
+            n_passages,
+            document.passages.len(),
+            document.text.chars().count(),
+        ] {
+            docs.extend_from_slice(&to_u32(n, "count", path)?.to_le_bytes());
+        }
+        docs.extend_from_slice(&0u32.to_le_bytes());
+        text_offset += document.text.len() as u64;
+        n_sections += document.sections.len();
+        n_passages += document.passages.len();
+        for section in &document.sections {
+            let heading = add_string(&mut strings, &section.heading)?;
+            let number = match &section.number {
+                Some(number) => add_string(&mut strings, number)?,
+                None => (NONE, 0),
+            };
+            sections.extend_from_slice(&opt_u32(section.parent, "parent", path)?.to_le_bytes());
+            let depth = u16::try_from(section.depth).unwrap_or(u16::MAX);
+            sections.extend_from_slice(&depth.to_le_bytes());
+            sections.push(kind_code(section.kind));
+            sections.push(0);
+            for n in [section.start, section.end] {
+                sections.extend_from_slice(&to_u32(n, "offset", path)?.to_le_bytes());
+            }
+            for n in [heading.0, heading.1, number.0, number.1] {
+                sections.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+        for passage in &document.passages {
+            let field = match passage.field.as_deref() {
+                Some(label) => match field_ids.get(label) {
+                    Some(&id) => id,
+                    None => {
+                        let id = to_u32(field_ids.len(), "field", path)?;
+                        let (offset, len) = add_string(&mut strings, label)?;
+                        fields.extend_from_slice(&offset.to_le_bytes());
+                        fields.extend_from_slice(&len.to_le_bytes());
+                        field_ids.insert(label, id);
+                        id
+                    }
+                },
+                None => NONE,
+            };
+            let section = opt_u32(passage.section, "section", path)?;
+            passages.extend_from_slice(&section.to_le_bytes());
+            passages.extend_from_slice(&field.to_le_bytes());
+            for n in [
+                passage.start,
+                passage.end,
+                passage.byte_start,
+                passage.byte_end,
+            ] {
+                passages.extend_from_slice(&to_u32(n, "offset", path)?.to_le_bytes());
+            }
+        }
+    }
+    let n_docs = to_u32(documents.len(), "document count", path)?;
+    let n_fields = to_u32(field_ids.len(), "field count", path)?;
+    let parts: [&[u8]; 5] = [&docs, &sections, &passages, &fields, &strings];
+    let texts_len: u64 = text_offset;
+    let mut header = Vec::with_capacity(HEADER_BYTES);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&n_docs.to_le_bytes());
+    header.extend_from_slice(&n_fields.to_le_bytes());
+    let mut offset = HEADER_BYTES as u64;
+    for part in parts {
+        header.extend_from_slice(&offset.to_le_bytes());
+        header.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        offset += part.len() as u64;
+    }
+    header.extend_from_slice(&offset.to_le_bytes());
+    header.extend_from_slice(&texts_len.to_le_bytes());
+
+    let io_error = |e: std::io::Error| Error::io(format!("writing {}", path.display()), e);
+    let file = fs::File::create(path).map_err(io_error)?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    out.write_all(&header).map_err(io_error)?;
+    for part in parts {
+        out.write_all(part).map_err(io_error)?;
+    }
+    for document in documents {
+        out.write_all(document.text.as_bytes()).map_err(io_error)?;
+    }
+    let file = out.into_inner().map_err(|e| io_error(e.into_error()))?;
+    file.sync_all().map_err(io_error)
+}
+
+/// One passage as stored: its span, section and field, and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassageRef<'a> {
+    pub id: usize,
+    pub section: Option<usize>,
+    pub field: Option<&'a str>,
+    /// Character offsets in the document's text.
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+}
+
+/// The documents of one generation, memory-mapped.
+pub struct DocStore {
+    path: PathBuf,
+    map: Option<Mmap>,
+    n_docs: usize,
+    n_fields: usize,
+    parts: [(usize, usize); N_PARTS],
+}
+
+impl std::fmt::Debug for DocStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocStore")
+            .field("path", &self.path)
+            .field("n_docs", &self.n_docs)
+            .finish()
+    }
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes
+        .get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    let b = bytes.get(at..at + 8)?;
+    let mut array = [0u8; 8];
+    array.copy_from_slice(b);
+    Some(u64::from_le_bytes(array))
+}
+
+fn some(value: u32) -> Option<usize> {
+    (value != NONE).then_some(value as usize)
+}
+
+/// A document's record.
+#[derive(Debug, Clone, Copy)]
+struct DocRecord {
+    text_offset: usize,
+    text_len: usize,
+    first_section: usize,
+    n_sections: usize,
+    first_passage: usize,
+    n_passages: usize,
+    n_chars: usize,
+}
+
+impl DocStore {
+    /// Opens `path`, checking its header; the records are checked as they are read.
+    pub fn open(path: &Path) -> Result<DocStore> {
+        let file = fs::File::open(path)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+            .len();
+        let corrupt = |message: &str| Error::Store {
+            path: path.to_path_buf(),
+            message: format!("{message}: rebuild with `maillage index`"),
+        };
+        if len < HEADER_BYTES as u64 {
+            return Err(corrupt("the document store is truncated"));
+        }
+        // SAFETY: a generation's files are written once, synced, and never modified after
+        // publication (a rebuild writes a new generation); removing the file keeps the mapping
+        // valid. Nothing in maillage writes to a published generation.
+        let map = unsafe { Mmap::map(&file) }
+            .map_err(|e| Error::io(format!("mapping {}", path.display()), e))?;
+        let bytes: &[u8] = &map;
+        if &bytes[..8] != MAGIC {
+            return Err(corrupt("not a maillage document store"));
+        }
+        let n_docs = read_u32(bytes, 8).unwrap_or(0) as usize;
+        let n_fields = read_u32(bytes, 12).unwrap_or(0) as usize;
+        let mut parts = [(0usize, 0usize); N_PARTS];
+        for (i, part) in parts.iter_mut().enumerate() {
+            let offset = read_u64(bytes, 16 + i * 16).unwrap_or(u64::MAX);
+            let length = read_u64(bytes, 24 + i * 16).unwrap_or(u64::MAX);
+            let end = offset.saturating_add(length);
+            if end > len {
+                return Err(corrupt("the document store is truncated"));
+            }
+            *part = (offset as usize, length as usize);
+        }
+        let store = DocStore {
+            path: path.to_path_buf(),
+            map: Some(map),
+            n_docs,
+            n_fields,
+            parts,
+        };
+        if store.part(Part::Docs).len() != n_docs * DOC_BYTES
+            || store.part(Part::Fields).len() != n_fields * FIELD_BYTES
+            || !store
+                .part(Part::Sections)
+                .len()
+                .is_multiple_of(SECTION_BYTES)
+            || !store
+                .part(Part::Passages)
+                .len()
+                .is_multiple_of(PASSAGE_BYTES)
+        {
+            return Err(corrupt(
+                "the document store's tables do not match its header",
+            ));
+        }
+        Ok(store)
+    }
+
+    /// A store with no documents (an index built from an empty corpus, or tests).
+    pub fn empty() -> DocStore {
+        DocStore {
+            path: PathBuf::new(),
+            map: None,
+            n_docs: 0,
+            n_fields: 0,
+            parts: [(0, 0); N_PARTS],
+        }
+    }
+
+    fn part(&self, part: Part) -> &[u8] {
+        let Some(map) = &self.map else {
+            return &[];
+        };
+        let (offset, length) = self.parts[part as usize];
+        map.get(offset..offset + length).unwrap_or(&[])
+    }
+
+    fn string(&self, offset: u32, len: u32) -> Option<&str> {
+        if offset == NONE {
+            return None;
+        }
+        let (offset, len) = (offset as usize, len as usize);
+        let bytes = self
+            .part(Part::Strings)
+            .get(offset..offset.checked_add(len)?)?;
+        std::str::from_utf8(bytes).ok()
+    }
+
+    fn record(&self, doc: usize) -> Option<DocRecord> {
+        if doc >= self.n_docs {
+            return None;
+        }
+        let table = self.part(Part::Docs);
+        let at = doc * DOC_BYTES;
+        let u32_at = |i: usize| read_u32(table, at + 16 + i * 4).map(|v| v as usize);
+        Some(DocRecord {
+            text_offset: read_u64(table, at)? as usize,
+            text_len: read_u64(table, at + 8)? as usize,
+            first_section: u32_at(0)?,
+            n_sections: u32_at(1)?,
+            first_passage: u32_at(2)?,
+            n_passages: u32_at(3)?,
+            n_chars: u32_at(4)?,
+        })
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.n_docs
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n_docs == 0
+    }
+
+    /// The whole text of a document.
+    pub fn text(&self, doc: usize) -> Option<&str> {
+        let record = self.record(doc)?;
+        let end = record.text_offset.checked_add(record.text_len)?;
+        let bytes = self.part(Part::Texts).get(record.text_offset..end)?;
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Number of characters of a document's text.
+    pub fn n_chars(&self, doc: usize) -> usize {
+        self.record(doc).map_or(0, |r| r.n_chars)
+    }
+
+    pub fn n_passages(&self, doc: usize) -> usize {
+        self.record(doc).map_or(0, |r| r.n_passages)
+    }
+
+    pub fn n_sections(&self, doc: usize) -> usize {
+        self.record(doc).map_or(0, |r| r.n_sections)
+    }
+
+    fn field(&self, id: u32) -> Option<&str> {
+        let id = some(id)?;
+        if id >= self.n_fields {
+            return None;
+        }
+        let table = self.part(Part::Fields);
+        self.string(
+            read_u32(table, id * FIELD_BYTES)?,
+            read_u32(table, id * FIELD_BYTES + 4)?,
+        )
+    }
+
+    /// One passage of a document.
+    pub fn passage(&self, doc: usize, passage: usize) -> Option<PassageRef<'_>> {
+        let record = self.record(doc)?;
+        if passage >= record.n_passages {
+            return None;
+        }
+        let table = self.part(Part::Passages);
+        let at = record
+            .first_passage
+            .checked_add(passage)?
+            .checked_mul(PASSAGE_BYTES)?;
+        let word = |i: usize| read_u32(table, at + i * 4);
+        let (byte_start, byte_end) = (word(4)? as usize, word(5)? as usize);
+        let text_start = record.text_offset.checked_add(byte_start)?;
+        let text_end = record.text_offset.checked_add(byte_end)?;
+        if byte_end > record.text_len || text_start > text_end {
+            return None;
+        }
+        let text = std::str::from_utf8(self.part(Part::Texts).get(text_start..text_end)?).ok()?;
+        Some(PassageRef {
+            id: passage,
+            section: some(word(0)?).filter(|&s| s < record.n_sections),
+            field: self.field(word(1)?),
+            start: word(2)? as usize,
+            end: word(3)? as usize,
+            text,
+        })
+    }
+
+    /// Every passage of a document, in order.
+    pub fn passages(&self, doc: usize) -> impl Iterator<Item = PassageRef<'_>> + '_ {
+        (0..self.n_passages(doc)).filter_map(move |p| self.passage(doc, p))
+    }
+
+    /// One section of a document.
+    pub fn section(&self, doc: usize, section: usize) -> Option<Section> {
+        let (heading, parent) = self.heading(doc, section)?;
+        let record = self.record(doc)?;
+        let table = self.part(Part::Sections);
+        let at = (record.first_section + section) * SECTION_BYTES;
+        let depth = table
+            .get(at + 4..at + 6)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))?;
+        let kind = SECTION_KINDS
+            .get(usize::from(*table.get(at + 6)?))
+            .copied()
+            .unwrap_or(SectionKind::Heading);
+        Some(Section {
+            id: section,
+            parent,
+            depth: usize::from(depth),
+            kind,
+            number: self
+                .string(read_u32(table, at + 24)?, read_u32(table, at + 28)?)
+                .map(str::to_string),
+            heading: heading.to_string(),
+            start: read_u32(table, at + 8)? as usize,
+            end: read_u32(table, at + 12)? as usize,
+        })
+    }
+
+    /// A section's heading and parent, without copying.
+    pub fn heading(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
+        let record = self.record(doc)?;
+        if section >= record.n_sections {
+            return None;
+        }
+        let table = self.part(Part::Sections);
+        let at = record
+            .first_section
+            .checked_add(section)?
+            .checked_mul(SECTION_BYTES)?;
+        let parent = some(read_u32(table, at)?).filter(|&p| p < section);
+        let heading = self.string(read_u32(table, at + 16)?, read_u32(table, at + 20)?)?;
+        Some((heading, parent))
+    }
+
+    /// Headings from the outermost section down to `section` (empty for none).
+    pub fn heading_path(&self, doc: usize, section: Option<usize>) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut current = section;
+        while let Some((heading, parent)) = current.and_then(|s| self.heading(doc, s)) {
+            path.push(heading);
+            current = parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// The outline of a document.
+    pub fn sections(&self, doc: usize) -> Vec<Section> {
+        (0..self.n_sections(doc))
+            .filter_map(|s| self.section(doc, s))
+            .collect()
+    }
+
+    /// A document rebuilt whole from the store (its metadata left empty): for tests and
+    /// tools that want the build-time shape.
+    pub fn document(&self, doc: usize) -> Option<Document> {
+        let text = self.text(doc)?;
+        let passages = (0..self.n_passages(doc))
+            .map(|p| {
+                let record = self.record(doc)?;
+                let table = self.part(Part::Passages);
+                let at = (record.first_passage + p) * PASSAGE_BYTES;
+                let passage = self.passage(doc, p)?;
+                Some(Passage {
+                    id: p,
+                    section: passage.section,
+                    field: passage.field.map(str::to_string),
+                    start: passage.start,
+                    end: passage.end,
+                    byte_start: read_u32(table, at + 16)? as usize,
+                    byte_end: read_u32(table, at + 20)? as usize,
+                })
+            })
+            .collect::<Option<Vec<Passage>>>()?;
+        Some(Document {
+            text: text.to_string(),
+            sections: self.sections(doc),
+            passages,
+            ..Default::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<Document> {
+        let a = crate::structure::parse(
+            "ctg",
+            "Convention territoriale globale\n\nAxe 2 : Accompagner les familles\n\nPARTENAIRES\nCAF, PMI / ASE\n\nSoutien à la parentalité, réseau d’écoute.",
+        );
+        let b = crate::structure::parse("vide", "");
+        let c = crate::structure::parse("plat", "Une phrase sur l’accueil des enfants à Blagnac.");
+        vec![a, b, c]
+    }
+
+    #[test]
+    fn documents_read_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("documents.bin");
+        let documents = sample();
+        write(&path, &documents).unwrap();
+        let store = DocStore::open(&path).unwrap();
+        assert_eq!(store.len(), 3);
+        for (i, document) in documents.iter().enumerate() {
+            assert_eq!(store.text(i), Some(document.text.as_str()));
+            assert_eq!(store.sections(i), document.sections);
+            let back = store.document(i).unwrap();
+            assert_eq!(back.passages, document.passages);
+            for passage in &document.passages {
+                let stored = store.passage(i, passage.id).unwrap();
+                assert_eq!(stored.text, document.passage_text(passage));
+                assert_eq!(stored.field, passage.field.as_deref());
+                assert_eq!(
+                    store.heading_path(i, stored.section),
+                    document.heading_path(passage.section)
+                );
+            }
+        }
+        let partners = store
+            .passages(0)
+            .find(|p| p.field == Some("PARTENAIRES"))
+            .expect("the PARTENAIRES field");
+        assert_eq!(partners.text, "CAF, PMI / ASE");
+        assert_eq!(
+            store.heading_path(0, partners.section),
+            ["Axe 2 : Accompagner les familles"]
+        );
+        assert!(store.passage(0, 999).is_none());
+        assert!(store.text(3).is_none());
+    }
+
+    #[test]
+    fn damaged_files_are_errors_not_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("documents.bin");
+        write(&path, &sample()).unwrap();
+        let bytes = fs::read(&path).unwrap();
+        // Truncated anywhere: an error at open, or empty answers after.
+        for cut in [
+            0,
+            7,
+            HEADER_BYTES - 1,
+            HEADER_BYTES + 3,
+            bytes.len() / 2,
+            bytes.len() - 1,
+        ] {
+            fs::write(&path, &bytes[..cut]).unwrap();
+            if let Ok(store) = DocStore::open(&path) {
+                for doc in 0..4 {
+                    let _ = store.text(doc);
+                    let _ = store.document(doc);
+                    let _ = store.heading_path(doc, Some(0));
+                }
+            }
+        }
+        // Garbage in the tables: reads stay in bounds.
+        let mut garbage = bytes.clone();
+        for byte in garbage.iter_mut().skip(HEADER_BYTES).step_by(3) {
+            *byte = 0xFF;
+        }
+        fs::write(&path, &garbage).unwrap();
+        if let Ok(store) = DocStore::open(&path) {
+            for doc in 0..3 {
+                let _ = store.document(doc);
+                let _ = store.passages(doc).count();
+                let _ = store.heading_path(doc, Some(1));
+            }
+        }
+        fs::write(&path, b"MLGDOCS1 not this format").unwrap();
+        assert!(DocStore::open(&path).is_err());
+    }
+}
