@@ -10,11 +10,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{doc, DocAddress, DocId, Index, IndexWriter, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{doc, DocId, Index, IndexWriter, Score, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
 use crate::model::{Document, Passage};
@@ -172,83 +171,411 @@ pub fn open(dir: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// Reads the `(doc_ord, passage)` pair of hits from the fast fields, with
-/// the columns of every segment opened once per search, not once per hit.
-pub struct Locator {
-    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
+/// A passage that matched, with its score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub score: f32,
+    pub passage: u32,
 }
 
-impl Locator {
-    pub fn new(searcher: &tantivy::Searcher) -> Locator {
-        let columns = searcher
-            .segment_readers()
+impl Candidate {
+    /// Better first: higher score, then earlier passage.
+    fn rank_cmp(&self, other: &Candidate) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.passage.cmp(&other.passage))
+    }
+}
+
+/// Heap order: the worst candidate on top, so it is the one evicted.
+#[derive(Debug, Clone, Copy)]
+struct Worst(Candidate);
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Worst {}
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.rank_cmp(&other.0)
+    }
+}
+
+/// One document's best matching passages.
+#[derive(Debug, Clone)]
+pub struct DocumentTop {
+    pub doc_ord: u32,
+    /// Best first.
+    pub candidates: Vec<Candidate>,
+    /// The best score among the passages left out because the list was full, if any:
+    /// what the rest of the document could still reach.
+    pub left_out: Option<f32>,
+}
+
+/// What one pass over a query's matches gives.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    /// Matching passages per document, before any filter (for facets).
+    pub per_document: Vec<u32>,
+    /// Matching passages of the documents the filter keeps.
+    pub total: usize,
+    /// The best passages of each document the filter keeps, in no particular order.
+    pub tops: Vec<DocumentTop>,
+}
+
+/// Where each tantivy document of a segment points in the corpus, read from the fast fields
+/// once when an index is opened instead of decoded again by every search.
+///
+/// Documents are kept as runs of consecutive doc ids: the passages of a document are added
+/// together, so a segment holds a few runs per document, and a collector walking doc ids in
+/// order finds the document of each match in a step or two.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentRuns {
+    /// First doc id of each run, increasing.
+    starts: Vec<DocId>,
+    /// The document of each run (`u32::MAX`: none).
+    doc_ords: Vec<u32>,
+    /// The passage of each doc id (`u32::MAX`: none).
+    passages: Vec<u32>,
+}
+
+impl DocumentRuns {
+    /// The runs of one segment, read from its `doc_ord` and `passage` columns.
+    pub fn of(segment: &SegmentReader) -> tantivy::Result<DocumentRuns> {
+        let fast = segment.fast_fields();
+        let doc_ords = fast.u64("doc_ord")?;
+        let passages = fast.u64("passage")?;
+        let as_u32 = |v: Option<u64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(u32::MAX);
+        let mut runs = DocumentRuns {
+            passages: Vec::with_capacity(segment.max_doc() as usize),
+            ..DocumentRuns::default()
+        };
+        for doc in 0..segment.max_doc() {
+            let doc_ord = as_u32(doc_ords.first(doc));
+            if runs.doc_ords.last() != Some(&doc_ord) {
+                runs.starts.push(doc);
+                runs.doc_ords.push(doc_ord);
+            }
+            runs.passages.push(as_u32(passages.first(doc)));
+        }
+        Ok(runs)
+    }
+
+    /// The passage (in its document) of `doc`.
+    #[inline]
+    fn passage(&self, doc: DocId) -> Option<u32> {
+        self.passages
+            .get(doc as usize)
+            .copied()
+            .filter(|&p| p != u32::MAX)
+    }
+
+    /// The document of `doc`; `cursor` is the run of the previous call (doc ids usually
+    /// come in increasing order, so the next run is one or two steps away).
+    #[inline]
+    fn find(&self, doc: DocId, cursor: &mut usize) -> Option<u32> {
+        let n = self.starts.len();
+        let mut at = *cursor;
+        if at >= n || self.starts[at] > doc {
+            at = self.starts.partition_point(|&s| s <= doc).checked_sub(1)?;
+        } else {
+            let mut steps = 0;
+            while at + 1 < n && self.starts[at + 1] <= doc {
+                at += 1;
+                steps += 1;
+                if steps == 8 {
+                    // A long jump (a sparse query): search instead of walking.
+                    at = self.starts.partition_point(|&s| s <= doc) - 1;
+                    break;
+                }
+            }
+        }
+        *cursor = at;
+        self.doc_ords.get(at).copied().filter(|&d| d != u32::MAX)
+    }
+}
+
+/// The runs of every segment of a searcher, made once per opened index.
+pub type SegmentRuns = HashMap<tantivy::index::SegmentId, std::sync::Arc<DocumentRuns>>;
+
+/// [`DocumentRuns`] of every segment of `searcher`.
+pub fn segment_runs(searcher: &tantivy::Searcher) -> tantivy::Result<SegmentRuns> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            Ok((
+                segment.segment_id(),
+                std::sync::Arc::new(DocumentRuns::of(segment)?),
+            ))
+        })
+        .collect()
+}
+
+/// One pass over the matches of a query: counts per document, and the `per_document` best
+/// passages of each document that `keep` lets through (all when `None`).
+///
+/// Ranking with diversity only compares passages within a document, and a document's best
+/// passage keeps its score whatever else ranks; so once `needed` documents have a passage
+/// scoring at least *s*, no passage scoring less than *s* can reach the first `needed`
+/// results, and it is counted but not kept.
+pub struct CandidatesPerDocument {
+    pub n_documents: usize,
+    pub keep: Option<std::sync::Arc<Vec<bool>>>,
+    /// Results the ranking needs.
+    pub needed: usize,
+    /// Most passages kept per document.
+    pub per_document: usize,
+    pub runs: std::sync::Arc<SegmentRuns>,
+}
+
+/// The state of [`CandidatesPerDocument`] on one segment.
+pub struct SegmentCandidates {
+    runs: std::sync::Arc<DocumentRuns>,
+    run_cursor: usize,
+    keep: Option<std::sync::Arc<Vec<bool>>>,
+    needed: usize,
+    per_document: usize,
+    counts: Vec<u32>,
+    total: usize,
+    /// Best score of each document so far.
+    best: Vec<f32>,
+    /// No passage below this can place: `needed` documents already do better.
+    floor: f32,
+    /// Matches kept since the floor was last raised, and when to raise it next.
+    since_floor: usize,
+    floor_every: usize,
+    /// Index in `heaps` of each document's heap, `u32::MAX` before its first kept match.
+    slot_of: Vec<u32>,
+    heaps: Vec<DocumentHeap>,
+}
+
+struct DocumentHeap {
+    doc_ord: u32,
+    heap: std::collections::BinaryHeap<Worst>,
+    left_out: Option<f32>,
+}
+
+impl SegmentCandidates {
+    /// Raises the floor to the `needed`-th best document score.
+    fn raise_floor(&mut self) {
+        self.since_floor = 0;
+        if self.heaps.len() < self.needed {
+            return;
+        }
+        let mut scores: Vec<f32> = self
+            .heaps
             .iter()
-            .map(|segment| {
-                let fast = segment.fast_fields();
-                Some((fast.u64("doc_ord").ok()?, fast.u64("passage").ok()?))
-            })
+            .map(|h| self.best[h.doc_ord as usize])
             .collect();
-        Locator { columns }
-    }
-
-    pub fn locate(&self, address: DocAddress) -> Option<(usize, usize)> {
-        let (doc_ord, passage) = self.columns.get(address.segment_ord as usize)?.as_ref()?;
-        Some((
-            doc_ord.first(address.doc_id)? as usize,
-            passage.first(address.doc_id)? as usize,
-        ))
+        let nth = self.needed - 1;
+        scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
+        self.floor = self.floor.max(scores[nth]);
+        self.floor_every = (4 * self.heaps.len()).max(1024);
     }
 }
 
-/// Counts matching passages per document, for facets, without scoring.
-pub struct PassagesPerDocument;
-
-/// Per-segment state of [`PassagesPerDocument`].
-pub struct SegmentPassagesPerDocument {
-    doc_ord: Column<u64>,
-    counts: HashMap<u64, u32>,
+fn max_left_out(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
 }
 
-impl Collector for PassagesPerDocument {
-    type Fruit = HashMap<u64, u32>;
-    type Child = SegmentPassagesPerDocument;
+impl Collector for CandidatesPerDocument {
+    type Fruit = Matches;
+    type Child = SegmentCandidates;
 
     fn for_segment(
         &self,
         _segment_local_id: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        Ok(SegmentPassagesPerDocument {
-            doc_ord: segment.fast_fields().u64("doc_ord")?,
-            counts: HashMap::new(),
+        let runs = match self.runs.get(&segment.segment_id()) {
+            Some(runs) => runs.clone(),
+            // Not a segment of the opened index: read it now.
+            None => std::sync::Arc::new(DocumentRuns::of(segment)?),
+        };
+        Ok(SegmentCandidates {
+            runs,
+            run_cursor: 0,
+            keep: self.keep.clone(),
+            needed: self.needed.max(1),
+            per_document: self.per_document.max(1),
+            counts: vec![0; self.n_documents],
+            total: 0,
+            best: vec![f32::NEG_INFINITY; self.n_documents],
+            floor: f32::NEG_INFINITY,
+            since_floor: 0,
+            floor_every: 1024,
+            slot_of: vec![u32::MAX; self.n_documents],
+            heaps: Vec::new(),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        false
+        true
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u32>>) -> tantivy::Result<Self::Fruit> {
-        let mut merged: HashMap<u64, u32> = HashMap::new();
+    fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
+        let mut merged = Matches {
+            per_document: vec![0; self.n_documents],
+            total: 0,
+            tops: Vec::new(),
+        };
+        let mut slot_of: HashMap<u32, usize> = HashMap::new();
+        let cap = self.per_document.max(1);
         for fruit in fruits {
-            for (doc_ord, n) in fruit {
-                *merged.entry(doc_ord).or_default() += n;
+            for (sum, n) in merged.per_document.iter_mut().zip(&fruit.per_document) {
+                *sum += n;
+            }
+            merged.total += fruit.total;
+            for top in fruit.tops {
+                match slot_of.get(&top.doc_ord) {
+                    None => {
+                        slot_of.insert(top.doc_ord, merged.tops.len());
+                        merged.tops.push(top);
+                    }
+                    Some(&slot) => {
+                        let into = &mut merged.tops[slot];
+                        into.candidates.extend(top.candidates);
+                        into.candidates.sort_by(Candidate::rank_cmp);
+                        let cut = into.candidates.get(cap).map(|c| c.score);
+                        into.candidates.truncate(cap);
+                        into.left_out =
+                            max_left_out(max_left_out(into.left_out, top.left_out), cut);
+                    }
+                }
             }
         }
         Ok(merged)
     }
 }
 
-impl SegmentCollector for SegmentPassagesPerDocument {
-    type Fruit = HashMap<u64, u32>;
+impl SegmentCollector for SegmentCandidates {
+    type Fruit = Matches;
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(doc_ord) = self.doc_ord.first(doc) {
-            *self.counts.entry(doc_ord).or_default() += 1;
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(doc_ord) = self.runs.find(doc, &mut self.run_cursor) else {
+            return;
+        };
+        let index = doc_ord as usize;
+        let Some(count) = self.counts.get_mut(index) else {
+            return;
+        };
+        *count += 1;
+        if let Some(keep) = &self.keep {
+            if !keep.get(index).copied().unwrap_or(false) {
+                return;
+            }
+        }
+        self.total += 1;
+        if score < self.floor {
+            return;
+        }
+        if score > self.best[index] {
+            self.best[index] = score;
+        }
+        let slot = self.slot_of[index];
+        let entry = if slot == u32::MAX {
+            self.slot_of[index] = self.heaps.len() as u32;
+            self.heaps.push(DocumentHeap {
+                doc_ord,
+                heap: std::collections::BinaryHeap::new(),
+                left_out: None,
+            });
+            self.heaps.last_mut().expect("just pushed")
+        } else {
+            &mut self.heaps[slot as usize]
+        };
+        if entry.heap.len() >= self.per_document {
+            // Full: only a better passage gets in (its number is read only then).
+            let worst = entry.heap.peek().map_or(f32::MIN, |w| w.0.score);
+            if score < worst {
+                entry.left_out = max_left_out(entry.left_out, Some(score));
+                return;
+            }
+        }
+        let Some(passage) = self.runs.passage(doc) else {
+            return;
+        };
+        entry.heap.push(Worst(Candidate { score, passage }));
+        if entry.heap.len() > self.per_document {
+            let evicted = entry.heap.pop().map(|w| w.0.score);
+            entry.left_out = max_left_out(entry.left_out, evicted);
+        }
+        self.since_floor += 1;
+        if self.since_floor >= self.floor_every {
+            self.raise_floor();
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        self.counts
+    fn harvest(self) -> Matches {
+        let tops = self
+            .heaps
+            .into_iter()
+            .map(|h| {
+                let mut candidates: Vec<Candidate> = h.heap.into_iter().map(|w| w.0).collect();
+                candidates.sort_by(Candidate::rank_cmp);
+                DocumentTop {
+                    doc_ord: h.doc_ord,
+                    candidates,
+                    left_out: h.left_out,
+                }
+            })
+            .collect();
+        Matches {
+            per_document: self.counts,
+            total: self.total,
+            tops,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_find_the_document_of_any_doc_id() {
+        let runs = DocumentRuns {
+            starts: vec![0, 3, 4, 10],
+            doc_ords: vec![7, 2, u32::MAX, 5],
+            passages: (0..12).collect(),
+        };
+        let mut cursor = 0;
+        let found: Vec<Option<u32>> = [0, 1, 3, 4, 9, 10, 500]
+            .iter()
+            .map(|&d| runs.find(d, &mut cursor))
+            .collect();
+        assert_eq!(
+            found,
+            [Some(7), Some(7), Some(2), None, None, Some(5), Some(5)]
+        );
+        // Out of order, as a fallback: the same answers.
+        for (doc, want) in [(3, Some(2)), (0, Some(7)), (11, Some(5)), (2, Some(7))] {
+            assert_eq!(runs.find(doc, &mut cursor), want, "{doc}");
+        }
+        assert_eq!(DocumentRuns::default().find(0, &mut 0), None);
+    }
+
+    #[test]
+    fn heap_evicts_the_worst_candidate_first() {
+        let mut heap = std::collections::BinaryHeap::new();
+        for (score, passage) in [(1.0, 3), (2.0, 1), (1.0, 2), (0.5, 0)] {
+            heap.push(Worst(Candidate { score, passage }));
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| heap.pop().map(|w| w.0.passage)).collect();
+        // Lowest score first; among equal scores, the later passage goes first.
+        assert_eq!(order, [0, 3, 2, 1]);
     }
 }

@@ -50,6 +50,17 @@ pub enum DocKind {
 }
 
 impl DocKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DocKind; 7] = [
+        DocKind::Ctg,
+        DocKind::ContratDeVille,
+        DocKind::Pedt,
+        DocKind::FicheCoordination,
+        DocKind::Article,
+        DocKind::ConseilMunicipal,
+        DocKind::Autre,
+    ];
+
     /// Stable machine name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {

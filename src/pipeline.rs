@@ -202,18 +202,11 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
 /// territory containing it, so a search filtered on a département finds its
 /// communes' plans.
 pub fn territory_keys(document: &Document) -> Vec<String> {
-    let Some(own) = &document.territory else {
-        return Vec::new();
-    };
-    let cog = Cog::get();
-    let mut keys = vec![own.code.clone()];
-    let containing = [cog.epci_of(own), cog.departement_of(own)];
-    for t in containing.into_iter().flatten() {
-        if !keys.contains(&t.code) {
-            keys.push(t.code);
-        }
-    }
-    keys
+    document
+        .territory
+        .as_ref()
+        .map(|t| territory::codes_containing(t, Cog::get()))
+        .unwrap_or_default()
 }
 
 /// Builds a new index generation for `corpus_dir` in `index_dir` and

@@ -124,8 +124,8 @@ fn spell_final_y_as_i(stem: &mut String) {
 const STEM_CACHE_CAPACITY: usize = 200_000;
 
 thread_local! {
-    static STEM_CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// Token filter stemming folded French words (see the module doc).

@@ -22,7 +22,8 @@
 use std::collections::HashSet;
 
 use once_cell::sync::Lazy;
-use tantivy::tokenizer::StopWordFilter;
+use rustc_hash::FxHashSet;
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::folding::fold;
 
@@ -40,7 +41,8 @@ pub static FOLDED_STOP_WORDS: Lazy<Vec<String>> = Lazy::new(|| {
         .collect()
 });
 
-static STOP_WORD_SET: Lazy<HashSet<&'static str>> =
+/// Looked up once per token indexed: a fast hash, not a DoS-resistant one (the words are ours).
+static STOP_WORD_SET: Lazy<FxHashSet<&'static str>> =
     Lazy::new(|| FOLDED_STOP_WORDS.iter().map(String::as_str).collect());
 
 /// True when `word` (any case, with or without accents) is a French stop word.
@@ -52,8 +54,63 @@ pub fn is_stop_word(word: &str) -> bool {
 }
 
 /// The tantivy filter removing the folded stop words.
-pub fn french_stop_word_filter() -> StopWordFilter {
-    StopWordFilter::remove(FOLDED_STOP_WORDS.iter().cloned())
+pub fn french_stop_word_filter() -> FrenchStopWords {
+    FrenchStopWords
+}
+
+/// Token filter removing the folded stop words of `data/stopwords_fr.txt`, leaving their
+/// positions empty.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrenchStopWords;
+
+impl TokenFilter for FrenchStopWords {
+    type Tokenizer<T: Tokenizer> = FrenchStopWordsWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> FrenchStopWordsWrapper<T> {
+        FrenchStopWordsWrapper { inner: tokenizer }
+    }
+}
+
+/// [`FrenchStopWords`] applied to a tokenizer.
+#[derive(Clone)]
+pub struct FrenchStopWordsWrapper<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
+    type TokenStream<'a> = FrenchStopWordsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FrenchStopWordsStream {
+            tail: self.inner.token_stream(text),
+            words: &STOP_WORD_SET,
+        }
+    }
+}
+
+/// Stream of [`FrenchStopWords`].
+pub struct FrenchStopWordsStream<T> {
+    tail: T,
+    words: &'static FxHashSet<&'static str>,
+}
+
+impl<T: TokenStream> TokenStream for FrenchStopWordsStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            if !self.words.contains(self.tail.token().text.as_str()) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! a bad value becomes a [`Error`] a person can read, never a panic.
 
 pub mod parse;
+mod rank;
 mod search;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,7 +25,7 @@ use crate::model::{Section, Territory};
 use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
-pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse};
+pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, MAX_TERRITORY_FACETS};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -44,6 +45,9 @@ pub struct Engine {
     fields: Fields,
     knowledge: Knowledge,
     store: DocStore,
+    /// Which document each passage of each segment belongs to.
+    runs: std::sync::Arc<index::SegmentRuns>,
+    facet_index: FacetIndex,
     graph: KnowledgeGraph,
     meta: Meta,
     generation_dir: PathBuf,
@@ -216,11 +220,15 @@ impl Engine {
             .enumerate()
             .map(|(i, d)| (d.doc_id.clone(), i))
             .collect();
+        let runs = std::sync::Arc::new(index::segment_runs(&reader.searcher())?);
+        let facet_index = FacetIndex::new(&knowledge.documents);
         Ok(Engine {
+            facet_index,
             reader,
             fields,
             knowledge,
             store,
+            runs,
             graph,
             meta,
             generation_dir: generation.dir,
@@ -607,6 +615,47 @@ impl Engine {
                     "no commune, EPCI, département or région is called `{name_or_code}`"
                 ),
             })
+    }
+}
+
+/// Each document's territory and kind as small numbers, so facets are counted in arrays.
+struct FacetIndex {
+    /// The distinct territories documents are about.
+    territories: Vec<Territory>,
+    /// Per document, its territory's slot in `territories` (`u32::MAX`: none).
+    territory_of: Vec<u32>,
+    /// Per document, its kind's index in [`crate::DocKind::ALL`] (`u8::MAX`: none).
+    kind_of: Vec<u8>,
+}
+
+impl FacetIndex {
+    fn new(documents: &[DocumentInfo]) -> FacetIndex {
+        let mut territories: Vec<Territory> = Vec::new();
+        let mut slot_of: HashMap<(&str, crate::TerritoryKind), u32> = HashMap::new();
+        let mut territory_of = Vec::with_capacity(documents.len());
+        for d in documents {
+            let slot = match &d.territory {
+                Some(t) => *slot_of.entry((t.code.as_str(), t.kind)).or_insert_with(|| {
+                    territories.push(t.clone());
+                    (territories.len() - 1) as u32
+                }),
+                None => u32::MAX,
+            };
+            territory_of.push(slot);
+        }
+        let kind_of = documents
+            .iter()
+            .map(|d| {
+                d.kind
+                    .and_then(|k| crate::DocKind::ALL.iter().position(|x| *x == k))
+                    .map_or(u8::MAX, |i| i as u8)
+            })
+            .collect();
+        FacetIndex {
+            territories,
+            territory_of,
+            kind_of,
+        }
     }
 }
 

@@ -8,11 +8,10 @@
 //! expanded both ways from the corpus glossary: `CLAS` also finds
 //! "contrat local d'accompagnement à la scolarité", and the reverse.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -21,9 +20,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::Term;
 
 use super::parse::{self, UserQuery};
+use super::rank;
 use super::{Engine, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
 use crate::analysis;
-use crate::model::Territory;
+use crate::model::{DocKind, Territory};
 use crate::{index, Error, Result};
 
 const BOOST_SECTION: f32 = 1.5;
@@ -33,15 +33,9 @@ const BOOST_PROXIMITY: f32 = 1.5;
 const BOOST_EXPANSION: f32 = 0.9;
 const TIE_BREAKER: f32 = 0.2;
 const SNIPPET_CHARS: usize = 220;
-/// Score factor for each passage of a section already ranked above: a page
-/// shows several fiches rather than ten passages of one.
-const SAME_SECTION_DECAY: f32 = 0.85;
-/// The same across a document: users look for every town's plan, not one plan.
-const SAME_DOCUMENT_DECAY: f32 = 0.93;
-/// Score factor for a further passage of a section that matches only through its heading.
-const HEADING_ONLY_REPEAT: f32 = 0.4;
-/// Most candidates ranked for one page.
-const MAX_CANDIDATES: usize = 2_000;
+/// Candidates kept per document beyond the page's needs (duplicates, heading-only repeats);
+/// a ranking that needs more collects again with more.
+const SPARE_CANDIDATES: usize = 6;
 
 /// A search as asked by the CLI or the API.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -90,12 +84,19 @@ pub struct FacetCount {
 }
 
 /// Counts of matching passages per territory and per kind, before the
-/// territory and kind filters are applied.
+/// territory and kind filters are applied, most frequent first.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facets {
+    /// The territories with most matches (at most [`MAX_TERRITORY_FACETS`], and the one
+    /// filtered on).
     pub territory: Vec<FacetCount>,
+    /// How many territories have matches in all.
+    pub territory_values: usize,
     pub kind: Vec<FacetCount>,
 }
+
+/// Territories listed in a search's facets: a national corpus matches thousands.
+pub const MAX_TERRITORY_FACETS: usize = 20;
 
 /// The answer to a search.
 #[derive(Debug, Clone, Serialize)]
@@ -125,7 +126,18 @@ struct Unit {
 
 /// Analysed terms with their positions; stop words are gone, positions keep their gaps.
 fn analyse(text: &str) -> Vec<(usize, String)> {
-    let mut analyzer = analysis::french_analyzer();
+    thread_local! {
+        // Building the analyzer (stop word set, stemmer) costs more than analysing a query.
+        static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+            std::cell::RefCell::new(analysis::french_analyzer());
+    }
+    ANALYZER.with(|analyzer| analyse_with(&mut analyzer.borrow_mut(), text))
+}
+
+fn analyse_with(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+) -> Vec<(usize, String)> {
     let mut stream = analyzer.token_stream(text);
     let mut terms: Vec<(usize, String)> = Vec::new();
     while stream.advance() {
@@ -207,59 +219,73 @@ impl Engine {
         let mut expansions = Vec::new();
         let plan = self.plan(&user, &mut expansions)?;
 
+        let t0 = Instant::now();
         let searcher = self.reader.searcher();
         let f = self.fields;
-        let filters = |core: Box<dyn Query>| -> Box<dyn Query> {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
-            if let Some(t) = &territory {
-                clauses.push((Occur::Must, term_query(f.territory, &t.code)));
-            }
-            if let Some(k) = &kind {
-                clauses.push((Occur::Must, term_query(f.kind, k)));
-            }
-            Box::new(BooleanQuery::new(clauses))
+        let documents = &self.knowledge.documents;
+        // Territory and kind belong to documents: a filter is a set of documents, applied
+        // while matches are collected, so one pass gives facets, total and candidates.
+        let keep = (territory.is_some() || kind.is_some()).then(|| {
+            let keep: Vec<bool> = documents
+                .iter()
+                .map(|d| {
+                    territory
+                        .as_ref()
+                        .is_none_or(|t| d.territory_keys.contains(&t.code))
+                        && kind
+                            .as_deref()
+                            .is_none_or(|k| d.kind.is_some_and(|dk| dk.as_str() == k))
+                })
+                .collect();
+            Arc::new(keep)
+        });
+        let needed = offset + limit;
+        let mut collector = index::CandidatesPerDocument {
+            n_documents: documents.len(),
+            keep,
+            needed,
+            per_document: needed + SPARE_CANDIDATES,
+            runs: self.runs.clone(),
         };
-
-        // Without filters, the facet counts of a tier also give its total:
-        // one pass over the matches instead of two.
-        let unfiltered = territory.is_none() && kind.is_none();
         let mut chosen = None;
         for (tier, is_relaxed) in &plan.tiers {
-            let filtered = filters(tier.box_clone());
-            let (total, per_document) = if unfiltered {
-                let per_document = searcher.search(&**tier, &index::PassagesPerDocument)?;
-                (
-                    per_document.values().map(|&n| n as usize).sum(),
-                    Some(per_document),
-                )
-            } else {
-                (searcher.search(&*filtered, &Count)?, None)
-            };
-            if total > 0 || chosen.is_none() {
-                chosen = Some((tier.box_clone(), filtered, total, *is_relaxed, per_document));
+            let matches = searcher.search(&**tier, &collector)?;
+            let found = matches.total > 0;
+            if found || chosen.is_none() {
+                chosen = Some((tier, *is_relaxed, matches));
             }
-            if total > 0 {
+            if found {
                 break;
             }
         }
-        let Some((query, filtered, total, relaxed, per_document)) = chosen else {
+        let Some((query, relaxed, mut matches)) = chosen else {
             return Err(Error::InvalidQuery("nothing to search for".into()));
         };
+        let t1 = Instant::now();
+        let total = matches.total;
         let relaxed = relaxed && total > 0;
-        let per_document = match per_document {
-            Some(per_document) => per_document,
-            None => searcher.search(&*query, &index::PassagesPerDocument)?,
-        };
-        let mut snippets = SnippetGenerator::create(&searcher, &*query, f.text)?;
+        let mut snippets = SnippetGenerator::create(&searcher, &**query, f.text)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
-        let documents = &self.knowledge.documents;
-        let ranked = self.rerank(&searcher, &*filtered, &snippets, offset + limit)?;
+        let facts = Facts {
+            engine: self,
+            snippets: &snippets,
+        };
+        let ranked = loop {
+            match rank::rank(&matches.tops, needed, &facts) {
+                rank::Outcome::Ranked(ranked) => break ranked,
+                rank::Outcome::NeedMorePerDocument => {
+                    collector.per_document *= 4;
+                    matches = searcher.search(&**query, &collector)?;
+                }
+            }
+        };
+        let t2 = Instant::now();
         let mut hits = Vec::with_capacity(limit);
-        for &(_, score, doc_ord, passage_idx) in ranked.iter().skip(offset).take(limit) {
-            let Some(document) = documents.get(doc_ord) else {
+        for r in ranked.iter().skip(offset).take(limit) {
+            let Some(document) = documents.get(r.doc_ord) else {
                 continue;
             };
-            let Some(passage) = self.store.passage(doc_ord, passage_idx) else {
+            let Some(passage) = self.store.passage(r.doc_ord, r.passage) else {
                 continue;
             };
             let snippet = snippets.snippet(passage.text);
@@ -273,14 +299,14 @@ impl Engine {
                 doc_title: document.title.clone(),
                 section: self
                     .store
-                    .heading_path(doc_ord, passage.section)
+                    .heading_path(r.doc_ord, passage.section)
                     .into_iter()
                     .map(str::to_string)
                     .collect(),
                 field: passage.field.map(str::to_string),
                 text: passage.text.to_string(),
                 snippet,
-                score,
+                score: r.score,
                 kind: document.kind.map(|k| k.as_str().to_string()),
                 year: document.year,
                 territory: document.territory.clone(),
@@ -289,6 +315,19 @@ impl Engine {
                 end: passage.end,
             });
         }
+        let t3 = Instant::now();
+        let facets = self.facets(&matches.per_document, territory.as_ref());
+        let t4 = Instant::now();
+        tracing::debug!(
+            q,
+            plan_us = (t0 - started).as_micros() as u64,
+            collect_us = (t1 - t0).as_micros() as u64,
+            rank_us = (t2 - t1).as_micros() as u64,
+            hits_us = (t3 - t2).as_micros() as u64,
+            facets_us = (t4 - t3).as_micros() as u64,
+            documents = matches.tops.len(),
+            "search phases"
+        );
         Ok(SearchResponse {
             query: q.to_string(),
             total,
@@ -300,110 +339,85 @@ impl Engine {
             territory,
             kind,
             hits,
-            facets: self.facets(&per_document),
+            facets,
         })
     }
 
-    /// Ranks candidates with diversity: duplicates dropped, further passages
-    /// of one section or one document discounted. Adjusting only lowers
-    /// scores, so the first `needed` are exact once the `needed`-th adjusted
-    /// score is at least the raw score of the last candidate fetched; the
-    /// window grows until then, which keeps pages consistent.
-    fn rerank(
-        &self,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-        snippets: &SnippetGenerator,
-        needed: usize,
-    ) -> Result<Vec<(f32, f32, usize, usize)>> {
-        let locator = index::Locator::new(searcher);
-        let cap = MAX_CANDIDATES.max(needed + needed / 2);
-        let mut window = (needed * 2 + 20).min(cap);
-        loop {
-            let candidates = searcher.search(query, &TopDocs::with_limit(window))?;
-            let exhausted = candidates.len() < window || window >= cap;
-            let floor = candidates.last().map(|(s, _)| *s).unwrap_or(0.0);
-            let mut ranked: Vec<(f32, f32, usize, usize)> = Vec::with_capacity(candidates.len());
-            let mut seen_texts: HashSet<(usize, String)> = HashSet::new();
-            let mut per_section: HashMap<(usize, Option<usize>), i32> = HashMap::new();
-            let mut per_doc: HashMap<usize, i32> = HashMap::new();
-            for (score, address) in candidates {
-                let Some((doc_ord, passage_idx)) = locator.locate(address) else {
-                    continue;
-                };
-                let Some(passage) = self.store.passage(doc_ord, passage_idx) else {
-                    continue;
-                };
-                let squashed = passage
-                    .text
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase();
-                if !seen_texts.insert((doc_ord, squashed)) {
-                    continue;
-                }
-                // Each further passage of an already ranked section counts a
-                // little less; one that matches only through the section's
-                // heading adds no evidence of its own and counts much less.
-                let earlier = per_section.entry((doc_ord, passage.section)).or_default();
-                let earlier_in_doc = per_doc.entry(doc_ord).or_default();
-                let mut adjusted = score
-                    * SAME_SECTION_DECAY.powi(*earlier)
-                    * SAME_DOCUMENT_DECAY.powi(*earlier_in_doc);
-                *earlier_in_doc += 1;
-                if *earlier > 0 && snippets.snippet(passage.text).highlighted().is_empty() {
-                    adjusted *= HEADING_ONLY_REPEAT;
-                }
-                *earlier += 1;
-                ranked.push((adjusted, score, doc_ord, passage_idx));
-            }
-            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
-            let settled = ranked
-                .get(needed.saturating_sub(1))
-                .is_some_and(|r| r.0 >= floor);
-            if exhausted || settled {
-                return Ok(ranked);
-            }
-            window = (window * 4).min(cap);
-        }
-    }
-
-    fn facets(&self, per_document: &HashMap<u64, u32>) -> Facets {
-        let mut territory: HashMap<&str, FacetCount> = HashMap::new();
-        let mut kind: HashMap<&str, FacetCount> = HashMap::new();
-        for (&doc_ord, &n) in per_document {
-            let Some(document) = self.knowledge.documents.get(doc_ord as usize) else {
+    fn facets(&self, per_document: &[u32], selected: Option<&Territory>) -> Facets {
+        let index = &self.facet_index;
+        let mut per_territory = vec![0u32; index.territories.len()];
+        let mut per_kind = [0u32; DocKind::ALL.len()];
+        for (doc, &n) in per_document.iter().enumerate() {
+            if n == 0 {
                 continue;
-            };
-            if let Some(t) = &document.territory {
-                territory
-                    .entry(t.code.as_str())
-                    .or_insert_with(|| FacetCount {
+            }
+            if let Some(&slot) = index.territory_of.get(doc) {
+                if let Some(count) = per_territory.get_mut(slot as usize) {
+                    *count += n;
+                }
+            }
+            if let Some(&slot) = index.kind_of.get(doc) {
+                if let Some(count) = per_kind.get_mut(usize::from(slot)) {
+                    *count += n;
+                }
+            }
+        }
+        let by_count = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+        let mut territories: Vec<(u32, &str, usize)> = per_territory
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(slot, &n)| (n, index.territories[slot].name.as_str(), slot))
+            .collect();
+        let territory_values = territories.len();
+        if territories.len() > MAX_TERRITORY_FACETS {
+            territories.select_nth_unstable_by(MAX_TERRITORY_FACETS - 1, |a, b| {
+                by_count(&(a.0, a.1), &(b.0, b.1))
+            });
+            territories.truncate(MAX_TERRITORY_FACETS);
+            // The territory being filtered on stays listed, so it can be unselected.
+            if let Some(t) = selected {
+                let slot = index.territories.iter().position(|x| x.code == t.code);
+                if let Some(slot) = slot.filter(|s| !territories.iter().any(|x| x.2 == *s)) {
+                    if per_territory[slot] > 0 {
+                        territories.push((
+                            per_territory[slot],
+                            &index.territories[slot].name,
+                            slot,
+                        ));
+                    }
+                }
+            }
+        }
+        territories.sort_by(|a, b| by_count(&(a.0, a.1), &(b.0, b.1)));
+        let mut kinds: Vec<(u32, &str, DocKind)> = DocKind::ALL
+            .iter()
+            .zip(per_kind)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (n, k.label(), *k))
+            .collect();
+        kinds.sort_by(|a, b| by_count(&(a.0, a.1), &(b.0, b.1)));
+        Facets {
+            territory: territories
+                .into_iter()
+                .map(|(count, _, slot)| {
+                    let t = &index.territories[slot];
+                    FacetCount {
                         value: t.code.clone(),
                         label: t.name.clone(),
-                        count: 0,
-                    })
-                    .count += n;
-            }
-            if let Some(k) = document.kind {
-                kind.entry(k.as_str())
-                    .or_insert_with(|| FacetCount {
-                        value: k.as_str().to_string(),
-                        label: k.label().to_string(),
-                        count: 0,
-                    })
-                    .count += n;
-            }
-        }
-        let sorted = |m: HashMap<&str, FacetCount>| {
-            let mut v: Vec<FacetCount> = m.into_values().collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-            v
-        };
-        Facets {
-            territory: sorted(territory),
-            kind: sorted(kind),
+                        count,
+                    }
+                })
+                .collect(),
+            territory_values,
+            kind: kinds
+                .into_iter()
+                .map(|(count, label, k)| FacetCount {
+                    value: k.as_str().to_string(),
+                    label: label.to_string(),
+                    count,
+                })
+                .collect(),
         }
     }
 
@@ -502,7 +516,7 @@ impl Engine {
         let bare_terms: Vec<(usize, String)> = analyse(&user.words.join(" "));
         if bare_terms.len() >= 2 {
             proximity = Some(Box::new(BoostQuery::new(
-                self.phrase_clause(&bare_terms, 2),
+                self.proximity_clause(&bare_terms),
                 BOOST_PROXIMITY,
             )));
         }
@@ -569,20 +583,41 @@ impl Engine {
     /// or the field label, the best field counting most.
     fn phrase_clause(&self, terms: &[(usize, String)], slop: u32) -> Box<dyn Query> {
         let f = self.fields;
-        let fields: [(Field, f32); 4] = [
-            (f.text, 1.0),
-            (f.section, BOOST_SECTION),
-            (f.title, BOOST_TITLE),
-            (f.field_label, BOOST_FIELD),
-        ];
+        self.phrase_clause_in(
+            terms,
+            slop,
+            &[
+                (f.text, 1.0),
+                (f.section, BOOST_SECTION),
+                (f.title, BOOST_TITLE),
+                (f.field_label, BOOST_FIELD),
+            ],
+        )
+    }
+
+    /// Words close together in the passage or its headings. Not in the title or the
+    /// field label: those are the same for many passages, so closeness there tells no
+    /// passage from another, and reading positions is most of a multi-word search.
+    fn proximity_clause(&self, terms: &[(usize, String)]) -> Box<dyn Query> {
+        let f = self.fields;
+        self.phrase_clause_in(terms, 2, &[(f.text, 1.0)])
+    }
+
+    fn phrase_clause_in(
+        &self,
+        terms: &[(usize, String)],
+        slop: u32,
+        fields: &[(Field, f32)],
+    ) -> Box<dyn Query> {
         let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
         let per_field: Vec<Box<dyn Query>> = fields
             .iter()
             .map(|&(field, boost)| {
                 let q: Box<dyn Query> = if terms.len() == 1 {
+                    // One term needs no positions to score.
                     Box::new(TermQuery::new(
                         Term::from_field_text(field, &terms[0].1),
-                        IndexRecordOption::WithFreqsAndPositions,
+                        IndexRecordOption::WithFreqs,
                     ))
                 } else {
                     Box::new(PhraseQuery::new_with_offset_and_slop(
@@ -613,11 +648,25 @@ struct Plan {
     tiers: Vec<(Box<dyn Query>, bool)>,
 }
 
-fn term_query(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, value),
-        IndexRecordOption::Basic,
-    ))
+/// What the ranking reads of a candidate: from the document store, and the snippet
+/// generator to tell a passage's own matches from its heading's.
+struct Facts<'a> {
+    engine: &'a Engine,
+    snippets: &'a SnippetGenerator,
+}
+
+impl rank::PassageFacts for Facts<'_> {
+    fn section_and_key(&self, doc_ord: usize, passage: usize) -> Option<(Option<usize>, u64)> {
+        let passage = self.engine.store.passage(doc_ord, passage)?;
+        Some((passage.section, rank::text_key(passage.text)))
+    }
+
+    fn matches_in_text(&self, doc_ord: usize, passage: usize) -> bool {
+        self.engine
+            .store
+            .passage(doc_ord, passage)
+            .is_some_and(|p| !self.snippets.snippet(p.text).highlighted().is_empty())
+    }
 }
 
 /// Escapes text for HTML: documents contain raw markup that must show as text.

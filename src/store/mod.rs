@@ -21,6 +21,7 @@ pub mod documents;
 
 use crate::extract::acronyms::Glossary;
 use crate::extract::entities::Catalog;
+use crate::extract::territory::{self, Cog};
 use crate::model::{DocKind, Document, Territory};
 use crate::{Error, Result};
 pub use documents::{DocStore, PassageRef};
@@ -50,6 +51,8 @@ pub struct DocumentInfo {
     pub kind: Option<DocKind>,
     pub year: Option<u16>,
     pub territory: Option<Territory>,
+    /// The codes of its territory and of the territories containing it.
+    pub territory_keys: Vec<String>,
     pub n_sections: usize,
     pub n_passages: usize,
 }
@@ -62,6 +65,11 @@ impl DocumentInfo {
             kind: document.kind,
             year: document.year,
             territory: document.territory.clone(),
+            territory_keys: document
+                .territory
+                .as_ref()
+                .map(|t| territory::codes_containing(t, Cog::get()))
+                .unwrap_or_default(),
             n_sections: document.sections.len(),
             n_passages: document.passages.len(),
         }

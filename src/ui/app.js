@@ -238,7 +238,7 @@
     }
 
     const groups = [
-      facetGroup("Territoire", "territoire", data.facets.territory || [], state),
+      facetGroup("Territoire", "territoire", data.facets.territory || [], state, data.facets.territory_values),
       facetGroup("Type de document", "type", data.facets.kind || [], state),
     ].filter(Boolean);
     const filters = groups.length ? el("aside", { class: "facets", "aria-label": "Filtres" }, groups) : null;
@@ -271,7 +271,7 @@
     container.appendChild(layout);
   }
 
-  function facetGroup(title, param, values, state) {
+  function facetGroup(title, param, values, state, totalValues) {
     const current = param === "territoire" ? state.territory : state.kind;
     if (!values.length) return null;
     const items = values.map((f) => {
@@ -281,7 +281,11 @@
       return el("li", {}, el("a", { href: hashFor(["recherche"], next), "aria-current": selected ? "true" : null, class: selected ? "facet selected" : "facet" },
         el("span", {}, f.label || f.value), el("span", { class: "count" }, String(f.count))));
     });
-    return el("div", { class: "facet-group" }, el("h2", {}, title), el("ul", {}, items));
+    const others = (totalValues || 0) - values.length;
+    const more = others > 0
+      ? el("p", { class: "hint" }, "et " + plural(others, "autre territoire", "autres territoires"))
+      : null;
+    return el("div", { class: "facet-group" }, el("h2", {}, title), el("ul", {}, items), more);
   }
 
   function activeFilter(label, value, param, state) {

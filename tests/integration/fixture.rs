@@ -58,3 +58,21 @@ pub fn search_json(query: &str, extra: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&output.stdout).expect("search prints JSON")
 }
+
+/// A corpus of 60 plans generated from the shipped one (other communes), indexed once:
+/// enough territories and repeated passages to exercise facets, pagination and diversity.
+pub fn generated_engine() -> &'static maillage::query::Engine {
+    static ENGINE: OnceLock<(tempfile::TempDir, maillage::query::Engine)> = OnceLock::new();
+    &ENGINE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let generated = maillage::gen::generate(&corpus_dir(), dir.path(), 60, 42)
+                .expect("a corpus is generated");
+            let index = dir.path().join("index");
+            maillage::pipeline::build(&generated.dir, &index, &|_| {})
+                .expect("the generated corpus indexes");
+            let engine = maillage::query::Engine::open(&index).expect("index opens");
+            (dir, engine)
+        })
+        .1
+}

@@ -151,3 +151,93 @@ fn an_undefined_sigle_gets_its_meaning_from_the_catalog() {
     let abs = engine().acronym("ABS").unwrap();
     assert!(abs.entity.is_none() || abs.entity.unwrap().name.to_uppercase().contains("ABS"));
 }
+
+mod at_scale {
+    use super::request;
+    use crate::fixture::generated_engine;
+    use maillage::query::{SearchRequest, MAX_TERRITORY_FACETS};
+
+    fn page(q: &str, offset: usize, limit: usize) -> Vec<(String, usize)> {
+        let r = SearchRequest {
+            q: q.into(),
+            offset: Some(offset),
+            limit: Some(limit),
+            ..Default::default()
+        };
+        generated_engine()
+            .search(&r)
+            .expect("search answers")
+            .hits
+            .into_iter()
+            .map(|h| (h.doc_id, h.passage))
+            .collect()
+    }
+
+    #[test]
+    fn territory_facets_show_the_largest_and_count_the_rest() {
+        let e = generated_engine();
+        let all = e.search(&request("jeunes")).unwrap();
+        let facets = &all.facets;
+        assert!(
+            facets.territory_values > MAX_TERRITORY_FACETS,
+            "{} territories",
+            facets.territory_values
+        );
+        assert_eq!(facets.territory.len(), MAX_TERRITORY_FACETS);
+        assert!(facets
+            .territory
+            .windows(2)
+            .all(|w| w[0].count >= w[1].count));
+        let by_kind: u32 = facets.kind.iter().map(|k| k.count).sum();
+        assert!(by_kind as usize <= all.total && by_kind > 0);
+        // A territory outside the first ones, once chosen, stays listed.
+        let documents = e.documents();
+        let shown: Vec<&str> = facets.territory.iter().map(|f| f.value.as_str()).collect();
+        let other = documents
+            .iter()
+            .filter_map(|d| d.territory.as_ref())
+            .find(|t| !shown.contains(&t.code.as_str()))
+            .expect("a territory beyond the facets shown");
+        let mut filtered = request("jeunes");
+        filtered.territory = Some(other.code.clone());
+        let answer = e.search(&filtered).unwrap();
+        assert!(answer
+            .facets
+            .territory
+            .iter()
+            .any(|f| f.value == other.code));
+        assert!(answer.total > 0 && answer.total < all.total);
+        assert!(answer
+            .hits
+            .iter()
+            .all(|h| h.territory.as_ref().map(|t| &t.code) == Some(&other.code)));
+    }
+
+    #[test]
+    fn every_page_is_a_slice_of_one_ranking() {
+        for q in [
+            "jeunes",
+            "parentalité",
+            "\"mission locale\"",
+            "accueil du jeune enfant",
+        ] {
+            let whole = page(q, 0, 60);
+            assert!(whole.len() >= 30, "{q}: {} hits", whole.len());
+            for offset in [0, 10, 20, 30] {
+                let expected: Vec<_> = whole.iter().skip(offset).take(10).cloned().collect();
+                assert_eq!(page(q, offset, 10), expected, "{q} at {offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_spreads_over_plans() {
+        for q in ["jeunes", "parentalité", "CLAS"] {
+            let hits = page(q, 0, 10);
+            let mut docs: Vec<&str> = hits.iter().map(|(d, _)| d.as_str()).collect();
+            docs.sort_unstable();
+            docs.dedup();
+            assert!(docs.len() >= 5, "{q}: page 1 from {} plans", docs.len());
+        }
+    }
+}

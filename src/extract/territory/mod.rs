@@ -68,6 +68,21 @@ pub fn place_in_name(name: &str, cog: &Cog) -> Option<Territory> {
         .map(|found| cog.territory_of(found.unit))
 }
 
+/// The code of `territory` and those of the EPCI and département containing it: what a
+/// search filtered on any of them should find.
+pub fn codes_containing(territory: &Territory, cog: &Cog) -> Vec<String> {
+    let mut codes = vec![territory.code.clone()];
+    for t in [cog.epci_of(territory), cog.departement_of(territory)]
+        .into_iter()
+        .flatten()
+    {
+        if !codes.contains(&t.code) {
+            codes.push(t.code);
+        }
+    }
+    codes
+}
+
 /// Lines that count as the document's opening (title block, cover page).
 const N_OPENING_LINES: usize = 10;
 /// Weight of each kind of evidence in [`document_territory`].

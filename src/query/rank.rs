@@ -1,0 +1,415 @@
+//! Ranking with diversity: a page shows several fiches from several towns, not ten passages
+//! of one plan.
+//!
+//! The score of a passage is its BM25 score, lowered for each passage of the same section and
+//! of the same document ranked above it, and lowered much more for a further passage of a
+//! section that matches only through the section's heading; a passage repeating one already
+//! ranked in its document is dropped. Every adjustment depends only on the passages of the
+//! same document, so each document's candidates can be read best first and the documents
+//! merged best-first on an upper bound of what each can still give (its next raw score times
+//! the document decay it has reached). The first `needed` results are then exact, however many
+//! passages tie, and only the passages that can reach the page are ever read.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use crate::index::DocumentTop;
+
+/// Score factor for each passage of a section already ranked above.
+pub const SAME_SECTION_DECAY: f32 = 0.85;
+/// The same across a document: users look for every town's plan, not one plan.
+pub const SAME_DOCUMENT_DECAY: f32 = 0.93;
+/// Score factor for a further passage of a section that matches only through its heading.
+pub const HEADING_ONLY_REPEAT: f32 = 0.4;
+
+/// A ranked passage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// The score after the diversity adjustments: the order of the results.
+    pub adjusted: f32,
+    /// The BM25 score.
+    pub score: f32,
+    pub doc_ord: usize,
+    pub passage: usize,
+}
+
+/// What the ranking needs to know of a candidate passage.
+pub trait PassageFacts {
+    /// The passage's section, and a key of its text that is equal for texts equal once case
+    /// and spacing are ignored; `None` when the passage cannot be read.
+    fn section_and_key(&self, doc_ord: usize, passage: usize) -> Option<(Option<usize>, u64)>;
+    /// Whether the passage's own text (not only its heading) holds a query term.
+    fn matches_in_text(&self, doc_ord: usize, passage: usize) -> bool;
+}
+
+/// The ranking, or the news that some document kept too few candidates to decide it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Ranked(Vec<Ranked>),
+    /// A document whose list was cut could still place a passage: collect more per document.
+    NeedMorePerDocument,
+}
+
+/// A document still able to give results, with an upper bound of its next adjusted score.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    bound: f32,
+    doc_ord: u32,
+    top: usize,
+    next: usize,
+}
+
+impl Cursor {
+    /// Higher bound first, then the earlier document (the order ties are shown in).
+    fn priority(&self, other: &Cursor) -> Ordering {
+        self.bound
+            .total_cmp(&other.bound)
+            .then(other.doc_ord.cmp(&self.doc_ord))
+    }
+}
+
+impl PartialEq for Cursor {
+    fn eq(&self, other: &Self) -> bool {
+        self.priority(other).is_eq()
+    }
+}
+impl Eq for Cursor {}
+impl PartialOrd for Cursor {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Cursor {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.priority(other)
+    }
+}
+
+/// Order of the results: adjusted score, then document, then passage.
+#[derive(Debug, Clone, Copy)]
+struct Ready(Ranked);
+
+impl Ready {
+    fn priority(&self, other: &Ready) -> Ordering {
+        self.0
+            .adjusted
+            .total_cmp(&other.0.adjusted)
+            .then(other.0.doc_ord.cmp(&self.0.doc_ord))
+            .then(other.0.passage.cmp(&self.0.passage))
+    }
+}
+
+impl PartialEq for Ready {
+    fn eq(&self, other: &Self) -> bool {
+        self.priority(other).is_eq()
+    }
+}
+impl Eq for Ready {}
+impl PartialOrd for Ready {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ready {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.priority(other)
+    }
+}
+
+/// What has been ranked of one document so far.
+#[derive(Default)]
+struct DocumentState {
+    texts: HashSet<u64>,
+    per_section: HashMap<Option<usize>, i32>,
+    ranked: i32,
+}
+
+/// The first `needed` passages in diversified order, from each document's best candidates
+/// (best first, as [`crate::index::CandidatesPerDocument`] gives them).
+pub fn rank(tops: &[DocumentTop], needed: usize, facts: &dyn PassageFacts) -> Outcome {
+    let mut cursors: BinaryHeap<Cursor> = tops
+        .iter()
+        .enumerate()
+        .filter_map(|(top, t)| {
+            let first = t.candidates.first()?;
+            Some(Cursor {
+                bound: first.score,
+                doc_ord: t.doc_ord,
+                top,
+                next: 0,
+            })
+        })
+        .collect();
+    let mut ready: BinaryHeap<Ready> = BinaryHeap::new();
+    let mut states: HashMap<u32, DocumentState> = HashMap::new();
+    let mut out: Vec<Ranked> = Vec::with_capacity(needed);
+    while out.len() < needed {
+        let emit = match (ready.peek(), cursors.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(r), Some(c)) => match r.0.adjusted.total_cmp(&c.bound) {
+                Ordering::Greater => true,
+                Ordering::Equal => r.0.doc_ord < c.doc_ord as usize,
+                Ordering::Less => false,
+            },
+        };
+        if emit {
+            if let Some(r) = ready.pop() {
+                out.push(r.0);
+            }
+            continue;
+        }
+        let Some(mut cursor) = cursors.pop() else {
+            break;
+        };
+        let top = &tops[cursor.top];
+        let Some(candidate) = top.candidates.get(cursor.next) else {
+            // Every kept candidate is used and a left-out one could still place.
+            if top.left_out.is_some() {
+                return Outcome::NeedMorePerDocument;
+            }
+            continue;
+        };
+        cursor.next += 1;
+        let state = states.entry(cursor.doc_ord).or_default();
+        let doc_ord = cursor.doc_ord as usize;
+        let passage = candidate.passage as usize;
+        if let Some((section, key)) = facts.section_and_key(doc_ord, passage) {
+            if state.texts.insert(key) {
+                let earlier = state.per_section.entry(section).or_default();
+                let mut adjusted = candidate.score
+                    * SAME_SECTION_DECAY.powi(*earlier)
+                    * SAME_DOCUMENT_DECAY.powi(state.ranked);
+                if *earlier > 0 && !facts.matches_in_text(doc_ord, passage) {
+                    adjusted *= HEADING_ONLY_REPEAT;
+                }
+                *earlier += 1;
+                state.ranked += 1;
+                ready.push(Ready(Ranked {
+                    adjusted,
+                    score: candidate.score,
+                    doc_ord,
+                    passage,
+                }));
+            }
+        }
+        // What the rest of this document can still reach: no more than its next raw score
+        // with the document decay it has now (past the kept list, the best left out).
+        let next_score = match top.candidates.get(cursor.next) {
+            Some(next) => Some(next.score),
+            None => top.left_out,
+        };
+        if let Some(score) = next_score {
+            cursor.bound = score * SAME_DOCUMENT_DECAY.powi(state.ranked);
+            cursors.push(cursor);
+        }
+    }
+    Outcome::Ranked(out)
+}
+
+/// A key of a text equal for texts equal once case and runs of white space are ignored.
+pub fn text_key(text: &str) -> u64 {
+    // FNV-1a over the lower-cased words, one space between them.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |c: char| {
+        let mut buffer = [0u8; 4];
+        for &byte in c.encode_utf8(&mut buffer).as_bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            feed(' ');
+        }
+        for c in word.chars() {
+            if c.is_ascii() {
+                feed(c.to_ascii_lowercase());
+            } else {
+                c.to_lowercase().for_each(&mut feed);
+            }
+        }
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Candidate;
+
+    /// Passages described by (section, text); heading-only when the text is empty.
+    struct Facts(HashMap<(usize, usize), (Option<usize>, &'static str)>);
+
+    impl PassageFacts for Facts {
+        fn section_and_key(&self, doc: usize, passage: usize) -> Option<(Option<usize>, u64)> {
+            self.0
+                .get(&(doc, passage))
+                .map(|(section, text)| (*section, text_key(text)))
+        }
+        fn matches_in_text(&self, doc: usize, passage: usize) -> bool {
+            self.0
+                .get(&(doc, passage))
+                .is_some_and(|(_, text)| text.contains("parentalité"))
+        }
+    }
+
+    fn top(doc_ord: u32, scores: &[(u32, f32)], left_out: Option<f32>) -> DocumentTop {
+        DocumentTop {
+            doc_ord,
+            candidates: scores
+                .iter()
+                .map(|&(passage, score)| Candidate { score, passage })
+                .collect(),
+            left_out,
+        }
+    }
+
+    fn ranked(outcome: Outcome) -> Vec<(usize, usize)> {
+        match outcome {
+            Outcome::Ranked(r) => r.iter().map(|r| (r.doc_ord, r.passage)).collect(),
+            Outcome::NeedMorePerDocument => panic!("needs more"),
+        }
+    }
+
+    /// The reference: every candidate adjusted in raw order, then sorted.
+    fn brute_force(tops: &[DocumentTop], needed: usize, facts: &Facts) -> Vec<(usize, usize)> {
+        let mut all: Vec<(f32, u32, u32)> = tops
+            .iter()
+            .flat_map(|t| t.candidates.iter().map(|c| (c.score, t.doc_ord, c.passage)))
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut states: HashMap<u32, DocumentState> = HashMap::new();
+        let mut out: Vec<(f32, usize, usize)> = Vec::new();
+        for (score, doc, passage) in all {
+            let (d, p) = (doc as usize, passage as usize);
+            let Some((section, key)) = facts.section_and_key(d, p) else {
+                continue;
+            };
+            let state = states.entry(doc).or_default();
+            if !state.texts.insert(key) {
+                continue;
+            }
+            let earlier = state.per_section.entry(section).or_default();
+            let mut adjusted =
+                score * SAME_SECTION_DECAY.powi(*earlier) * SAME_DOCUMENT_DECAY.powi(state.ranked);
+            if *earlier > 0 && !facts.matches_in_text(d, p) {
+                adjusted *= HEADING_ONLY_REPEAT;
+            }
+            *earlier += 1;
+            state.ranked += 1;
+            out.push((adjusted, d, p));
+        }
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        out.into_iter()
+            .take(needed)
+            .map(|(_, d, p)| (d, p))
+            .collect()
+    }
+
+    #[test]
+    fn one_plan_does_not_take_the_whole_page() {
+        // Plan 0 has four equal passages in one fiche, plan 1 one a little weaker.
+        let mut facts = HashMap::new();
+        for p in 0..4 {
+            facts.insert((0, p), (Some(2), ["a", "b", "c", "d"][p]));
+        }
+        facts.insert((1, 0), (Some(0), "soutien à la parentalité"));
+        let facts = Facts(facts);
+        let tops = [
+            top(0, &[(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)], None),
+            top(1, &[(0, 0.9)], None),
+        ];
+        let order = ranked(rank(&tops, 3, &facts));
+        assert_eq!(order, [(0, 0), (1, 0), (0, 1)]);
+        assert_eq!(order, brute_force(&tops, 3, &facts));
+    }
+
+    #[test]
+    fn repeated_texts_are_dropped_and_heading_only_repeats_sink() {
+        let facts = Facts(HashMap::from([
+            ((0, 0), (Some(1), "Soutien à la parentalité")),
+            ((0, 1), (Some(1), "soutien  à la PARENTALITÉ")),
+            ((0, 2), (Some(1), "Horaires")),
+            ((0, 3), (Some(4), "Horaires")),
+        ]));
+        let tops = [top(0, &[(0, 2.0), (1, 2.0), (2, 1.9), (3, 0.5)], None)];
+        let order = ranked(rank(&tops, 10, &facts));
+        // Passage 1 repeats passage 0; passage 3 has the text of passage 2: dropped too.
+        assert_eq!(order, [(0, 0), (0, 2)]);
+        assert_eq!(order, brute_force(&tops, 10, &facts));
+    }
+
+    #[test]
+    fn a_cut_list_asks_for_more_only_when_it_matters() {
+        let facts = Facts(HashMap::from([
+            ((0, 0), (Some(0), "a")),
+            ((0, 1), (Some(0), "a")),
+            ((1, 0), (Some(0), "b")),
+        ]));
+        // Plan 0 kept two candidates of more, the second one a duplicate.
+        let tops = [
+            top(0, &[(0, 1.0), (1, 0.99)], Some(0.98)),
+            top(1, &[(0, 0.2)], None),
+        ];
+        assert_eq!(ranked(rank(&tops, 1, &facts)), [(0, 0)]);
+        assert_eq!(rank(&tops, 2, &facts), Outcome::NeedMorePerDocument);
+        // What was left out scores too low to matter: no second pass.
+        let tops = [
+            top(0, &[(0, 1.0), (1, 0.99)], Some(0.1)),
+            top(1, &[(0, 0.2)], None),
+        ];
+        assert_eq!(ranked(rank(&tops, 2, &facts)), [(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn agrees_with_brute_force_on_many_ties() {
+        // Deterministic pseudo-random corpora with many equal scores.
+        let mut seed: u64 = 7;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        const TEXTS: [&str; 6] = ["a", "b", "c", "parentalité", "e", "a "];
+        for _ in 0..200 {
+            let mut facts = HashMap::new();
+            let mut tops = Vec::new();
+            for doc in 0..(1 + next(6)) as u32 {
+                let mut candidates = Vec::new();
+                for passage in 0..(1 + next(7)) as u32 {
+                    let score: f32 = [1.0, 0.93, 0.85, 0.5][next(4) as usize];
+                    candidates.push((passage, score));
+                    let section = Some(next(3) as usize);
+                    facts.insert(
+                        (doc as usize, passage as usize),
+                        (section, TEXTS[next(6) as usize]),
+                    );
+                }
+                candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                tops.push(top(doc, &candidates, None));
+            }
+            let facts = Facts(facts);
+            for needed in [1, 3, 10] {
+                assert_eq!(
+                    ranked(rank(&tops, needed, &facts)),
+                    brute_force(&tops, needed, &facts)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_keys_ignore_case_and_spacing_only() {
+        assert_eq!(
+            text_key("Soutien  à la\nparentalité"),
+            text_key("soutien à la PARENTALITÉ")
+        );
+        assert_ne!(
+            text_key("soutien à la parentalité"),
+            text_key("soutien a la parentalite")
+        );
+    }
+}
