@@ -1,18 +1,17 @@
 //! The tantivy side: one tantivy document per [`Passage`], searched with the
 //! shared French analyzer.
 //!
-//! Only what ranking and filtering need lives in tantivy (the analyzed text
-//! fields, the filter keys and two integers locating the passage); the
-//! passage itself is read back from the [`Knowledge`](crate::store::Knowledge)
-//! kept in memory, so there is one copy of every text and the index stays small.
+//! Only what ranking needs lives in tantivy (the analysed text fields and two
+//! integers locating the passage); the passage itself is read back from the
+//! [`DocStore`](crate::store::DocStore), so there is one copy of every text,
+//! and what belongs to a document (territory, kind) is known from its number.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
-};
+use tantivy::indexer::UserOperation;
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::{doc, DocId, Index, IndexWriter, Score, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
@@ -23,42 +22,40 @@ use crate::{Error, Result};
 pub const HEADING_SEPARATOR: &str = " › ";
 
 /// The fields of the passage index, resolved once.
+///
+/// What belongs to a document (its territory, kind, year) is not repeated on its passages:
+/// filters on it are sets of documents, applied while matches are collected.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Position of the document in the knowledge store.
+    /// Position of the document in the corpus.
     pub doc_ord: Field,
     /// Position of the passage in its document.
     pub passage: Field,
-    pub doc_id: Field,
     pub title: Field,
     pub section: Field,
     pub field_label: Field,
     pub text: Field,
-    pub kind: Field,
-    /// The document's territory code and the codes of every territory containing it.
-    pub territory: Field,
-    pub year: Field,
 }
 
 /// Builds the schema of the passage index.
 pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let french = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(analysis::FRENCH)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let analysed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let french = analysed(analysis::FRENCH);
+    let repeated = analysed(analysis::FRENCH_REPEATED);
     let fields = Fields {
-        doc_ord: builder.add_u64_field("doc_ord", INDEXED | FAST | STORED),
-        passage: builder.add_u64_field("passage", FAST | STORED),
-        doc_id: builder.add_text_field("doc_id", STRING | STORED),
-        title: builder.add_text_field("title", french.clone()),
-        section: builder.add_text_field("section", french.clone()),
+        doc_ord: builder.add_u64_field("doc_ord", FAST),
+        passage: builder.add_u64_field("passage", FAST),
+        title: builder.add_text_field("title", repeated.clone()),
+        section: builder.add_text_field("section", repeated),
         field_label: builder.add_text_field("field", french.clone()),
         text: builder.add_text_field("text", french),
-        kind: builder.add_text_field("kind", STRING),
-        territory: builder.add_text_field("territory", STRING),
-        year: builder.add_u64_field("year", INDEXED | FAST),
     };
     (builder.build(), fields)
 }
@@ -75,26 +72,15 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
     Ok(Fields {
         doc_ord: get("doc_ord")?,
         passage: get("passage")?,
-        doc_id: get("doc_id")?,
         title: get("title")?,
         section: get("section")?,
         field_label: get("field")?,
         text: get("text")?,
-        kind: get("kind")?,
-        territory: get("territory")?,
-        year: get("year")?,
     })
 }
 
 /// Writes every passage of `documents` into a new tantivy index in `dir`.
-///
-/// `territory_keys(doc)` gives the filter keys of a document (its territory
-/// code and those of the territories containing it).
-pub fn write(
-    dir: &Path,
-    documents: &[Document],
-    territory_keys: &dyn Fn(&Document) -> Vec<String>,
-) -> Result<()> {
+pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     analysis::register(&index);
@@ -105,12 +91,13 @@ pub fn write(
     let mut writer: IndexWriter =
         index.writer_with_num_threads(n_threads, 64_000_000 * n_threads)?;
     for (doc_ord, document) in documents.iter().enumerate() {
-        let keys = territory_keys(document);
-        let kind = document.kind.map(|k| k.as_str()).unwrap_or("");
         // Each section's joined heading path, made once for all its passages.
         let section_paths: Vec<String> = (0..document.sections.len())
             .map(|s| document.heading_path(Some(s)).join(HEADING_SEPARATOR))
             .collect();
+        // One batch per document: the indexing threads take a plan at a time
+        // instead of waking up for every passage.
+        let mut batch = Vec::with_capacity(document.passages.len());
         for passage in &document.passages {
             // A heading's own passage is found through the `section` field
             // like every passage under it; indexing its words again as body
@@ -128,23 +115,16 @@ pub fn write(
             let mut tdoc = doc!(
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,
-                f.doc_id => document.doc_id.as_str(),
                 f.title => document.title.as_str(),
                 f.section => section,
                 f.text => body,
-                f.kind => kind,
             );
             if let Some(label) = &passage.field {
                 tdoc.add_text(f.field_label, label);
             }
-            if let Some(year) = document.year {
-                tdoc.add_u64(f.year, u64::from(year));
-            }
-            for key in &keys {
-                tdoc.add_text(f.territory, key);
-            }
-            writer.add_document(tdoc)?;
+            batch.push(UserOperation::Add(tdoc));
         }
+        writer.run(batch)?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

@@ -30,6 +30,7 @@
 use std::path::{Path, PathBuf};
 
 use once_cell::sync::Lazy;
+use rayon::prelude::*;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
@@ -68,12 +69,9 @@ pub fn read_corpus(dir: &Path) -> crate::Result<(Vec<SourceFile>, Vec<Skipped>)>
             source,
         });
     }
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    let mut skip = |path: PathBuf, reason: String| {
-        tracing::warn!(file = %path.display(), %reason, "skipped corpus file");
-        skipped.push(Skipped { path, reason });
-    };
+    // Walking is quick and sequential; reading, decoding and cleaning each
+    // file is the work, done on every core.
+    let mut candidates: Vec<Result<(PathBuf, bool), Skipped>> = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name();
@@ -85,7 +83,10 @@ pub fn read_corpus(dir: &Path) -> crate::Result<(Vec<SourceFile>, Vec<Skipped>)>
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| dir.to_path_buf());
-                skip(path, format!("cannot read: {error}"));
+                candidates.push(Err(Skipped {
+                    path,
+                    reason: format!("cannot read: {error}"),
+                }));
                 continue;
             }
         };
@@ -102,44 +103,67 @@ pub fn read_corpus(dir: &Path) -> crate::Result<(Vec<SourceFile>, Vec<Skipped>)>
             "txt" | "md" => false,
             "html" | "htm" => true,
             _ => {
-                skip(
+                candidates.push(Err(Skipped {
                     path,
-                    format!(
+                    reason: format!(
                         "unsupported file type (.{extension}): only .txt .md .html .htm are read"
                     ),
-                );
+                }));
                 continue;
             }
         };
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                skip(path, format!("cannot read: {error}"));
-                continue;
+        candidates.push(Ok((path, is_html)));
+    }
+    let read: Vec<Result<SourceFile, Skipped>> = candidates
+        .into_par_iter()
+        .map(|candidate| {
+            let (path, is_html) = candidate?;
+            read_file(dir, path, is_html)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for result in read {
+        match result {
+            Ok(file) => files.push(file),
+            Err(s) => {
+                tracing::warn!(file = %s.path.display(), reason = %s.reason, "skipped corpus file");
+                skipped.push(s);
             }
-        };
-        let raw = match decode(&bytes) {
-            Ok(raw) => raw,
-            Err(reason) => {
-                skip(path, reason);
-                continue;
-            }
-        };
-        let text = clean(&raw, is_html);
-        if text.trim().is_empty() {
-            skip(path, "no text left after removing markup".to_string());
-            continue;
         }
-        let doc_id = doc_id_for(dir, &path);
-        files.push(SourceFile {
-            doc_id,
-            path,
-            n_bytes: bytes.len() as u64,
-            text,
-        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, skipped))
+}
+
+/// Reads, decodes and cleans one corpus file.
+fn read_file(dir: &Path, path: PathBuf, is_html: bool) -> Result<SourceFile, Skipped> {
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return Err(Skipped {
+                path,
+                reason: format!("cannot read: {error}"),
+            })
+        }
+    };
+    let raw = match decode(&bytes) {
+        Ok(raw) => raw,
+        Err(reason) => return Err(Skipped { path, reason }),
+    };
+    let text = clean(&raw, is_html);
+    if text.trim().is_empty() {
+        return Err(Skipped {
+            path,
+            reason: "no text left after removing markup".to_string(),
+        });
+    }
+    Ok(SourceFile {
+        doc_id: doc_id_for(dir, &path),
+        path,
+        n_bytes: bytes.len() as u64,
+        text,
+    })
 }
 
 /// Path relative to `dir`, without extension, `/`-separated.

@@ -15,6 +15,12 @@ use serde::Serialize;
 use maillage::pipeline::{self, BuildReport, Stage};
 use maillage::query::{Engine, SearchRequest, SearchResponse};
 
+/// The indexer's threads allocate tokens and documents that other threads free; the system
+/// allocator serialises that on its arena locks (a build spent a third of its time there),
+/// mimalloc does not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "maillage",

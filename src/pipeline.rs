@@ -198,17 +198,6 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
     })
 }
 
-/// The filter keys of a document: its territory's code and those of every
-/// territory containing it, so a search filtered on a département finds its
-/// communes' plans.
-pub fn territory_keys(document: &Document) -> Vec<String> {
-    document
-        .territory
-        .as_ref()
-        .map(|t| territory::codes_containing(t, Cog::get()))
-        .unwrap_or_default()
-}
-
 /// Builds a new index generation for `corpus_dir` in `index_dir` and
 /// publishes it. The previous generation stays usable until the new one is
 /// complete.
@@ -229,7 +218,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     progress(Stage::Indexing);
     let tantivy_dir = staging.generation.tantivy_dir();
     let (written, (glossary, catalog, graph)) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| index::write(&tantivy_dir, &documents, &territory_keys));
+        let writer = scope.spawn(|| index::write(&tantivy_dir, &documents));
         let extracted = extract(&documents, &mut timings);
         let written = writer.join().unwrap_or_else(|_| {
             Err(Error::Store {

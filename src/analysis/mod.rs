@@ -34,6 +34,7 @@
 
 pub mod elision;
 pub mod folding;
+pub mod memo;
 pub mod stemming;
 pub mod stop_words;
 pub mod tokenizer;
@@ -44,6 +45,10 @@ pub use stop_words::is_stop_word;
 
 /// Name under which the analyzer is registered.
 pub const FRENCH: &str = "maillage_fr";
+
+/// The same analyzer remembering its last texts ([`memo`]), for the fields every passage
+/// repeats (title, heading path).
+pub const FRENCH_REPEATED: &str = "maillage_fr_repeated";
 
 /// Tokens at least this long (in bytes) are junk (base64, glued URLs) and
 /// are dropped.
@@ -60,9 +65,13 @@ pub fn french_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers [`FRENCH`] on the index's tokenizer manager.
+/// Registers [`FRENCH`] and [`FRENCH_REPEATED`] on the index's tokenizer manager.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(FRENCH, french_analyzer());
+    index.tokenizers().register(
+        FRENCH_REPEATED,
+        TextAnalyzer::from(memo::Memo::new(french_analyzer())),
+    );
 }
 
 /// The terms the index stores for `text`, in order (for tests, query

@@ -75,7 +75,7 @@ impl Tokenizer for FrenchTokenizer {
 
 /// A character that belongs inside a word.
 pub fn is_word_char(character: char) -> bool {
-    character.is_alphanumeric() || is_combining_mark(character)
+    super::folding::is_alphanumeric(character) || is_combining_mark(character)
 }
 
 /// Straight, typographic and modifier apostrophes, as found in real files.

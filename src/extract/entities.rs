@@ -973,7 +973,7 @@ fn is_alphanumeric_at(text: &str, pos: usize) -> bool {
     if b.is_ascii() {
         b.is_ascii_alphanumeric()
     } else {
-        char_at(text, pos).0.is_alphanumeric()
+        crate::analysis::folding::is_alphanumeric(char_at(text, pos).0)
     }
 }
 
@@ -1125,7 +1125,7 @@ impl WordStarts {
                 (1, b.is_ascii_alphanumeric())
             } else {
                 let (c, len) = char_at(text, pos);
-                (len, c.is_alphanumeric())
+                (len, crate::analysis::folding::is_alphanumeric(c))
             };
             if !previous_is_alphanumeric {
                 positions.push((pos as u32, n_chars as u32));

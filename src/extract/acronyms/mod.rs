@@ -39,6 +39,7 @@ mod uses;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Provenance;
@@ -148,9 +149,16 @@ pub struct DefinitionEntry {
 }
 
 impl Glossary {
-    /// Builds the glossary of a corpus.
+    /// Builds the glossary of a corpus. Documents are read in parallel and
+    /// merged in corpus order, so the result does not depend on the threads.
     pub fn build(docs: &[Document]) -> Glossary {
-        let definitions: Vec<AcronymDefinition> = docs.iter().flat_map(find_definitions).collect();
+        let definitions: Vec<AcronymDefinition> = docs
+            .par_iter()
+            .map(find_definitions)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect();
         let word_like = word_like_sigles(&definitions);
 
         let mut drafts: HashMap<String, EntryDraft> = HashMap::new();
@@ -161,10 +169,27 @@ impl Glossary {
             draft.add_definition(definition);
         }
         // Uses only count and say which documents: no provenance needed.
+        // Each document's spellings with their counts, in first-seen order.
+        let uses: Vec<Vec<(String, usize)>> = docs
+            .par_iter()
+            .map(|doc| {
+                let mut order: Vec<(String, usize)> = Vec::new();
+                let mut slot: HashMap<String, usize> = HashMap::new();
+                for found in uses::find_in_text(&doc.text, &word_like) {
+                    match slot.get(&found.abbr) {
+                        Some(&i) => order[i].1 += 1,
+                        None => {
+                            slot.insert(found.abbr.clone(), order.len());
+                            order.push((found.abbr, 1));
+                        }
+                    }
+                }
+                order
+            })
+            .collect();
         let mut keys: HashMap<String, String> = HashMap::new();
-        for doc in docs {
-            for found in uses::find_in_text(&doc.text, &word_like) {
-                let abbr = found.abbr;
+        for (doc, spellings) in docs.iter().zip(uses) {
+            for (abbr, count) in spellings {
                 let key = match keys.get(&abbr) {
                     Some(key) => key,
                     None => keys.entry(abbr.clone()).or_insert_with(|| sigle_key(&abbr)),
@@ -173,11 +198,14 @@ impl Glossary {
                     Some(draft) => draft,
                     None => drafts.entry(key.clone()).or_default(),
                 };
-                draft.used_spellings.push(abbr);
+                match draft.used_spellings.iter_mut().find(|(s, _)| *s == abbr) {
+                    Some(seen) => seen.1 += count,
+                    None => draft.used_spellings.push((abbr, count)),
+                }
                 if !draft.docs.contains(&doc.doc_id) {
                     draft.docs.insert(doc.doc_id.clone());
                 }
-                draft.mentions += 1;
+                draft.mentions += count;
             }
         }
         let mut keyed: Vec<(String, GlossaryEntry)> = drafts
@@ -246,7 +274,8 @@ impl Glossary {
 #[derive(Default)]
 struct EntryDraft {
     defined_spellings: Vec<String>,
-    used_spellings: Vec<String>,
+    /// Spellings used, with their counts, in first-seen order.
+    used_spellings: Vec<(String, usize)>,
     docs: BTreeSet<String>,
     mentions: usize,
     /// Long forms by [`long_form_key`], in first-seen order.
@@ -276,8 +305,13 @@ impl EntryDraft {
     }
 
     fn finish(self) -> Option<GlossaryEntry> {
-        let abbr = most_frequent(&self.defined_spellings)
-            .or_else(|| most_frequent(&self.used_spellings))?;
+        let abbr = most_frequent(&self.defined_spellings).or_else(|| {
+            most_frequent_counted(
+                self.used_spellings
+                    .iter()
+                    .map(|(spelling, count)| (spelling.as_str(), *count)),
+            )
+        })?;
         let mut definitions: Vec<DefinitionEntry> = self
             .definitions
             .into_iter()
@@ -304,13 +338,20 @@ impl EntryDraft {
 /// The most frequent spelling; ties go to one with lower-case letters (not
 /// shouted), then to the first seen.
 fn most_frequent(spellings: &[String]) -> Option<String> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counted: Vec<(&str, usize)> = Vec::new();
     for spelling in spellings {
-        *counts.entry(spelling.as_str()).or_default() += 1;
+        match counted.iter_mut().find(|(s, _)| s == spelling) {
+            Some(seen) => seen.1 += 1,
+            None => counted.push((spelling, 1)),
+        }
     }
-    let mut best: Option<(&String, usize, bool)> = None;
-    for spelling in spellings {
-        let count = counts[spelling.as_str()];
+    most_frequent_counted(counted.into_iter())
+}
+
+/// [`most_frequent`] over `(spelling, count)` pairs in first-seen order.
+fn most_frequent_counted<'a>(counted: impl Iterator<Item = (&'a str, usize)>) -> Option<String> {
+    let mut best: Option<(&str, usize, bool)> = None;
+    for (spelling, count) in counted {
         let has_lower = spelling.chars().any(char::is_lowercase);
         let is_better = match best {
             None => true,
@@ -320,7 +361,7 @@ fn most_frequent(spellings: &[String]) -> Option<String> {
             best = Some((spelling, count, has_lower));
         }
     }
-    best.map(|(spelling, _, _)| spelling.clone())
+    best.map(|(spelling, _, _)| spelling.to_string())
 }
 
 #[cfg(test)]

@@ -247,7 +247,7 @@ pub fn split_words(phrase: &str) -> Vec<Word> {
         }
     };
     for (index, c) in phrase.char_indices() {
-        if c.is_alphanumeric() {
+        if crate::analysis::folding::is_alphanumeric(c) {
             if word_start.is_none() {
                 word_start = Some(index);
             }

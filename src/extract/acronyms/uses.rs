@@ -286,7 +286,7 @@ fn tokens_into(
         }
         if class & NON_ASCII != 0 {
             let (c, len) = char_at(cell, pos);
-            if !c.is_alphanumeric() {
+            if !crate::analysis::folding::is_alphanumeric(c) {
                 pos += len;
                 continue;
             }
@@ -304,11 +304,11 @@ fn tokens_into(
                 (1, class)
             } else if class & NON_ASCII != 0 {
                 let (c, len) = char_at(cell, end);
-                if !c.is_alphanumeric() {
+                if !crate::analysis::folding::is_alphanumeric(c) {
                     break;
                 }
                 let mut class = ALPHANUMERIC;
-                if c.is_alphabetic() {
+                if crate::analysis::folding::is_alphabetic(c) {
                     class |= ALPHABETIC;
                 }
                 if c.is_lowercase() {

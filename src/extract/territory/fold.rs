@@ -38,7 +38,7 @@ impl Word<'_> {
     pub fn is_all_caps(&self) -> bool {
         let mut n_letters = 0;
         for c in self.text.chars() {
-            if c.is_alphabetic() {
+            if crate::analysis::folding::is_alphabetic(c) {
                 if !c.is_uppercase() {
                     return false;
                 }
@@ -188,7 +188,7 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
         });
     };
     for (byte_idx, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if crate::analysis::folding::is_alphanumeric(c) {
             if current_start.is_none() {
                 current_start = Some((byte_idx, char_idx));
             }
@@ -236,7 +236,7 @@ pub(crate) fn name_key_parts(name: &str) -> NameKey {
         word.clear();
     };
     for c in name.chars() {
-        if c.is_alphanumeric() {
+        if crate::analysis::folding::is_alphanumeric(c) {
             push_folded_char(c, &mut word);
         } else {
             flush(&mut word, &mut key, &mut n_words);
