@@ -247,7 +247,12 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         for _ in 0..options.query_passes.max(1) {
             for id in &top_entities {
                 let started = Instant::now();
-                let _ = engine.territories(id, None)?;
+                let _ = engine.territories(
+                    id,
+                    None,
+                    0,
+                    Some(crate::query::DEFAULT_TERRITORIES_PAGE),
+                )?;
                 graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             }
         }

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
@@ -195,6 +195,13 @@ pub struct KnowledgeGraph {
     entity_nodes: HashMap<String, NodeIndex>,
     /// The node of each document, by document index.
     document_nodes: HashMap<u32, NodeIndex>,
+    /// What a question reads for every edge it follows, looked up once: the branches of
+    /// each entity node, the edges naming it, the territories of each document.
+    branches: HashMap<NodeIndex, Vec<NodeIndex>>,
+    /// The `names` edges into each entity node, in edge order.
+    named_by: HashMap<NodeIndex, Vec<EdgeIndex>>,
+    /// The territories each document covers, by document index.
+    document_covers: Vec<Vec<NodeIndex>>,
 }
 
 /// The territories an entity is named in, with the roles it plays there.
@@ -203,7 +210,17 @@ pub struct TerritoryRoles {
     pub territory: Territory,
     /// Distinct roles, strongest first (pilot, partner, funder, mention).
     pub roles: Vec<Role>,
+    /// Times the territory's plans name the entity (in the roles asked for).
+    pub mentions: u32,
+    /// A few excerpts per role, with the action (section) they come from.
     pub evidence: Vec<Evidence>,
+}
+
+/// Some of the territories of an entity, and how many there are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerritoryPage {
+    pub total: usize,
+    pub territories: Vec<TerritoryRoles>,
 }
 
 /// One excerpt showing an entity in a role.
@@ -514,7 +531,9 @@ impl KnowledgeGraph {
                 }
             }
         }
-        aggregates.sort_by_key(|(key, _)| *key);
+        // Edges naming one entity are stored together, so a question about an entity reads
+        // them in one sweep of memory instead of chasing links across the graph.
+        aggregates.sort_by_key(|&((source, target, role), _)| (target, source, role));
         for ((source, target, _), aggregate) in aggregates {
             builder.add_edge(
                 NodeIndex::new(source as usize),
@@ -526,11 +545,50 @@ impl KnowledgeGraph {
             );
         }
 
-        KnowledgeGraph {
-            graph: builder.graph,
-            evidence: builder.evidence,
+        KnowledgeGraph::assemble(
+            builder.graph,
+            builder.evidence,
             entity_nodes,
             document_nodes,
+        )
+    }
+
+    /// The graph with its lookup tables.
+    fn assemble(
+        graph: DiGraph<NodeData, EdgeData>,
+        evidence: Vec<Span>,
+        entity_nodes: HashMap<String, NodeIndex>,
+        document_nodes: HashMap<u32, NodeIndex>,
+    ) -> KnowledgeGraph {
+        let mut covers: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        let mut branches: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        let mut named_by: HashMap<NodeIndex, Vec<EdgeIndex>> = HashMap::new();
+        for edge in graph.edge_references() {
+            match edge.weight().relation {
+                Relation::Covers => covers.entry(edge.source()).or_default().push(edge.target()),
+                Relation::BranchOf => branches
+                    .entry(edge.target())
+                    .or_default()
+                    .push(edge.source()),
+                Relation::Names => named_by.entry(edge.target()).or_default().push(edge.id()),
+                _ => {}
+            }
+        }
+        let n_documents = document_nodes.keys().max().map_or(0, |&d| d as usize + 1);
+        let mut document_covers = vec![Vec::new(); n_documents];
+        for (&doc, node) in &document_nodes {
+            if let Some(territories) = covers.get(node) {
+                document_covers[doc as usize] = territories.clone();
+            }
+        }
+        KnowledgeGraph {
+            graph,
+            evidence,
+            entity_nodes,
+            document_nodes,
+            branches,
+            named_by,
+            document_covers,
         }
     }
 
@@ -614,12 +672,12 @@ impl KnowledgeGraph {
             }
             graph.add_edge(NodeIndex::new(source), NodeIndex::new(target), edge);
         }
-        Ok(KnowledgeGraph {
+        Ok(KnowledgeGraph::assemble(
             graph,
-            evidence: stored.evidence,
+            stored.evidence,
             entity_nodes,
             document_nodes,
-        })
+        ))
     }
 
     fn evidence_of(&self, edge: &EdgeData) -> &[Span] {
@@ -639,9 +697,9 @@ impl KnowledgeGraph {
         let mut cursor = 0;
         while cursor < family.len() {
             let node = family[cursor];
-            for edge in self.graph.edges_directed(node, Direction::Incoming) {
-                if edge.weight().relation == Relation::BranchOf && seen.insert(edge.source()) {
-                    family.push(edge.source());
+            for &branch in self.branches.get(&node).into_iter().flatten() {
+                if seen.insert(branch) {
+                    family.push(branch);
                 }
             }
             cursor += 1;
@@ -657,25 +715,6 @@ impl KnowledgeGraph {
             }
             _ => Vec::new(),
         }
-    }
-
-    /// The document a section or document node belongs to.
-    fn document_of(&self, node: NodeIndex) -> Option<NodeIndex> {
-        match self.graph.node_weight(node)? {
-            NodeData::Document { .. } => Some(node),
-            NodeData::Section { doc, .. } => self.document_nodes.get(doc).copied(),
-            _ => None,
-        }
-    }
-
-    fn territories_of_document(&self, document: NodeIndex) -> impl Iterator<Item = &Territory> {
-        self.graph
-            .edges_directed(document, Direction::Outgoing)
-            .filter(|e| e.weight().relation == Relation::Covers)
-            .filter_map(|e| match self.graph.node_weight(e.target()) {
-                Some(NodeData::Territory(territory)) => Some(territory),
-                _ => None,
-            })
     }
 
     /// The excerpt a span shows: from its passage when it lies inside one (small to read, and
@@ -698,13 +737,16 @@ impl KnowledgeGraph {
     /// "Which towns partner with X": territories whose documents name the entity (any alias,
     /// any branch), grouped by territory, with the roles played and evidence, for `role` (None =
     /// any). Per territory, the roles and the actions (sections) where the entity plays them.
-    /// Territories where the entity plays a stronger role and has more evidence come first.
+    /// Territories where the entity plays a stronger role and has more evidence come first;
+    /// `page` picks which of them come with their evidence (an actor named in every plan of a
+    /// national corpus has thousands), `total` counts them all.
     pub fn territories_of(
         &self,
         source: &dyn DocumentSource,
         entity_id: &str,
         role: Option<Role>,
-    ) -> Vec<TerritoryRoles> {
+        page: std::ops::Range<usize>,
+    ) -> TerritoryPage {
         struct Gathered<'g> {
             territory: &'g Territory,
             roles: Vec<Role>,
@@ -712,29 +754,40 @@ impl KnowledgeGraph {
             evidence: Vec<(Role, NodeIndex, Span)>,
             n_mentions: u32,
         }
-        let mut by_territory: HashMap<(&str, crate::TerritoryKind), Gathered> = HashMap::new();
+        let mut slot_of: HashMap<NodeIndex, usize> = HashMap::new();
+        let mut gathered: Vec<Gathered> = Vec::new();
+        let edges = self.graph.raw_edges();
         for entity_node in self.entity_family(entity_id) {
-            for edge in self.graph.edges_directed(entity_node, Direction::Incoming) {
-                let data = edge.weight();
-                if data.relation != Relation::Names {
+            for edge_index in self.named_by.get(&entity_node).into_iter().flatten() {
+                let Some(edge) = edges.get(edge_index.index()) else {
                     continue;
-                }
+                };
+                let data = &edge.weight;
                 let Some(edge_role) = data.role else { continue };
                 if role.is_some_and(|r| r != edge_role) {
                     continue;
                 }
-                let Some(document) = self.document_of(edge.source()) else {
+                let source = edge.source();
+                // The document comes from the edge's evidence, which sits beside the edge:
+                // no visit to the section node for each of thousands of edges.
+                let Some(doc) = self.evidence_of(data).first().map(|span| span.doc) else {
                     continue;
                 };
-                for territory in self.territories_of_document(document) {
-                    let entry = by_territory
-                        .entry((territory.code.as_str(), territory.kind))
-                        .or_insert_with(|| Gathered {
+                let covered = self.document_covers.get(doc as usize).into_iter().flatten();
+                for (node, territory) in covered.filter_map(|&t| match self.graph.node_weight(t) {
+                    Some(NodeData::Territory(territory)) => Some((t, territory)),
+                    _ => None,
+                }) {
+                    let slot = *slot_of.entry(node).or_insert_with(|| {
+                        gathered.push(Gathered {
                             territory,
                             roles: Vec::new(),
                             evidence: Vec::new(),
                             n_mentions: 0,
                         });
+                        gathered.len() - 1
+                    });
+                    let entry = &mut gathered[slot];
                     if !entry.roles.contains(&edge_role) {
                         entry.roles.push(edge_role);
                     }
@@ -745,18 +798,32 @@ impl KnowledgeGraph {
                         .count();
                     let room = MAX_EVIDENCE_PER_ROLE.saturating_sub(shown);
                     for span in self.evidence_of(data).iter().take(room) {
-                        entry.evidence.push((edge_role, edge.source(), *span));
+                        entry.evidence.push((edge_role, source, *span));
                     }
                     entry.n_mentions += data.count;
                 }
             }
         }
-        let mut out: Vec<(u32, TerritoryRoles)> = by_territory
-            .into_values()
-            .map(|gathered| {
-                let mut roles = gathered.roles;
-                roles.sort_by_key(|r| role_rank(*r));
-                let mut evidence: Vec<Evidence> = gathered
+        for g in &mut gathered {
+            g.roles.sort_by_key(|r| role_rank(*r));
+        }
+        gathered.sort_by(|a, b| {
+            let best_a = a.roles.first().map(|r| role_rank(*r)).unwrap_or(u8::MAX);
+            let best_b = b.roles.first().map(|r| role_rank(*r)).unwrap_or(u8::MAX);
+            best_a
+                .cmp(&best_b)
+                .then(b.n_mentions.cmp(&a.n_mentions))
+                .then(a.territory.name.cmp(&b.territory.name))
+                .then(a.territory.code.cmp(&b.territory.code))
+        });
+        let total = gathered.len();
+        // Only the territories shown get their excerpts read.
+        let territories = gathered
+            .into_iter()
+            .skip(page.start)
+            .take(page.end.saturating_sub(page.start))
+            .map(|g| {
+                let mut evidence: Vec<Evidence> = g
                     .evidence
                     .iter()
                     .map(|(role, node, span)| Evidence {
@@ -775,26 +842,15 @@ impl KnowledgeGraph {
                         .then(a.doc_id.cmp(&b.doc_id))
                         .then(a.section.cmp(&b.section))
                 });
-                (
-                    gathered.n_mentions,
-                    TerritoryRoles {
-                        territory: gathered.territory.clone(),
-                        roles,
-                        evidence,
-                    },
-                )
+                TerritoryRoles {
+                    territory: g.territory.clone(),
+                    roles: g.roles,
+                    mentions: g.n_mentions,
+                    evidence,
+                }
             })
             .collect();
-        out.sort_by(|a, b| {
-            let best_a = a.1.roles.first().map(|r| role_rank(*r)).unwrap_or(u8::MAX);
-            let best_b = b.1.roles.first().map(|r| role_rank(*r)).unwrap_or(u8::MAX);
-            best_a
-                .cmp(&best_b)
-                .then(b.0.cmp(&a.0))
-                .then(a.1.territory.name.cmp(&b.1.territory.name))
-                .then(a.1.territory.code.cmp(&b.1.territory.code))
-        });
-        out.into_iter().map(|(_, roles)| roles).collect()
+        TerritoryPage { total, territories }
     }
 
     fn node_id(&self, node: NodeIndex) -> Option<String> {
@@ -1014,7 +1070,9 @@ mod tests {
     fn territories_of_follows_branches_and_skips_documents_without_territory() {
         let (docs, catalog) = tiny_corpus();
         let graph = KnowledgeGraph::build(&docs, &catalog);
-        let result = graph.territories_of(&docs, "mission-locale", None);
+        let result = graph
+            .territories_of(&docs, "mission-locale", None, 0..usize::MAX)
+            .territories;
         assert_eq!(names(&result), vec!["Cornebarrieu", "Alès"]);
         assert_eq!(result[0].roles, vec![Role::Partner, Role::Mention]);
         let partner = result[0]
@@ -1029,25 +1087,51 @@ mod tests {
     }
 
     #[test]
+    fn territories_come_in_pages_with_a_total() {
+        let (docs, catalog) = tiny_corpus();
+        let graph = KnowledgeGraph::build(&docs, &catalog);
+        let all = graph.territories_of(&docs, "caf", None, 0..usize::MAX);
+        assert_eq!(all.total, 3);
+        let first = graph.territories_of(&docs, "caf", None, 0..1);
+        assert_eq!(first.total, 3);
+        assert_eq!(first.territories, all.territories[..1]);
+        let rest = graph.territories_of(&docs, "caf", None, 1..10);
+        assert_eq!(rest.territories, all.territories[1..]);
+        assert!(graph
+            .territories_of(&docs, "caf", None, 5..9)
+            .territories
+            .is_empty());
+        assert!(all.territories.iter().all(|t| t.mentions >= 1));
+    }
+
+    #[test]
     fn territories_of_filters_by_role() {
         let (docs, catalog) = tiny_corpus();
         let graph = KnowledgeGraph::build(&docs, &catalog);
-        let partners = graph.territories_of(&docs, "mission-locale", Some(Role::Partner));
+        let partners = graph
+            .territories_of(&docs, "mission-locale", Some(Role::Partner), 0..usize::MAX)
+            .territories;
         assert_eq!(names(&partners), vec!["Cornebarrieu"]);
         assert!(partners[0].evidence.iter().all(|e| e.role == Role::Partner));
-        let pilots = graph.territories_of(&docs, "caf", Some(Role::Pilot));
+        let pilots = graph
+            .territories_of(&docs, "caf", Some(Role::Pilot), 0..usize::MAX)
+            .territories;
         assert_eq!(names(&pilots), vec!["Cornebarrieu"]);
-        let any_caf = graph.territories_of(&docs, "caf", None);
+        let any_caf = graph
+            .territories_of(&docs, "caf", None, 0..usize::MAX)
+            .territories;
         assert_eq!(any_caf.len(), 3);
         assert_eq!(
             any_caf[0].territory.name, "Cornebarrieu",
             "the pilot comes first"
         );
         assert!(graph
-            .territories_of(&docs, "caf", Some(Role::Funder))
+            .territories_of(&docs, "caf", Some(Role::Funder), 0..usize::MAX)
+            .territories
             .is_empty());
         assert!(graph
-            .territories_of(&docs, "no-such-entity", None)
+            .territories_of(&docs, "no-such-entity", None, 0..usize::MAX)
+            .territories
             .is_empty());
     }
 
@@ -1070,7 +1154,9 @@ mod tests {
             assert!(relations.contains(&relation), "{relation:?}");
         }
         // Mentions of one entity in one section are aggregated.
-        let caf_ales = graph.territories_of(&docs, "caf", None);
+        let caf_ales = graph
+            .territories_of(&docs, "caf", None, 0..usize::MAX)
+            .territories;
         assert!(caf_ales.iter().all(|t| !t.evidence.is_empty()));
     }
 
@@ -1084,8 +1170,12 @@ mod tests {
         assert_eq!(loaded.n_nodes(), graph.n_nodes());
         assert_eq!(loaded.n_edges(), graph.n_edges());
         assert_eq!(
-            loaded.territories_of(&docs, "mission-locale", None),
-            graph.territories_of(&docs, "mission-locale", None)
+            loaded
+                .territories_of(&docs, "mission-locale", None, 0..usize::MAX)
+                .territories,
+            graph
+                .territories_of(&docs, "mission-locale", None, 0..usize::MAX)
+                .territories
         );
         let missing = KnowledgeGraph::load(&dir.path().join("nothing-here"));
         assert!(matches!(missing, Err(Error::MissingIndex(_))));

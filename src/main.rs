@@ -138,6 +138,12 @@ enum Command {
         /// pilot, partner, funder, mention or any.
         #[arg(long, default_value = "any")]
         role: String,
+        /// At most this many territories (all by default), strongest roles first.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Skip this many territories first.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
@@ -184,6 +190,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Engine calls run at once (default: twice the cores); more wait their turn.
+        #[arg(long)]
+        workers: Option<usize>,
         #[command(flatten)]
         index: IndexArg,
     },
@@ -439,19 +448,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         roles.join(", ")
                     );
                 }
+                let more = detail.territories_total - detail.territories.len();
+                if more > 0 {
+                    outln!("  … et {more} autres territoires (maillage territories --entity)");
+                }
             }
         }
         Command::Territories {
             entity,
             role,
+            limit,
+            offset,
             index,
             json,
         } => {
-            let list = open(&index)?.territories(&entity, Some(&role))?;
+            let list = open(&index)?.territories(&entity, Some(&role), offset, limit)?;
             if json {
                 print_json(&list)?;
             } else {
-                for t in list {
+                outln!(
+                    "{} : {} territoire(s){}",
+                    list.entity.name,
+                    list.total,
+                    if list.territories.len() < list.total {
+                        format!(", {} affichés", list.territories.len())
+                    } else {
+                        String::new()
+                    }
+                );
+                for t in list.territories {
                     let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
                     outln!(
                         "{} ({}, {}) : {}",
@@ -503,11 +528,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_json(&report)?;
         }
         #[cfg(feature = "server")]
-        Command::Serve { addr, index } => {
+        Command::Serve {
+            addr,
+            workers,
+            index,
+        } => {
             maillage::server::serve(maillage::server::ServeOptions {
                 addr,
                 corpus: index.corpus,
                 index: index.index,
+                workers: workers.unwrap_or_else(maillage::server::default_workers),
             })?;
         }
         Command::Graph {

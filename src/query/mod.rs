@@ -33,6 +33,12 @@ pub const MAX_QUERY_CHARS: usize = 1000;
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page reachable.
 pub const MAX_OFFSET: usize = 10_000;
+/// Territories an entity's page shows with their evidence (the rest are counted).
+pub const ENTITY_TERRITORIES: usize = 50;
+/// Territories per page of the HTTP API when the request does not say.
+pub const DEFAULT_TERRITORIES_PAGE: usize = 100;
+/// Most territories one page of `territories` may hold.
+pub const MAX_TERRITORIES_PAGE: usize = 1000;
 /// Largest neighbourhood depth for the graph view.
 pub const MAX_DEPTH: usize = 3;
 /// Most nodes a graph view returns.
@@ -167,10 +173,25 @@ pub struct EntityDetail {
     pub branches: Vec<EntityRef>,
     /// Definitions of its sigles found in the corpus.
     pub definitions: Vec<AcronymDefinitionOut>,
-    /// Per territory, the roles it plays and where.
+    /// Per territory, the roles it plays and where: the first
+    /// [`ENTITY_TERRITORIES`], strongest roles first.
     pub territories: Vec<TerritoryRoles>,
+    /// Territories in all (`territories` for the rest).
+    pub territories_total: usize,
     pub mentions: usize,
     pub documents: Vec<String>,
+}
+
+/// The territories of an entity, a page at a time.
+#[derive(Debug, Clone, Serialize)]
+pub struct TerritoryList {
+    pub entity: EntityRef,
+    /// The role asked for (any when absent).
+    pub role: Option<Role>,
+    /// Territories in all.
+    pub total: usize,
+    pub offset: usize,
+    pub territories: Vec<TerritoryRoles>,
 }
 
 /// A link to an entity.
@@ -549,6 +570,10 @@ impl Engine {
             .map(|d| d.doc_id.clone())
             .collect();
         documents.sort();
+        let page =
+            self.graph
+                .territories_of(&self.corpus(), &entity.id, None, 0..ENTITY_TERRITORIES);
+        let (territories, territories_total) = (page.territories, page.total);
         Ok(EntityDetail {
             id: entity.id.clone(),
             name: entity.name.clone(),
@@ -561,15 +586,23 @@ impl Engine {
                 .and_then(|id| self.entity_ref(id)),
             branches,
             definitions,
-            territories: self.graph.territories_of(&self.corpus(), &entity.id, None),
+            territories,
+            territories_total,
             mentions: entity.mentions.len(),
             documents,
         })
     }
 
     /// The territories whose documents name `entity` (any alias, any
-    /// branch) in `role` (any role when `None`).
-    pub fn territories(&self, entity: &str, role: Option<&str>) -> Result<Vec<TerritoryRoles>> {
+    /// branch) in `role` (any role when `None`), strongest first: `limit`
+    /// of them from `offset` (all when `None`), and how many in all.
+    pub fn territories(
+        &self,
+        entity: &str,
+        role: Option<&str>,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<TerritoryList> {
         let role = match role.map(str::trim).filter(|r| !r.is_empty() && *r != "any") {
             Some(r) => Some(Role::parse(r).ok_or_else(|| Error::InvalidParameter {
                 name: "role",
@@ -577,8 +610,28 @@ impl Engine {
             })?),
             None => None,
         };
+        if limit == Some(0) {
+            return Err(Error::InvalidParameter {
+                name: "limit",
+                message: format!("must be between 1 and {MAX_TERRITORIES_PAGE}"),
+            });
+        }
         let entity = self.find_entity(entity)?;
-        Ok(self.graph.territories_of(&self.corpus(), &entity.id, role))
+        let end = limit.map_or(usize::MAX, |l| offset.saturating_add(l));
+        let page = self
+            .graph
+            .territories_of(&self.corpus(), &entity.id, role, offset..end);
+        Ok(TerritoryList {
+            entity: EntityRef {
+                id: entity.id.clone(),
+                name: entity.name.clone(),
+                kind: entity.kind,
+            },
+            role,
+            total: page.total,
+            offset,
+            territories: page.territories,
+        })
     }
 
     /// Nodes and edges within `depth` hops of an entity.

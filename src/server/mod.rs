@@ -40,6 +40,14 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub corpus: PathBuf,
     pub index: PathBuf,
+    /// Engine calls run at once (see [`AppState::with_workers`]).
+    pub workers: usize,
+}
+
+/// Engine calls run at once by default: twice the cores, so a core never
+/// waits while a finished call's answer is written out.
+pub fn default_workers() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Shared by every request: the engine currently served.
@@ -47,21 +55,49 @@ pub struct ServeOptions {
 /// Requests clone the inner `Arc` and drop the lock at once, so a rebuild
 /// can [`replace`](AppState::replace) the engine while searches still run
 /// on the old one.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct AppState {
     engine: Arc<RwLock<Option<Arc<Engine>>>>,
+    /// A few engine calls at a time. Searches are CPU-bound: run sixteen
+    /// at once on two cores and each takes eight times as long, the slow
+    /// ones longest; queued in order, each runs at full speed and the worst
+    /// waits are a few calls long.
+    workers: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for AppState {
+    fn default() -> AppState {
+        AppState::with_workers(default_workers())
+    }
 }
 
 impl AppState {
     pub fn new(engine: Engine) -> AppState {
+        let state = AppState::default();
+        state.replace(engine);
+        state
+    }
+
+    /// A state with no index yet that runs at most `workers` engine calls at once.
+    pub fn with_workers(workers: usize) -> AppState {
         AppState {
-            engine: Arc::new(RwLock::new(Some(Arc::new(engine)))),
+            engine: Arc::new(RwLock::new(None)),
+            workers: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
         }
     }
 
     /// A state with no index yet: the API answers 503 until one is set.
     pub fn empty() -> AppState {
         AppState::default()
+    }
+
+    /// Waits for a free core for one engine call.
+    pub async fn worker(&self) -> std::result::Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.workers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))
     }
 
     /// Serves `engine` from now on; requests in flight finish on the old one.
@@ -280,7 +316,8 @@ async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf) {
 /// `maillage serve`: prepares the index, then serves until Ctrl-C or SIGTERM.
 pub fn serve(options: ServeOptions) -> Result<()> {
     prepare_index(&options.corpus, &options.index)?;
-    let state = AppState::new(Engine::open(&options.index)?);
+    let state = AppState::with_workers(options.workers);
+    state.replace(Engine::open(&options.index)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

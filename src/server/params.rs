@@ -12,7 +12,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ApiError;
-use crate::query::{MAX_DEPTH, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
+pub use crate::query::DEFAULT_TERRITORIES_PAGE;
+use crate::query::{MAX_DEPTH, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_TERRITORIES_PAGE};
 
 /// Most entities one list may hold (the engine's own ceiling).
 pub const MAX_ENTITY_LIMIT: usize = 1000;
@@ -172,6 +173,10 @@ pub struct TerritoriesParams {
     pub entity: String,
     /// pilot, partner, funder, mention or any (default).
     pub role: Option<String>,
+    /// Territories per page, 1 to 1000 (default 100), strongest roles first.
+    pub limit: Option<usize>,
+    /// Territories to skip (default 0).
+    pub offset: Option<usize>,
 }
 
 impl TerritoriesParams {
@@ -181,6 +186,8 @@ impl TerritoriesParams {
                 .text("entity")?
                 .ok_or_else(|| ApiError::bad_parameter("entity", "is required"))?,
             role: raw.text("role")?,
+            limit: raw.number("limit", 1, MAX_TERRITORIES_PAGE)?,
+            offset: raw.number("offset", 0, MAX_OFFSET)?,
         })
     }
 }

@@ -14,12 +14,13 @@ use utoipa::ToSchema;
 use super::error::ApiError;
 use super::params::{
     decode_component, EntitiesParams, GraphParams, RawQuery, SearchParams, TerritoriesParams,
+    DEFAULT_TERRITORIES_PAGE,
 };
 use super::AppState;
-use crate::graph::{Subgraph, TerritoryRoles};
+use crate::graph::Subgraph;
 use crate::query::{
     AcronymEntry, DocumentDetail, DocumentSummary, Engine, EntityDetail, EntitySummary,
-    SearchRequest, SearchResponse, MAX_QUERY_CHARS,
+    SearchRequest, SearchResponse, TerritoryList, MAX_QUERY_CHARS,
 };
 
 /// Runs `work` against the current engine on the blocking pool.
@@ -29,9 +30,14 @@ where
     F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
 {
     let engine = state.engine()?;
-    let outcome = tokio::task::spawn_blocking(move || work(&engine))
-        .await
-        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?;
+    let permit = state.worker().await?;
+    let outcome = tokio::task::spawn_blocking(move || {
+        let outcome = work(&engine);
+        drop(permit);
+        outcome
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?;
     Ok(Json(outcome?))
 }
 
@@ -183,16 +189,21 @@ pub async fn entity(
 
 #[utoipa::path(get, path = "/api/territories", tag = "entities", params(TerritoriesParams),
     responses(
-        (status = 200, description = "Territories whose documents name the entity, with roles and evidence", body = [Object]),
+        (status = 200, description = "`{entity, role, total, offset, territories}`: the territories whose documents name the entity, strongest roles first, with roles, mention counts and evidence", body = Object),
         (status = 400, description = "Missing entity or bad role", body = ErrorResponse),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
 pub async fn territories(
     State(state): State<AppState>,
     raw: RawQuery,
-) -> Result<Json<Vec<TerritoryRoles>>, ApiError> {
+) -> Result<Json<TerritoryList>, ApiError> {
     let params = TerritoriesParams::from_query(&raw)?;
     with_engine(&state, move |engine| {
-        engine.territories(&params.entity, params.role.as_deref())
+        engine.territories(
+            &params.entity,
+            params.role.as_deref(),
+            params.offset.unwrap_or(0),
+            Some(params.limit.unwrap_or(DEFAULT_TERRITORIES_PAGE)),
+        )
     })
     .await
 }

@@ -490,7 +490,7 @@
         el("ul", { class: "definitions" }, entity.definitions.map(definitionItem))));
     }
     sections.push(el("section", { "aria-labelledby": "titre-territoires" }, el("h2", { id: "titre-territoires" }, "Territoires et rôles"),
-      entity.territories.length ? territoriesTable(entity.territories) : el("p", { class: "hint" }, "Aucun territoire associé.")));
+      entity.territories.length ? territoriesTable(entity) : el("p", { class: "hint" }, "Aucun territoire associé.")));
     if (entity.branches.length) {
       sections.push(el("section", { "aria-labelledby": "titre-antennes" }, el("h2", { id: "titre-antennes" }, "Antennes et branches"),
         el("ul", { class: "entity-list" }, entity.branches.map((b) => el("li", {}, el("a", { href: entityHref(b.id) }, b.name), " ", kindBadge(b.kind))))));
@@ -523,18 +523,46 @@
       d.count > 1 ? el("span", { class: "count" }, " ×" + d.count) : null);
   }
 
-  function territoriesTable(rows) {
-    return el("div", { class: "table-wrap" }, el("table", {},
+  // The first territories come with the entity; further pages are asked for on demand.
+  function territoriesTable(entity) {
+    const body = el("tbody", {}, entity.territories.map(territoryRow));
+    const total = entity.territories_total || entity.territories.length;
+    let shown = entity.territories.length;
+    const count = el("p", { class: "hint", "aria-live": "polite" });
+    const more = el("button", { type: "button", class: "more" }, "Afficher plus de territoires");
+    const update = () => {
+      count.textContent = shown < total ? plural(shown, "territoire affiché", "territoires affichés") + " sur " + total.toLocaleString("fr-FR") : "";
+      if (shown >= total) more.remove();
+    };
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try {
+        const page = await api("/api/territories?" + new URLSearchParams({ entity: entity.id, offset: String(shown), limit: "100" }).toString());
+        for (const t of page.territories) body.appendChild(territoryRow(t));
+        shown += page.territories.length;
+        if (!page.territories.length) shown = total;
+      } catch (error) {
+        count.textContent = error.message;
+      }
+      more.disabled = false;
+      update();
+    });
+    update();
+    return el("div", {}, el("div", { class: "table-wrap" }, el("table", {},
       el("caption", { class: "visually-hidden" }, "Territoires où l’acteur intervient, avec ses rôles et les actions concernées"),
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Territoire"), el("th", { scope: "col" }, "Rôles"), el("th", { scope: "col" }, "Actions"))),
-      el("tbody", {}, rows.map((t) => el("tr", {},
-        el("th", { scope: "row" }, t.territory.name, el("span", { class: "count" }, " " + (t.territory.code || "") + " · " + (t.territory.kind || ""))),
-        el("td", {}, roleBadges(t.roles)),
-        el("td", {}, el("ul", { class: "evidence" }, (t.evidence || []).slice(0, 8).map((e) => el("li", {},
-          el("a", { href: documentHref(e.doc_id, e.section && e.section.length ? { chemin: e.section.join(" › ") } : {}) },
-            e.section && e.section.length ? e.section[e.section.length - 1] : e.doc_id),
-          " ", roleBadges([e.role]),
-          e.text ? el("span", { class: "evidence-text" }, " " + e.text) : null)))))))));
+      body)), count, shown < total ? more : null);
+  }
+
+  function territoryRow(t) {
+    return el("tr", {},
+      el("th", { scope: "row" }, t.territory.name, el("span", { class: "count" }, " " + (t.territory.code || "") + " · " + (t.territory.kind || ""))),
+      el("td", {}, roleBadges(t.roles)),
+      el("td", {}, el("ul", { class: "evidence" }, (t.evidence || []).slice(0, 8).map((e) => el("li", {},
+        el("a", { href: documentHref(e.doc_id, e.section && e.section.length ? { chemin: e.section.join(" › ") } : {}) },
+          e.section && e.section.length ? e.section[e.section.length - 1] : e.doc_id),
+        " ", roleBadges([e.role]),
+        e.text ? el("span", { class: "evidence-text" }, " " + e.text) : null)))));
   }
 
   // ---------- graph view ----------

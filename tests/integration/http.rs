@@ -218,7 +218,25 @@ fn entity_routes() {
         assert!(one["territories"].is_array() && one["branches"].is_array());
         let t = get(&format!("/api/territories?entity={}&role=any", encode(id)));
         assert_eq!(t.status, StatusCode::OK);
-        assert!(t.json().is_array());
+        let t = t.json();
+        assert_eq!(t["entity"]["id"], id);
+        let page = t["territories"].as_array().expect("territories");
+        assert_eq!(
+            t["total"].as_u64(),
+            Some(one["territories_total"].as_u64().unwrap())
+        );
+        assert!(page.len() as u64 <= t["total"].as_u64().unwrap());
+        if page.len() > 1 {
+            let second = get(&format!(
+                "/api/territories?entity={}&offset=1&limit=1",
+                encode(id)
+            ));
+            assert_eq!(
+                second.json()["territories"][0],
+                page[1],
+                "pages are slices of one order"
+            );
+        }
         let g = get(&format!("/api/graph?entity={}&depth=2", encode(id)));
         assert_eq!(g.status, StatusCode::OK);
         let g = g.json();
@@ -239,6 +257,10 @@ fn entity_routes() {
     assert_json_error(&a, StatusCode::BAD_REQUEST, "territories without entity");
     let a = get("/api/territories?entity=CAF&role=chef");
     assert_json_error(&a, StatusCode::BAD_REQUEST, "bad role");
+    let a = get("/api/territories?entity=CAF&limit=0");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "empty page");
+    let a = get("/api/territories?entity=CAF&limit=100000");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "page too large");
     let a = get("/api/graph?entity=Entit%C3%A9+imaginaire");
     assert_json_error(&a, StatusCode::NOT_FOUND, "graph of unknown entity");
 }

@@ -240,4 +240,27 @@ mod at_scale {
             assert!(docs.len() >= 5, "{q}: page 1 from {} plans", docs.len());
         }
     }
+
+    #[test]
+    fn territories_of_an_actor_come_in_pages() {
+        let e = generated_engine();
+        let all = e.territories("CAF", None, 0, None).unwrap();
+        assert!(all.total > 20, "{} territories", all.total);
+        assert_eq!(all.territories.len(), all.total);
+        let page = e.territories("CAF", None, 10, Some(10)).unwrap();
+        assert_eq!(page.total, all.total);
+        assert_eq!(page.territories, all.territories[10..20]);
+        let detail = e.entity("CAF").unwrap();
+        assert_eq!(detail.territories_total, all.total);
+        assert_eq!(
+            detail.territories,
+            all.territories[..detail.territories.len()]
+        );
+        let partners = e.territories("CAF", Some("partner"), 0, None).unwrap();
+        assert!(partners.total <= all.total);
+        assert!(partners
+            .territories
+            .iter()
+            .all(|t| t.roles == [maillage::extract::Role::Partner]));
+    }
 }
