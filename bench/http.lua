@@ -1,7 +1,10 @@
 -- wrk script for `bench/http.sh`: a fixed mix of searches (words, phrases,
--- sigles, filters, pages) with malformed requests mixed in, and a tally of
--- answers by status class so a lost request or a 5xx shows.
-local paths = {
+-- sigles, filters, pages), with other routes and malformed requests mixed in
+-- unless MIX=search, and a tally of answers by status class so a lost
+-- request or a 5xx shows.
+-- MIX=search: searches only (the throughput target); anything else: searches,
+-- other routes and malformed requests (the robustness check).
+local searches = {
   "/api/search?q=parentalit%C3%A9",
   "/api/search?q=jeunes",
   "/api/search?q=REUSSITE%20EDUCATIVE",
@@ -13,6 +16,8 @@ local paths = {
   "/api/search?q=logement&offset=10",
   "/api/search?q=emploi&kind=contrat_de_ville",
   "/api/search?q=num%C3%A9rique&territory=31",
+}
+local others = {
   "/api/territories?entity=Mission%20Locale",
   "/api/acronyms/LAEP",
   -- malformed: each must be a 4xx JSON, never a 5xx nor a dropped request
@@ -23,6 +28,11 @@ local paths = {
   "/api/graph?entity=CAF&depth=99",
   "/api/entities/inconnu",
 }
+local paths = {}
+for _, p in ipairs(searches) do table.insert(paths, p) end
+if os.getenv("MIX") ~= "search" then
+  for _, p in ipairs(others) do table.insert(paths, p) end
+end
 local counter = 0
 ok, client_error, server_error = 0, 0, 0
 

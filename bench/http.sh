@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP figures for BENCHMARKS.md: time to start serving an existing index,
-# throughput and latency under 16 concurrent connections with malformed
-# requests mixed in, and the server's peak memory.
+# search throughput and latency with one client and under 16 concurrent
+# connections, the same with other routes and malformed requests mixed in,
+# and the server's peak memory.
 # usage: bench/http.sh [DOCS|shipped] [SECONDS]   (needs wrk: apt-get install wrk)
 #   shipped: the five documents of corpus/; DOCS: a generated corpus of that size
 set -euo pipefail
@@ -27,8 +28,10 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.01; done
 ready=$(date +%s.%N)
 echo "start to first answer: $(echo "($ready - $start) * 1000" | bc) ms ($docs documents)"
-echo "one client at a time (the cost of one request end to end):"
-wrk -t1 -c1 -d"$((seconds / 2))s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
-echo "16 concurrent connections:"
+echo "one client at a time, searches (the cost of one request end to end):"
+MIX=search wrk -t1 -c1 -d"$((seconds / 2))s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
+echo "16 concurrent connections, searches:"
+MIX=search wrk -t2 -c16 -d"${seconds}s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
+echo "16 concurrent connections, all routes with malformed requests mixed in:"
 wrk -t2 -c16 -d"${seconds}s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
 echo "server peak memory: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"

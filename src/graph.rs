@@ -15,7 +15,7 @@
 //! form, whose sequences bincode cannot always size), rebuilt into a petgraph graph on load.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::{BufReader, BufWriter};
+use std::io::BufWriter;
 use std::path::Path;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -563,6 +563,8 @@ impl KnowledgeGraph {
         let mut covers: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
         let mut branches: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
         let mut named_by: HashMap<NodeIndex, Vec<EdgeIndex>> = HashMap::new();
+        // Edges naming one entity are stored together: look the entity up once per run.
+        let mut run: Option<(NodeIndex, Vec<EdgeIndex>)> = None;
         for edge in graph.edge_references() {
             match edge.weight().relation {
                 Relation::Covers => covers.entry(edge.source()).or_default().push(edge.target()),
@@ -570,9 +572,20 @@ impl KnowledgeGraph {
                     .entry(edge.target())
                     .or_default()
                     .push(edge.source()),
-                Relation::Names => named_by.entry(edge.target()).or_default().push(edge.id()),
+                Relation::Names => match &mut run {
+                    Some((target, edges)) if *target == edge.target() => edges.push(edge.id()),
+                    _ => {
+                        if let Some((target, edges)) = run.take() {
+                            named_by.entry(target).or_default().extend(edges);
+                        }
+                        run = Some((edge.target(), vec![edge.id()]));
+                    }
+                },
                 _ => {}
             }
+        }
+        if let Some((target, edges)) = run {
+            named_by.entry(target).or_default().extend(edges);
         }
         let n_documents = document_nodes.keys().max().map_or(0, |&d| d as usize + 1);
         let mut document_covers = vec![Vec::new(); n_documents];
@@ -630,8 +643,9 @@ impl KnowledgeGraph {
     /// Reads a graph written by [`KnowledgeGraph::save`].
     pub fn load(dir: &Path) -> Result<KnowledgeGraph> {
         let path = dir.join(GRAPH_FILE_NAME);
-        let file = match std::fs::File::open(&path) {
-            Ok(file) => file,
+        // Read whole, then decoded from memory: much faster than many small reads.
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::MissingIndex(dir.to_path_buf()))
             }
@@ -642,7 +656,8 @@ impl KnowledgeGraph {
             message: message.to_string(),
         };
         let stored: StoredGraph =
-            bincode::deserialize_from(BufReader::new(file)).map_err(|e| corrupt(&e.to_string()))?;
+            bincode::deserialize(&bytes).map_err(|e| corrupt(&e.to_string()))?;
+        drop(bytes);
         let mut graph = DiGraph::with_capacity(stored.nodes.len(), stored.edges.len());
         let mut entity_nodes = HashMap::new();
         let mut document_nodes = HashMap::new();

@@ -89,7 +89,7 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
         .map(|n| n.get().min(4))
         .unwrap_or(1);
     let mut writer: IndexWriter =
-        index.writer_with_num_threads(n_threads, 64_000_000 * n_threads)?;
+        index.writer_with_num_threads(n_threads, 256_000_000 * n_threads)?;
     for (doc_ord, document) in documents.iter().enumerate() {
         // Each section's joined heading path, made once for all its passages.
         let section_paths: Vec<String> = (0..document.sections.len())
