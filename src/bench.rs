@@ -64,6 +64,17 @@ impl Latency {
     }
 }
 
+/// One query of the mix: its median and worst time over the passes.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryFigure {
+    /// As written in the mix (`territory=` when filtered by a territory).
+    pub query: String,
+    /// Passages found.
+    pub total: usize,
+    pub p50_ms: f64,
+    pub max_ms: f64,
+}
+
 /// The figures for one corpus size.
 #[derive(Debug, Clone, Serialize)]
 pub struct SizeReport {
@@ -76,12 +87,16 @@ pub struct SizeReport {
     /// Every full build (structure, extraction, graph, tantivy), in ms.
     pub build_ms: Vec<f64>,
     pub build_median_ms: f64,
+    /// Processor time of the median build (all threads), in seconds.
+    pub build_cpu_s: f64,
     pub megabytes_per_s: f64,
     pub documents_per_s: f64,
     pub index_bytes: u64,
     /// Time to open an existing index (ready to serve), median.
     pub open_median_ms: f64,
     pub search: Latency,
+    /// Each query of the mix.
+    pub queries: Vec<QueryFigure>,
     pub graph_query: Latency,
     /// Share of generated documents whose inferred territory is the expected one.
     pub territory_accuracy: f64,
@@ -108,6 +123,26 @@ fn dir_size(dir: &Path) -> u64 {
         .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum()
+}
+
+/// Processor time this process has used so far (user and system, all
+/// threads), in seconds, from `/proc/self/stat`.
+pub fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name;
+    // the kernel counts them in USER_HZ, 100 on Linux.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Peak resident set size of this process (VmHWM), in MB.
@@ -178,6 +213,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         let out = options.work_dir.join(format!("gen-{n}"));
         let index_dir = out.join("index");
         let mut build_ms = Vec::new();
+        let mut build_cpu = Vec::new();
         let n_bytes;
         let reuse = options.queries_only && crate::store::current(&index_dir).is_ok();
         if reuse {
@@ -189,8 +225,10 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             n_bytes = generated.n_bytes;
             for run in 0..options.build_runs.max(1) {
                 let started = Instant::now();
+                let cpu_before = cpu_seconds();
                 pipeline::build(&generated.dir, &index_dir, &|_| {})?;
                 build_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+                build_cpu.push((build_ms[run], cpu_seconds() - cpu_before));
                 log(&format!(
                     "  build {} of {n} documents: {:.0} ms",
                     run + 1,
@@ -211,16 +249,18 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             .documents()
             .iter()
             .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
+        let mix: Vec<&str> = QUERY_MIX
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         let mut search_ms = Vec::new();
+        let mut per_query: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); mix.len()];
         for _ in 0..options.query_passes.max(1) {
-            for line in QUERY_MIX
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            {
+            for (i, line) in mix.iter().enumerate() {
                 let (q, filtered) = match line.strip_prefix("territory=") {
                     Some(rest) => (rest, true),
-                    None => (line, false),
+                    None => (*line, false),
                 };
                 let request = SearchRequest {
                     q: q.to_string(),
@@ -230,14 +270,29 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
                 };
                 let started = Instant::now();
                 let result = engine.search(&request);
-                search_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-                if let Err(e) = result {
-                    if !e.is_user_error() {
-                        return Err(e);
-                    }
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                search_ms.push(ms);
+                per_query[i].0.push(ms);
+                match result {
+                    Ok(response) => per_query[i].1 = response.total,
+                    Err(e) if e.is_user_error() => {}
+                    Err(e) => return Err(e),
                 }
             }
         }
+        let queries = mix
+            .iter()
+            .zip(per_query)
+            .map(|(query, (samples, total))| {
+                let latency = Latency::of(samples);
+                QueryFigure {
+                    query: query.to_string(),
+                    total,
+                    p50_ms: latency.p50_ms,
+                    max_ms: latency.max_ms,
+                }
+            })
+            .collect();
         let top_entities: Vec<String> = engine
             .entities("", None, 20)?
             .into_iter()
@@ -258,6 +313,14 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         }
         let megabytes = n_bytes as f64 / 1e6;
         let build_median_ms = median(&build_ms);
+        let build_cpu_s = build_cpu
+            .iter()
+            .min_by(|a, b| {
+                (a.0 - build_median_ms)
+                    .abs()
+                    .total_cmp(&(b.0 - build_median_ms).abs())
+            })
+            .map_or(0.0, |(_, cpu)| *cpu);
         let info = engine.info();
         sizes.push(SizeReport {
             documents: info.documents,
@@ -267,6 +330,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             graph_nodes: info.graph_nodes,
             graph_edges: info.graph_edges,
             build_median_ms,
+            build_cpu_s,
             megabytes_per_s: if build_ms.is_empty() {
                 0.0
             } else {
@@ -281,6 +345,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             index_bytes: dir_size(&crate::store::current(&index_dir)?.dir),
             open_median_ms: median(&open_ms),
             search: Latency::of(search_ms),
+            queries,
             graph_query: Latency::of(graph_ms),
             territory_accuracy: territory_accuracy(&engine, &out.join("manifest.tsv")),
         });
@@ -304,5 +369,18 @@ mod tests {
         assert_eq!(l.max_ms, 100.0);
         let empty = Latency::of(Vec::new());
         assert_eq!(empty.n, 0);
+    }
+
+    #[test]
+    fn processor_time_grows_with_work() {
+        let before = cpu_seconds();
+        let mut x = 0u64;
+        let started = Instant::now();
+        while started.elapsed().as_millis() < 60 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+        }
+        assert!(x != 1);
+        let spent = cpu_seconds() - before;
+        assert!(spent > 0.0 && spent < 10.0, "{spent}");
     }
 }

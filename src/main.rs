@@ -165,7 +165,7 @@ enum Command {
     /// Measure build and query speed on generated corpora (see BENCHMARKS.md).
     Bench {
         /// Corpus sizes in documents, comma-separated.
-        #[arg(long, default_value = "100,1000,2000", value_delimiter = ',')]
+        #[arg(long, default_value = "100,1000,2000,10000", value_delimiter = ',')]
         sizes: Vec<usize>,
         #[arg(long, default_value_t = 42)]
         seed: u64,
