@@ -529,6 +529,11 @@ impl Engine {
             .collect();
 
         let finish = |core: Box<dyn Query>| -> Box<dyn Query> {
+            // A lone clause is the query itself: each level of nesting is a
+            // scorer wrapped around every match.
+            if proximity.is_none() && excluded.is_empty() {
+                return core;
+            }
             let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
             if let Some(p) = &proximity {
                 top.push((Occur::Should, p.box_clone()));
@@ -551,7 +556,14 @@ impl Engine {
             for c in &word_clauses {
                 core.push((occur, c.box_clone()));
             }
-            let core: Box<dyn Query> = Box::new(BooleanQuery::new(core));
+            let core: Box<dyn Query> = if core.len() == 1 && core[0].0 == Occur::Must {
+                core.pop().map_or_else(
+                    || Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>,
+                    |(_, q)| q,
+                )
+            } else {
+                Box::new(BooleanQuery::new(core))
+            };
             finish(core)
         };
         let mut tiers = Vec::new();
