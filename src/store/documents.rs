@@ -341,6 +341,8 @@ impl DocStore {
         std::str::from_utf8(bytes).ok()
     }
 
+    /// A document's record, or `None` when it points outside the tables (a
+    /// damaged file must not make a loop run over four billion sections).
     fn record(&self, doc: usize) -> Option<DocRecord> {
         if doc >= self.n_docs {
             return None;
@@ -348,7 +350,7 @@ impl DocStore {
         let table = self.part(Part::Docs);
         let at = doc * DOC_BYTES;
         let u32_at = |i: usize| read_u32(table, at + 16 + i * 4).map(|v| v as usize);
-        Some(DocRecord {
+        let record = DocRecord {
             text_offset: read_u64(table, at)? as usize,
             text_len: read_u64(table, at + 8)? as usize,
             first_section: u32_at(0)?,
@@ -356,7 +358,28 @@ impl DocStore {
             first_passage: u32_at(2)?,
             n_passages: u32_at(3)?,
             n_chars: u32_at(4)?,
-        })
+        };
+        let fits = |first: usize, n: usize, part: Part, bytes: usize| {
+            first
+                .checked_add(n)
+                .is_some_and(|end| end <= self.part(part).len() / bytes)
+        };
+        let text_fits = record
+            .text_offset
+            .checked_add(record.text_len)
+            .is_some_and(|end| end <= self.part(Part::Texts).len());
+        (fits(
+            record.first_section,
+            record.n_sections,
+            Part::Sections,
+            SECTION_BYTES,
+        ) && fits(
+            record.first_passage,
+            record.n_passages,
+            Part::Passages,
+            PASSAGE_BYTES,
+        ) && text_fits)
+            .then_some(record)
     }
 
     /// Number of documents.
