@@ -640,4 +640,43 @@ mod tests {
         fs::write(&path, b"MLGDOCS1 not this format").unwrap();
         assert!(DocStore::open(&path).is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Reads everything a document store can give.
+        fn read_all(store: &DocStore) {
+            for doc in 0..store.len() + 1 {
+                let _ = store.text(doc);
+                let _ = store.document(doc);
+                for passage in store.passages(doc) {
+                    let _ = store.heading_path(doc, passage.section);
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+            #[test]
+            fn any_damage_gives_errors_or_answers_never_a_panic(
+                flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..24),
+                cut in any::<usize>(),
+            ) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("documents.bin");
+                write(&path, &sample()).unwrap();
+                let mut bytes = fs::read(&path).unwrap();
+                for (at, value) in flips {
+                    let at = at % bytes.len();
+                    bytes[at] = value;
+                }
+                bytes.truncate(cut % (bytes.len() + 1));
+                fs::write(&path, &bytes).unwrap();
+                if let Ok(store) = DocStore::open(&path) {
+                    read_all(&store);
+                }
+            }
+        }
+    }
 }
