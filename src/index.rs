@@ -217,7 +217,7 @@ pub struct Matches {
 /// Documents are kept as runs of consecutive doc ids: the passages of a document are added
 /// together, so a segment holds a few runs per document, and a collector walking doc ids in
 /// order finds the document of each match in a step or two.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentRuns {
     /// First doc id of each run, increasing.
     starts: Vec<DocId>,
@@ -228,6 +228,20 @@ pub struct DocumentRuns {
 }
 
 impl DocumentRuns {
+    /// Runs from each doc id's document and passage, in doc id order (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_pairs(pairs: &[(u32, u32)]) -> DocumentRuns {
+        let mut runs = DocumentRuns::default();
+        for (doc, &(doc_ord, passage)) in pairs.iter().enumerate() {
+            if runs.doc_ords.last() != Some(&doc_ord) {
+                runs.starts.push(doc as DocId);
+                runs.doc_ords.push(doc_ord);
+            }
+            runs.passages.push(passage);
+        }
+        runs
+    }
+
     /// The runs of one segment, read from its `doc_ord` and `passage` columns.
     pub fn of(segment: &SegmentReader) -> tantivy::Result<DocumentRuns> {
         let fast = segment.fast_fields();
@@ -345,6 +359,31 @@ struct DocumentHeap {
 }
 
 impl SegmentCandidates {
+    /// A collector for one segment whose doc ids map to documents by `runs`.
+    #[cfg(test)]
+    pub(crate) fn for_tests(
+        runs: DocumentRuns,
+        n_documents: usize,
+        needed: usize,
+        per_document: usize,
+    ) -> SegmentCandidates {
+        SegmentCandidates {
+            runs: std::sync::Arc::new(runs),
+            run_cursor: 0,
+            keep: None,
+            needed: needed.max(1),
+            per_document: per_document.max(1),
+            counts: vec![0; n_documents],
+            total: 0,
+            best: vec![f32::NEG_INFINITY; n_documents],
+            floor: f32::NEG_INFINITY,
+            since_floor: 0,
+            floor_every: (4 * needed).max(64),
+            slot_of: vec![u32::MAX; n_documents],
+            heaps: Vec::new(),
+        }
+    }
+
     /// Raises the floor to the `needed`-th best document score.
     fn raise_floor(&mut self) {
         self.since_floor = 0;
@@ -359,7 +398,7 @@ impl SegmentCandidates {
         let nth = self.needed - 1;
         scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
         self.floor = self.floor.max(scores[nth]);
-        self.floor_every = (4 * self.heaps.len()).max(1024);
+        self.floor_every = (4 * self.heaps.len()).max(256);
     }
 }
 
@@ -396,7 +435,7 @@ impl Collector for CandidatesPerDocument {
             best: vec![f32::NEG_INFINITY; self.n_documents],
             floor: f32::NEG_INFINITY,
             since_floor: 0,
-            floor_every: 1024,
+            floor_every: (4 * self.needed).max(64),
             slot_of: vec![u32::MAX; self.n_documents],
             heaps: Vec::new(),
         })

@@ -6,7 +6,7 @@
 //! a bad value becomes a [`Error`] a person can read, never a panic.
 
 pub mod parse;
-mod rank;
+pub(crate) mod rank;
 mod search;
 
 use std::collections::{BTreeMap, HashMap};

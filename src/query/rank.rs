@@ -401,6 +401,100 @@ mod tests {
         }
     }
 
+    /// The collector with its floor and per-document caps, then the ranking, must give
+    /// what ranking every match gives, for any scores.
+    #[test]
+    fn collecting_keeps_everything_the_ranking_needs() {
+        use crate::index::{DocumentRuns, SegmentCandidates};
+        use tantivy::collector::SegmentCollector;
+        let mut seed: u64 = 11;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        const TEXTS: [&str; 5] = ["a", "b", "c", "parentalité", "e"];
+        for round in 0..300 {
+            // Documents of 1 to 40 passages, each passage one doc id, in order.
+            let n_documents = 2 + next(30) as usize;
+            let mut pairs = Vec::new();
+            let mut facts = HashMap::new();
+            for doc in 0..n_documents as u32 {
+                for passage in 0..(1 + next(40)) as u32 {
+                    pairs.push((doc, passage));
+                    let text = if next(3) != 0 {
+                        TEXTS[next(5) as usize]
+                    } else {
+                        ""
+                    };
+                    let text: &'static str = if text.is_empty() {
+                        Box::leak(format!("passage {doc}.{passage}").into_boxed_str())
+                    } else {
+                        text
+                    };
+                    facts.insert(
+                        (doc as usize, passage as usize),
+                        (Some(next(4) as usize), text),
+                    );
+                }
+            }
+            let facts = Facts(facts);
+            let scores: Vec<f32> = pairs
+                .iter()
+                .map(|_| [1.0, 0.9, 0.8, 0.5, 0.3][next(5) as usize] + next(3) as f32 * 0.01)
+                .collect();
+            let needed = [1, 5, 10, 30][round % 4];
+            let collect = |needed: usize, per_document: usize| {
+                let mut collector = SegmentCandidates::for_tests(
+                    DocumentRuns::from_pairs(&pairs),
+                    n_documents,
+                    needed,
+                    per_document,
+                );
+                for (doc, score) in scores.iter().enumerate() {
+                    if next_is_match(doc) {
+                        collector.collect(doc as u32, *score);
+                    }
+                }
+                collector.harvest()
+            };
+            let fast = collect(needed, needed + 2);
+            let all = collect(usize::MAX / 2, usize::MAX / 2);
+            assert_eq!(fast.total, all.total);
+            assert_eq!(fast.per_document, all.per_document);
+            let mut per_document = needed + 2;
+            let mut fast = fast;
+            let ranked = loop {
+                match rank(&fast.tops, needed, &facts) {
+                    Outcome::Ranked(r) => break r,
+                    Outcome::NeedMorePerDocument => {
+                        per_document *= 4;
+                        fast = collect(needed, per_document);
+                    }
+                }
+            };
+            let reference = ranked_of(rank(&all.tops, needed, &facts));
+            assert_eq!(
+                ranked
+                    .iter()
+                    .map(|r| (r.doc_ord, r.passage))
+                    .collect::<Vec<_>>(),
+                reference,
+                "round {round}"
+            );
+        }
+    }
+
+    /// Every third doc id does not match.
+    fn next_is_match(doc: usize) -> bool {
+        doc % 3 != 1
+    }
+
+    fn ranked_of(outcome: Outcome) -> Vec<(usize, usize)> {
+        ranked(outcome)
+    }
+
     #[test]
     fn text_keys_ignore_case_and_spacing_only() {
         assert_eq!(
