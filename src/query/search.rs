@@ -240,11 +240,19 @@ impl Engine {
             Arc::new(keep)
         });
         let needed = offset + limit;
+        // A filter down to a few plans takes the page from those few: keep enough of each at
+        // once rather than collect again (only the kept plans hold candidates).
+        let kept = keep
+            .as_ref()
+            .map_or(documents.len(), |k| k.iter().filter(|&&b| b).count());
+        let per_document = (needed + SPARE_CANDIDATES)
+            .max(32 * needed / kept.max(1))
+            .min(8 * needed + SPARE_CANDIDATES);
         let mut collector = index::CandidatesPerDocument {
             n_documents: documents.len(),
             keep,
             needed,
-            per_document: needed + SPARE_CANDIDATES,
+            per_document,
             runs: self.runs.clone(),
         };
         let mut chosen = None;
