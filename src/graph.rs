@@ -119,24 +119,28 @@ impl DocumentSource for Vec<Document> {
     }
 }
 
-/// What a node stands for.
+/// What a node stands for. Sections are most of the nodes and hold two numbers; the rare
+/// nodes with names are boxed, so a node is 16 bytes (on disk, the boxes are transparent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum NodeData {
-    Document {
-        doc: u32,
-        doc_id: String,
-        title: String,
-    },
-    Section {
-        doc: u32,
-        section: u32,
-    },
-    Territory(Territory),
-    Entity {
-        id: String,
-        name: String,
-        kind: EntityKind,
-    },
+    Document(Box<DocumentNode>),
+    Section { doc: u32, section: u32 },
+    Territory(Box<Territory>),
+    Entity(Box<EntityNode>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct DocumentNode {
+    doc: u32,
+    doc_id: String,
+    title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct EntityNode {
+    id: String,
+    name: String,
+    kind: EntityKind,
 }
 
 /// How two nodes relate.
@@ -306,7 +310,9 @@ impl GraphBuilder {
         if let Some(&node) = self.territory_nodes.get(&key) {
             return node;
         }
-        let node = self.graph.add_node(NodeData::Territory(territory.clone()));
+        let node = self
+            .graph
+            .add_node(NodeData::Territory(Box::new(territory.clone())));
         self.territory_nodes.insert(key, node);
         node
     }
@@ -366,11 +372,13 @@ impl KnowledgeGraph {
                 continue;
             }
             let doc_u32 = doc_index as u32;
-            let doc_node = builder.graph.add_node(NodeData::Document {
-                doc: doc_u32,
-                doc_id: doc.doc_id.clone(),
-                title: doc.title.clone(),
-            });
+            let doc_node = builder
+                .graph
+                .add_node(NodeData::Document(Box::new(DocumentNode {
+                    doc: doc_u32,
+                    doc_id: doc.doc_id.clone(),
+                    title: doc.title.clone(),
+                })));
             document_nodes.insert(doc_u32, doc_node);
             if let Some(territory) = &doc.territory {
                 let territory_node = builder.territory_node(territory);
@@ -436,11 +444,13 @@ impl KnowledgeGraph {
             .iter()
             .filter(|e| wanted.contains(e.id.as_str()))
         {
-            let node = builder.graph.add_node(NodeData::Entity {
-                id: entity.id.clone(),
-                name: entity.name.clone(),
-                kind: entity.kind,
-            });
+            let node = builder
+                .graph
+                .add_node(NodeData::Entity(Box::new(EntityNode {
+                    id: entity.id.clone(),
+                    name: entity.name.clone(),
+                    kind: entity.kind,
+                })));
             entity_nodes.insert(entity.id.clone(), node);
         }
         for entity in catalog
@@ -643,9 +653,8 @@ impl KnowledgeGraph {
     /// Reads a graph written by [`KnowledgeGraph::save`].
     pub fn load(dir: &Path) -> Result<KnowledgeGraph> {
         let path = dir.join(GRAPH_FILE_NAME);
-        // Read whole, then decoded from memory: much faster than many small reads.
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::MissingIndex(dir.to_path_buf()))
             }
@@ -655,16 +664,18 @@ impl KnowledgeGraph {
             path: path.clone(),
             message: message.to_string(),
         };
+        // A large buffer: decoding reads many small fields, and a copy of the whole file
+        // in memory would double the peak while loading.
+        let reader = std::io::BufReader::with_capacity(1 << 20, file);
         let stored: StoredGraph =
-            bincode::deserialize(&bytes).map_err(|e| corrupt(&e.to_string()))?;
-        drop(bytes);
+            bincode::deserialize_from(reader).map_err(|e| corrupt(&e.to_string()))?;
         let mut graph = DiGraph::with_capacity(stored.nodes.len(), stored.edges.len());
         let mut entity_nodes = HashMap::new();
         let mut document_nodes = HashMap::new();
         for node in stored.nodes {
             let (entity_id, doc) = match &node {
-                NodeData::Entity { id, .. } => (Some(id.clone()), None),
-                NodeData::Document { doc, .. } => (None, Some(*doc)),
+                NodeData::Entity(entity) => (Some(entity.id.clone()), None),
+                NodeData::Document(document) => (None, Some(document.doc)),
                 _ => (None, None),
             };
             let index = graph.add_node(node);
@@ -870,16 +881,18 @@ impl KnowledgeGraph {
 
     fn node_id(&self, node: NodeIndex) -> Option<String> {
         Some(match self.graph.node_weight(node)? {
-            NodeData::Document { doc_id, .. } => format!("document:{doc_id}"),
+            NodeData::Document(document) => format!("document:{}", document.doc_id),
             NodeData::Section { doc, section } => {
                 let document = self.document_nodes.get(doc)?;
                 match self.graph.node_weight(*document)? {
-                    NodeData::Document { doc_id, .. } => format!("section:{doc_id}#{section}"),
+                    NodeData::Document(document) => {
+                        format!("section:{}#{section}", document.doc_id)
+                    }
                     _ => return None,
                 }
             }
             NodeData::Territory(territory) => format!("territory:{}", territory_key(territory)),
-            NodeData::Entity { id, .. } => format!("entity:{id}"),
+            NodeData::Entity(entity) => format!("entity:{}", entity.id),
         })
     }
 
@@ -941,11 +954,11 @@ impl KnowledgeGraph {
                 continue;
             };
             let (label, kind, entity_kind) = match data {
-                NodeData::Document { doc_id, title, .. } => (
-                    if title.is_empty() {
-                        doc_id.clone()
+                NodeData::Document(document) => (
+                    if document.title.is_empty() {
+                        document.doc_id.clone()
                     } else {
-                        title.clone()
+                        document.title.clone()
                     },
                     "document",
                     None,
@@ -959,7 +972,7 @@ impl KnowledgeGraph {
                     None,
                 ),
                 NodeData::Territory(territory) => (territory.name.clone(), "territory", None),
-                NodeData::Entity { name, kind, .. } => (name.clone(), "entity", Some(*kind)),
+                NodeData::Entity(entity) => (entity.name.clone(), "entity", Some(entity.kind)),
             };
             ids.insert(node, id.clone());
             nodes.push(GraphNode {
