@@ -378,7 +378,7 @@ impl SegmentCandidates {
             best: vec![f32::NEG_INFINITY; n_documents],
             floor: f32::NEG_INFINITY,
             since_floor: 0,
-            floor_every: (4 * needed).max(64),
+            floor_every: needed.saturating_mul(4).max(64),
             slot_of: vec![u32::MAX; n_documents],
             heaps: Vec::new(),
         }
@@ -398,7 +398,7 @@ impl SegmentCandidates {
         let nth = self.needed - 1;
         scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
         self.floor = self.floor.max(scores[nth]);
-        self.floor_every = (4 * self.heaps.len()).max(256);
+        self.floor_every = self.heaps.len().saturating_mul(4).max(256);
     }
 }
 
@@ -435,7 +435,7 @@ impl Collector for CandidatesPerDocument {
             best: vec![f32::NEG_INFINITY; self.n_documents],
             floor: f32::NEG_INFINITY,
             since_floor: 0,
-            floor_every: (4 * self.needed).max(64),
+            floor_every: self.needed.saturating_mul(4).max(64),
             slot_of: vec![u32::MAX; self.n_documents],
             heaps: Vec::new(),
         })

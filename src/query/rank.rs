@@ -469,7 +469,7 @@ mod tests {
                 match rank(&fast.tops, needed, &facts) {
                     Outcome::Ranked(r) => break r,
                     Outcome::NeedMorePerDocument => {
-                        per_document *= 4;
+                        per_document = per_document.saturating_mul(4);
                         fast = collect(needed, per_document);
                     }
                 }

@@ -282,7 +282,7 @@ impl Engine {
             match rank::rank(&matches.tops, needed, &facts) {
                 rank::Outcome::Ranked(ranked) => break ranked,
                 rank::Outcome::NeedMorePerDocument => {
-                    collector.per_document *= 4;
+                    collector.per_document = collector.per_document.saturating_mul(4);
                     matches = searcher.search(&**query, &collector)?;
                 }
             }

@@ -657,7 +657,6 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(128))]
             #[test]
             fn any_damage_gives_errors_or_answers_never_a_panic(
                 flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..24),

@@ -409,7 +409,6 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
         fn parse_of_clean_never_panics_and_offsets_are_in_bounds(
             raw in proptest::collection::vec(

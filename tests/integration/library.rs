@@ -103,7 +103,6 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
         /// Whatever a person types, search answers or refuses with a user error.
         #[test]
