@@ -144,8 +144,16 @@ pub fn is_heading_only(document: &Document, passage: &Passage) -> bool {
 }
 
 /// Opens the tantivy index in `dir` with the French analyzer registered.
+///
+/// A search walks its segments on every core at once: the writer makes one segment per
+/// indexing thread, so a lone search uses the whole machine, and under load the searches
+/// share the same pool instead of each taking a thread of its own.
 pub fn open(dir: &Path) -> Result<(Index, Fields)> {
-    let index = Index::open_in_dir(dir)?;
+    let mut index = Index::open_in_dir(dir)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 1 && index.searchable_segment_metas()?.len() > 1 {
+        index.set_multithread_executor(cores.min(8))?;
+    }
     analysis::register(&index);
     let fields = fields_of(&index.schema())?;
     Ok((index, fields))

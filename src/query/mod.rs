@@ -5,6 +5,7 @@
 //! print the same shapes). Everything a user can type is validated here, so
 //! a bad value becomes a [`Error`] a person can read, never a panic.
 
+mod disjunction;
 pub mod parse;
 pub(crate) mod rank;
 mod search;

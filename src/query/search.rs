@@ -12,13 +12,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
+use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::Term;
 
+use super::disjunction::{Disjunction, TermInFields};
 use super::parse::{self, UserQuery};
 use super::rank;
 use super::{Engine, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
@@ -480,7 +479,7 @@ impl Engine {
             return Err(Error::OnlyStopWords(all.join(" ")));
         }
         // The bare words together may be the long form of a sigle.
-        let mut whole_alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut whole_alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
         if user.words.len() >= 2 {
             let joined = user.words.join(" ");
             let weight = BOOST_EXPANSION * analyse(&joined).len().max(1) as f32;
@@ -488,32 +487,27 @@ impl Engine {
                 let terms = analyse(abbr);
                 if !terms.is_empty() {
                     expansions.push(abbr.to_string());
-                    whole_alternatives.push(Box::new(BoostQuery::new(
-                        self.phrase_clause(&terms, 0),
-                        weight,
-                    )));
+                    whole_alternatives.push((self.phrase_clause(&terms, 0), weight));
                 }
             }
         }
         expansions.dedup();
 
         let unit_query = |unit: &Unit| -> Box<dyn Query> {
-            let mut options: Vec<Box<dyn Query>> = Vec::new();
+            let mut options: Vec<(Box<dyn Query>, f32)> = Vec::new();
             if !unit.terms.is_empty() {
-                options.push(self.phrase_clause(&unit.terms, 0));
+                options.push((self.phrase_clause(&unit.terms, 0), 1.0));
             }
             for (alt, weight) in &unit.alternatives {
-                options.push(Box::new(BoostQuery::new(
-                    self.phrase_clause(alt, 0),
-                    *weight,
-                )));
+                options.push((self.phrase_clause(alt, 0), *weight));
             }
-            if options.len() == 1 {
-                options
-                    .pop()
-                    .unwrap_or_else(|| Box::new(BooleanQuery::new(Vec::new())))
-            } else {
-                Box::new(BooleanQuery::union(options))
+            match options.pop() {
+                Some((only, boost)) if options.is_empty() && boost == 1.0 => only,
+                Some(last) => {
+                    options.push(last);
+                    Box::new(Disjunction::sum(options))
+                }
+                None => Box::new(BooleanQuery::new(Vec::new())),
             }
         };
         let phrase_clauses: Vec<Box<dyn Query>> = phrases.iter().map(unit_query).collect();
@@ -578,14 +572,14 @@ impl Engine {
         // Words that spell out a sigle's long form name one concept: look for
         // that phrase (loosely) or the sigle, not for the words scattered.
         if !whole_alternatives.is_empty() {
-            let mut options: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, self.phrase_clause(&bare_terms, 2))];
-            for alt in &whole_alternatives {
-                options.push((Occur::Should, alt.box_clone()));
+            let mut options: Vec<(Box<dyn Query>, f32)> =
+                vec![(self.phrase_clause(&bare_terms, 2), 1.0)];
+            for (alt, weight) in &whole_alternatives {
+                options.push((alt.box_clone(), *weight));
             }
             let mut core: Vec<(Occur, Box<dyn Query>)> = vec![(
                 Occur::Must,
-                Box::new(BooleanQuery::new(options)) as Box<dyn Query>,
+                Box::new(Disjunction::sum(options)) as Box<dyn Query>,
             )];
             for c in &phrase_clauses {
                 core.push((Occur::Must, c.box_clone()));
@@ -629,36 +623,37 @@ impl Engine {
         slop: u32,
         fields: &[(Field, f32)],
     ) -> Box<dyn Query> {
+        if let [(_, term)] = terms {
+            // One term needs no positions to score.
+            return Box::new(TermInFields::new(
+                fields
+                    .iter()
+                    .map(|&(field, boost)| (Term::from_field_text(field, term), boost))
+                    .collect(),
+                TIE_BREAKER,
+            ));
+        }
         let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
-        let per_field: Vec<Box<dyn Query>> = fields
+        let per_field: Vec<(Box<dyn Query>, f32)> = fields
             .iter()
             .map(|&(field, boost)| {
-                let q: Box<dyn Query> = if terms.len() == 1 {
-                    // One term needs no positions to score.
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &terms[0].1),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                } else {
-                    Box::new(PhraseQuery::new_with_offset_and_slop(
-                        terms
-                            .iter()
-                            .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
-                            .collect(),
-                        slop,
-                    ))
-                };
-                if (boost - 1.0).abs() < f32::EPSILON {
-                    q
-                } else {
-                    Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>
-                }
+                let q: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(
+                    terms
+                        .iter()
+                        .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+                        .collect(),
+                    slop,
+                ));
+                (q, boost)
             })
             .collect();
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            per_field,
-            TIE_BREAKER,
-        ))
+        if per_field.len() == 1 && per_field[0].1 == 1.0 {
+            if let Some((q, _)) = per_field.into_iter().next() {
+                return q;
+            }
+            return Box::new(BooleanQuery::new(Vec::new()));
+        }
+        Box::new(Disjunction::max(per_field, TIE_BREAKER))
     }
 }
 
