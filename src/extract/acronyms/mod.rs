@@ -120,6 +120,21 @@ fn provenance(doc: &Document, offsets: &CharOffsets, start: usize, end: usize) -
 pub struct Glossary {
     /// Sorted by [`sigle_key`] (case-, accent- and dot-insensitive).
     entries: Vec<GlossaryEntry>,
+    /// The entries of each long form's key, made at the first lookup.
+    #[serde(skip)]
+    long_forms: LongFormIndex,
+}
+
+/// Long-form keys to glossary entries: a search looks its words up on every query, and
+/// keying every definition again each time cost more than the rest of planning.
+#[derive(Debug, Clone, Default)]
+struct LongFormIndex(std::sync::OnceLock<HashMap<String, Vec<usize>>>);
+
+impl PartialEq for LongFormIndex {
+    /// Derived from the entries: two glossaries are equal when their entries are.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// One sigle of the glossary.
@@ -215,6 +230,7 @@ impl Glossary {
         keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.abbr.cmp(&b.1.abbr)));
         Glossary {
             entries: keyed.into_iter().map(|(_, entry)| entry).collect(),
+            long_forms: LongFormIndex::default(),
         }
     }
 
@@ -250,16 +266,27 @@ impl Glossary {
         if key.is_empty() {
             return Vec::new();
         }
-        self.entries
-            .iter()
-            .filter(|entry| {
-                entry
-                    .definitions
+        let index = self.long_forms.0.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, entry) in self.entries.iter().enumerate() {
+                for d in &entry.definitions {
+                    let slot = index.entry(long_form_key(&d.text)).or_default();
+                    if slot.last() != Some(&i) {
+                        slot.push(i);
+                    }
+                }
+            }
+            index
+        });
+        index
+            .get(&key)
+            .map(|found| {
+                found
                     .iter()
-                    .any(|d| long_form_key(&d.text) == key)
+                    .map(|&i| self.entries[i].abbr.as_str())
+                    .collect()
             })
-            .map(|entry| entry.abbr.as_str())
-            .collect()
+            .unwrap_or_default()
     }
 
     /// Sigles used somewhere but defined nowhere.
