@@ -4,13 +4,14 @@
 # connections, the same with other routes and malformed requests mixed in,
 # and the server's peak memory.
 # usage: bench/http.sh [DOCS|shipped] [SECONDS]   (needs wrk: apt-get install wrk)
+#   BIN=path/to/maillage compares another build on the same corpus
 #   shipped: the five documents of corpus/; DOCS: a generated corpus of that size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-2000}
 seconds=${2:-20}
 work=target/bench/http-$docs
-bin=target/release/maillage
+bin=${BIN:-target/release/maillage}
 cargo build --release -q
 corpus=$work/corpus
 if [[ $docs == shipped ]]; then

@@ -63,6 +63,18 @@ pub trait DocumentSource {
     /// The whole text of a document.
     fn text(&self, doc: usize) -> Option<&str>;
 
+    /// A part of a document's text holding the characters `start..end` and `context`
+    /// characters around them where it has them, with the character offset it begins at.
+    fn text_around(
+        &self,
+        doc: usize,
+        _start: usize,
+        _end: usize,
+        _context: usize,
+    ) -> Option<(&str, usize)> {
+        self.text(doc).map(|text| (text, 0))
+    }
+
     /// Headings from the outermost section down to `section`.
     fn heading_path(&self, doc: usize, section: usize) -> Vec<String> {
         let mut path = Vec::new();
@@ -273,13 +285,19 @@ fn territory_key(territory: &Territory) -> String {
 
 /// A short excerpt of `text` around the chars `[start, end)`, white space collapsed.
 fn excerpt(text: &str, start: usize, end: usize) -> String {
+    excerpt_in(text, 0, start, end)
+}
+
+/// [`excerpt`] of a part of a text that begins `offset` characters into it: the ellipsis
+/// before tells whether the text goes on before the excerpt, not the part.
+fn excerpt_in(text: &str, offset: usize, start: usize, end: usize) -> String {
     let from = start.saturating_sub(EXCERPT_CONTEXT_CHARS);
     let to = end.max(start) + EXCERPT_CONTEXT_CHARS;
     let mut chars = text.chars().skip(from);
     let raw: String = chars.by_ref().take(to - from).collect();
     let cut_at_end = chars.next().is_some();
     let mut out = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if from > 0 && !raw.is_empty() {
+    if offset + from > 0 && !raw.is_empty() {
         out.insert(0, '…');
     }
     if cut_at_end {
@@ -754,8 +772,10 @@ impl KnowledgeGraph {
         match holder {
             Some((text, p_start)) => excerpt(text, start - p_start, end - p_start),
             None => source
-                .text(span.doc as usize)
-                .map(|text| excerpt(text, start, end))
+                // One character more than the context tells whether the text goes on.
+                .text_around(span.doc as usize, start, end, EXCERPT_CONTEXT_CHARS + 1)
+                .filter(|(text, from)| *from <= start && text.chars().count() + from >= end)
+                .map(|(text, from)| excerpt_in(text, from, start - from, end - from))
                 .unwrap_or_default(),
         }
     }

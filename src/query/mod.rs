@@ -736,6 +736,18 @@ impl DocumentSource for Corpus<'_> {
     fn text(&self, doc: usize) -> Option<&str> {
         self.store.text(doc)
     }
+
+    fn text_around(
+        &self,
+        doc: usize,
+        start: usize,
+        end: usize,
+        context: usize,
+    ) -> Option<(&str, usize)> {
+        self.store
+            .text_around(doc, start, end, context)
+            .or_else(|| self.store.text(doc).map(|text| (text, 0)))
+    }
 }
 
 fn check_name(name: &'static str, value: &str) -> Result<()> {

@@ -453,6 +453,64 @@ impl DocStore {
         })
     }
 
+    /// A slice of a document's text holding the characters `start..end` and `context`
+    /// characters on each side where the text has them, with the character offset where the
+    /// slice begins: evidence is shown in context without reading (and checking) the whole
+    /// text. Cut at passage boundaries, the only places whose byte offsets are known.
+    pub fn text_around(
+        &self,
+        doc: usize,
+        start: usize,
+        end: usize,
+        context: usize,
+    ) -> Option<(&str, usize)> {
+        let record = self.record(doc)?;
+        let table = self.part(Part::Passages);
+        // (char start, byte start, char end, byte end) of a passage.
+        let bounds = |p: usize| -> Option<(usize, usize, usize, usize)> {
+            let at = record
+                .first_passage
+                .checked_add(p)?
+                .checked_mul(PASSAGE_BYTES)?;
+            let word = |i: usize| read_u32(table, at + i * 4).map(|w| w as usize);
+            Some((word(2)?, word(4)?, word(3)?, word(5)?))
+        };
+        let n = record.n_passages;
+        let (want_from, want_to) = (start.saturating_sub(context), end.saturating_add(context));
+        // The last passage starting at or before `want_from`, the first ending at or after
+        // `want_to` (passages are in text order).
+        let first_after = |pred: &dyn Fn(usize) -> bool| -> usize {
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if pred(mid) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            lo
+        };
+        let after_from = first_after(&|p| bounds(p).is_none_or(|b| b.0 > want_from));
+        let (char_from, byte_from) = match after_from.checked_sub(1) {
+            Some(p) => bounds(p).map(|b| (b.0, b.1))?,
+            None => (0, 0),
+        };
+        let reaching = first_after(&|p| bounds(p).is_none_or(|b| b.2 >= want_to));
+        let byte_to = if reaching < n {
+            bounds(reaching)?.3
+        } else {
+            record.text_len
+        };
+        if byte_from > byte_to || byte_to > record.text_len {
+            return None;
+        }
+        let from = record.text_offset.checked_add(byte_from)?;
+        let to = record.text_offset.checked_add(byte_to)?;
+        let text = std::str::from_utf8(self.part(Part::Texts).get(from..to)?).ok()?;
+        Some((text, char_from))
+    }
+
     /// Every passage of a document, in order.
     pub fn passages(&self, doc: usize) -> impl Iterator<Item = PassageRef<'_>> + '_ {
         (0..self.n_passages(doc)).filter_map(move |p| self.passage(doc, p))
@@ -598,6 +656,42 @@ mod tests {
         );
         assert!(store.passage(0, 999).is_none());
         assert!(store.text(3).is_none());
+    }
+
+    #[test]
+    fn text_around_holds_the_span_and_its_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("documents.bin");
+        let documents = sample();
+        write(&path, &documents).unwrap();
+        let store = DocStore::open(&path).unwrap();
+        let mut narrower = 0;
+        for (i, document) in documents.iter().enumerate() {
+            let chars: Vec<char> = document.text.chars().collect();
+            let n = chars.len();
+            for start in 0..=n {
+                for end in [start, (start + 3).min(n), n] {
+                    let context = 5;
+                    let (part, from) = store.text_around(i, start, end, context).unwrap();
+                    let len = part.chars().count();
+                    // The part is the text from `from` on, and holds span and context.
+                    let expected: String = chars[from..from + len].iter().collect();
+                    assert_eq!(part, expected, "doc {i} {start}..{end}");
+                    assert!(
+                        from <= start.saturating_sub(context),
+                        "doc {i} {start}..{end}"
+                    );
+                    assert!(
+                        from + len >= (end + context).min(n),
+                        "doc {i} {start}..{end}"
+                    );
+                    narrower += usize::from(len < n);
+                }
+            }
+        }
+        // Not the whole text every time: that is the point.
+        assert!(narrower > 0);
+        assert!(store.text_around(7, 0, 1, 5).is_none());
     }
 
     #[test]

@@ -182,8 +182,14 @@ fn glossary_survives_serialization() {
     assert_eq!(back, glossary);
     assert_eq!(back.get("pedt").map(|e| e.mentions), Some(2));
     // The long-form index is not saved: it is made again at the first lookup.
-    assert_eq!(back.abbreviations_of("projets éducatifs de territoire"), ["PEDT"]);
-    assert_eq!(back.abbreviations_of("projet éducatif de territoire"), ["PEDT"]);
+    assert_eq!(
+        back.abbreviations_of("projets éducatifs de territoire"),
+        ["PEDT"]
+    );
+    assert_eq!(
+        back.abbreviations_of("projet éducatif de territoire"),
+        ["PEDT"]
+    );
     assert!(back.abbreviations_of("projet de territoire").is_empty());
 }
 
