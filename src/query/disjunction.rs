@@ -94,16 +94,7 @@ impl Weight for DisjunctionWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "Document #({doc}) does not match"
-            )));
-        }
-        let mut explanation = Explanation::new_with_string(
-            format!("disjunction, tie breaker {}", self.tie_breaker),
-            scorer.score(),
-        );
+        let mut explanation = explain_match(self, reader, doc, "disjunction", self.tie_breaker)?;
         for (weight, _) in &self.weights {
             if let Ok(detail) = weight.explain(reader, doc) {
                 explanation.add_detail(detail);
@@ -218,16 +209,7 @@ impl Weight for TermInFieldsWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "Document #({doc}) does not match"
-            )));
-        }
-        let mut explanation = Explanation::new_with_string(
-            format!("term in fields, tie breaker {}", self.tie_breaker),
-            scorer.score(),
-        );
+        let mut explanation = explain_match(self, reader, doc, "term in fields", self.tie_breaker)?;
         for mut field in self.field_scorers(reader, 1.0)? {
             if field.doc() <= doc && field.seek(doc) == doc {
                 let fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
@@ -273,6 +255,27 @@ impl Scorer for FieldTerm {
         let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.postings.doc());
         self.bm25.score(fieldnorm_id, self.postings.term_freq())
     }
+}
+
+/// The score `weight` gives `doc`, as the root of an explanation; an error if it does not
+/// match.
+fn explain_match(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+    what: &str,
+    tie_breaker: Score,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.doc() > doc || scorer.seek(doc) != doc {
+        return Err(TantivyError::InvalidArgument(format!(
+            "Document #({doc}) does not match"
+        )));
+    }
+    Ok(Explanation::new_with_string(
+        format!("{what}, tie breaker {tie_breaker}"),
+        scorer.score(),
+    ))
 }
 
 /// Two or more clauses walked side by side.
