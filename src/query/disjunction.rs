@@ -49,6 +49,19 @@ impl Disjunction {
     pub fn sum(clauses: Vec<(Box<dyn Query>, Score)>) -> Disjunction {
         Disjunction::max(clauses, 1.0)
     }
+
+    /// The query matching any of `clauses`: a lone unboosted clause is itself (each level
+    /// of nesting is a scorer around every match), no clause matches nothing.
+    pub fn of(mut clauses: Vec<(Box<dyn Query>, Score)>, tie_breaker: Score) -> Box<dyn Query> {
+        match clauses.len() {
+            0 => Box::new(tantivy::query::EmptyQuery),
+            1 if clauses[0].1 == 1.0 => match clauses.pop() {
+                Some((only, _)) => only,
+                None => Box::new(tantivy::query::EmptyQuery),
+            },
+            _ => Box::new(Disjunction::max(clauses, tie_breaker)),
+        }
+    }
 }
 
 impl Query for Disjunction {
@@ -554,6 +567,28 @@ mod tests {
         assert!(!a.is_empty());
         for ((_, sa), (_, sb)) in a.iter().zip(&b) {
             assert!((sa - sb).abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn of_keeps_a_lone_clause_and_boosts_it_only_when_asked() {
+        let (index, text, _) = index(&lines());
+        assert!(hits(&index, &*Disjunction::of(Vec::new(), 0.2)).is_empty());
+        let plain = hits(&index, &*term(text, "emploi"));
+        assert_eq!(
+            hits(
+                &index,
+                &*Disjunction::of(vec![(term(text, "emploi"), 1.0)], 0.2)
+            ),
+            plain
+        );
+        let boosted = hits(
+            &index,
+            &*Disjunction::of(vec![(term(text, "emploi"), 2.0)], 0.2),
+        );
+        assert_eq!(boosted.len(), plain.len());
+        for ((_, b), (_, p)) in boosted.iter().zip(&plain) {
+            assert!((b - 2.0 * p).abs() < 1e-4);
         }
     }
 

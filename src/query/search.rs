@@ -501,14 +501,7 @@ impl Engine {
             for (alt, weight) in &unit.alternatives {
                 options.push((self.phrase_clause(alt, 0), *weight));
             }
-            match options.pop() {
-                Some((only, boost)) if options.is_empty() && boost == 1.0 => only,
-                Some(last) => {
-                    options.push(last);
-                    Box::new(Disjunction::sum(options))
-                }
-                None => Box::new(BooleanQuery::new(Vec::new())),
-            }
+            Disjunction::of(options, 1.0)
         };
         let phrase_clauses: Vec<Box<dyn Query>> = phrases.iter().map(unit_query).collect();
         let word_clauses: Vec<Box<dyn Query>> = units.iter().map(unit_query).collect();
@@ -623,6 +616,10 @@ impl Engine {
         slop: u32,
         fields: &[(Field, f32)],
     ) -> Box<dyn Query> {
+        if terms.is_empty() {
+            // A sigle or long form of nothing but stop words: a phrase needs terms.
+            return Box::new(tantivy::query::EmptyQuery);
+        }
         if let [(_, term)] = terms {
             // One term needs no positions to score.
             return Box::new(TermInFields::new(
@@ -647,13 +644,7 @@ impl Engine {
                 (q, boost)
             })
             .collect();
-        if per_field.len() == 1 && per_field[0].1 == 1.0 {
-            if let Some((q, _)) = per_field.into_iter().next() {
-                return q;
-            }
-            return Box::new(BooleanQuery::new(Vec::new()));
-        }
-        Box::new(Disjunction::max(per_field, TIE_BREAKER))
+        Disjunction::of(per_field, TIE_BREAKER)
     }
 }
 

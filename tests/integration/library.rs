@@ -98,6 +98,32 @@ fn control_characters_and_markup_in_queries_are_harmless() {
     }
 }
 
+#[test]
+fn a_sigle_spelt_like_a_stop_word_is_no_phrase() {
+    // "DU" is a sigle and the word "du": the quoted long form is expanded to a sigle that
+    // analyses to nothing, which must not become an empty phrase.
+    let corpus = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("pedt.md"),
+        "# Projet éducatif\n\nLe diplôme universitaire (DU) forme les animateurs. \
+         Le DU est financé par la ville ; le diplôme universitaire dure un an.\n",
+    )
+    .unwrap();
+    maillage::pipeline::build(corpus.path(), index.path(), &|_| {}).unwrap();
+    let e = maillage::query::Engine::open(index.path()).unwrap();
+    let du = e.acronym("DU").expect("the corpus defines the sigle");
+    assert!(
+        du.definitions
+            .iter()
+            .any(|d| d.text.to_lowercase() == "diplôme universitaire"),
+        "{du:?}"
+    );
+    let r = e.search(&request("\"diplôme universitaire\"")).unwrap();
+    assert!(r.total >= 1, "{r:?}");
+    assert!(r.hits[0].text.contains("diplôme universitaire"));
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
