@@ -775,6 +775,7 @@ impl KnowledgeGraph {
                 // One character more than the context tells whether the text goes on.
                 .text_around(span.doc as usize, start, end, EXCERPT_CONTEXT_CHARS + 1)
                 .filter(|(text, from)| *from <= start && text.chars().count() + from >= end)
+                .or_else(|| source.text(span.doc as usize).map(|text| (text, 0)))
                 .map(|(text, from)| excerpt_in(text, from, start - from, end - from))
                 .unwrap_or_default(),
         }

@@ -2,7 +2,7 @@
 //! headings, its title and its field label, or a word and its glossary alternatives.
 //!
 //! tantivy's own unions buffer 4,096 documents ahead: every posting of every clause is
-//! scored as it is buffered, and a seek past the buffer clears 32 kB of scores. Those
+//! scored as it is buffered, and a seek past the buffer clears its 48 kB of scores. Those
 //! unions are made for many clauses. A word has two to four, and inside an intersection
 //! (every word required) most of its postings are skipped: here the clauses are walked
 //! side by side, a seek moves only the clauses behind the target, and a document is

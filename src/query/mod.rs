@@ -744,9 +744,7 @@ impl DocumentSource for Corpus<'_> {
         end: usize,
         context: usize,
     ) -> Option<(&str, usize)> {
-        self.store
-            .text_around(doc, start, end, context)
-            .or_else(|| self.store.text(doc).map(|text| (text, 0)))
+        self.store.text_around(doc, start, end, context)
     }
 }
 
