@@ -62,6 +62,10 @@ pub trait DocumentSource {
     fn passage_text(&self, doc: usize, passage: usize) -> Option<(&str, usize)>;
     /// The whole text of a document.
     fn text(&self, doc: usize) -> Option<&str>;
+    /// The 1-based page of a character of a document, for paged documents.
+    fn page_of(&self, _doc: usize, _offset: usize) -> Option<u32> {
+        None
+    }
 
     /// A part of a document's text holding the characters `start..end` and `context`
     /// characters around them where it has them, with the character offset it begins at.
@@ -248,6 +252,12 @@ pub struct Evidence {
     pub role: Role,
     /// Short excerpt around the mention.
     pub text: String,
+    /// The passage holding the mention, when one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passage: Option<u32>,
+    /// The 1-based page of the mention, for paged documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// A piece of the graph, for drawing.
@@ -881,6 +891,8 @@ impl KnowledgeGraph {
                         section: self.section_path(source, *node),
                         role: *role,
                         text: Self::excerpt(source, span),
+                        passage: span.passage,
+                        page: source.page_of(span.doc as usize, span.start as usize),
                     })
                     .collect();
                 evidence.sort_by(|a, b| {

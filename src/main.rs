@@ -44,6 +44,15 @@ struct IndexArg {
     /// Corpus folder, indexed first when the index does not exist yet.
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
+    /// Largest document read, in megabytes of text (a PDF, DOCX or ODT file may be 8 times larger).
+    #[arg(long, default_value_t = maillage::ingest::DEFAULT_MAX_FILE_MB)]
+    max_file_mb: u64,
+}
+
+impl IndexArg {
+    fn read_options(&self) -> maillage::ingest::ReadOptions {
+        maillage::ingest::ReadOptions::with_max_file_mb(self.max_file_mb)
+    }
 }
 
 #[derive(Subcommand)]
@@ -267,8 +276,9 @@ fn open(args: &IndexArg) -> anyhow::Result<Engine> {
                 args.index.display(),
                 args.corpus.display()
             );
-            let report = pipeline::build(&args.corpus, &args.index, &|_| {})
-                .with_context(|| format!("indexing {}", args.corpus.display()))?;
+            let report =
+                pipeline::build_with(&args.corpus, &args.index, &args.read_options(), &|_| {})
+                    .with_context(|| format!("indexing {}", args.corpus.display()))?;
             eprintln!(
                 "maillage: indexed {} documents, {} passages in {:.0} ms",
                 report.n_documents,
@@ -291,14 +301,15 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index { index, json } => {
-            let corpus = index.corpus;
+            let corpus = index.corpus.clone();
             let progress = |stage: Stage| {
                 if !json {
                     eprintln!("… {}", stage.label());
                 }
             };
-            let report = pipeline::build(&corpus, &index.index, &progress)
-                .with_context(|| format!("indexing {}", corpus.display()))?;
+            let report =
+                pipeline::build_with(&corpus, &index.index, &index.read_options(), &progress)
+                    .with_context(|| format!("indexing {}", corpus.display()))?;
             if json {
                 print_json(&report)?;
             } else {
@@ -535,6 +546,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             maillage::server::serve(maillage::server::ServeOptions {
                 addr,
+                read: index.read_options(),
                 corpus: index.corpus,
                 index: index.index,
                 workers: workers.unwrap_or_else(maillage::server::default_workers),
@@ -552,10 +564,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `n` and the noun, singular for 0 and 1 as French has it.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
 fn print_build_report(report: &BuildReport) -> anyhow::Result<()> {
     outln!(
-        "indexed {} documents ({:.1} kB): {} sections, {} passages, {} acronyms, {} entities, graph {} nodes / {} edges",
-        report.n_documents,
+        "{} indexé{} ({:.1} ko) : {} sections, {} passages, {} sigles, {} entités, graphe de {} nœuds et {} liens",
+        plural(report.n_documents, "document", "documents"),
+        if report.n_documents > 1 { "s" } else { "" },
         report.n_bytes as f64 / 1000.0,
         report.n_sections,
         report.n_passages,
@@ -565,13 +583,13 @@ fn print_build_report(report: &BuildReport) -> anyhow::Result<()> {
         report.n_graph_edges
     );
     for (doc_id, bytes) in &report.read {
-        outln!("  read    {doc_id} ({bytes} bytes)");
+        outln!("  lu      {doc_id} ({bytes} octets)");
     }
     for s in &report.skipped {
-        outln!("  skipped {}: {}", s.path.display(), s.reason);
+        outln!("  écarté  {} : {}", s.file, s.reason);
     }
     outln!(
-        "took {:.0} ms; index at {}",
+        "en {:.0} ms ; index dans {}",
         report.elapsed.as_secs_f64() * 1000.0,
         report.index.display()
     );

@@ -27,6 +27,104 @@ pub struct Document {
     pub passages: Vec<Passage>,
     /// The territory the document is about, once extraction has run.
     pub territory: Option<Territory>,
+    /// Character offsets in [`Document::text`] where each page starts, for paged
+    /// formats (PDF); empty otherwise.
+    pub pages: Vec<u32>,
+    /// The file the text was read from.
+    pub source: Source,
+}
+
+/// The file a document was read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Path relative to the corpus folder, with its extension, `/`-separated.
+    pub file: String,
+    pub format: SourceFormat,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+}
+
+/// The formats maillage reads.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    #[default]
+    Text,
+    Markdown,
+    Html,
+    Pdf,
+    Docx,
+    Odt,
+}
+
+impl SourceFormat {
+    /// Every format, in declaration order.
+    pub const ALL: [SourceFormat; 6] = [
+        SourceFormat::Text,
+        SourceFormat::Markdown,
+        SourceFormat::Html,
+        SourceFormat::Pdf,
+        SourceFormat::Docx,
+        SourceFormat::Odt,
+    ];
+
+    /// The format of a file extension (case-insensitive, without the dot).
+    pub fn from_extension(extension: &str) -> Option<SourceFormat> {
+        Some(match extension.to_ascii_lowercase().as_str() {
+            "txt" | "text" => SourceFormat::Text,
+            "md" | "markdown" => SourceFormat::Markdown,
+            "html" | "htm" | "xhtml" => SourceFormat::Html,
+            "pdf" => SourceFormat::Pdf,
+            "docx" => SourceFormat::Docx,
+            "odt" => SourceFormat::Odt,
+            _ => return None,
+        })
+    }
+
+    /// Stable machine name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text",
+            SourceFormat::Markdown => "markdown",
+            SourceFormat::Html => "html",
+            SourceFormat::Pdf => "pdf",
+            SourceFormat::Docx => "docx",
+            SourceFormat::Odt => "odt",
+        }
+    }
+
+    /// Name for a person (French UI).
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "texte",
+            SourceFormat::Markdown => "Markdown",
+            SourceFormat::Html => "HTML",
+            SourceFormat::Pdf => "PDF",
+            SourceFormat::Docx => "Word (DOCX)",
+            SourceFormat::Odt => "OpenDocument (ODT)",
+        }
+    }
+
+    /// The media type the original is served with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text/plain; charset=utf-8",
+            SourceFormat::Markdown => "text/markdown; charset=utf-8",
+            SourceFormat::Html => "text/plain; charset=utf-8",
+            SourceFormat::Pdf => "application/pdf",
+            SourceFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            SourceFormat::Odt => "application/vnd.oasis.opendocument.text",
+        }
+    }
+
+    /// True for formats whose text is cut into pages.
+    pub fn is_paged(self) -> bool {
+        self == SourceFormat::Pdf
+    }
 }
 
 /// The kind of a plan document.
@@ -182,6 +280,11 @@ pub struct Passage {
 }
 
 impl Document {
+    /// The 1-based page where the character at `offset` lies, for paged documents.
+    pub fn page_of(&self, offset: usize) -> Option<u32> {
+        page_of(&self.pages, offset)
+    }
+
     /// The text of one of this document's passages (empty if its span is not
     /// a span of the text).
     pub fn passage_text(&self, passage: &Passage) -> &str {
@@ -242,4 +345,14 @@ pub struct Territory {
     pub name: String,
     pub code: String,
     pub kind: TerritoryKind,
+}
+
+/// The 1-based page of the character at `offset`, given the offsets where pages
+/// start (sorted); `None` when there are no pages.
+pub fn page_of(page_starts: &[u32], offset: usize) -> Option<u32> {
+    if page_starts.is_empty() {
+        return None;
+    }
+    let after = page_starts.partition_point(|&start| start as usize <= offset);
+    Some(after.max(1) as u32)
 }

@@ -14,7 +14,7 @@ use crate::extract::acronyms::Glossary;
 use crate::extract::entities::Catalog;
 use crate::extract::territory::{self, Cog};
 use crate::graph::KnowledgeGraph;
-use crate::ingest::{self, Skipped};
+use crate::ingest::{self, ReadOptions, Skipped};
 use crate::model::Document;
 use crate::store::{self, Meta};
 use crate::{index, structure, Error, Result};
@@ -32,11 +32,11 @@ pub enum Stage {
 impl Stage {
     pub fn label(self) -> &'static str {
         match self {
-            Stage::Reading => "reading files",
-            Stage::Structuring => "recovering structure",
-            Stage::Extracting => "extracting entities",
-            Stage::Indexing => "indexing passages",
-            Stage::Publishing => "publishing",
+            Stage::Reading => "lecture des fichiers",
+            Stage::Structuring => "structure des documents",
+            Stage::Extracting => "extraction des entités",
+            Stage::Indexing => "indexation des passages",
+            Stage::Publishing => "publication",
         }
     }
 }
@@ -48,7 +48,7 @@ pub struct BuildReport {
     pub index: PathBuf,
     /// `(doc_id, bytes)` of each file read.
     pub read: Vec<(String, u64)>,
-    pub skipped: Vec<SkippedFile>,
+    pub skipped: Vec<Skipped>,
     pub n_bytes: u64,
     pub n_documents: usize,
     pub n_sections: usize,
@@ -61,13 +61,6 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Where the time went.
     pub timings: Timings,
-}
-
-/// A file left out of the index, and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct SkippedFile {
-    pub path: PathBuf,
-    pub reason: String,
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -123,10 +116,14 @@ pub struct Prepared {
 }
 
 /// Ingest, structure and each document's territory.
-pub fn prepare(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Prepared> {
+pub fn prepare(
+    corpus_dir: &Path,
+    options: &ReadOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<Prepared> {
     let mut timings = Timings::default();
     progress(Stage::Reading);
-    let (files, skipped) = ingest::read_corpus(corpus_dir)?;
+    let (files, skipped) = ingest::read_corpus_with(corpus_dir, options)?;
     timings.lap("read");
     progress(Stage::Structuring);
     let read = files
@@ -136,7 +133,18 @@ pub fn prepare(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Prepared> 
     // Documents are independent until extraction compares them: one per core.
     let mut documents: Vec<Document> = files
         .par_iter()
-        .map(|f| structure::parse(&f.doc_id, &f.text))
+        .map(|f| {
+            let mut document = structure::parse(&f.doc_id, &f.text);
+            document.pages = f.pages.clone();
+            document.source = f.source.clone();
+            // A title the content does not give may be in the file's metadata.
+            if document.title == document.doc_id {
+                if let Some(title) = &f.title {
+                    document.title = title.clone();
+                }
+            }
+            document
+        })
         .collect();
     timings.lap("structure");
     progress(Stage::Extracting);
@@ -185,7 +193,7 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
         skipped,
         read,
         mut timings,
-    } = prepare(corpus_dir, progress)?;
+    } = prepare(corpus_dir, &ReadOptions::default(), progress)?;
     let (glossary, catalog, graph) = extract(&documents, &mut timings);
     Ok(Analysed {
         documents,
@@ -202,6 +210,16 @@ pub fn analyse(corpus_dir: &Path, progress: &dyn Fn(Stage)) -> Result<Analysed> 
 /// publishes it. The previous generation stays usable until the new one is
 /// complete.
 pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> Result<BuildReport> {
+    build_with(corpus_dir, index_dir, &ReadOptions::default(), progress)
+}
+
+/// [`build`] with the limits of each file read.
+pub fn build_with(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &ReadOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<BuildReport> {
     let started = Instant::now();
     // Taken before reading, so a file changed during the build makes the
     // new index stale at once rather than silently missing the change.
@@ -211,7 +229,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
         skipped,
         read,
         mut timings,
-    } = prepare(corpus_dir, progress)?;
+    } = prepare(corpus_dir, options, progress)?;
     let staging = store::stage(index_dir)?;
     // The search index only needs the documents: it is written on its own
     // threads while the corpus-wide extraction runs.
@@ -233,7 +251,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     let graph_dir = staging.generation.graph_dir();
     let (graph_saved, knowledge_saved) = rayon::join(
         || graph.save(&graph_dir),
-        || staging.write_knowledge(&documents, &glossary, &catalog),
+        || staging.write_knowledge(&documents, &glossary, &catalog, &skipped),
     );
     graph_saved?;
     knowledge_saved?;
@@ -241,7 +259,8 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     let n_passages = documents.iter().map(|d| d.passages.len()).sum();
     staging.write_meta(&Meta {
         format_version: store::FORMAT_VERSION,
-        corpus: corpus_dir.to_path_buf(),
+        // Absolute, so a server started elsewhere finds the originals it serves.
+        corpus: std::fs::canonicalize(corpus_dir).unwrap_or_else(|_| corpus_dir.to_path_buf()),
         built_at: store::now_secs(),
         n_documents: documents.len(),
         n_passages,
@@ -256,13 +275,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
         index: index_dir.to_path_buf(),
         n_bytes: read.iter().map(|(_, n)| n).sum(),
         read,
-        skipped: skipped
-            .into_iter()
-            .map(|s| SkippedFile {
-                path: s.path,
-                reason: s.reason,
-            })
-            .collect(),
+        skipped,
         n_documents: documents.len(),
         n_sections: documents.iter().map(|d| d.sections.len()).sum(),
         n_passages,

@@ -22,7 +22,7 @@ use crate::extract::territory::Cog;
 use crate::extract::{Provenance, Role};
 use crate::graph::{DocumentSource, KnowledgeGraph, Subgraph, TerritoryRoles};
 use crate::index::{self, Fields};
-use crate::model::{Section, Territory};
+use crate::model::{Section, SourceFormat, Territory};
 use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
@@ -74,6 +74,13 @@ pub struct DocumentSummary {
     pub sections: usize,
     /// Number of passages indexed.
     pub passages: usize,
+    /// The file it was read from, relative to the corpus folder.
+    pub file: String,
+    /// Its format (`pdf`, `docx`, `odt`, `html`, `markdown`, `text`).
+    pub format: SourceFormat,
+    /// Number of pages, for paged formats (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
 }
 
 /// A document with its outline, passages and what was found in it.
@@ -101,6 +108,9 @@ pub struct PassageOut {
     /// Character offsets in the document's text.
     pub start: usize,
     pub end: usize,
+    /// The 1-based page where the passage starts, for paged documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// An entity as named in one document.
@@ -146,7 +156,17 @@ pub struct AcronymDefinitionOut {
     pub territory: Option<Territory>,
     /// How many times it is given.
     pub count: usize,
-    pub sources: Vec<Provenance>,
+    pub sources: Vec<SourceOut>,
+}
+
+/// Where a definition is given: its provenance, and its page in a paged document.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceOut {
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    /// The 1-based page, for paged documents (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// One line of an entity list.
@@ -215,6 +235,39 @@ pub struct IndexInfo {
     pub entities: usize,
     pub graph_nodes: usize,
     pub graph_edges: usize,
+}
+
+/// What the corpus gave: documents read by format, and files left out with why
+/// (`GET /api/status`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CorpusStatus {
+    pub documents: usize,
+    pub passages: usize,
+    /// Seconds since the Unix epoch.
+    pub built_at: u64,
+    /// Documents read, per format, every format listed.
+    pub formats: Vec<FormatCount>,
+    /// Files left out, in path order.
+    pub skipped: Vec<crate::ingest::Skipped>,
+    /// The formats maillage reads, as file extensions.
+    pub readable: Vec<&'static str>,
+}
+
+/// How many documents of one format were read.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormatCount {
+    pub format: SourceFormat,
+    pub label: &'static str,
+    pub documents: usize,
+}
+
+/// A document's original file, as read from the corpus folder.
+#[derive(Debug, Clone)]
+pub struct Original {
+    pub bytes: Vec<u8>,
+    pub format: SourceFormat,
+    /// The file's name, without its folders.
+    pub file_name: String,
 }
 
 impl Engine {
@@ -298,6 +351,68 @@ impl Engine {
         }
     }
 
+    /// Documents read by format and files left out of the served generation.
+    pub fn status(&self) -> CorpusStatus {
+        let formats = SourceFormat::ALL
+            .iter()
+            .map(|&format| FormatCount {
+                format,
+                label: format.label(),
+                documents: self
+                    .knowledge
+                    .documents
+                    .iter()
+                    .filter(|d| d.source.format == format)
+                    .count(),
+            })
+            .collect();
+        CorpusStatus {
+            documents: self.knowledge.documents.len(),
+            passages: self.meta.n_passages,
+            built_at: self.meta.built_at,
+            formats,
+            skipped: self.knowledge.skipped.clone(),
+            readable: vec!["pdf", "docx", "odt", "txt", "md", "html", "htm"],
+        }
+    }
+
+    /// The original file of a document of this index, read from the corpus folder
+    /// the index was built from. Only a document's own file is ever read: the
+    /// path comes from the index, never from the caller, and must still be a
+    /// regular file inside the corpus folder.
+    pub fn original(&self, doc_id: &str) -> Result<Original> {
+        let index = self.index_of(doc_id)?;
+        let source = &self.knowledge.documents[index].source;
+        let gone = |why: &str| Error::NotFound {
+            what: "original file",
+            id: format!("{doc_id} ({why})"),
+        };
+        if source.file.is_empty() {
+            return Err(gone("unknown file"));
+        }
+        let root = std::fs::canonicalize(&self.meta.corpus).map_err(|_| gone("no corpus"))?;
+        let path = root.join(&source.file);
+        let resolved = std::fs::canonicalize(&path).map_err(|_| gone("file removed"))?;
+        if !resolved.starts_with(&root) {
+            return Err(gone("outside the corpus"));
+        }
+        let limit = crate::ingest::ReadOptions::default()
+            .max_file_bytes
+            .max(source.bytes);
+        let bytes =
+            crate::ingest::read_original(&resolved, limit).map_err(|_| gone("unreadable"))?;
+        Ok(Original {
+            bytes,
+            format: source.format,
+            file_name: source
+                .file
+                .rsplit('/')
+                .next()
+                .unwrap_or(&source.file)
+                .to_string(),
+        })
+    }
+
     fn summary(&self, document: &DocumentInfo) -> DocumentSummary {
         DocumentSummary {
             doc_id: document.doc_id.clone(),
@@ -308,6 +423,9 @@ impl Engine {
             territory: document.territory.clone(),
             sections: document.n_sections,
             passages: document.n_passages,
+            file: document.source.file.clone(),
+            format: document.source.format,
+            pages: (!document.pages.is_empty()).then_some(document.pages.len()),
         }
     }
 
@@ -375,6 +493,7 @@ impl Engine {
                 text: p.text.to_string(),
                 start: p.start,
                 end: p.end,
+                page: document.page_of(p.start),
             })
             .collect();
         let acronyms = self
@@ -418,7 +537,17 @@ impl Engine {
                     doc_id: d.doc_id.clone(),
                     territory: self.doc_territory(&d.doc_id),
                     count: d.count,
-                    sources: d.sources.clone(),
+                    sources: d
+                        .sources
+                        .iter()
+                        .map(|p| SourceOut {
+                            page: self
+                                .doc_by_id
+                                .get(&p.doc_id)
+                                .and_then(|&i| self.knowledge.documents[i].page_of(p.start)),
+                            provenance: p.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
             docs: entry.docs.clone(),
@@ -735,6 +864,10 @@ impl DocumentSource for Corpus<'_> {
 
     fn text(&self, doc: usize) -> Option<&str> {
         self.store.text(doc)
+    }
+
+    fn page_of(&self, doc: usize, offset: usize) -> Option<u32> {
+        self.documents.get(doc).and_then(|d| d.page_of(offset))
     }
 
     fn text_around(

@@ -71,6 +71,9 @@ pub struct Hit {
     pub passage: usize,
     pub start: usize,
     pub end: usize,
+    /// The 1-based page where the passage starts, for paged documents (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// A facet value and how many matching passages carry it.
@@ -320,6 +323,7 @@ impl Engine {
                 passage: passage.id,
                 start: passage.start,
                 end: passage.end,
+                page: document.page_of(passage.start),
             });
         }
         let t3 = Instant::now();

@@ -28,6 +28,7 @@ use axum::{Json, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::ingest::ReadOptions;
 use crate::pipeline::{self, Stage};
 use crate::query::Engine;
 use crate::{store, Error, Result};
@@ -42,6 +43,8 @@ pub struct ServeOptions {
     pub index: PathBuf,
     /// Engine calls run at once (see [`AppState::with_workers`]).
     pub workers: usize,
+    /// Limits of each corpus file read.
+    pub read: ReadOptions,
 }
 
 /// Engine calls run at once by default: twice the cores, so a core never
@@ -127,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/entities/*id", get(routes::entity))
         .route("/api/territories", get(routes::territories))
         .route("/api/graph", get(routes::graph))
+        .route("/api/status", get(routes::status))
         .route("/api/openapi.json", get(openapi_json))
         .with_state(state);
     api.merge(ui::routes())
@@ -214,14 +218,17 @@ async fn security_headers(mut response: Response) -> Response {
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
     for (name, value) in set {
-        headers.insert(name, HeaderValue::from_static(value));
+        // A response that set its own policy (an original file) keeps it.
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
     }
     response
 }
 
 /// Builds the index when it is missing or older than the corpus. A failed
 /// rebuild keeps the previous generation when there is one.
-pub fn prepare_index(corpus: &Path, index: &Path) -> Result<()> {
+pub fn prepare_index(corpus: &Path, index: &Path, read: &ReadOptions) -> Result<()> {
     if !store::is_stale(corpus, index) {
         tracing::info!("index at {} is up to date", index.display());
         return Ok(());
@@ -243,7 +250,7 @@ pub fn prepare_index(corpus: &Path, index: &Path) -> Result<()> {
         }
         None => tracing::info!("building index: {}", stage.label()),
     };
-    let outcome = pipeline::build(corpus, index, &progress);
+    let outcome = pipeline::build_with(corpus, index, read, &progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -274,8 +281,18 @@ pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5);
 /// Requests keep being answered by the old engine until the swap. Returns
 /// whether a new engine is now served.
 pub fn refresh(state: &AppState, corpus: &Path, index: &Path) -> Result<bool> {
+    refresh_with(state, corpus, index, &ReadOptions::default())
+}
+
+/// [`refresh`] with the limits of each corpus file read.
+pub fn refresh_with(
+    state: &AppState,
+    corpus: &Path,
+    index: &Path,
+    read: &ReadOptions,
+) -> Result<bool> {
     if store::is_stale(corpus, index) {
-        let report = pipeline::build(corpus, index, &|stage| {
+        let report = pipeline::build_with(corpus, index, read, &|stage| {
             tracing::info!("rebuilding index: {}", stage.label())
         })?;
         tracing::info!(
@@ -295,14 +312,15 @@ pub fn refresh(state: &AppState, corpus: &Path, index: &Path) -> Result<bool> {
     Ok(true)
 }
 
-async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf) {
+async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf, read: ReadOptions) {
     let mut ticker = tokio::time::interval(REFRESH_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticker.tick().await;
     loop {
         ticker.tick().await;
         let (state, corpus, index) = (state.clone(), corpus.clone(), index.clone());
-        let outcome = tokio::task::spawn_blocking(move || refresh(&state, &corpus, &index)).await;
+        let outcome =
+            tokio::task::spawn_blocking(move || refresh_with(&state, &corpus, &index, &read)).await;
         match outcome {
             Ok(Err(err)) => {
                 tracing::warn!("index refresh failed, still serving the previous one: {err}")
@@ -315,7 +333,7 @@ async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf) {
 
 /// `maillage serve`: prepares the index, then serves until Ctrl-C or SIGTERM.
 pub fn serve(options: ServeOptions) -> Result<()> {
-    prepare_index(&options.corpus, &options.index)?;
+    prepare_index(&options.corpus, &options.index, &options.read)?;
     let state = AppState::with_workers(options.workers);
     state.replace(Engine::open(&options.index)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -333,6 +351,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             state.clone(),
             options.corpus.clone(),
             options.index.clone(),
+            options.read,
         ));
         axum::serve(listener, app(state))
             .with_graceful_shutdown(shutdown_signal())

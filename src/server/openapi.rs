@@ -20,6 +20,8 @@ use super::routes;
         routes::search,
         routes::documents,
         routes::document,
+        routes::document_file_openapi,
+        routes::status,
         routes::acronyms,
         routes::acronym,
         routes::entities,

@@ -6,7 +6,8 @@
 //! pool: a slow search must not stall the async workers serving the UI.
 
 use axum::extract::State;
-use axum::http::Uri;
+use axum::http::{header, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,7 +20,7 @@ use super::params::{
 use super::AppState;
 use crate::graph::Subgraph;
 use crate::query::{
-    AcronymEntry, DocumentDetail, DocumentSummary, Engine, EntityDetail, EntitySummary,
+    AcronymEntry, CorpusStatus, DocumentSummary, Engine, EntityDetail, EntitySummary,
     SearchRequest, SearchResponse, TerritoryList, MAX_QUERY_CHARS,
 };
 
@@ -128,12 +129,87 @@ pub async fn documents(
     responses(
         (status = 200, description = "Outline, passages, entities and sigles of one document", body = Object),
         (status = 404, description = "Unknown document", body = ErrorResponse)))]
-pub async fn document(
-    State(state): State<AppState>,
-    uri: Uri,
-) -> Result<Json<DocumentDetail>, ApiError> {
+pub async fn document(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
     let doc_id = tail_of(&uri, "/api/documents/", "doc_id")?;
-    with_engine(&state, move |engine| engine.document(&doc_id)).await
+    // Ids may hold `/`: `x/file` is the original of `x` unless `x/file` is a document.
+    if let Some(stem) = doc_id.strip_suffix("/file") {
+        let engine = state.engine()?;
+        if engine.doc_index(&doc_id).is_none() && engine.doc_index(stem).is_some() {
+            return original(&state, stem.to_string()).await;
+        }
+    }
+    Ok(with_engine(&state, move |engine| engine.document(&doc_id))
+        .await?
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/documents/{doc_id}/file", tag = "documents",
+    params(("doc_id" = String, Path, description = "Document id; may contain `/`")),
+    responses(
+        (status = 200, description = "The original file (PDF, DOCX, ODT, text) as it is in the corpus folder, shown inline; add `#page=N` to open a PDF at a page", content_type = "application/octet-stream"),
+        (status = 404, description = "Unknown document, or its file is no longer in the corpus folder", body = ErrorResponse)))]
+/// The OpenAPI entry of `/api/documents/{doc_id}/file`, which [`document`] answers
+/// (one wildcard route serves ids holding `/` and their `/file`).
+#[allow(dead_code)]
+pub async fn document_file_openapi() {}
+
+/// The original bytes of a document of the served index, looked up by id.
+async fn original(state: &AppState, doc_id: String) -> Result<Response, ApiError> {
+    let Json(original) = with_engine(state, move |engine| engine.original(&doc_id)).await?;
+    let disposition = format!(
+        "inline; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii_file_name(&original.file_name),
+        percent_encode(&original.file_name)
+    );
+    let mut response = original.bytes.into_response();
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_static(original.format.content_type());
+    headers.insert(header::CONTENT_TYPE, content_type);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    // The browser's PDF viewer runs as a plugin: the page policy's
+    // `object-src 'none'` would leave it blank.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'"),
+    );
+    Ok(response)
+}
+
+/// The file name with anything outside printable ASCII (and quotes) as `_`,
+/// for clients that ignore `filename*`.
+fn ascii_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// RFC 5987 encoding of a file name.
+fn percent_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[utoipa::path(get, path = "/api/status", tag = "service",
+    responses(
+        (status = 200, description = "Documents read per format, and the corpus files left out with the reason (`code` stable, `reason` in French)", body = Object),
+        (status = 503, description = "No index loaded", body = ErrorResponse)))]
+pub async fn status(State(state): State<AppState>) -> Result<Json<CorpusStatus>, ApiError> {
+    with_engine(&state, |engine| Ok(engine.status())).await
 }
 
 #[utoipa::path(get, path = "/api/acronyms", tag = "glossary",

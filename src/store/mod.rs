@@ -22,7 +22,8 @@ pub mod documents;
 use crate::extract::acronyms::Glossary;
 use crate::extract::entities::Catalog;
 use crate::extract::territory::{self, Cog};
-use crate::model::{DocKind, Document, Territory};
+use crate::ingest::Skipped;
+use crate::model::{DocKind, Document, Source, Territory};
 use crate::{Error, Result};
 pub use documents::{DocStore, PassageRef};
 
@@ -31,7 +32,7 @@ const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Everything the pipeline learnt about the corpus that a server keeps in
 /// memory: what each document is, the glossary and the catalog. Texts and
@@ -41,6 +42,8 @@ pub struct Knowledge {
     pub documents: Vec<DocumentInfo>,
     pub glossary: Glossary,
     pub catalog: Catalog,
+    /// The corpus files left out of this generation, and why.
+    pub skipped: Vec<Skipped>,
 }
 
 /// What is known of one document without reading its text.
@@ -55,9 +58,18 @@ pub struct DocumentInfo {
     pub territory_keys: Vec<String>,
     pub n_sections: usize,
     pub n_passages: usize,
+    /// The file it was read from.
+    pub source: Source,
+    /// Character offsets where its pages start (empty when unpaged).
+    pub pages: Vec<u32>,
 }
 
 impl DocumentInfo {
+    /// The 1-based page of the character at `offset`, for paged documents.
+    pub fn page_of(&self, offset: usize) -> Option<u32> {
+        crate::model::page_of(&self.pages, offset)
+    }
+
     pub fn of(document: &Document) -> DocumentInfo {
         DocumentInfo {
             doc_id: document.doc_id.clone(),
@@ -72,6 +84,8 @@ impl DocumentInfo {
                 .unwrap_or_default(),
             n_sections: document.sections.len(),
             n_passages: document.passages.len(),
+            source: document.source.clone(),
+            pages: document.pages.clone(),
         }
     }
 }
@@ -246,6 +260,7 @@ impl Staging {
         documents: &[Document],
         glossary: &Glossary,
         catalog: &Catalog,
+        skipped: &[Skipped],
     ) -> Result<()> {
         let knowledge_path = self.generation.knowledge_path();
         let (written, serialized) = rayon::join(
@@ -256,11 +271,13 @@ impl Staging {
                     documents: Vec<DocumentInfo>,
                     glossary: &'a Glossary,
                     catalog: &'a Catalog,
+                    skipped: &'a [Skipped],
                 }
                 bincode::serialize(&KnowledgeRef {
                     documents: documents.iter().map(DocumentInfo::of).collect(),
                     glossary,
                     catalog,
+                    skipped,
                 })
                 .map_err(|e| Error::Store {
                     path: knowledge_path.clone(),
@@ -338,30 +355,7 @@ pub fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-/// A summary of a corpus folder that changes whenever a file is added,
-/// removed, resized or touched: file count, total size, and the newest
-/// modification time to the nanosecond.
-pub fn corpus_fingerprint(dir: &Path) -> String {
-    let mut n_files = 0u64;
-    let mut n_bytes = 0u64;
-    let mut newest = 0u128;
-    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        let Ok(meta) = entry.metadata() else { continue };
-        if !meta.is_file() {
-            continue;
-        }
-        n_files += 1;
-        n_bytes += meta.len();
-        if let Some(t) = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        {
-            newest = newest.max(t.as_nanos());
-        }
-    }
-    format!("{n_files}:{n_bytes}:{newest}")
-}
+pub use crate::ingest::corpus_fingerprint;
 
 /// True when there is no usable index, or the corpus changed since it was built.
 pub fn is_stale(corpus_dir: &Path, index_dir: &Path) -> bool {
@@ -394,7 +388,7 @@ mod tests {
             })
             .unwrap();
         staging
-            .write_knowledge(&[], &Glossary::default(), &Catalog::default())
+            .write_knowledge(&[], &Glossary::default(), &Catalog::default(), &[])
             .unwrap();
         staging.publish().unwrap()
     }

@@ -67,6 +67,8 @@ pub fn parse(doc_id: &str, text: &str) -> Document {
         sections,
         passages,
         territory: None,
+        pages: Vec::new(),
+        source: Default::default(),
     }
 }
 

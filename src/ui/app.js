@@ -112,6 +112,19 @@
     return hashFor(["entite", id]);
   }
 
+  // The original file of a document, opened at a page when it has pages (PDF viewers read #page=N).
+  function originalHref(docId, page) {
+    return apiPath("/api/documents/", docId) + "/file" + (page ? "#page=" + page : "");
+  }
+
+  const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
+
+  function originalLink(docId, format, page) {
+    const what = formatNames[format] || "fichier";
+    const text = page ? "Ouvrir le " + what + " à la page " + page : "Ouvrir le " + what + " original";
+    return el("a", { class: "original-link", href: originalHref(docId, page), target: "_blank", rel: "noopener" }, text);
+  }
+
   function apiPath(prefix, id) {
     return prefix + String(id).split("/").map(encodeURIComponent).join("/");
   }
@@ -249,6 +262,7 @@
       if (hit.territory) about.push(territoryText(hit.territory));
       if (hit.kind) about.push(kindLabels[hit.kind] || hit.kind);
       if (hit.year) about.push(String(hit.year));
+      if (hit.page) about.push("p. " + hit.page);
       const snippet = el("p", { class: "snippet" });
       snippet.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
       list.appendChild(el("li", { class: "hit" },
@@ -256,7 +270,8 @@
         about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
         hit.section && hit.section.length ? el("p", { class: "breadcrumb" }, hit.section.join(" › ")) : null,
         hit.field ? el("p", { class: "field-label" }, el("span", { class: "badge" }, hit.field)) : null,
-        snippet));
+        snippet,
+        hit.page ? el("p", { class: "hit-original" }, originalLink(hit.doc_id, "pdf", hit.page)) : null));
     }
 
     const active = [];
@@ -316,13 +331,14 @@
     if (token !== navigation) return;
     const list = el("ul", { class: "doc-list" });
     for (const d of docs) {
-      const about = [d.kind_label, territoryText(d.territory), d.year ? String(d.year) : null].filter(Boolean);
+      const about = [d.kind_label, territoryText(d.territory), d.year ? String(d.year) : null, formatNames[d.format] ? (d.format === "pdf" && d.pages ? "PDF, " + plural(d.pages, "page", "pages") : formatNames[d.format]) : null].filter(Boolean);
       list.appendChild(el("li", {},
         el("a", { href: documentHref(d.doc_id) }, d.title || d.doc_id),
         el("span", { class: "hit-meta" }, [about.join(" · "), plural(d.passages, "passage", "passages")].filter(Boolean).join(" — "))));
     }
     container.appendChild(el("section", { "aria-labelledby": "titre-documents" },
-      el("h2", { id: "titre-documents" }, plural(docs.length, "document indexé", "documents indexés")), list));
+      el("h2", { id: "titre-documents" }, plural(docs.length, "document indexé", "documents indexés")), list,
+      el("p", { class: "hint" }, el("a", { href: "#/fichiers" }, "Fichiers lus et fichiers écartés"))));
   }
 
   // ---------- document page ----------
@@ -348,7 +364,13 @@
     // Passages, with the headings of the sections they open.
     const body = el("div", { class: "passages" });
     let lastSection = null;
+    let lastPage = null;
     for (const p of doc.passages) {
+      if (p.page && p.page !== lastPage) {
+        body.appendChild(el("p", { class: "page-mark", id: "page-" + p.page },
+          el("span", {}, "Page " + p.page), " ", el("a", { href: originalHref(doc.doc_id, p.page), target: "_blank", rel: "noopener", "aria-label": "Ouvrir le PDF à la page " + p.page }, "ouvrir le PDF")));
+        lastPage = p.page;
+      }
       if (p.section !== null && p.section !== undefined && p.section !== lastSection) {
         const section = doc.outline[p.section];
         if (section) {
@@ -383,7 +405,8 @@
       el("p", { class: "back" }, el("a", { href: "#/", onclick: backIfPossible }, "← Retour")),
       el("h1", {}, doc.title || doc.doc_id),
       about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
-      el("p", { class: "hint" }, plural(doc.passages.length, "passage", "passages") + " · identifiant " + doc.doc_id),
+      el("p", { class: "hint" }, [plural(doc.passages.length, "passage", "passages"), doc.pages ? plural(doc.pages, "page", "pages") : null, "fichier " + doc.file].filter(Boolean).join(" · ")),
+      el("p", { class: "hit-original" }, originalLink(doc.doc_id, doc.format, null)),
       el("div", { class: side.childNodes.length ? "doc-layout" : "doc-layout single" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
     ]);
 
@@ -424,6 +447,41 @@
         build(s.id, depth + 1))));
     };
     return build(-1, 0);
+  }
+
+  // ---------- files read and left out ----------
+
+  async function renderFiles(token) {
+    markNav("fichiers");
+    clear(main);
+    main.appendChild(loading());
+    let status;
+    try {
+      status = await api("/api/status");
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(main);
+      append(main, [el("h1", {}, "Fichiers du corpus"), errorBox(error)]);
+      return;
+    }
+    if (token !== navigation) return;
+    clear(main);
+    setTitle("Fichiers du corpus");
+    const read = status.formats.filter((f) => f.documents > 0)
+      .map((f) => el("li", {}, f.label + " : " + plural(f.documents, "document", "documents")));
+    const skipped = status.skipped.length
+      ? el("table", { class: "skipped" },
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Fichier"), el("th", { scope: "col" }, "Raison"))),
+        el("tbody", {}, status.skipped.map((s) => el("tr", { "data-code": s.code }, el("td", {}, el("code", {}, s.file)), el("td", {}, s.reason)))))
+      : el("p", {}, "Aucun fichier écarté.");
+    append(main, [
+      el("h1", {}, "Fichiers du corpus"),
+      el("p", {}, plural(status.documents, "document lu", "documents lus") + ", " + plural(status.passages, "passage indexé", "passages indexés") + "."),
+      read.length ? el("ul", { class: "formats" }, read) : null,
+      el("h2", {}, plural(status.skipped.length, "fichier écarté", "fichiers écartés")),
+      skipped,
+      el("p", { class: "hint" }, "Formats lus : " + status.readable.map((e) => "." + e).join(" ") + ". Les PDF numérisés (sans couche texte) ne sont pas lus : la reconnaissance de caractères n’est pas prise en charge."),
+    ]);
   }
 
   // ---------- entity list and page ----------
@@ -788,6 +846,7 @@
       else if (page === "entite" && id) await renderEntity(id, params, token);
       else if (page === "acteurs") await renderEntities(params, token);
       else if (page === "glossaire") await renderGlossary(params, token);
+      else if (page === "fichiers") await renderFiles(token);
       else {
         clear(main);
         append(main, [el("h1", {}, "Page introuvable"), el("p", {}, el("a", { href: "#/" }, "Retour à la recherche"))]);

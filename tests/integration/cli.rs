@@ -177,7 +177,7 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_is_indexed() {
             "{skipped} not reported as skipped: {report}"
         );
     }
-    assert!(report.contains("indexed 2 documents"), "{report}");
+    assert!(report.contains("2 documents indexés"), "{report}");
 
     let idx = index.path().to_str().unwrap();
     let out = run(&["search", "--index", idx, "--json", "reussite educative"]);

@@ -29,20 +29,25 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 }
 
-fn send_to(router: Router, method: Method, uri: &str, headers: &[(&str, &str)]) -> Answer {
+pub(crate) fn send_to(
+    router: Router,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> Answer {
     runtime().block_on(async {
         let mut request = Request::builder().method(method).uri(uri);
         for (k, v) in headers {

@@ -4,6 +4,7 @@
 mod cli;
 mod e2e;
 mod fixture;
+
 mod golden;
 mod http;
 mod library;

@@ -1,0 +1,19 @@
+//! Word (`.docx`) and OpenDocument (`.odt`) files: zip packages of XML, read by one
+//! streaming walk per part and laid out by one module for both formats.
+//!
+//! Why our own reader on `zip` + `quick-xml` rather than a DOCX crate: the text must
+//! come out in the ingest conventions (a table row on one line, cells by tabs,
+//! bullets as `- `, list numbers as Word shows them), ODT needs the same layout, and
+//! every byte decompressed and every character given back must be charged to a
+//! budget, so that a zip bomb is refused in milliseconds instead of filling memory.
+
+pub mod docx;
+mod layout;
+pub mod odt;
+mod xml;
+mod zipread;
+
+#[cfg(test)]
+mod tests;
+
+use super::format as types;
