@@ -65,6 +65,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the clean text maillage reads from one file (PDF, DOCX, ODT, text, HTML).
+    Text {
+        file: PathBuf,
+        /// Largest document read, in megabytes of text.
+        #[arg(long, default_value_t = maillage::ingest::DEFAULT_MAX_FILE_MB)]
+        max_file_mb: u64,
+        /// Print `{file, format, pages, title, text, page_starts}` as JSON.
+        #[arg(long)]
+        json: bool,
+        /// For a PDF: how each page was laid out (blocks, columns, tables), not the text.
+        #[arg(long)]
+        layout: bool,
+    },
     /// Search passages.
     Search {
         /// Words, "quoted phrases", -excluded words.
@@ -314,6 +327,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&report)?;
             } else {
                 print_build_report(&report)?;
+            }
+        }
+        Command::Text {
+            file,
+            max_file_mb,
+            json,
+            layout,
+        } => {
+            if layout {
+                let bytes =
+                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                outln!("{}", maillage::ingest::pdf_layout(&bytes));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let options = maillage::ingest::ReadOptions::with_max_file_mb(max_file_mb);
+            let read = match maillage::ingest::read_one(&file, &options) {
+                Ok(read) => read,
+                Err(reason) => {
+                    eprintln!("maillage: {} : {reason}", file.display());
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            if json {
+                print_json(&serde_json::json!({
+                    "file": read.source.file,
+                    "format": read.source.format,
+                    "bytes": read.n_bytes,
+                    "pages": read.pages.len(),
+                    "page_starts": read.pages,
+                    "title": read.title,
+                    "text": read.text,
+                }))?;
+            } else {
+                outln!("{}", read.text);
             }
         }
         Command::Search {

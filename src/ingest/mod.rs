@@ -36,7 +36,7 @@
 //! reason a person can act on, never the run.
 
 mod decode;
-mod format;
+pub(crate) mod format;
 mod markup;
 mod office;
 mod pdf;
@@ -260,6 +260,42 @@ pub fn read_corpus_with(
     Ok((files, skipped))
 }
 
+/// The clean text of one file, as an index build would read it (what
+/// `maillage text` prints). Its id is its name without extension.
+pub fn read_one(path: &Path, options: &ReadOptions) -> Result<SourceFile, SkipReason> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let format = SourceFormat::from_extension(
+        &path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
+    .ok_or_else(|| {
+        SkipReason::Unsupported(
+            path.extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default(),
+        )
+    })?;
+    let candidate = Candidate {
+        path: path.to_path_buf(),
+        doc_id: walk::sanitize_id(&Path::new(&name).with_extension("").to_string_lossy()),
+        relative: walk::sanitize_id(&name),
+        format,
+        refused: None,
+    };
+    read_file(&candidate, options)
+}
+
+/// How the PDF reader saw each page of `bytes` (blocks, columns, tables), to
+/// understand a misread file (`maillage text --layout`).
+pub fn pdf_layout(bytes: &[u8]) -> String {
+    pdf::extract_debug(bytes, &Limits::default()).1
+}
+
 /// Reads, extracts and cleans one corpus file.
 fn read_file(candidate: &Candidate, options: &ReadOptions) -> Result<SourceFile, SkipReason> {
     let format = candidate.format;
@@ -440,11 +476,14 @@ fn drop_duplicates(files: &mut Vec<SourceFile>) -> Vec<(String, SkipReason)> {
             SourceFormat::Text => 5,
         }
     }
-    // Best format first, then path order, so the kept file does not depend on
-    // the order files were read in.
+    // Best format first, then the shallowest file (a copy kept in a subfolder
+    // such as `archives/` is the copy), then path order, so the kept file does
+    // not depend on the order files were read in.
+    let depth = |f: &SourceFile| f.source.file.matches('/').count();
     files.sort_by(|a, b| {
         rank(a.source.format)
             .cmp(&rank(b.source.format))
+            .then_with(|| depth(a).cmp(&depth(b)))
             .then_with(|| a.path.cmp(&b.path))
     });
     let mut by_hash: HashMap<u64, usize> = HashMap::new();

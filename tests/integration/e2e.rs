@@ -104,6 +104,37 @@ async fn wait_for_text(client: &Client, css: &str, wanted: &str) -> fantoccini::
 
 #[test]
 fn browser_journey_through_the_ui() {
+    in_browser(shipped_index(), |client, base| async move {
+        journey(&client, &base).await;
+    });
+}
+
+#[test]
+fn browser_opens_a_pdf_hit_at_its_page_and_lists_skipped_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("corpus dir");
+    let formats = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    std::fs::copy(
+        formats.join("print/001_f1af12ce620947bd.pdf"),
+        corpus.join("cornebarrieu.pdf"),
+    )
+    .expect("copy");
+    std::fs::write(corpus.join("scan.pdf"), crate::formats::scanned_pdf()).expect("write");
+    let index = dir.path().join("index");
+    maillage::pipeline::build(&corpus, &index, &|_| {}).expect("indexes");
+    in_browser(&index, |client, base| async move {
+        pdf_journey(&client, &base).await;
+    });
+}
+
+/// Runs `journey` in a headless Chromium against a server of the index at `index`;
+/// returns at once, with a notice, when the browser or its driver is missing.
+fn in_browser<F, Fut>(index: &Path, journey: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let (Some(chromium), Some(chromedriver)) = (
         find_binary(&["/usr/bin/chromium", "chromium", "chromium-browser"]),
         find_binary(&["/usr/bin/chromedriver", "chromedriver"]),
@@ -130,7 +161,7 @@ fn browser_journey_through_the_ui() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let engine = Engine::open(shipped_index()).expect("index opens");
+        let engine = Engine::open(index).expect("index opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -167,7 +198,7 @@ fn browser_journey_through_the_ui() {
             .connect(&driver_url)
             .await
             .expect("a browser session");
-        let outcome = journey(&client, &base).await;
+        let outcome = journey(client.clone(), base.clone()).await;
         let _ = client.close().await;
         outcome
     });
@@ -271,4 +302,68 @@ async fn journey(client: &Client, base: &str) {
         "LAEP is a lieu d'accueil enfants-parents: {definition}"
     );
     screenshot(client, "e2e-4-glossary").await;
+}
+
+async fn pdf_journey(client: &Client, base: &str) {
+    // A search that lands in the PDF shows the page and links to the original at it.
+    client
+        .goto(&format!("{base}/#/recherche?q=CLAS"))
+        .await
+        .expect("search page");
+    wait_for_text(client, ".result-count", "trouvé").await;
+    let meta = wait_for_text(client, ".hit .hit-meta", "p. ").await;
+    let meta = meta.text().await.unwrap_or_default();
+    let page: u32 = meta
+        .split("p. ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no page in {meta:?}"));
+    let link = wait_for_text(client, ".hit-original a", "à la page").await;
+    let href = link.attr("href").await.expect("href").expect("a link");
+    assert!(
+        href.ends_with(&format!("/api/documents/cornebarrieu/file#page={page}")),
+        "{href}"
+    );
+    assert!(link
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains(&format!("page {page}")));
+    screenshot(client, "e2e-5-pdf-hit").await;
+    // The link opens the original PDF itself.
+    let served = client
+        .execute(
+            "return fetch(arguments[0]).then(r => r.blob().then(b => [r.status, r.headers.get('content-type'), b.size]))",
+            vec![serde_json::Value::String(href.clone())],
+        )
+        .await
+        .expect("fetch the original");
+    let bytes = std::fs::metadata(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats/print/001_f1af12ce620947bd.pdf"),
+    )
+    .expect("fixture")
+    .len();
+    assert_eq!(served, serde_json::json!([200, "application/pdf", bytes]));
+
+    // The document view marks its pages.
+    client
+        .goto(&format!("{base}/#/document/cornebarrieu"))
+        .await
+        .expect("document page");
+    wait_for_text(client, ".page-mark", "Page 2").await;
+
+    // The files page says why the scan was not read.
+    client
+        .goto(&format!("{base}/#/fichiers"))
+        .await
+        .expect("files page");
+    let row = wait_for_text(client, "table.skipped tr", "scan.pdf").await;
+    assert!(row
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("PDF numérisé sans texte"));
+    screenshot(client, "e2e-6-files").await;
 }

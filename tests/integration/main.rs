@@ -4,7 +4,7 @@
 mod cli;
 mod e2e;
 mod fixture;
-
+mod formats;
 mod golden;
 mod http;
 mod library;
