@@ -592,10 +592,20 @@ impl<'a> Builder<'a> {
         }
         if let Some(table) = &self.columns {
             if first.is_empty() || labels::whole_label(first).is_some() || !first_is_heading {
+                // The label cell may also hold the first column's value when a
+                // layout drew both in one cell (`CAHIER DES CHARGES • L'opérateur…`).
+                let mut first_value = None;
                 let label = if first.is_empty() {
                     table.label.clone()
+                } else if let Some(label) = labels::whole_label(first) {
+                    Some(label)
+                } else if let Some((label, at)) =
+                    labels::leading_label(first).filter(|(l, _)| l.len() > 3)
+                {
+                    first_value = Some(cells[0].0 + at);
+                    Some(label)
                 } else {
-                    labels::whole_label(first).or_else(|| Some(first.to_uppercase()))
+                    Some(first.to_uppercase())
                 };
                 let targets: Vec<(usize, Option<usize>)> = cells
                     .iter()
@@ -605,6 +615,13 @@ impl<'a> Builder<'a> {
                     .collect();
                 if let Some(table) = self.columns.as_mut() {
                     table.label = label.clone();
+                }
+                if let Some(start) = first_value {
+                    let section = self
+                        .columns
+                        .as_ref()
+                        .and_then(|t| t.columns.get(&1).copied());
+                    self.add_passages(section.or(self.top()), label.clone(), start, cells[0].1);
                 }
                 for (i, section) in targets {
                     let (start, end) = cells[i];

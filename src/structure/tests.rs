@@ -154,6 +154,29 @@ fn tab_fields_and_roman_parts() {
 }
 
 #[test]
+fn a_label_cell_that_also_holds_a_value_gives_the_label_and_the_value() {
+    // A PDF layout may draw the field label and the first column's text in one cell.
+    let raw = "1.2. DEVELOPPER LA SOLIDARITE\n\n\
+OBJECTIF OPERATIONNEL\t1.2.1. FAVORISER LES LIENS\t1.2.5. TRAVAILLER SUR LA PARENTALITE\n\
+CAHIER DES CHARGES • L'opérateur recherche des thèmes fédérateurs • Il anime\tL'opérateur soutient les parents\n";
+    let doc = parse("ville", &clean(raw, false));
+    assert_offsets_consistent(&doc);
+    let first = passage_with(&doc, "CAHIER DES CHARGES", "fédérateurs").expect("first value");
+    assert!(!first.text.starts_with("CAHIER"), "{}", first.text);
+    assert_eq!(
+        first.heading_path.last().map(String::as_str),
+        Some("1.2.1. FAVORISER LES LIENS")
+    );
+    // Which column the next cells belong to is lost with the cell that was merged;
+    // they stay values of the field.
+    passage_with(&doc, "CAHIER DES CHARGES", "soutient").expect("second value");
+    assert!(doc
+        .passages
+        .iter()
+        .all(|p| p.field.as_deref().map_or(true, |f| f.len() < 40)));
+}
+
+#[test]
 fn column_table_cells_belong_to_their_column_objective() {
     let raw = "1. COHESION SOCIALE\n\n1.2. DEVELOPPER LA SOLIDARITE ET CREER DU LIEN\n\n\
 OBJECTIF OPERATIONNEL\t1.2.1. FAVORISER LES LIENS INTERGENERATIONNELS\t1.2.5. TRAVAILLER SUR LA PARENTALITE\n\
