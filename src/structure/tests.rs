@@ -173,7 +173,7 @@ CAHIER DES CHARGES • L'opérateur recherche des thèmes fédérateurs • Il a
     assert!(doc
         .passages
         .iter()
-        .all(|p| p.field.as_deref().map_or(true, |f| f.len() < 40)));
+        .all(|p| p.field.as_deref().is_none_or(|f| f.len() < 40)));
 }
 
 #[test]
