@@ -355,6 +355,29 @@ pub fn read_original(path: &Path, limit: u64) -> Result<Vec<u8>, SkipReason> {
     walk::read_regular(path, limit)
 }
 
+/// Names the threads readers run on.
+const READER_THREAD: &str = "lecture ";
+
+/// A panic inside a reader is caught and becomes a skipped file with its reason:
+/// the default hook would also print it as if the program had crashed, so for
+/// reader threads it is logged at debug level instead.
+fn quiet_reader_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let reader = std::thread::current()
+                .name()
+                .is_some_and(|name| name.starts_with(READER_THREAD));
+            if reader {
+                tracing::debug!("reader panic (file skipped): {info}");
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
 /// Runs the reader of `format` on its own thread, so that a reader that panics
 /// skips its file and one that runs past `budget` is abandoned (its thread ends
 /// with the process; the file is skipped).
@@ -364,9 +387,10 @@ fn extract_guarded(
     limits: Limits,
     budget: Duration,
 ) -> Result<Extracted, SkipReason> {
+    quiet_reader_panics();
     let (sender, receiver) = std::sync::mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
-        .name(format!("lecture {}", format.as_str()))
+        .name(format!("{READER_THREAD}{}", format.as_str()))
         .stack_size(16 << 20)
         .spawn(move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {

@@ -362,3 +362,41 @@ fn the_cli_reports_formats_and_skips_in_french() {
         "{out}"
     );
 }
+
+#[test]
+fn evidence_and_definitions_from_a_pdf_carry_their_page() {
+    // Where the CAF is a partner, in the PDF plan: each excerpt says its page.
+    let list = engine().territories("CAF", None, 0, Some(100)).unwrap();
+    let evidence: Vec<_> = list
+        .territories
+        .iter()
+        .flat_map(|t| &t.evidence)
+        .filter(|e| e.doc_id == "ctg/cornebarrieu")
+        .collect();
+    assert!(!evidence.is_empty(), "{list:?}");
+    assert!(evidence.iter().all(|e| e.page.is_some_and(|p| p >= 1)));
+    assert!(evidence.iter().all(|e| e.passage.is_some()));
+    let from_docx: Vec<_> = list
+        .territories
+        .iter()
+        .flat_map(|t| &t.evidence)
+        .filter(|e| e.doc_id == "cdv/contrat")
+        .collect();
+    assert!(from_docx.iter().all(|e| e.page.is_none()));
+    // A sigle defined in the PDF: its source has the page of the definition.
+    let clas = engine().acronym("CLAS").unwrap();
+    let source = clas
+        .definitions
+        .iter()
+        .flat_map(|d| &d.sources)
+        .find(|s| s.provenance.doc_id == "ctg/cornebarrieu")
+        .expect("CLAS defined in the PDF");
+    let page = source.page.expect("a page");
+    let detail = engine().document("ctg/cornebarrieu").unwrap();
+    let passage = detail
+        .passages
+        .iter()
+        .rfind(|p| p.start <= source.provenance.start)
+        .unwrap();
+    assert_eq!(Some(page), passage.page);
+}
