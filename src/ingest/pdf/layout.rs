@@ -658,37 +658,45 @@ impl Dsu {
     }
 }
 
-fn merge_hsegs(mut v: Vec<HSeg>) -> Vec<HSeg> {
-    v.sort_by(|a, b| fcmp(a.y, b.y).then(fcmp(a.x0, b.x0)));
-    let mut out: Vec<HSeg> = Vec::new();
-    for s in v {
-        if let Some(l) = out
-            .iter_mut()
-            .rev()
-            .take(8)
-            .find(|l| (l.y - s.y).abs() <= 1.5 && s.x0 <= l.x1 + 2.0 && s.x1 >= l.x0 - 2.0)
-        {
-            l.x0 = l.x0.min(s.x0);
-            l.x1 = l.x1.max(s.x1);
-            continue;
-        }
-        out.push(s);
-    }
-    out
+/// A ruling line as (position across, start, end along), whatever its direction.
+trait Segment: Copy {
+    fn span(&self) -> (f64, f64, f64);
+    fn set_extent(&mut self, from: f64, to: f64);
 }
 
-fn merge_vsegs(mut v: Vec<VSeg>) -> Vec<VSeg> {
-    v.sort_by(|a, b| fcmp(a.x, b.x).then(fcmp(a.y0, b.y0)));
-    let mut out: Vec<VSeg> = Vec::new();
+impl Segment for HSeg {
+    fn span(&self) -> (f64, f64, f64) {
+        (self.y, self.x0, self.x1)
+    }
+    fn set_extent(&mut self, from: f64, to: f64) {
+        (self.x0, self.x1) = (from, to);
+    }
+}
+
+impl Segment for VSeg {
+    fn span(&self) -> (f64, f64, f64) {
+        (self.x, self.y0, self.y1)
+    }
+    fn set_extent(&mut self, from: f64, to: f64) {
+        (self.y0, self.y1) = (from, to);
+    }
+}
+
+/// Ruling lines drawn in pieces (one per cell border) joined into whole lines.
+fn merge_segments<S: Segment>(mut v: Vec<S>) -> Vec<S> {
+    v.sort_by(|a, b| {
+        let (a, b) = (a.span(), b.span());
+        fcmp(a.0, b.0).then(fcmp(a.1, b.1))
+    });
+    let mut out: Vec<S> = Vec::new();
     for s in v {
-        if let Some(l) = out
-            .iter_mut()
-            .rev()
-            .take(8)
-            .find(|l| (l.x - s.x).abs() <= 1.5 && s.y0 <= l.y1 + 2.0 && s.y1 >= l.y0 - 2.0)
-        {
-            l.y0 = l.y0.min(s.y0);
-            l.y1 = l.y1.max(s.y1);
+        let (at, from, to) = s.span();
+        if let Some(l) = out.iter_mut().rev().take(8).find(|l| {
+            let (l_at, l_from, l_to) = l.span();
+            (l_at - at).abs() <= 1.5 && from <= l_to + 2.0 && to >= l_from - 2.0
+        }) {
+            let (_, l_from, l_to) = l.span();
+            l.set_extent(l_from.min(from), l_to.max(to));
             continue;
         }
         out.push(s);
@@ -737,8 +745,8 @@ fn find_grids(shapes: &[Shape]) -> Vec<Grid> {
     if hs.len() < 2 || vs.len() < 2 {
         return Vec::new();
     }
-    let hs = merge_hsegs(hs);
-    let vs = merge_vsegs(vs);
+    let hs = merge_segments(hs);
+    let vs = merge_segments(vs);
     // Every pair is tested below: bound the work on pathological pages.
     if hs.len().saturating_mul(vs.len()) > 4_000_000 {
         return Vec::new();
