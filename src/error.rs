@@ -41,6 +41,10 @@ pub enum Error {
     /// The search engine failed.
     #[error("search engine: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// A rebuild would drop most of the indexed documents (an emptied or
+    /// unmounted corpus folder): the previous generation is kept.
+    #[error("le corpus ne donne plus que {after} document(s) contre {before} dans l'index actuel : index conservé (--allow-shrink pour reconstruire quand même)")]
+    Shrink { before: usize, after: usize },
     /// Stored data (graph, documents) cannot be read back.
     #[error("stored data at {}: {message}", path.display())]
     Store { path: PathBuf, message: String },
@@ -55,6 +59,7 @@ impl Error {
                 | Error::OnlyStopWords(_)
                 | Error::InvalidParameter { .. }
                 | Error::NotFound { .. }
+                | Error::Shrink { .. }
         )
     }
 

@@ -47,11 +47,17 @@ struct IndexArg {
     /// Largest document read, in megabytes of text (a PDF, DOCX or ODT file may be 8 times larger).
     #[arg(long, default_value_t = maillage::ingest::DEFAULT_MAX_FILE_MB)]
     max_file_mb: u64,
+    /// Replace the index even when the corpus now gives fewer than half its documents.
+    #[arg(long)]
+    allow_shrink: bool,
 }
 
 impl IndexArg {
     fn read_options(&self) -> maillage::ingest::ReadOptions {
-        maillage::ingest::ReadOptions::with_max_file_mb(self.max_file_mb)
+        maillage::ingest::ReadOptions {
+            allow_shrink: self.allow_shrink,
+            ..maillage::ingest::ReadOptions::with_max_file_mb(self.max_file_mb)
+        }
     }
 }
 

@@ -213,7 +213,27 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Fn(Stage)) -> R
     build_with(corpus_dir, index_dir, &ReadOptions::default(), progress)
 }
 
-/// [`build`] with the limits of each file read.
+/// A build that would keep fewer than half the documents of the published
+/// generation (none at all, most often: a corpus folder emptied, renamed or not
+/// mounted) is refused unless allowed, so the index people use is not lost to
+/// an accident. The previous generation stays published.
+fn refuse_shrink(index_dir: &Path, after: usize, allowed: bool) -> Result<()> {
+    if allowed {
+        return Ok(());
+    }
+    let Ok(before) = store::current(index_dir).and_then(|g| g.read_meta()) else {
+        return Ok(());
+    };
+    let before = before.n_documents;
+    if before > 0 && after * 2 < before {
+        tracing::warn!("{}", Error::Shrink { before, after });
+        return Err(Error::Shrink { before, after });
+    }
+    Ok(())
+}
+
+/// [`build`] with the limits of each file read; refuses to replace an index by
+/// one with fewer than half its documents unless `options.allow_shrink`.
 pub fn build_with(
     corpus_dir: &Path,
     index_dir: &Path,
@@ -230,6 +250,7 @@ pub fn build_with(
         read,
         mut timings,
     } = prepare(corpus_dir, options, progress)?;
+    refuse_shrink(index_dir, documents.len(), options.allow_shrink)?;
     let staging = store::stage(index_dir)?;
     // The search index only needs the documents: it is written on its own
     // threads while the corpus-wide extraction runs.

@@ -183,6 +183,9 @@ pub struct ReadOptions {
     pub max_decompressed_bytes: u64,
     /// Longest a reader may work on one file.
     pub time_budget: Duration,
+    /// Whether a build may replace an index by one with far fewer documents
+    /// (see [`crate::pipeline::build_with`]).
+    pub allow_shrink: bool,
 }
 
 impl Default for ReadOptions {
@@ -203,6 +206,7 @@ impl ReadOptions {
             max_file_bytes: max_text_bytes.saturating_mul(8),
             max_decompressed_bytes: max_text_bytes.saturating_mul(16),
             time_budget: Duration::from_secs(120),
+            allow_shrink: false,
         }
     }
 }

@@ -78,7 +78,7 @@ pub struct Health {
     pub status: &'static str,
     pub documents: usize,
     pub passages: usize,
-    /// Folder of the index generation being served.
+    /// Name of the index generation being served (its folder name, not its path).
     pub generation: String,
 }
 
@@ -93,7 +93,12 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         status: "ok",
         documents: info.documents,
         passages: info.passages,
-        generation: info.generation.display().to_string(),
+        // The generation's folder name only: clients learn nothing of the server's disk.
+        generation: info
+            .generation
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     }))
 }
 

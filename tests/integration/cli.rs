@@ -310,3 +310,87 @@ fn an_index_build_killed_at_any_moment_leaves_the_previous_index_usable() {
         "unfinished generations left behind: {leftovers:?}"
     );
 }
+
+#[test]
+fn a_rebuild_that_would_lose_most_documents_keeps_the_index_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::write(
+            corpus.join(format!("{name}.txt")),
+            format!("Projet éducatif de territoire {name}\n\nAxe 1 : Parentalité et réussite éducative\n"),
+        )
+        .unwrap();
+    }
+    let index = dir.path().join("index");
+    let args = |extra: &[&str]| {
+        let mut args = vec![
+            "index".to_string(),
+            "--corpus".into(),
+            corpus.to_string_lossy().into_owned(),
+            "--index".into(),
+            index.to_string_lossy().into_owned(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    let run_with = |extra: &[&str]| {
+        let args = args(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    };
+    assert!(run_with(&[]).status.success());
+    std::fs::remove_file(corpus.join("a.txt")).unwrap();
+    std::fs::remove_file(corpus.join("b.txt")).unwrap();
+    let refused = run_with(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("index conservé"),
+        "{}",
+        stderr(&refused)
+    );
+    let documents = run(&["documents", "--json", "--index", index.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&documents.stdout).unwrap();
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(3),
+        "the previous index is still served"
+    );
+    let allowed = run_with(&["--allow-shrink"]);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    let documents = run(&["documents", "--json", "--index", index.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&documents.stdout).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn files_over_the_size_limit_are_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let paragraph = "Le lieu d'accueil enfants parents accueille les familles du quartier. ";
+    std::fs::write(corpus.join("enorme.txt"), paragraph.repeat(25_000)).unwrap();
+    std::fs::write(corpus.join("petit.txt"), paragraph).unwrap();
+    let index = dir.path().join("index");
+    let out = run(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--max-file-mb",
+        "1",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["n_documents"], 1);
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["file"], "enorme.txt");
+    assert_eq!(skipped["code"], "too_large");
+    assert!(skipped["reason"]
+        .as_str()
+        .unwrap()
+        .contains("--max-file-mb"));
+}
