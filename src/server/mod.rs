@@ -66,6 +66,9 @@ pub struct AppState {
     /// ones longest; queued in order, each runs at full speed and the worst
     /// waits are a few calls long.
     workers: Arc<tokio::sync::Semaphore>,
+    /// The corpus fingerprint a rebuild was refused for (it would have lost most
+    /// documents): not tried again until the corpus changes once more.
+    refused: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Default for AppState {
@@ -86,6 +89,7 @@ impl AppState {
         AppState {
             engine: Arc::new(RwLock::new(None)),
             workers: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
+            refused: Arc::default(),
         }
     }
 
@@ -292,9 +296,18 @@ pub fn refresh_with(
     read: &ReadOptions,
 ) -> Result<bool> {
     if store::is_stale(corpus, index) {
-        let report = pipeline::build_with(corpus, index, read, &|stage| {
+        let fingerprint = store::corpus_fingerprint(corpus);
+        let mut refused = state.refused.lock().unwrap_or_else(|p| p.into_inner());
+        if refused.as_deref() == Some(fingerprint.as_str()) {
+            return Ok(false);
+        }
+        let built = pipeline::build_with(corpus, index, read, &|stage| {
             tracing::info!("rebuilding index: {}", stage.label())
-        })?;
+        });
+        if let Err(Error::Shrink { .. }) = &built {
+            *refused = Some(fingerprint);
+        }
+        let report = built?;
         tracing::info!(
             "rebuilt index: {} documents, {} passages in {:.0} ms",
             report.n_documents,

@@ -521,6 +521,19 @@ fn a_changed_corpus_is_rebuilt_and_swapped_without_a_failed_request() {
     assert!(a.json()["total"].as_u64().unwrap() >= 1, "{}", a.json());
     // Nothing changed since: no second swap.
     assert!(!maillage::server::refresh(&state, corpus.path(), index.path()).unwrap());
+    // A corpus emptied by accident is not served: the previous index stays, and
+    // the refused rebuild is not tried again until the corpus changes.
+    let before = send_to(router.clone(), Method::GET, "/api/documents", &[]).json();
+    for entry in std::fs::read_dir(corpus.path()).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    assert!(matches!(
+        maillage::server::refresh(&state, corpus.path(), index.path()),
+        Err(maillage::Error::Shrink { after: 0, .. })
+    ));
+    assert!(!maillage::server::refresh(&state, corpus.path(), index.path()).unwrap());
+    let after = send_to(router.clone(), Method::GET, "/api/documents", &[]).json();
+    assert_eq!(before, after);
     stop.store(true, Ordering::Relaxed);
     load.join().unwrap();
     assert!(served.load(Ordering::Relaxed) > 0);
