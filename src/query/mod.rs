@@ -89,7 +89,11 @@ pub struct DocumentDetail {
     #[serde(flatten)]
     pub summary: DocumentSummary,
     pub outline: Vec<Section>,
+    /// A page of the passages, in document order (see [`Engine::document_page`]).
     pub passages: Vec<PassageOut>,
+    /// How many passages the document has in all, and where this page starts.
+    pub passages_total: usize,
+    pub passages_offset: usize,
     pub entities: Vec<EntityInDocument>,
     pub acronyms: Vec<AcronymInDocument>,
 }
@@ -445,8 +449,20 @@ impl Engine {
         })
     }
 
-    /// One document with its outline, passages, entities and sigles.
+    /// One document with its outline, entities, sigles and every passage.
     pub fn document(&self, doc_id: &str) -> Result<DocumentDetail> {
+        self.document_page(doc_id, 0, usize::MAX)
+    }
+
+    /// One document with its outline, entities, sigles, and `limit` of its
+    /// passages from `offset`: a national plan has tens of thousands, an answer
+    /// must stay small.
+    pub fn document_page(
+        &self,
+        doc_id: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<DocumentDetail> {
         let index = self.index_of(doc_id)?;
         let document = &self.knowledge.documents[index];
         let mut entities: BTreeMap<&str, EntityInDocument> = BTreeMap::new();
@@ -477,9 +493,12 @@ impl Engine {
                 .cmp(&a.mentions)
                 .then_with(|| a.name.cmp(&b.name))
         });
+        let passages_total = document.n_passages;
         let passages = self
             .store
             .passages(index)
+            .skip(offset)
+            .take(limit)
             .map(|p| PassageOut {
                 id: p.id,
                 section: p.section,
@@ -515,6 +534,8 @@ impl Engine {
             summary: self.summary(document),
             outline: self.store.sections(index),
             passages,
+            passages_total,
+            passages_offset: offset,
             entities,
             acronyms,
         })

@@ -192,6 +192,29 @@ impl TerritoriesParams {
     }
 }
 
+/// Passages in one answer of `GET /api/documents/{doc_id}` by default, and at most.
+pub const DEFAULT_DOCUMENT_PASSAGES: usize = 2_000;
+pub const MAX_DOCUMENT_PASSAGES: usize = 10_000;
+
+/// `GET /api/documents/{doc_id}`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentParams {
+    /// Passages per answer, 1 to 10,000 (default 2,000); `passages_total` says how many there are.
+    pub limit: Option<usize>,
+    /// Passages to skip (default 0).
+    pub offset: Option<usize>,
+}
+
+impl DocumentParams {
+    pub fn from_query(raw: &RawQuery) -> Result<DocumentParams, ApiError> {
+        Ok(DocumentParams {
+            limit: raw.number("limit", 1, MAX_DOCUMENT_PASSAGES)?,
+            offset: raw.number("offset", 0, usize::MAX)?,
+        })
+    }
+}
+
 /// `GET /api/graph`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -14,8 +14,8 @@ use utoipa::ToSchema;
 
 use super::error::ApiError;
 use super::params::{
-    decode_component, EntitiesParams, GraphParams, RawQuery, SearchParams, TerritoriesParams,
-    DEFAULT_TERRITORIES_PAGE,
+    decode_component, DocumentParams, EntitiesParams, GraphParams, RawQuery, SearchParams,
+    TerritoriesParams, DEFAULT_DOCUMENT_PASSAGES, DEFAULT_TERRITORIES_PAGE,
 };
 use super::AppState;
 use crate::graph::Subgraph;
@@ -130,12 +130,17 @@ pub async fn documents(
 }
 
 #[utoipa::path(get, path = "/api/documents/{doc_id}", tag = "documents",
-    params(("doc_id" = String, Path, description = "Document id; may contain `/`")),
+    params(("doc_id" = String, Path, description = "Document id; may contain `/`"), DocumentParams),
     responses(
         (status = 200, description = "Outline, passages, entities and sigles of one document", body = Object),
         (status = 404, description = "Unknown document", body = ErrorResponse)))]
-pub async fn document(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+pub async fn document(
+    State(state): State<AppState>,
+    uri: Uri,
+    raw: RawQuery,
+) -> Result<Response, ApiError> {
     let doc_id = tail_of(&uri, "/api/documents/", "doc_id")?;
+    let params = DocumentParams::from_query(&raw)?;
     // Ids may hold `/`: `x/file` is the original of `x` unless `x/file` is a document.
     if let Some(stem) = doc_id.strip_suffix("/file") {
         let engine = state.engine()?;
@@ -143,9 +148,15 @@ pub async fn document(State(state): State<AppState>, uri: Uri) -> Result<Respons
             return original(&state, stem.to_string()).await;
         }
     }
-    Ok(with_engine(&state, move |engine| engine.document(&doc_id))
-        .await?
-        .into_response())
+    let (offset, limit) = (
+        params.offset.unwrap_or(0),
+        params.limit.unwrap_or(DEFAULT_DOCUMENT_PASSAGES),
+    );
+    Ok(with_engine(&state, move |engine| {
+        engine.document_page(&doc_id, offset, limit)
+    })
+    .await?
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/api/documents/{doc_id}/file", tag = "documents",

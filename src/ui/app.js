@@ -347,9 +347,13 @@
     markNav("");
     clear(main);
     main.appendChild(loading());
+    // Long plans come in pages of passages; a link to a passage opens its page.
+    const pageSize = 2000;
+    let from = Math.max(0, parseInt(params.get("depuis") || "0", 10) || 0);
+    if (params.has("passage")) from = Math.floor((parseInt(params.get("passage"), 10) || 0) / pageSize) * pageSize;
     let doc;
     try {
-      doc = await api(apiPath("/api/documents/", docId));
+      doc = await api(apiPath("/api/documents/", docId) + "?" + new URLSearchParams({ offset: String(from), limit: String(pageSize) }).toString());
     } catch (error) {
       if (token !== navigation) return;
       clear(main);
@@ -405,9 +409,10 @@
       el("p", { class: "back" }, el("a", { href: "#/", onclick: backIfPossible }, "← Retour")),
       el("h1", {}, doc.title || doc.doc_id),
       about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
-      el("p", { class: "hint" }, [plural(doc.passages.length, "passage", "passages"), doc.pages ? plural(doc.pages, "page", "pages") : null, "fichier " + doc.file].filter(Boolean).join(" · ")),
+      el("p", { class: "hint" }, [plural(doc.passages_total, "passage", "passages"), doc.pages ? plural(doc.pages, "page", "pages") : null, "fichier " + doc.file].filter(Boolean).join(" · ")),
       el("p", { class: "hit-original" }, originalLink(doc.doc_id, doc.format, null)),
       el("div", { class: side.childNodes.length ? "doc-layout" : "doc-layout single" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
+      passagePager(doc, pageSize),
     ]);
 
     let target = null;
@@ -423,6 +428,16 @@
       target.scrollIntoView({ block: "start", behavior: "instant" });
       target.focus({ preventScroll: true });
     }
+  }
+
+  function passagePager(doc, pageSize) {
+    const shownEnd = doc.passages_offset + doc.passages.length;
+    if (doc.passages_offset === 0 && shownEnd >= doc.passages_total) return null;
+    const nav = el("nav", { class: "pagination", "aria-label": "Pages de passages" });
+    if (doc.passages_offset > 0) nav.appendChild(el("a", { href: documentHref(doc.doc_id, { depuis: String(Math.max(0, doc.passages_offset - pageSize)) }), rel: "prev" }, "← Passages précédents"));
+    nav.appendChild(el("span", {}, "Passages " + (doc.passages_offset + 1) + " à " + shownEnd + " sur " + doc.passages_total));
+    if (shownEnd < doc.passages_total) nav.appendChild(el("a", { href: documentHref(doc.doc_id, { depuis: String(shownEnd) }), rel: "next" }, "Passages suivants →"));
+    return nav;
   }
 
   function backIfPossible(event) {

@@ -543,3 +543,36 @@ fn a_changed_corpus_is_rebuilt_and_swapped_without_a_failed_request() {
         "requests failed during the swap"
     );
 }
+
+#[test]
+fn document_passages_come_in_pages_with_their_total() {
+    let whole = get("/api/documents/001_f1af12ce620947bd").json();
+    let total = whole["passages_total"].as_u64().unwrap() as usize;
+    assert!(total > 40, "{total}");
+    assert_eq!(whole["passages"].as_array().unwrap().len(), total);
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    while offset < total {
+        let page = get(&format!(
+            "/api/documents/001_f1af12ce620947bd?offset={offset}&limit=25"
+        ))
+        .json();
+        assert_eq!(page["passages_total"], total);
+        assert_eq!(page["passages_offset"], offset);
+        let passages = page["passages"].as_array().unwrap();
+        assert!(!passages.is_empty() && passages.len() <= 25);
+        seen.extend(passages.iter().map(|p| p["id"].as_u64().unwrap()));
+        offset += passages.len();
+    }
+    let ids: Vec<u64> = (0..total as u64).collect();
+    assert_eq!(seen, ids, "the pages are slices of the whole");
+    let past = get(&format!(
+        "/api/documents/001_f1af12ce620947bd?offset={total}"
+    ))
+    .json();
+    assert_eq!(past["passages"].as_array().unwrap().len(), 0);
+    for bad in ["limit=0", "limit=10001", "offset=-1", "limit=abc"] {
+        let answer = get(&format!("/api/documents/001_f1af12ce620947bd?{bad}"));
+        assert_json_error(&answer, StatusCode::BAD_REQUEST, bad);
+    }
+}
