@@ -681,13 +681,11 @@ impl KnowledgeGraph {
     /// Reads a graph written by [`KnowledgeGraph::save`].
     pub fn load(dir: &Path) -> Result<KnowledgeGraph> {
         let path = dir.join(GRAPH_FILE_NAME);
-        let file = match std::fs::File::open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::MissingIndex(dir.to_path_buf()))
-            }
-            Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
-        };
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Err(Error::MissingIndex(dir.to_path_buf()));
+        }
+        // Non-blocking and regular only: a FIFO in its place must not hang the load.
+        let (file, _) = crate::store::open_index_file(&path)?;
         let corrupt = |message: &str| Error::Store {
             path: path.clone(),
             message: message.to_string(),

@@ -252,12 +252,8 @@ struct DocRecord {
 impl DocStore {
     /// Opens `path`, checking its header; the records are checked as they are read.
     pub fn open(path: &Path) -> Result<DocStore> {
-        let file = fs::File::open(path)
-            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        let len = file
-            .metadata()
-            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
-            .len();
+        let (file, meta) = super::open_index_file(path)?;
+        let len = meta.len();
         let corrupt = |message: &str| Error::Store {
             path: path.to_path_buf(),
             message: format!("{message}: rebuild with `maillage index`"),

@@ -128,8 +128,7 @@ impl Generation {
 
     pub fn read_meta(&self) -> Result<Meta> {
         let path = self.meta_path();
-        let bytes =
-            fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Store {
             path,
             message: e.to_string(),
@@ -142,8 +141,7 @@ impl Generation {
 
     pub fn read_knowledge(&self) -> Result<Knowledge> {
         let path = self.knowledge_path();
-        let bytes =
-            fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
         bincode::deserialize(&bytes).map_err(|e| Error::Store {
             path: path.clone(),
             message: e.to_string(),
@@ -156,24 +154,81 @@ impl Generation {
     }
 }
 
+/// Largest `meta.json` or `knowledge.bin` read (a national corpus's knowledge is a
+/// few hundred MB): a damaged or hostile index cannot make a read take all memory.
+const MAX_INDEX_FILE: u64 = 8 << 30;
+
+/// The bytes of one file of an index, which must be a regular file of at most
+/// `limit` bytes. Opened without blocking: a FIFO or a device put in its place
+/// is an error, never a hang or an endless read.
+pub fn read_index_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let error = |e: std::io::Error| Error::io(format!("reading {}", path.display()), e);
+    let (file, meta) = open_index_file(path)?;
+    let refuse = |message: String| Error::Store {
+        path: path.to_path_buf(),
+        message: format!("{message}: rebuild with `maillage index`"),
+    };
+    if meta.len() > limit {
+        return Err(refuse(format!(
+            "{} bytes, more than the {limit} expected",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(error)?;
+    if bytes.len() as u64 > limit {
+        return Err(refuse(format!("more than the {limit} bytes expected")));
+    }
+    Ok(bytes)
+}
+
+/// Opens one file of an index without blocking and checks it is a regular file
+/// (a FIFO, a device or a folder in its place is an error, never a hang).
+pub fn open_index_file(path: &Path) -> Result<(fs::File, fs::Metadata)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    if !meta.is_file() {
+        return Err(Error::Store {
+            path: path.to_path_buf(),
+            message: "not a regular file: rebuild with `maillage index`".into(),
+        });
+    }
+    Ok((file, meta))
+}
+
 /// The generation `CURRENT` points to in `index_dir`, if any.
 pub fn current(index_dir: &Path) -> Result<Generation> {
     let pointer = index_dir.join(CURRENT);
-    let name = match fs::read_to_string(&pointer) {
-        Ok(name) => name.trim().to_string(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::MissingIndex(index_dir.to_path_buf()))
-        }
-        Err(e) => return Err(Error::io(format!("reading {}", pointer.display()), e)),
-    };
-    let valid = name.starts_with("gen-") && !name.contains(['/', '\\']) && !name.contains("..");
+    if !pointer.exists() && fs::symlink_metadata(&pointer).is_err() {
+        return Err(Error::MissingIndex(index_dir.to_path_buf()));
+    }
+    // A generation name is a few dozen bytes: anything longer is not ours.
+    let name = String::from_utf8_lossy(&read_index_file(&pointer, 256)?)
+        .trim()
+        .to_string();
+    let valid = name.starts_with("gen-")
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !name.contains("..");
     let dir = index_dir.join(&name);
     if !valid || !dir.is_dir() {
+        // Never echo what the file holds: it may be anything the link points to.
         return Err(Error::Store {
             path: pointer,
-            message: format!(
-                "points to a missing generation `{name}`: rebuild with `maillage index`"
-            ),
+            message: "does not name a generation of this index: rebuild with `maillage index`"
+                .to_string(),
         });
     }
     let generation = Generation { dir };

@@ -394,3 +394,71 @@ fn files_over_the_size_limit_are_skipped_with_a_reason() {
         .unwrap()
         .contains("--max-file-mb"));
 }
+
+/// Builds a small index in a temporary folder; returns (folder, index path, generation path).
+fn small_index() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("pedt.txt"),
+        "Projet éducatif de territoire\n\nAxe 1 : Parentalité\n\nLe lieu d'accueil enfants parents ouvre.\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    maillage::pipeline::build(&corpus, &index, &|_| {}).unwrap();
+    let generation = maillage::store::current(&index).unwrap().dir;
+    (dir, index, generation)
+}
+
+/// Opens the index on another thread: Err when it does not answer within a minute.
+fn open_within_a_minute(index: &std::path::Path) -> Result<String, &'static str> {
+    let index = index.to_path_buf();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let outcome = maillage::query::Engine::open(&index)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let _ = send.send(outcome);
+    });
+    match receive.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(Ok(())) => Ok("opened".into()),
+        Ok(Err(message)) => Ok(message),
+        Err(_) => Err("opening the index hung"),
+    }
+}
+
+#[test]
+fn special_files_in_place_of_index_files_are_errors_not_hangs() {
+    for file in ["knowledge.bin", "documents.bin", "graph/graph.bin"] {
+        let (_dir, index, generation) = small_index();
+        let path = generation.join(file);
+        if !path.exists() {
+            continue;
+        }
+        std::fs::remove_file(&path).unwrap();
+        let fifo = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let message = open_within_a_minute(&index).expect("no hang");
+        assert!(message.contains("not a regular file"), "{file}: {message}");
+    }
+    let (_dir, index, generation) = small_index();
+    std::fs::remove_file(generation.join("meta.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", generation.join("meta.json")).unwrap();
+    let message = open_within_a_minute(&index).expect("no hang");
+    assert!(message.contains("not a regular file"), "{message}");
+}
+
+#[test]
+fn a_current_pointing_elsewhere_never_prints_what_it_points_to() {
+    let (_dir, index, _generation) = small_index();
+    let current = index.join("CURRENT");
+    std::fs::remove_file(&current).unwrap();
+    std::fs::write(index.join("secret"), "gen-000001\nmot de passe : hunter2\n").unwrap();
+    std::os::unix::fs::symlink(index.join("secret"), &current).unwrap();
+    let out = run(&["documents", "--index", index.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let said = stdout(&out) + &stderr(&out);
+    assert!(!said.contains("hunter2"), "{said}");
+    assert!(said.contains("CURRENT"), "{said}");
+}
