@@ -97,6 +97,9 @@ pub struct Facets {
     pub kind: Vec<FacetCount>,
 }
 
+/// Words searched at most, after analysis (stop words and elisions removed).
+pub const MAX_QUERY_TERMS: usize = 32;
+
 /// Territories listed in a search's facets: a national corpus matches thousands.
 pub const MAX_TERRITORY_FACETS: usize = 20;
 
@@ -481,6 +484,14 @@ impl Engine {
                 .map(String::as_str)
                 .collect();
             return Err(Error::OnlyStopWords(all.join(" ")));
+        }
+        // Each term is a walk over postings: a pasted page of numbers would hold a
+        // worker for seconds. A query is a few words; past the budget, say so.
+        let n_terms: usize = units.iter().chain(&phrases).map(|u| u.terms.len()).sum();
+        if n_terms > MAX_QUERY_TERMS {
+            return Err(Error::InvalidQuery(format!(
+                "the query has {n_terms} words once analysed; at most {MAX_QUERY_TERMS} are searched: keep the distinctive ones"
+            )));
         }
         // The bare words together may be the long form of a sigle.
         let mut whole_alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();

@@ -576,3 +576,23 @@ fn document_passages_come_in_pages_with_their_total() {
         assert_json_error(&answer, StatusCode::BAD_REQUEST, bad);
     }
 }
+
+#[test]
+fn a_query_past_the_term_budget_is_a_clear_400_answered_at_once() {
+    // Under the 1,000-character limit, but 200 terms.
+    let digits: Vec<String> = (0..200).map(|i| format!("{}", 100 + i * 3)).collect();
+    let started = std::time::Instant::now();
+    let a = get(&format!("/api/search?q={}", encode(&digits.join(" "))));
+    let code = assert_json_error(&a, StatusCode::BAD_REQUEST, "200 numbers");
+    assert_eq!(code, "invalid_query");
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at most 32"));
+    // Far from the seconds it took to search them all; a generous bound for a busy machine.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // A long but ordinary query still searches.
+    let words = "accompagner les familles dans leur parentalité avec le lieu d'accueil enfants parents et le CLAS";
+    let ok = get(&format!("/api/search?q={}", encode(words)));
+    assert_eq!(ok.status, StatusCode::OK);
+}
