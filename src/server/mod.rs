@@ -366,13 +366,90 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             options.index.clone(),
             options.read,
         ));
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| Error::io("serving HTTP", e))
+        serve_connections(listener, app(state), &Limits::default(), shutdown_signal()).await;
+        Ok::<(), Error>(())
     })?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What one client may hold of the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time to send a request's headers (and, on a kept-alive connection, the
+    /// next request's): a client that sends nothing, or a byte a minute, is
+    /// closed after it.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the kernel's queue.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets the
+/// connections in flight finish. Each connection must send its headers within
+/// [`Limits::header_read_timeout`] (idle kept-alive connections included), and
+/// at most [`Limits::max_connections`] are served at once.
+pub async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: &Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    // HTTP/1.1 only: the automatic HTTP/2 detection reads the first bytes with no
+    // time limit, which is what a silent client exploits. The API is small JSON
+    // answers; a proxy in front speaks HTTP/2 to browsers if wanted.
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    tokio::pin!(shutdown);
+    loop {
+        // A free slot first: past the cap, new clients wait in the accept queue.
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, _peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!("accepting a connection failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!("connection closed: {err}");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // Requests in flight finish; a connection that never ends is not waited for long.
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
 async fn shutdown_signal() {

@@ -596,3 +596,93 @@ fn a_query_past_the_term_budget_is_a_clear_400_answered_at_once() {
     let ok = get(&format!("/api/search?q={}", encode(words)));
     assert_eq!(ok.status, StatusCode::OK);
 }
+
+/// A real server on a loopback port with short limits, for connection tests.
+fn spawn_limited_server(
+    limits: maillage::server::Limits,
+) -> (tokio::runtime::Runtime, std::net::SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move {
+        maillage::server::serve_connections(
+            listener,
+            router(),
+            &limits,
+            std::future::pending::<()>(),
+        )
+        .await
+    });
+    (runtime, addr)
+}
+
+/// Sends `request` on a new connection and reads until the server closes it or
+/// `wait` passes; returns what was read and whether the server closed.
+fn talk(addr: std::net::SocketAddr, request: &[u8], wait: std::time::Duration) -> (String, bool) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    stream.write_all(request).unwrap();
+    let mut got = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return (String::from_utf8_lossy(&got).into_owned(), true),
+            Ok(n) => got.extend_from_slice(&buffer[..n]),
+            Err(_) => return (String::from_utf8_lossy(&got).into_owned(), false),
+        }
+    }
+}
+
+#[test]
+fn slow_and_idle_connections_are_closed() {
+    let (_runtime, addr) = spawn_limited_server(maillage::server::Limits {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        max_connections: 4,
+    });
+    let wait = std::time::Duration::from_secs(15);
+    // Nothing sent: closed after the header timeout, not minutes later.
+    let started = std::time::Instant::now();
+    let (_, closed) = talk(addr, b"", wait);
+    assert!(closed, "an idle connection stays open");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // Partial headers: closed too.
+    let (_, closed) = talk(addr, b"GET /health HTTP/1.1\r\nHost: localhost\r\n", wait);
+    assert!(closed, "a connection with partial headers stays open");
+    // A whole request is answered, then the kept-alive connection is closed once idle.
+    let (answer, closed) = talk(
+        addr,
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        wait,
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(closed, "an idle kept-alive connection stays open");
+}
+
+#[test]
+fn connections_past_the_cap_wait_their_turn() {
+    let (_runtime, addr) = spawn_limited_server(maillage::server::Limits {
+        header_read_timeout: std::time::Duration::from_secs(2),
+        max_connections: 1,
+    });
+    // One silent client holds the only slot until it is closed for idling.
+    let _silent = std::net::TcpStream::connect(addr).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let (answer, _) = talk(
+        addr,
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        std::time::Duration::from_secs(15),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1500),
+        "served before the silent client's slot was freed"
+    );
+}
