@@ -483,7 +483,14 @@ impl Engine {
                 .chain(user.phrases.iter())
                 .map(String::as_str)
                 .collect();
-            return Err(Error::OnlyStopWords(all.join(" ")));
+            let joined = all.join(" ");
+            // Punctuation and emoji are not stop words: say what is really wrong.
+            if !joined.chars().any(char::is_alphanumeric) {
+                return Err(Error::InvalidQuery(
+                    "the query has no letters or digits to search for".into(),
+                ));
+            }
+            return Err(Error::OnlyStopWords(joined));
         }
         // Each term is a walk over postings: a pasted page of numbers would hold a
         // worker for seconds. A query is a few words; past the budget, say so.

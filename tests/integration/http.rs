@@ -686,3 +686,22 @@ fn connections_past_the_cap_wait_their_turn() {
         "served before the silent client's slot was freed"
     );
 }
+
+#[test]
+fn a_query_of_punctuation_or_emoji_says_so() {
+    for q in ["?!…", "🙂🙂", "« » — ;"] {
+        let a = get(&format!("/api/search?q={}", encode(q)));
+        let code = assert_json_error(&a, StatusCode::BAD_REQUEST, q);
+        let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(
+            code == "invalid_query" && !message.contains("stop words"),
+            "{q}: {code} {message}"
+        );
+    }
+    // Stop words alone are still called stop words.
+    let a = get(&format!("/api/search?q={}", encode("de la les")));
+    assert_eq!(
+        assert_json_error(&a, StatusCode::BAD_REQUEST, "stop words"),
+        "only_stop_words"
+    );
+}
