@@ -52,7 +52,7 @@ use serde::{Deserialize, Serialize};
 pub use decode::decode;
 pub use format::{Extracted, Limits, Unreadable, PAGE_BREAK};
 pub use markup::clean;
-pub use walk::{corpus_fingerprint, walk, Candidate};
+pub use walk::{corpus_fingerprint, open_regular, read_bounded, walk, Candidate, ReadError};
 
 use crate::model::{Source, SourceFormat};
 

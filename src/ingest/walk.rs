@@ -177,38 +177,55 @@ pub fn sanitize_id(id: &str) -> String {
     }
 }
 
-/// The bytes of the regular file at `path`, at most `limit` of them. Opened
-/// without blocking (a FIFO swapped in after the walk must not hang the read)
-/// and checked to be a regular file once open.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, SkipReason> {
+/// Why a file could not be read whole.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    NotRegular,
+    TooLarge { bytes: u64 },
+}
+
+/// Opens `path` without blocking (a FIFO or device swapped in must not hang
+/// the caller) and checks, once open, that it is a regular file.
+pub fn open_regular(path: &Path) -> Result<(fs::File, fs::Metadata), ReadError> {
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
-        .map_err(|e| SkipReason::CannotRead(e.to_string()))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| SkipReason::CannotRead(e.to_string()))?;
+        .map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
-        return Err(SkipReason::NotRegular("fichier spécial"));
+        return Err(ReadError::NotRegular);
     }
+    Ok((file, meta))
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them (checked on
+/// its size, then on what is actually read, since a file may grow meanwhile).
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, meta) = open_regular(path)?;
     if meta.len() > limit {
-        return Err(SkipReason::TooLarge {
-            bytes: meta.len(),
-            limit,
-        });
+        return Err(ReadError::TooLarge { bytes: meta.len() });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| SkipReason::CannotRead(e.to_string()))?;
+        .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
-        return Err(SkipReason::TooLarge {
+        return Err(ReadError::TooLarge {
             bytes: bytes.len() as u64,
-            limit,
         });
     }
     Ok(bytes)
+}
+
+/// [`read_bounded`] for a corpus file, with the reason to skip it.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, SkipReason> {
+    read_bounded(path, limit).map_err(|error| match error {
+        ReadError::Io(e) => SkipReason::CannotRead(e.to_string()),
+        ReadError::NotRegular => SkipReason::NotRegular("fichier spécial"),
+        ReadError::TooLarge { bytes } => SkipReason::TooLarge { bytes, limit },
+    })
 }
 
 /// A summary of what [`walk`] sees that changes whenever a file is added,

@@ -162,48 +162,26 @@ const MAX_INDEX_FILE: u64 = 8 << 30;
 /// `limit` bytes. Opened without blocking: a FIFO or a device put in its place
 /// is an error, never a hang or an endless read.
 pub fn read_index_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let error = |e: std::io::Error| Error::io(format!("reading {}", path.display()), e);
-    let (file, meta) = open_index_file(path)?;
-    let refuse = |message: String| Error::Store {
-        path: path.to_path_buf(),
-        message: format!("{message}: rebuild with `maillage index`"),
-    };
-    if meta.len() > limit {
-        return Err(refuse(format!(
-            "{} bytes, more than the {limit} expected",
-            meta.len()
-        )));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(error)?;
-    if bytes.len() as u64 > limit {
-        return Err(refuse(format!("more than the {limit} bytes expected")));
-    }
-    Ok(bytes)
+    crate::ingest::read_bounded(path, limit).map_err(|e| index_file_error(path, e))
 }
 
 /// Opens one file of an index without blocking and checks it is a regular file
 /// (a FIFO, a device or a folder in its place is an error, never a hang).
 pub fn open_index_file(path: &Path) -> Result<(fs::File, fs::Metadata)> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    if !meta.is_file() {
-        return Err(Error::Store {
-            path: path.to_path_buf(),
-            message: "not a regular file: rebuild with `maillage index`".into(),
-        });
+    crate::ingest::open_regular(path).map_err(|e| index_file_error(path, e))
+}
+
+fn index_file_error(path: &Path, error: crate::ingest::ReadError) -> Error {
+    use crate::ingest::ReadError;
+    let refuse = |message: String| Error::Store {
+        path: path.to_path_buf(),
+        message: format!("{message}: rebuild with `maillage index`"),
+    };
+    match error {
+        ReadError::Io(e) => Error::io(format!("reading {}", path.display()), e),
+        ReadError::NotRegular => refuse("not a regular file".into()),
+        ReadError::TooLarge { bytes } => refuse(format!("{bytes} bytes, more than expected")),
     }
-    Ok((file, meta))
 }
 
 /// The generation `CURRENT` points to in `index_dir`, if any.
