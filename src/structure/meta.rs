@@ -43,12 +43,29 @@ static NOT_A_TITLE: Lazy<Regex> = Lazy::new(|| {
         .expect("valid regex")
 });
 
+/// The first non-empty lines, each cut to its first [`OPENING_LINE_BYTES`]:
+/// what a title or a date can be, so that a file made of one huge line costs
+/// no more than a normal one.
 fn opening(text: &str) -> Vec<&str> {
     text.lines()
-        .map(str::trim)
+        .map(|l| clip(l, OPENING_LINE_BYTES).trim())
         .filter(|l| !l.is_empty())
         .take(OPENING_LINES)
         .collect()
+}
+
+const OPENING_LINE_BYTES: usize = 1_000;
+
+/// `line` cut to at most `max` bytes, on a character boundary.
+fn clip(line: &str, max: usize) -> &str {
+    if line.len() <= max {
+        return line;
+    }
+    let mut end = max;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
 }
 
 fn is_date_line(line: &str) -> bool {
@@ -256,6 +273,17 @@ pub(crate) fn year(text: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_first_line_is_read_by_its_opening_only() {
+        let line = "Contrat de ville de l'agglomération, signé en mars 2015. ".repeat(2_000);
+        let lines = opening(&line);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].len() <= OPENING_LINE_BYTES);
+        assert!(title(&line).chars().count() <= 161);
+        assert_eq!(year(&line), Some(2015));
+        assert_eq!(clip("Alès", 3), "Al");
+    }
 
     #[test]
     fn title_skips_logos_and_joins_subtitle() {

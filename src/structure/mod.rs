@@ -839,7 +839,8 @@ fn split_span(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
             break;
         }
         let slice = &text[s..e];
-        if slice.chars().count() <= MAX_PASSAGE_CHARS {
+        // Bounded count: the block may be the whole document.
+        if slice.chars().nth(MAX_PASSAGE_CHARS).is_none() {
             pieces.push((s, e));
             break;
         }
