@@ -48,6 +48,10 @@ pub enum Error {
     /// Stored data (graph, documents) cannot be read back.
     #[error("stored data at {}: {message}", path.display())]
     Store { path: PathBuf, message: String },
+    /// A file of the index is missing, truncated or changed since it was
+    /// written: its checksum no longer matches the generation's manifest.
+    #[error("index endommagé : {} ({reason})", path.display())]
+    Damaged { path: PathBuf, reason: String },
 }
 
 impl Error {

@@ -285,29 +285,46 @@ fn main() -> ExitCode {
     }
 }
 
-/// Opens the index; when there is none yet and the corpus folder exists,
-/// builds it first, so a fresh checkout answers its first search.
+/// Opens the index; when there is none yet, or a file of it is damaged, and
+/// the corpus folder exists, builds it first, so a fresh checkout answers its
+/// first search and a damaged index heals.
 fn open(args: &IndexArg) -> anyhow::Result<Engine> {
-    match Engine::open(&args.index) {
-        Err(maillage::Error::MissingIndex(_)) if args.corpus.is_dir() => {
-            eprintln!(
-                "maillage: no index at {}, building it from {}…",
+    let (corpus, why) = match Engine::open(&args.index) {
+        Err(maillage::Error::MissingIndex(_)) if args.corpus.is_dir() => (
+            args.corpus.clone(),
+            format!(
+                "pas d'index dans {}, construction depuis {}…",
                 args.index.display(),
                 args.corpus.display()
-            );
-            let report =
-                pipeline::build_with(&args.corpus, &args.index, &args.read_options(), &|_| {})
-                    .with_context(|| format!("indexing {}", args.corpus.display()))?;
-            eprintln!(
-                "maillage: indexed {} documents, {} passages in {:.0} ms",
-                report.n_documents,
-                report.n_passages,
-                report.elapsed.as_secs_f64() * 1000.0
-            );
-            Ok(Engine::open(&args.index)?)
+            ),
+        ),
+        Err(maillage::Error::Damaged { path, reason }) => {
+            // Rebuilt from the folder it was built from, when that is known.
+            let corpus = maillage::store::current(&args.index)
+                .and_then(|generation| generation.read_meta())
+                .map(|meta| meta.corpus)
+                .ok()
+                .filter(|corpus| corpus.is_dir())
+                .unwrap_or_else(|| args.corpus.clone());
+            let err = maillage::Error::Damaged { path, reason };
+            if !corpus.is_dir() {
+                return Err(err.into());
+            }
+            let why = format!("{err}; reconstruction depuis {}…", corpus.display());
+            (corpus, why)
         }
-        other => Ok(other?),
-    }
+        other => return Ok(other?),
+    };
+    eprintln!("maillage: {why}");
+    let report = pipeline::build_with(&corpus, &args.index, &args.read_options(), &|_| {})
+        .with_context(|| format!("indexing {}", corpus.display()))?;
+    eprintln!(
+        "maillage: {} documents indexés, {} passages en {:.0} ms",
+        report.n_documents,
+        report.n_passages,
+        report.elapsed.as_secs_f64() * 1000.0
+    );
+    Ok(Engine::open(&args.index)?)
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {

@@ -278,6 +278,7 @@ impl Engine {
     /// Opens the current generation of the index in `index_dir`.
     pub fn open(index_dir: &Path) -> Result<Engine> {
         let generation = store::current(index_dir)?;
+        generation.verify()?;
         let meta = generation.read_meta()?;
         let (index, fields) = index::open(&generation.tantivy_dir())?;
         let reader = index

@@ -234,8 +234,16 @@ async fn security_headers(mut response: Response) -> Response {
 /// rebuild keeps the previous generation when there is one.
 pub fn prepare_index(corpus: &Path, index: &Path, read: &ReadOptions) -> Result<()> {
     if !store::is_stale(corpus, index) {
-        tracing::info!("index at {} is up to date", index.display());
-        return Ok(());
+        match store::current(index).and_then(|generation| generation.verify()) {
+            Ok(()) => {
+                tracing::info!("index at {} is up to date", index.display());
+                return Ok(());
+            }
+            Err(err @ Error::Damaged { .. }) if corpus.is_dir() => {
+                tracing::warn!("{err}; rebuilding it from {}", corpus.display());
+            }
+            Err(err) => return Err(err),
+        }
     }
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(5);
@@ -320,7 +328,20 @@ pub fn refresh_with(
     if serving.as_deref() == Some(current.as_path()) {
         return Ok(false);
     }
-    state.replace(Engine::open(index)?);
+    let engine = match Engine::open(index) {
+        // A generation damaged on disk (or published damaged by another
+        // process) is rebuilt rather than swapped in.
+        Err(err @ Error::Damaged { .. }) if corpus.is_dir() => {
+            tracing::warn!("{err}; rebuilding it from {}", corpus.display());
+            pipeline::build_with(corpus, index, read, &|stage| {
+                tracing::info!("rebuilding index: {}", stage.label())
+            })?;
+            Engine::open(index)?
+        }
+        other => other?,
+    };
+    let current = engine.info().generation.clone();
+    state.replace(engine);
     tracing::info!("now serving {}", current.display());
     Ok(true)
 }

@@ -18,6 +18,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 pub mod documents;
+mod manifest;
 
 use crate::extract::acronyms::Glossary;
 use crate::extract::entities::Catalog;
@@ -32,7 +33,7 @@ const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Everything the pipeline learnt about the corpus that a server keeps in
 /// memory: what each document is, the glossary and the catalog. Texts and
@@ -129,9 +130,9 @@ impl Generation {
     pub fn read_meta(&self) -> Result<Meta> {
         let path = self.meta_path();
         let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::Store {
+        serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
             path,
-            message: e.to_string(),
+            reason: format!("unreadable: {e}"),
         })
     }
 
@@ -142,10 +143,17 @@ impl Generation {
     pub fn read_knowledge(&self) -> Result<Knowledge> {
         let path = self.knowledge_path();
         let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
-        bincode::deserialize(&bytes).map_err(|e| Error::Store {
+        bincode::deserialize(&bytes).map_err(|e| Error::Damaged {
             path: path.clone(),
-            message: e.to_string(),
+            reason: format!("unreadable: {e}"),
         })
+    }
+
+    /// Checks every file of the generation against the checksums written when
+    /// it was built: [`Error::Damaged`] names the first missing, truncated or
+    /// changed file.
+    pub fn verify(&self) -> Result<()> {
+        manifest::verify(&self.dir)
     }
 
     /// The documents' texts and outlines, mapped, not read.
@@ -330,9 +338,11 @@ impl Staging {
         write_synced(&self.generation.meta_path(), &bytes)
     }
 
-    /// Renames the finished generation into place and points `CURRENT` at
-    /// it; then removes generations older than the previous one.
+    /// Writes the checksums of every file, renames the finished generation
+    /// into place and points `CURRENT` at it; then removes generations older
+    /// than the previous one.
     pub fn publish(self) -> Result<Generation> {
+        manifest::write(&self.generation.dir)?;
         let final_dir = self.index_dir.join(&self.name);
         fs::rename(&self.generation.dir, &final_dir)
             .map_err(|e| Error::io(format!("publishing {}", final_dir.display()), e))?;
@@ -476,6 +486,20 @@ mod tests {
                 .n_documents,
             3
         );
+    }
+
+    #[test]
+    fn a_published_generation_verifies_until_a_file_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let generation = publish_one(dir.path(), 2);
+        generation.verify().unwrap();
+        let knowledge = generation.knowledge_path();
+        let bytes = std::fs::read(&knowledge).unwrap();
+        std::fs::write(&knowledge, &bytes[..bytes.len() / 2]).unwrap();
+        match generation.verify() {
+            Err(Error::Damaged { path, .. }) => assert_eq!(path, knowledge),
+            other => panic!("expected damage, got {other:?}"),
+        }
     }
 
     #[test]

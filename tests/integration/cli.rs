@@ -462,3 +462,80 @@ fn a_current_pointing_elsewhere_never_prints_what_it_points_to() {
     assert!(!said.contains("hunter2"), "{said}");
     assert!(said.contains("CURRENT"), "{said}");
 }
+
+#[test]
+fn every_damaged_index_file_is_named_at_open_and_rebuilt_from_the_corpus() {
+    let (_keep, index, generation) = small_index();
+    // Every kind of file of a generation: tantivy's segment files are named
+    // afresh by each build, so they are found by extension.
+    let mut kinds: Vec<String> = vec![
+        "documents.bin".into(),
+        "knowledge.bin".into(),
+        "meta.json".into(),
+        "tantivy/meta.json".into(),
+    ];
+    for entry in std::fs::read_dir(generation.join("graph"))
+        .unwrap()
+        .flatten()
+    {
+        kinds.push(format!("graph/{}", entry.file_name().to_string_lossy()));
+    }
+    for extension in ["pos", "idx", "term", "store", "fast", "fieldnorm"] {
+        kinds.push(format!("tantivy/*.{extension}"));
+    }
+    let find = |generation: &std::path::Path, kind: &str| match kind.strip_prefix("tantivy/*.") {
+        Some(extension) => std::fs::read_dir(generation.join("tantivy"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == extension))
+            .unwrap_or_else(|| panic!("no .{extension} file")),
+        None => generation.join(kind),
+    };
+    for kind in &kinds {
+        let (dir, index, generation) = small_index();
+        let file = find(&generation, kind);
+        let bytes = std::fs::read(&file).unwrap();
+        // Cut in half, or changed in place when too short to cut.
+        if bytes.len() > 1 {
+            std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        } else {
+            std::fs::write(&file, b"x").unwrap();
+        }
+        match maillage::query::Engine::open(&index) {
+            Err(maillage::Error::Damaged { path, .. }) => assert_eq!(path, file),
+            Err(other) => panic!("{}: {other}", file.display()),
+            Ok(_) => panic!("{} damaged but opened", file.display()),
+        }
+        // Its corpus gone, the damage is an error that names the file.
+        std::fs::rename(dir.path().join("corpus"), dir.path().join("ailleurs")).unwrap();
+        let out = run(&[
+            "search",
+            "parentalité",
+            "--index",
+            index.to_str().unwrap(),
+            "--corpus",
+            "/nonexistent",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(file.file_name().unwrap().to_str().unwrap()));
+    }
+    // With its corpus at hand, the CLI rebuilds and answers.
+    std::fs::write(find(&generation, "tantivy/*.pos"), b"").unwrap();
+    // Rebuilt from the folder it was built from, not from the default one.
+    let out = run(&[
+        "search",
+        "parentalité",
+        "--json",
+        "--index",
+        index.to_str().unwrap(),
+        "--corpus",
+        "/nonexistent",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("index endommagé"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("reconstruction"), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    maillage::query::Engine::open(&index).unwrap();
+}

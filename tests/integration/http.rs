@@ -705,3 +705,70 @@ fn a_query_of_punctuation_or_emoji_says_so() {
         "only_stop_words"
     );
 }
+
+/// Cuts the first tantivy `.pos` file of the current generation of `index` to half.
+fn truncate_a_positions_file(index: &std::path::Path) -> std::path::PathBuf {
+    let generation = maillage::store::current(index).unwrap().dir;
+    let pos = std::fs::read_dir(generation.join("tantivy"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pos"))
+        .unwrap();
+    let bytes = std::fs::read(&pos).unwrap();
+    std::fs::write(&pos, &bytes[..bytes.len() / 2]).unwrap();
+    pos
+}
+
+#[test]
+fn a_damaged_generation_is_rebuilt_before_serving_and_never_swapped_in() {
+    let corpus = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::fixture::corpus_dir().join("004_5393f7e667cdb102.txt"),
+        corpus.path().join("plan.txt"),
+    )
+    .unwrap();
+    let read = maillage::ingest::ReadOptions::default();
+    maillage::pipeline::build(corpus.path(), index.path(), &|_| {}).unwrap();
+    // Damaged at rest: the server's start rebuilds instead of saying "up to date".
+    let damaged = truncate_a_positions_file(index.path());
+    assert!(matches!(
+        Engine::open(index.path()),
+        Err(maillage::Error::Damaged { .. })
+    ));
+    maillage::server::prepare_index(corpus.path(), index.path(), &read).unwrap();
+    let current = maillage::store::current(index.path()).unwrap().dir;
+    assert!(
+        !damaged.starts_with(&current),
+        "still the damaged generation"
+    );
+    let state = AppState::new(Engine::open(index.path()).unwrap());
+    let router = app(state.clone());
+    let a = send_to(
+        router.clone(),
+        Method::GET,
+        "/api/search?q=parentalit%C3%A9",
+        &[],
+    );
+    assert_eq!(a.status, StatusCode::OK);
+
+    // A newer generation published damaged (by another process) is not swapped
+    // in: the refresh rebuilds, and searches never answer 500.
+    maillage::pipeline::build(corpus.path(), index.path(), &|_| {}).unwrap();
+    truncate_a_positions_file(index.path());
+    assert!(maillage::server::refresh_with(&state, corpus.path(), index.path(), &read).unwrap());
+    let served = state.engine().unwrap().info().generation.clone();
+    assert_eq!(served, maillage::store::current(index.path()).unwrap().dir);
+    let a = send_to(router, Method::GET, "/api/search?q=parentalit%C3%A9", &[]);
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json());
+    assert!(a.json()["total"].as_u64().unwrap() > 0);
+
+    // Without its corpus, a damaged index is an error naming the file.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let pos = truncate_a_positions_file(index.path());
+    let err =
+        maillage::server::prepare_index(&elsewhere.path().join("absent"), index.path(), &read)
+            .unwrap_err();
+    assert!(err.to_string().contains(pos.to_str().unwrap()), "{err}");
+}
