@@ -48,10 +48,31 @@ pub enum Error {
     /// Stored data (graph, documents) cannot be read back.
     #[error("stored data at {}: {message}", path.display())]
     Store { path: PathBuf, message: String },
+    /// A search ran out of its time or of the passages it may score, or its
+    /// client went away: its results would be partial, so there are none.
+    #[error("{}", budget_message(*.spent, *.time_ms, *.max_scored))]
+    Budget {
+        spent: crate::query::Spent,
+        time_ms: u64,
+        max_scored: u64,
+    },
     /// A file of the index is missing, truncated or changed since it was
     /// written: its checksum no longer matches the generation's manifest.
     #[error("index endommagé : {} ({reason})", path.display())]
     Damaged { path: PathBuf, reason: String },
+}
+
+fn budget_message(spent: crate::query::Spent, time_ms: u64, max_scored: u64) -> String {
+    use crate::query::Spent;
+    match spent {
+        Spent::Time => format!(
+            "la recherche a dépassé le temps qui lui est alloué ({time_ms} ms) : précisez-la (mots plus rares, un territoire) ou réessayez"
+        ),
+        Spent::Scored => format!(
+            "la recherche touche plus de {max_scored} passages : précisez-la (mots plus rares, un territoire)"
+        ),
+        Spent::Cancelled => "la recherche a été abandonnée : le client ne l'attend plus".to_string(),
+    }
 }
 
 impl Error {

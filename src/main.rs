@@ -221,6 +221,12 @@ enum Command {
         /// Engine calls run at once (default: twice the cores); more wait their turn.
         #[arg(long)]
         workers: Option<usize>,
+        /// Longest a search may run before it answers 503 (milliseconds).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+        search_time_ms: u64,
+        /// Longest a request waits for a free worker before it answers 503 (milliseconds).
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+        queue_wait_ms: u64,
         #[command(flatten)]
         index: IndexArg,
     },
@@ -612,6 +618,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             addr,
             workers,
+            search_time_ms,
+            queue_wait_ms,
             index,
         } => {
             maillage::server::serve(maillage::server::ServeOptions {
@@ -620,6 +628,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 corpus: index.corpus,
                 index: index.index,
                 workers: workers.unwrap_or_else(maillage::server::default_workers),
+                search: maillage::server::SearchLimits {
+                    time: std::time::Duration::from_millis(search_time_ms),
+                    queue_wait: std::time::Duration::from_millis(queue_wait_ms),
+                    ..Default::default()
+                },
             })?;
         }
         Command::Graph {

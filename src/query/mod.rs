@@ -5,6 +5,7 @@
 //! print the same shapes). Everything a user can type is validated here, so
 //! a bad value becomes a [`Error`] a person can read, never a panic.
 
+mod budget;
 mod disjunction;
 pub mod parse;
 pub(crate) mod rank;
@@ -26,6 +27,7 @@ use crate::model::{Section, SourceFormat, Territory};
 use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
+pub use budget::{Budget, Spent, DEFAULT_MAX_SCORED, DEFAULT_SEARCH_TIME};
 pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, MAX_TERRITORY_FACETS};
 
 /// Longest query accepted, in characters.

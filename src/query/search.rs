@@ -17,6 +17,7 @@ use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::Term;
 
+use super::budget::{Budget, Budgeted};
 use super::disjunction::{Disjunction, TermInFields};
 use super::parse::{self, UserQuery};
 use super::rank;
@@ -165,8 +166,18 @@ fn looks_like_sigle(word: &str) -> bool {
 }
 
 impl Engine {
-    /// Runs a search. Bad input gives an [`Error`] whose message is for a person.
+    /// Runs a search within the default [`Budget`]. Bad input gives an
+    /// [`Error`] whose message is for a person.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        self.search_within(request, Arc::new(Budget::default()))
+    }
+
+    /// Runs a search that stops, with [`Error::Budget`], once `budget` is spent.
+    pub fn search_within(
+        &self,
+        request: &SearchRequest,
+        budget: Arc<Budget>,
+    ) -> Result<SearchResponse> {
         let started = Instant::now();
         let q = request.q.trim();
         if q.is_empty() {
@@ -261,8 +272,14 @@ impl Engine {
             runs: self.runs.clone(),
         };
         let mut chosen = None;
+        let walk = |query: &dyn Query, collector: &index::CandidatesPerDocument| {
+            let matches =
+                searcher.search(&Budgeted::new(query.box_clone(), budget.clone()), collector)?;
+            budget.check()?;
+            Ok::<_, Error>(matches)
+        };
         for (tier, is_relaxed) in &plan.tiers {
-            let matches = searcher.search(&**tier, &collector)?;
+            let matches = walk(&**tier, &collector)?;
             let found = matches.total > 0;
             if found || chosen.is_none() {
                 chosen = Some((tier, *is_relaxed, matches));
@@ -288,7 +305,7 @@ impl Engine {
                 rank::Outcome::Ranked(ranked) => break ranked,
                 rank::Outcome::NeedMorePerDocument => {
                     collector.per_document = collector.per_document.saturating_mul(4);
-                    matches = searcher.search(&**query, &collector)?;
+                    matches = walk(&**query, &collector)?;
                 }
             }
         };

@@ -102,6 +102,15 @@ impl From<Error> for ApiError {
                     "the index is not available yet",
                 )
             }
+            Error::Budget { spent, .. } => {
+                let code = match spent {
+                    crate::query::Spent::Time => "search_time_exceeded",
+                    crate::query::Spent::Scored => "search_too_broad",
+                    crate::query::Spent::Cancelled => "cancelled",
+                };
+                tracing::warn!("{code}: {message}");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+            }
             other => ApiError::internal(other),
         }
     }
@@ -115,7 +124,15 @@ impl IntoResponse for ApiError {
                 message: &self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Every 503 here is momentary: a busy queue, a spent budget, an index being built.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
     }
 }
 

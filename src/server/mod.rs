@@ -45,6 +45,36 @@ pub struct ServeOptions {
     pub workers: usize,
     /// Limits of each corpus file read.
     pub read: ReadOptions,
+    /// What one search may spend, and how long a request waits for a worker.
+    pub search: SearchLimits,
+}
+
+/// What one search may spend before it answers 503, and how long any engine
+/// call waits for a free worker before it does.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchLimits {
+    pub time: Duration,
+    pub max_scored: u64,
+    pub queue_wait: Duration,
+}
+
+impl Default for SearchLimits {
+    fn default() -> Self {
+        SearchLimits {
+            time: crate::query::DEFAULT_SEARCH_TIME,
+            max_scored: crate::query::DEFAULT_MAX_SCORED,
+            queue_wait: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Which queue an engine call waits in: searches, whose cost grows with the
+/// corpus, or lookups (a document, a sigle, an entity), which answer in
+/// microseconds and must not wait behind a queue of expensive searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Search,
+    Lookup,
 }
 
 /// Engine calls run at once by default: twice the cores, so a core never
@@ -66,6 +96,9 @@ pub struct AppState {
     /// ones longest; queued in order, each runs at full speed and the worst
     /// waits are a few calls long.
     workers: Arc<tokio::sync::Semaphore>,
+    /// The same number of slots for lookups, so they never queue behind searches.
+    lookups: Arc<tokio::sync::Semaphore>,
+    limits: SearchLimits,
     /// The corpus fingerprint a rebuild was refused for (it would have lost most
     /// documents): not tried again until the corpus changes once more.
     refused: Arc<std::sync::Mutex<Option<String>>>,
@@ -86,11 +119,24 @@ impl AppState {
 
     /// A state with no index yet that runs at most `workers` engine calls at once.
     pub fn with_workers(workers: usize) -> AppState {
+        AppState::with_limits(workers, SearchLimits::default())
+    }
+
+    /// A state with no index yet, `workers` engine calls at once per lane, and
+    /// searches bounded by `limits`.
+    pub fn with_limits(workers: usize, limits: SearchLimits) -> AppState {
         AppState {
             engine: Arc::new(RwLock::new(None)),
             workers: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
+            lookups: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
+            limits,
             refused: Arc::default(),
         }
+    }
+
+    /// What one search may spend.
+    pub fn limits(&self) -> SearchLimits {
+        self.limits
     }
 
     /// A state with no index yet: the API answers 503 until one is set.
@@ -98,13 +144,25 @@ impl AppState {
         AppState::default()
     }
 
-    /// Waits for a free core for one engine call.
-    pub async fn worker(&self) -> std::result::Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
-        self.workers
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::internal("the server is shutting down"))
+    /// Waits for a free worker of `lane` for one engine call; a 503 `busy`
+    /// when none frees up within the queue wait.
+    pub async fn worker(
+        &self,
+        lane: Lane,
+    ) -> std::result::Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        let slots = match lane {
+            Lane::Search => &self.workers,
+            Lane::Lookup => &self.lookups,
+        };
+        match tokio::time::timeout(self.limits.queue_wait, slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(ApiError::internal("the server is shutting down")),
+            Err(_) => Err(ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "le serveur est occupé : réessayez dans un instant",
+            )),
+        }
     }
 
     /// Serves `engine` from now on; requests in flight finish on the old one.
@@ -368,7 +426,7 @@ async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf, read: Read
 /// `maillage serve`: prepares the index, then serves until Ctrl-C or SIGTERM.
 pub fn serve(options: ServeOptions) -> Result<()> {
     prepare_index(&options.corpus, &options.index, &options.read)?;
-    let state = AppState::with_workers(options.workers);
+    let state = AppState::with_limits(options.workers, options.search);
     state.replace(Engine::open(&options.index)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

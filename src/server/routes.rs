@@ -17,29 +17,61 @@ use super::params::{
     decode_component, DocumentParams, EntitiesParams, GraphParams, RawQuery, SearchParams,
     TerritoriesParams, DEFAULT_DOCUMENT_PASSAGES, DEFAULT_TERRITORIES_PAGE,
 };
-use super::AppState;
+use super::{AppState, Lane};
 use crate::graph::Subgraph;
 use crate::query::{
-    AcronymEntry, CorpusStatus, DocumentSummary, Engine, EntityDetail, EntitySummary,
+    AcronymEntry, Budget, CorpusStatus, DocumentSummary, Engine, EntityDetail, EntitySummary,
     SearchRequest, SearchResponse, TerritoryList, MAX_QUERY_CHARS,
 };
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-/// Runs `work` against the current engine on the blocking pool.
+/// Runs a lookup against the current engine on the blocking pool.
 async fn with_engine<T, F>(state: &AppState, work: F) -> Result<Json<T>, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
 {
+    run_engine(state, Lane::Lookup, move |engine, _| work(engine)).await
+}
+
+/// Runs `work` against the current engine on the blocking pool, once a worker
+/// of `lane` is free. `work` is handed a flag set when the request is dropped
+/// (its client went away): a request dropped while queued never runs, one
+/// dropped while running can stop early.
+pub(crate) async fn run_engine<T, F>(
+    state: &AppState,
+    lane: Lane,
+    work: F,
+) -> Result<Json<T>, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine, Arc<AtomicBool>) -> crate::Result<T> + Send + 'static,
+{
     let engine = state.engine()?;
-    let permit = state.worker().await?;
+    let permit = state.worker(lane).await?;
+    let mut gone = SetOnDrop(Some(Arc::new(AtomicBool::new(false))));
+    let flag = gone.0.clone().unwrap_or_default();
     let outcome = tokio::task::spawn_blocking(move || {
-        let outcome = work(&engine);
+        let outcome = work(&engine, flag);
         drop(permit);
         outcome
     })
     .await
-    .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?;
-    Ok(Json(outcome?))
+    .map_err(|e| ApiError::internal(format!("worker failed: {e}")));
+    gone.0 = None;
+    Ok(Json(outcome??))
+}
+
+/// Sets its flag when dropped before being disarmed (`.0 = None`).
+struct SetOnDrop(Option<Arc<AtomicBool>>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        if let Some(flag) = &self.0 {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The path after `prefix`, percent-decoded; for ids that may hold `/`.
@@ -118,7 +150,12 @@ pub async fn search(
         territory: params.territory,
         kind: params.kind,
     };
-    with_engine(&state, move |engine| engine.search(&request)).await
+    let limits = state.limits();
+    run_engine(&state, Lane::Search, move |engine, gone| {
+        let budget = Budget::new(limits.time, limits.max_scored).cancelled_by(gone);
+        engine.search_within(&request, Arc::new(budget))
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/documents", tag = "documents",
@@ -314,4 +351,66 @@ pub async fn graph(
         engine.neighbourhood(&params.entity, params.depth.unwrap_or(1))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn state() -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(
+            corpus.join("pedt.txt"),
+            "Projet éducatif de territoire\n\nAxe 1 : Parentalité\n\nLe LAEP accueille les familles.\n",
+        )
+        .unwrap();
+        let index = dir.path().join("index");
+        crate::pipeline::build(&corpus, &index, &|_| {}).unwrap();
+        (dir, AppState::new(Engine::open(&index).unwrap()))
+    }
+
+    #[test]
+    fn work_whose_request_is_dropped_is_told_to_stop() {
+        let (_dir, state) = state();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (saw, seen) = std::sync::mpsc::channel();
+        runtime.block_on(async {
+            let call = run_engine(&state, Lane::Search, move |_, gone| {
+                let started = Instant::now();
+                while !gone.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(20) {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                let _ = saw.send(gone.load(Ordering::Relaxed));
+                Ok(())
+            });
+            // The client goes away after 50 ms: the request's future is dropped.
+            assert!(tokio::time::timeout(Duration::from_millis(50), call)
+                .await
+                .is_err());
+        });
+        assert_eq!(seen.recv_timeout(Duration::from_secs(10)), Ok(true));
+    }
+
+    #[test]
+    fn a_finished_call_is_not_flagged() {
+        let (_dir, state) = state();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let flag = runtime.block_on(async {
+            let Json(flag) = run_engine(&state, Lane::Lookup, |_, gone| Ok(gone))
+                .await
+                .unwrap();
+            flag
+        });
+        assert!(!flag.load(Ordering::Relaxed));
+    }
 }

@@ -772,3 +772,80 @@ fn a_damaged_generation_is_rebuilt_before_serving_and_never_swapped_in() {
             .unwrap_err();
     assert!(err.to_string().contains(pos.to_str().unwrap()), "{err}");
 }
+
+#[test]
+fn a_search_past_its_time_is_a_503_with_retry_after() {
+    use maillage::server::SearchLimits;
+    let state = AppState::with_limits(
+        2,
+        SearchLimits {
+            time: std::time::Duration::ZERO,
+            ..SearchLimits::default()
+        },
+    );
+    state.replace(Engine::open(shipped_index()).unwrap());
+    let router = app(state);
+    let a = send_to(
+        router.clone(),
+        Method::GET,
+        "/api/search?q=parentalit%C3%A9",
+        &[],
+    );
+    assert_eq!(
+        assert_json_error(&a, StatusCode::SERVICE_UNAVAILABLE, "spent budget"),
+        "search_time_exceeded"
+    );
+    assert_eq!(a.headers.get(header::RETRY_AFTER).unwrap(), "1");
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("précisez"));
+    // Lookups are not searches: they still answer.
+    let a = send_to(router, Method::GET, "/api/documents", &[]);
+    assert_eq!(a.status, StatusCode::OK);
+}
+
+#[test]
+fn lookups_and_health_answer_while_searches_queue_and_a_full_queue_says_busy() {
+    use maillage::server::{Lane, SearchLimits};
+    let state = AppState::with_limits(
+        1,
+        SearchLimits {
+            queue_wait: std::time::Duration::from_millis(300),
+            ..SearchLimits::default()
+        },
+    );
+    state.replace(Engine::open(shipped_index()).unwrap());
+    let router = app(state.clone());
+    runtime().block_on(async {
+        // Every search worker is taken (a long search is running).
+        let _held = state.worker(Lane::Search).await.unwrap();
+        let ask = |uri: &'static str| {
+            let router = router.clone();
+            async move {
+                let started = std::time::Instant::now();
+                let response = router
+                    .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let status = response.status();
+                let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
+                (status, started.elapsed(), body)
+            }
+        };
+        for uri in ["/health", "/api/documents", "/api/acronyms"] {
+            let (status, _, _) = ask(uri).await;
+            assert_eq!(status, StatusCode::OK, "{uri}");
+        }
+        let (status, waited, body) = ask("/api/search?q=jeunes").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            waited >= std::time::Duration::from_millis(300),
+            "{waited:?}"
+        );
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "busy");
+    });
+}
