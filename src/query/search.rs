@@ -165,6 +165,9 @@ fn looks_like_sigle(word: &str) -> bool {
         && letters.iter().filter(|c| c.is_uppercase()).count() >= 2
 }
 
+/// Most characters of a user's input echoed back in an error message.
+const ECHOED_CHARS: usize = 40;
+
 impl Engine {
     /// Runs a search within the default [`Budget`]. Bad input gives an
     /// [`Error`] whose message is for a person.
@@ -507,7 +510,19 @@ impl Engine {
                     "the query has no letters or digits to search for".into(),
                 ));
             }
-            return Err(Error::OnlyStopWords(joined));
+            // A word longer than any indexed one (a pasted hash, a run of letters) is
+            // dropped by the analyzer like junk: say so, not "stop words".
+            let too_long = joined
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| w.len() > analysis::MAX_TOKEN_BYTES);
+            if let Some(word) = too_long {
+                return Err(Error::InvalidQuery(format!(
+                    "words longer than {} bytes are not indexed ({})",
+                    analysis::MAX_TOKEN_BYTES,
+                    truncate_chars(word, ECHOED_CHARS)
+                )));
+            }
+            return Err(Error::OnlyStopWords(truncate_chars(&joined, ECHOED_CHARS)));
         }
         // Each term is a walk over postings: a pasted page of numbers would hold a
         // worker for seconds. A query is a few words; past the budget, say so.

@@ -198,6 +198,7 @@ pub fn app(state: AppState) -> Router {
     api.merge(ui::routes())
         .fallback(fallback)
         .layer(middleware::from_fn(json_errors_for_api))
+        .layer(middleware::from_fn(limit_request_head))
         .layer(middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .layer(
@@ -238,6 +239,49 @@ async fn fallback(request: Request) -> Response {
     } else {
         ui::not_found()
     }
+}
+
+/// Longest request target (path and query) answered: a search is at most
+/// 1,000 characters, percent-encoded three bytes each, plus its parameters.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most header bytes (names and values) and headers answered.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+pub const MAX_HEADERS: usize = 64;
+/// What hyper buffers of a request head before it refuses it itself (with a
+/// bare 431): well above the limits above, so they answer in JSON first.
+pub const MAX_HEAD_BUFFER: usize = 256 * 1024;
+
+/// A request whose target or headers are longer than any client of this API
+/// sends is refused in the JSON error shape (414, 431) before any route runs.
+async fn limit_request_head(request: Request, next: Next) -> Response {
+    let uri_bytes = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("l'adresse demandée dépasse {MAX_URI_BYTES} octets"),
+        )
+        .into_response();
+    }
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES || headers.len() > MAX_HEADERS {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!(
+                "les en-têtes de la requête dépassent {MAX_HEADER_BYTES} octets ou {MAX_HEADERS} champs"
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Whatever rejected an API request (a method not allowed, a body limit),
@@ -491,7 +535,8 @@ pub async fn serve_connections(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_HEAD_BUFFER);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     tokio::pin!(shutdown);

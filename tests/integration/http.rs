@@ -704,6 +704,22 @@ fn a_query_of_punctuation_or_emoji_says_so() {
         assert_json_error(&a, StatusCode::BAD_REQUEST, "stop words"),
         "only_stop_words"
     );
+    // A word longer than any indexed one is named as such, and echoed only in part.
+    let word = "parentalite".repeat(30);
+    let a = get(&format!("/api/search?q=de+la+{word}"));
+    assert_eq!(
+        assert_json_error(&a, StatusCode::BAD_REQUEST, "long word"),
+        "invalid_query"
+    );
+    let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("longer than"), "{message}");
+    assert!(message.chars().count() < 150, "{message}");
+    let a = get(&format!("/api/search?q={}", "les+".repeat(200)));
+    let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.chars().count() < 150,
+        "echoes the whole query: {message}"
+    );
 }
 
 /// Cuts the first tantivy `.pos` file of the current generation of `index` to half.
@@ -848,4 +864,54 @@ fn lookups_and_health_answer_while_searches_queue_and_a_full_queue_says_busy() {
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["error"]["code"], "busy");
     });
+}
+
+#[test]
+fn an_overlong_target_or_oversized_headers_get_json_414_and_431_over_the_wire() {
+    let (_runtime, addr) = spawn_limited_server(maillage::server::Limits {
+        header_read_timeout: std::time::Duration::from_secs(5),
+        max_connections: 8,
+    });
+    let wait = std::time::Duration::from_secs(15);
+    let body_of = |answer: &str| -> Value {
+        // The body, whether sent with a length or in chunks.
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or("");
+        let json = &body[body.find('{').unwrap_or(0)..=body.rfind('}').unwrap_or(0)];
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
+    };
+    let long_target = format!(
+        "GET /api/search?q={} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    let (answer, _) = talk(addr, long_target.as_bytes(), wait);
+    assert!(answer.starts_with("HTTP/1.1 414"), "{answer}");
+    assert!(
+        answer.to_lowercase().contains("content-security-policy"),
+        "{answer}"
+    );
+    assert_eq!(body_of(&answer)["error"]["code"], "uri_too_long");
+    let big_headers = format!(
+        "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Remplissage: {}\r\nConnection: close\r\n\r\n",
+        "b".repeat(40_000)
+    );
+    let (answer, _) = talk(addr, big_headers.as_bytes(), wait);
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    assert_eq!(body_of(&answer)["error"]["code"], "headers_too_large");
+    let many_headers: String = (0..100).map(|i| format!("X-Champ-{i}: {i}\r\n")).collect();
+    let request = format!(
+        "GET /api/documents HTTP/1.1\r\nHost: localhost\r\n{many_headers}Connection: close\r\n\r\n"
+    );
+    let (answer, _) = talk(addr, request.as_bytes(), wait);
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    // The UI's pages too, not only the API.
+    let (answer, _) = talk(
+        addr,
+        format!(
+            "GET /{} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            "x".repeat(9_000)
+        )
+        .as_bytes(),
+        wait,
+    );
+    assert!(answer.starts_with("HTTP/1.1 414"), "{answer}");
 }
