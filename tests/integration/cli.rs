@@ -210,7 +210,7 @@ fn a_first_search_builds_the_missing_index() {
         "parentalité",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("building it"));
+    assert!(stderr(&out).contains("construction"), "{}", stderr(&out));
     assert!(stdout(&out).contains("passages"));
 }
 

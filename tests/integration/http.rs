@@ -278,7 +278,11 @@ fn entity_routes() {
 fn everything_a_user_can_type_is_a_json_4xx() {
     let long = "a".repeat(10 * 1024);
     let cases: Vec<(String, StatusCode)> = vec![
-        (format!("/api/search?q={long}"), StatusCode::BAD_REQUEST),
+        (format!("/api/search?q={long}"), StatusCode::URI_TOO_LONG),
+        (
+            format!("/api/search?q={}", &long[..2_000]),
+            StatusCode::BAD_REQUEST,
+        ),
         ("/api/search?q=%FF".into(), StatusCode::BAD_REQUEST),
         (
             "/api/search?q=parentalit%E9".into(),
@@ -334,7 +338,11 @@ fn everything_a_user_can_type_is_a_json_4xx() {
             "/api/entities?limit=99999999999999999999".into(),
             StatusCode::BAD_REQUEST,
         ),
-        (format!("/api/entities/{long}"), StatusCode::BAD_REQUEST),
+        (format!("/api/entities/{long}"), StatusCode::URI_TOO_LONG),
+        (
+            format!("/api/entities/{}", &long[..2_000]),
+            StatusCode::BAD_REQUEST,
+        ),
         ("/api/nope".into(), StatusCode::NOT_FOUND),
         ("/api".into(), StatusCode::NOT_FOUND),
         ("/api/documents/".into(), StatusCode::NOT_FOUND),
