@@ -31,6 +31,9 @@ pub struct Fields {
     pub doc_ord: Field,
     /// Position of the passage in its document.
     pub passage: Field,
+    /// The passage's [`text_key`] when another passage of its document has the same
+    /// text (0 otherwise): such copies are shown once, so they are counted once.
+    pub duplicate: Field,
     pub title: Field,
     pub section: Field,
     pub field_label: Field,
@@ -52,6 +55,7 @@ pub fn schema() -> (Schema, Fields) {
     let fields = Fields {
         doc_ord: builder.add_u64_field("doc_ord", FAST),
         passage: builder.add_u64_field("passage", FAST),
+        duplicate: builder.add_u64_field("duplicate", FAST),
         title: builder.add_text_field("title", repeated.clone()),
         section: builder.add_text_field("section", repeated),
         field_label: builder.add_text_field("field", french.clone()),
@@ -72,6 +76,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
     Ok(Fields {
         doc_ord: get("doc_ord")?,
         passage: get("passage")?,
+        duplicate: get("duplicate")?,
         title: get("title")?,
         section: get("section")?,
         field_label: get("field")?,
@@ -98,7 +103,17 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
         // One batch per document: the indexing threads take a plan at a time
         // instead of waking up for every passage.
         let mut batch = Vec::with_capacity(document.passages.len());
-        for passage in &document.passages {
+        let keys: Vec<u64> = document
+            .passages
+            .iter()
+            .map(|p| text_key(document.passage_text(p)))
+            .collect();
+        let mut copies: HashMap<u64, u32> = HashMap::with_capacity(keys.len());
+        for &key in &keys {
+            *copies.entry(key).or_default() += 1;
+        }
+        for (passage, &key) in document.passages.iter().zip(&keys) {
+            let duplicate = if copies[&key] > 1 { key.max(1) } else { 0 };
             // A heading's own passage is found through the `section` field
             // like every passage under it; indexing its words again as body
             // text would rank bare headings above the fiches they announce.
@@ -115,6 +130,7 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
             let mut tdoc = doc!(
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,
+                f.duplicate => duplicate,
                 f.title => document.title.as_str(),
                 f.section => section,
                 f.text => body,
@@ -129,6 +145,33 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+/// A key of a text equal for texts equal once case and runs of white space are ignored:
+/// the ranking shows one passage per key and document, and counts are made the same way.
+pub fn text_key(text: &str) -> u64 {
+    // FNV-1a over the lower-cased words, one space between them.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |c: char| {
+        let mut buffer = [0u8; 4];
+        for &byte in c.encode_utf8(&mut buffer).as_bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            feed(' ');
+        }
+        for c in word.chars() {
+            if c.is_ascii() {
+                feed(c.to_ascii_lowercase());
+            } else {
+                c.to_lowercase().for_each(&mut feed);
+            }
+        }
+    }
+    hash
 }
 
 /// True for the passage that only repeats its section's heading.
@@ -217,6 +260,9 @@ pub struct Matches {
     pub total: usize,
     /// The best passages of each document the filter keeps, in no particular order.
     pub tops: Vec<DocumentTop>,
+    /// The (document, text key) of each passage with copies counted, so copies met in
+    /// another segment are not counted again.
+    pub counted_copies: Vec<(u32, u64)>,
 }
 
 /// Where each tantivy document of a segment points in the corpus, read from the fast fields
@@ -233,6 +279,10 @@ pub struct DocumentRuns {
     doc_ords: Vec<u32>,
     /// The passage of each doc id (`u32::MAX`: none).
     passages: Vec<u32>,
+    /// One bit per doc id: its passage has copies in its document.
+    duplicate_bits: Vec<u64>,
+    /// The text key of those passages.
+    duplicate_keys: HashMap<DocId, u64>,
 }
 
 impl DocumentRuns {
@@ -255,6 +305,7 @@ impl DocumentRuns {
         let fast = segment.fast_fields();
         let doc_ords = fast.u64("doc_ord")?;
         let passages = fast.u64("passage")?;
+        let duplicates = fast.u64("duplicate")?;
         let as_u32 = |v: Option<u64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(u32::MAX);
         let mut runs = DocumentRuns {
             passages: Vec::with_capacity(segment.max_doc() as usize),
@@ -267,8 +318,30 @@ impl DocumentRuns {
                 runs.doc_ords.push(doc_ord);
             }
             runs.passages.push(as_u32(passages.first(doc)));
+            if let Some(key) = duplicates.first(doc).filter(|&k| k != 0) {
+                runs.mark_duplicate(doc, key);
+            }
         }
         Ok(runs)
+    }
+
+    fn mark_duplicate(&mut self, doc: DocId, key: u64) {
+        let word = doc as usize / 64;
+        if self.duplicate_bits.len() <= word {
+            self.duplicate_bits.resize(word + 1, 0);
+        }
+        self.duplicate_bits[word] |= 1 << (doc % 64);
+        self.duplicate_keys.insert(doc, key);
+    }
+
+    /// The text key of `doc` when its passage has copies in its document.
+    #[inline]
+    fn duplicate_key(&self, doc: DocId) -> Option<u64> {
+        let bits = self.duplicate_bits.get(doc as usize / 64)?;
+        if bits & (1 << (doc % 64)) == 0 {
+            return None;
+        }
+        self.duplicate_keys.get(&doc).copied()
     }
 
     /// The passage (in its document) of `doc`.
@@ -358,6 +431,8 @@ pub struct SegmentCandidates {
     /// Index in `heaps` of each document's heap, `u32::MAX` before its first kept match.
     slot_of: Vec<u32>,
     heaps: Vec<DocumentHeap>,
+    /// (document, text key) of the passages with copies already counted.
+    counted_copies: std::collections::HashSet<(u32, u64)>,
 }
 
 struct DocumentHeap {
@@ -389,6 +464,7 @@ impl SegmentCandidates {
             floor_every: needed.saturating_mul(4).max(64),
             slot_of: vec![u32::MAX; n_documents],
             heaps: Vec::new(),
+            counted_copies: Default::default(),
         }
     }
 
@@ -446,6 +522,7 @@ impl Collector for CandidatesPerDocument {
             floor_every: self.needed.saturating_mul(4).max(64),
             slot_of: vec![u32::MAX; self.n_documents],
             heaps: Vec::new(),
+            counted_copies: Default::default(),
         })
     }
 
@@ -458,14 +535,32 @@ impl Collector for CandidatesPerDocument {
             per_document: vec![0; self.n_documents],
             total: 0,
             tops: Vec::new(),
+            counted_copies: Vec::new(),
         };
         let mut slot_of: HashMap<u32, usize> = HashMap::new();
+        let mut copies: std::collections::HashSet<(u32, u64)> = Default::default();
         let cap = self.per_document.max(1);
         for fruit in fruits {
             for (sum, n) in merged.per_document.iter_mut().zip(&fruit.per_document) {
                 *sum += n;
             }
             merged.total += fruit.total;
+            // A copy already counted in another segment is shown once: counted once.
+            for copy in fruit.counted_copies {
+                if !copies.insert(copy) {
+                    let doc = copy.0 as usize;
+                    if let Some(n) = merged.per_document.get_mut(doc) {
+                        *n = n.saturating_sub(1);
+                    }
+                    let kept = self
+                        .keep
+                        .as_ref()
+                        .is_none_or(|keep| keep.get(doc).copied().unwrap_or(false));
+                    if kept {
+                        merged.total = merged.total.saturating_sub(1);
+                    }
+                }
+            }
             for top in fruit.tops {
                 match slot_of.get(&top.doc_ord) {
                     None => {
@@ -499,13 +594,23 @@ impl SegmentCollector for SegmentCandidates {
         let Some(count) = self.counts.get_mut(index) else {
             return;
         };
-        *count += 1;
+        // Copies of one text in a document are ranked once: counted once. The copy
+        // stays a candidate (the best scored of the copies is the one shown).
+        let copy = self
+            .runs
+            .duplicate_key(doc)
+            .is_some_and(|key| !self.counted_copies.insert((doc_ord, key)));
+        if !copy {
+            *count += 1;
+        }
         if let Some(keep) = &self.keep {
             if !keep.get(index).copied().unwrap_or(false) {
                 return;
             }
         }
-        self.total += 1;
+        if !copy {
+            self.total += 1;
+        }
         if score < self.floor {
             return;
         }
@@ -564,6 +669,7 @@ impl SegmentCollector for SegmentCandidates {
             per_document: self.counts,
             total: self.total,
             tops,
+            counted_copies: self.counted_copies.into_iter().collect(),
         }
     }
 }
@@ -578,6 +684,7 @@ mod tests {
             starts: vec![0, 3, 4, 10],
             doc_ords: vec![7, 2, u32::MAX, 5],
             passages: (0..12).collect(),
+            ..DocumentRuns::default()
         };
         let mut cursor = 0;
         let found: Vec<Option<u32>> = [0, 1, 3, 4, 9, 10, 500]

@@ -208,31 +208,7 @@ pub fn rank(tops: &[DocumentTop], needed: usize, facts: &dyn PassageFacts) -> Ou
     Outcome::Ranked(out)
 }
 
-/// A key of a text equal for texts equal once case and runs of white space are ignored.
-pub fn text_key(text: &str) -> u64 {
-    // FNV-1a over the lower-cased words, one space between them.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |c: char| {
-        let mut buffer = [0u8; 4];
-        for &byte in c.encode_utf8(&mut buffer).as_bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            feed(' ');
-        }
-        for c in word.chars() {
-            if c.is_ascii() {
-                feed(c.to_ascii_lowercase());
-            } else {
-                c.to_lowercase().for_each(&mut feed);
-            }
-        }
-    }
-    hash
-}
+pub use crate::index::text_key;
 
 #[cfg(test)]
 mod tests {

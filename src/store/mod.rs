@@ -33,7 +33,7 @@ const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Everything the pipeline learnt about the corpus that a server keeps in
 /// memory: what each document is, the glossary and the catalog. Texts and

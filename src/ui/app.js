@@ -11,6 +11,8 @@
   const main = document.getElementById("contenu");
   const announcer = document.getElementById("annonce");
   const PAGE_SIZE = 10;
+  // The API pages up to this offset: the pager never offers a page it would refuse.
+  const MAX_OFFSET = 10000;
   let navigation = 0; // increases on every route change; late answers are dropped
 
   const KIND_LABELS = {
@@ -235,10 +237,12 @@
   function drawSearchResults(container, data, state) {
     const kindLabels = {};
     for (const f of data.facets.kind || []) kindLabels[f.value] = f.label;
-    const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+    const reachable = Math.min(data.total, MAX_OFFSET + PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(reachable / PAGE_SIZE));
     const countText = data.total === 0
       ? "Aucun passage trouvé"
-      : plural(data.total, "passage trouvé", "passages trouvés") + (pages > 1 ? " — page " + state.page + " sur " + pages : "");
+      : plural(data.total, "passage trouvé", "passages trouvés") + (pages > 1 ? " — page " + state.page + " sur " + pages.toLocaleString("fr-FR") : "")
+        + (reachable < data.total ? " (les " + reachable.toLocaleString("fr-FR") + " premiers peuvent être parcourus : précisez la recherche)" : "");
     const summary = el("p", { class: "result-count", id: "nombre-resultats" }, countText);
     announce(countText);
 

@@ -289,3 +289,80 @@ mod at_scale {
             .all(|t| t.roles == [maillage::extract::Role::Partner]));
     }
 }
+
+/// Every hit of `q` (with a filter), paged through 100 at a time.
+fn page_through(
+    engine: &maillage::query::Engine,
+    q: &str,
+    territory: Option<&str>,
+    kind: Option<&str>,
+) -> (usize, Vec<maillage::query::Hit>, maillage::query::Facets) {
+    let mut hits = Vec::new();
+    let mut first = None;
+    loop {
+        let response = engine
+            .search(&maillage::query::SearchRequest {
+                q: q.to_string(),
+                limit: Some(100),
+                offset: Some(hits.len()),
+                territory: territory.map(str::to_string),
+                kind: kind.map(str::to_string),
+            })
+            .unwrap();
+        let n = response.hits.len();
+        if first.is_none() {
+            first = Some((response.total, response.facets.clone()));
+        }
+        hits.extend(response.hits);
+        if n < 100 {
+            break;
+        }
+    }
+    let (total, facets) = first.unwrap();
+    (total, hits, facets)
+}
+
+#[test]
+fn totals_and_facets_count_exactly_the_hits_that_can_be_paged_to() {
+    let engine = maillage::query::Engine::open(crate::fixture::shipped_index()).unwrap();
+    let cases = [
+        ("parentalité", None, None),
+        ("CLAS", None, None),
+        ("QPV", None, None),
+        ("jeunes", None, None),
+        ("mission locale", None, None),
+        ("accompagnement à la scolarité", None, None),
+        ("parentalité", Some("31"), None),
+        ("jeunes", None, Some("contrat_de_ville")),
+    ];
+    for (q, territory, kind) in cases {
+        let (total, hits, facets) = page_through(&engine, q, territory, kind);
+        assert!(total > 0, "{q}");
+        assert_eq!(
+            total,
+            hits.len(),
+            "{q} {territory:?} {kind:?}: total vs hits paged to"
+        );
+        // The last page is never empty.
+        let last = (total - 1) / 10 * 10;
+        let page = engine
+            .search(&maillage::query::SearchRequest {
+                q: q.to_string(),
+                limit: Some(10),
+                offset: Some(last),
+                territory: territory.map(str::to_string),
+                kind: kind.map(str::to_string),
+            })
+            .unwrap();
+        assert!(!page.hits.is_empty(), "{q}: last page empty");
+        if territory.is_none() && kind.is_none() {
+            for facet in &facets.territory {
+                let shown = hits
+                    .iter()
+                    .filter(|h| h.territory.as_ref().is_some_and(|t| t.code == facet.value))
+                    .count();
+                assert_eq!(facet.count as usize, shown, "{q}: facet {}", facet.label);
+            }
+        }
+    }
+}
