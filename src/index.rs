@@ -260,9 +260,6 @@ pub struct Matches {
     pub total: usize,
     /// The best passages of each document the filter keeps, in no particular order.
     pub tops: Vec<DocumentTop>,
-    /// The (document, text key) of each passage with copies counted, so copies met in
-    /// another segment are not counted again.
-    pub counted_copies: Vec<(u32, u64)>,
 }
 
 /// Where each tantivy document of a segment points in the corpus, read from the fast fields
@@ -279,10 +276,11 @@ pub struct DocumentRuns {
     doc_ords: Vec<u32>,
     /// The passage of each doc id (`u32::MAX`: none).
     passages: Vec<u32>,
-    /// One bit per doc id: its passage has copies in its document.
-    duplicate_bits: Vec<u64>,
-    /// The text key of those passages.
-    duplicate_keys: HashMap<DocId, u64>,
+    /// Per doc id, the group of copies of one text in one document its passage
+    /// belongs to (`u32::MAX`: no copy); empty when the segment has no copies.
+    copy_group: Vec<u32>,
+    /// Number of groups of copies.
+    n_copy_groups: u32,
 }
 
 impl DocumentRuns {
@@ -306,6 +304,7 @@ impl DocumentRuns {
         let doc_ords = fast.u64("doc_ord")?;
         let passages = fast.u64("passage")?;
         let duplicates = fast.u64("duplicate")?;
+        let mut groups: HashMap<(u32, u64), u32> = HashMap::new();
         let as_u32 = |v: Option<u64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(u32::MAX);
         let mut runs = DocumentRuns {
             passages: Vec::with_capacity(segment.max_doc() as usize),
@@ -319,29 +318,25 @@ impl DocumentRuns {
             }
             runs.passages.push(as_u32(passages.first(doc)));
             if let Some(key) = duplicates.first(doc).filter(|&k| k != 0) {
-                runs.mark_duplicate(doc, key);
+                let next = groups.len() as u32;
+                let group = *groups.entry((doc_ord, key)).or_insert(next);
+                if runs.copy_group.is_empty() {
+                    runs.copy_group = vec![u32::MAX; segment.max_doc() as usize];
+                }
+                runs.copy_group[doc as usize] = group;
             }
         }
+        runs.n_copy_groups = groups.len() as u32;
         Ok(runs)
     }
 
-    fn mark_duplicate(&mut self, doc: DocId, key: u64) {
-        let word = doc as usize / 64;
-        if self.duplicate_bits.len() <= word {
-            self.duplicate_bits.resize(word + 1, 0);
-        }
-        self.duplicate_bits[word] |= 1 << (doc % 64);
-        self.duplicate_keys.insert(doc, key);
-    }
-
-    /// The text key of `doc` when its passage has copies in its document.
+    /// The group of copies `doc`'s passage belongs to, if its text repeats in its document.
     #[inline]
-    fn duplicate_key(&self, doc: DocId) -> Option<u64> {
-        let bits = self.duplicate_bits.get(doc as usize / 64)?;
-        if bits & (1 << (doc % 64)) == 0 {
-            return None;
-        }
-        self.duplicate_keys.get(&doc).copied()
+    fn copy_group(&self, doc: DocId) -> Option<u32> {
+        self.copy_group
+            .get(doc as usize)
+            .copied()
+            .filter(|&g| g != u32::MAX)
     }
 
     /// The passage (in its document) of `doc`.
@@ -431,8 +426,8 @@ pub struct SegmentCandidates {
     /// Index in `heaps` of each document's heap, `u32::MAX` before its first kept match.
     slot_of: Vec<u32>,
     heaps: Vec<DocumentHeap>,
-    /// (document, text key) of the passages with copies already counted.
-    counted_copies: std::collections::HashSet<(u32, u64)>,
+    /// One bit per group of copies already counted (allocated at the first copy met).
+    counted_copies: Vec<u64>,
 }
 
 struct DocumentHeap {
@@ -535,32 +530,14 @@ impl Collector for CandidatesPerDocument {
             per_document: vec![0; self.n_documents],
             total: 0,
             tops: Vec::new(),
-            counted_copies: Vec::new(),
         };
         let mut slot_of: HashMap<u32, usize> = HashMap::new();
-        let mut copies: std::collections::HashSet<(u32, u64)> = Default::default();
         let cap = self.per_document.max(1);
         for fruit in fruits {
             for (sum, n) in merged.per_document.iter_mut().zip(&fruit.per_document) {
                 *sum += n;
             }
             merged.total += fruit.total;
-            // A copy already counted in another segment is shown once: counted once.
-            for copy in fruit.counted_copies {
-                if !copies.insert(copy) {
-                    let doc = copy.0 as usize;
-                    if let Some(n) = merged.per_document.get_mut(doc) {
-                        *n = n.saturating_sub(1);
-                    }
-                    let kept = self
-                        .keep
-                        .as_ref()
-                        .is_none_or(|keep| keep.get(doc).copied().unwrap_or(false));
-                    if kept {
-                        merged.total = merged.total.saturating_sub(1);
-                    }
-                }
-            }
             for top in fruit.tops {
                 match slot_of.get(&top.doc_ord) {
                     None => {
@@ -595,11 +572,20 @@ impl SegmentCollector for SegmentCandidates {
             return;
         };
         // Copies of one text in a document are ranked once: counted once. The copy
-        // stays a candidate (the best scored of the copies is the one shown).
-        let copy = self
-            .runs
-            .duplicate_key(doc)
-            .is_some_and(|key| !self.counted_copies.insert((doc_ord, key)));
+        // stays a candidate (the best scored of the copies is the one shown). A
+        // document's passages are written in one batch, so they share a segment.
+        let copy = match self.runs.copy_group(doc) {
+            Some(group) => {
+                if self.counted_copies.is_empty() {
+                    self.counted_copies = vec![0; (self.runs.n_copy_groups as usize).div_ceil(64)];
+                }
+                let (word, bit) = (group as usize / 64, 1u64 << (group % 64));
+                let seen = self.counted_copies[word] & bit != 0;
+                self.counted_copies[word] |= bit;
+                seen
+            }
+            None => false,
+        };
         if !copy {
             *count += 1;
         }
@@ -669,7 +655,6 @@ impl SegmentCollector for SegmentCandidates {
             per_document: self.counts,
             total: self.total,
             tops,
-            counted_copies: self.counted_copies.into_iter().collect(),
         }
     }
 }

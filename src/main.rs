@@ -700,6 +700,23 @@ fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
     if !response.expansions.is_empty() {
         outln!("  also searched: {}", response.expansions.join(", "));
     }
+    if let Some(t) = &response.territory {
+        let included: Vec<&str> = response
+            .territories_included
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        outln!(
+            "  territoire : {} ({}) — plans retenus : {}",
+            t.name,
+            t.code,
+            if included.is_empty() {
+                "aucun".to_string()
+            } else {
+                included.join(", ")
+            }
+        );
+    }
     for (i, hit) in response.hits.iter().enumerate() {
         let mut about = Vec::new();
         if let Some(t) = &hit.territory {

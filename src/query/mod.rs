@@ -19,7 +19,7 @@ use tantivy::{IndexReader, ReloadPolicy};
 
 use crate::extract::acronyms::GlossaryEntry;
 use crate::extract::entities::{Entity, EntityKind};
-use crate::extract::territory::Cog;
+use crate::extract::territory::{self, Cog};
 use crate::extract::{Provenance, Role};
 use crate::graph::{DocumentSource, KnowledgeGraph, Subgraph, TerritoryRoles};
 use crate::index::{self, Fields};
@@ -803,15 +803,80 @@ impl Engine {
     }
 
     /// Resolves a territory filter given as a name or an official code.
+    /// The documents a territory filter keeps: those whose territory lies inside
+    /// the one named (Occitanie keeps the plans of its départements, EPCI and
+    /// communes) or contains it (Alès keeps the plan of its agglomération). A bare
+    /// code that is both a département and a région (`76`) is read the way that
+    /// keeps plans of this index, the région when both or neither do.
+    pub fn territory_filter(&self, name_or_code: &str) -> Result<TerritoryFilter> {
+        let code = name_or_code.trim();
+        let cog = Cog::get();
+        let mut readings: Vec<Territory> = Vec::new();
+        if (1..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            for kind in ["region", "departement"] {
+                if let Some(t) = cog.resolve(&format!("{kind}:{code}")) {
+                    readings.push(t);
+                }
+            }
+        }
+        if readings.is_empty() {
+            readings.push(self.resolve_territory(name_or_code)?);
+        }
+        let territories = &self.facet_index.territories;
+        let mut best: Option<(usize, Territory, Vec<bool>)> = None;
+        for reading in readings {
+            // Inside the reading: its key is among the document territory's keys;
+            // containing it: the document territory's key is among the reading's.
+            let key = territory::key_of(&reading);
+            let around = territory::codes_containing(&reading, cog);
+            let related: Vec<bool> = territories
+                .iter()
+                .zip(&self.facet_index.keys)
+                .map(|(t, keys)| keys.contains(&key) || around.contains(&territory::key_of(t)))
+                .collect();
+            let n_documents = self
+                .facet_index
+                .territory_of
+                .iter()
+                .filter(|&&slot| related.get(slot as usize).copied().unwrap_or(false))
+                .count();
+            if best.as_ref().is_none_or(|(n, ..)| n_documents > *n) {
+                best = Some((n_documents, reading, related));
+            }
+        }
+        let Some((_, territory, related)) = best else {
+            return Err(Error::InvalidParameter {
+                name: "territory",
+                message: format!("no commune, EPCI, département or région is called `{code}`"),
+            });
+        };
+        let documents = self
+            .facet_index
+            .territory_of
+            .iter()
+            .map(|&slot| related.get(slot as usize).copied().unwrap_or(false))
+            .collect();
+        let included = territories
+            .iter()
+            .zip(&related)
+            .filter(|(_, &r)| r)
+            .map(|(t, _)| t.clone())
+            .collect();
+        Ok(TerritoryFilter {
+            territory,
+            documents,
+            included,
+        })
+    }
+
     pub fn resolve_territory(&self, name_or_code: &str) -> Result<Territory> {
         check_name("territory", name_or_code)?;
         let wanted = fold(name_or_code);
         // A territory some document is about wins: it is what the facets show.
-        for document in &self.knowledge.documents {
-            if let Some(t) = &document.territory {
-                if t.code == name_or_code.trim() || fold(&t.name) == wanted {
-                    return Ok(t.clone());
-                }
+        let index = &self.facet_index;
+        for (t, folded) in index.territories.iter().zip(&index.folded_names) {
+            if t.code == name_or_code.trim() || *folded == wanted {
+                return Ok(t.clone());
             }
         }
         Cog::get()
@@ -825,10 +890,25 @@ impl Engine {
     }
 }
 
+/// What a territory filter keeps.
+#[derive(Debug, Clone)]
+pub struct TerritoryFilter {
+    /// The territory named.
+    pub territory: Territory,
+    /// Per document, in corpus order: kept.
+    pub documents: Vec<bool>,
+    /// The documents' own territories the filter keeps.
+    pub included: Vec<Territory>,
+}
+
 /// Each document's territory and kind as small numbers, so facets are counted in arrays.
 struct FacetIndex {
     /// The distinct territories documents are about.
     territories: Vec<Territory>,
+    /// Per territory, its keys and those of the territories containing it.
+    keys: Vec<Vec<String>>,
+    /// Per territory, its folded name.
+    folded_names: Vec<String>,
     /// Per document, its territory's slot in `territories` (`u32::MAX`: none).
     territory_of: Vec<u32>,
     /// Per document, its kind's index in [`crate::DocKind::ALL`] (`u8::MAX`: none).
@@ -838,12 +918,14 @@ struct FacetIndex {
 impl FacetIndex {
     fn new(documents: &[DocumentInfo]) -> FacetIndex {
         let mut territories: Vec<Territory> = Vec::new();
+        let mut keys = Vec::new();
         let mut slot_of: HashMap<(&str, crate::TerritoryKind), u32> = HashMap::new();
         let mut territory_of = Vec::with_capacity(documents.len());
         for d in documents {
             let slot = match &d.territory {
                 Some(t) => *slot_of.entry((t.code.as_str(), t.kind)).or_insert_with(|| {
                     territories.push(t.clone());
+                    keys.push(d.territory_keys.clone());
                     (territories.len() - 1) as u32
                 }),
                 None => u32::MAX,
@@ -858,8 +940,11 @@ impl FacetIndex {
                     .map_or(u8::MAX, |i| i as u8)
             })
             .collect();
+        let folded_names = territories.iter().map(|t| fold(&t.name)).collect();
         FacetIndex {
             territories,
+            keys,
+            folded_names,
             territory_of,
             kind_of,
         }

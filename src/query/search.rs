@@ -117,6 +117,10 @@ pub struct SearchResponse {
     /// Sigles and long forms added to the query from the glossary.
     pub expansions: Vec<String>,
     pub territory: Option<Territory>,
+    /// The documents' own territories a territory filter kept (inside it or
+    /// containing it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub territories_included: Vec<Territory>,
     pub kind: Option<String>,
     pub hits: Vec<Hit>,
     pub facets: Facets,
@@ -211,7 +215,7 @@ impl Engine {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            Some(t) => Some(self.resolve_territory(t)?),
+            Some(t) => Some(self.territory_filter(t)?),
             None => None,
         };
         let kind = match request.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
@@ -247,10 +251,11 @@ impl Engine {
         let keep = (territory.is_some() || kind.is_some()).then(|| {
             let keep: Vec<bool> = documents
                 .iter()
-                .map(|d| {
+                .enumerate()
+                .map(|(i, d)| {
                     territory
                         .as_ref()
-                        .is_none_or(|t| d.territory_keys.contains(&t.code))
+                        .is_none_or(|t| t.documents.get(i).copied().unwrap_or(false))
                         && kind
                             .as_deref()
                             .is_none_or(|k| d.kind.is_some_and(|dk| dk.as_str() == k))
@@ -350,6 +355,10 @@ impl Engine {
             });
         }
         let t3 = Instant::now();
+        let (territory, territories_included) = match territory {
+            Some(filter) => (Some(filter.territory), filter.included),
+            None => (None, Vec::new()),
+        };
         let facets = self.facets(&matches.per_document, territory.as_ref());
         let t4 = Instant::now();
         tracing::debug!(
@@ -371,6 +380,7 @@ impl Engine {
             relaxed,
             expansions,
             territory,
+            territories_included,
             kind,
             hits,
             facets,

@@ -250,6 +250,11 @@
     if (data.expansions && data.expansions.length) {
       notes.push(el("p", { class: "hint" }, "Recherche élargie à : " + data.expansions.join(", ")));
     }
+    if (data.territory) {
+      const included = (data.territories_included || []).map(territoryText);
+      notes.push(el("p", { class: "hint" }, "Territoire " + territoryText(data.territory) + " : "
+        + (included.length ? "plans de " + included.join(", ") + " (compris dans ce territoire ou le comprenant)" : "aucun plan de l’index ne le concerne")));
+    }
     if (data.relaxed) {
       notes.push(el("p", { class: "hint" }, "Tous les mots n’ont pas été trouvés ensemble : les passages les plus proches sont affichés."));
     }

@@ -366,3 +366,64 @@ fn totals_and_facets_count_exactly_the_hits_that_can_be_paged_to() {
         }
     }
 }
+
+#[test]
+fn a_territory_filter_keeps_plans_inside_it_and_plans_containing_it() {
+    let engine = maillage::query::Engine::open(crate::fixture::shipped_index()).unwrap();
+    let search = |territory: &str| {
+        engine
+            .search(&maillage::query::SearchRequest {
+                q: "parentalité".into(),
+                limit: Some(100),
+                territory: Some(territory.into()),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let names = |r: &maillage::query::SearchResponse| -> Vec<String> {
+        let mut names: Vec<String> = r
+            .territories_included
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        names.sort();
+        names
+    };
+    // A région keeps the plans of its communes and EPCI, by name or by code; `76` is
+    // also a département (Seine-Maritime), but the région is the reading with plans here.
+    for region in ["Occitanie", "76", "region:76"] {
+        let r = search(region);
+        assert_eq!(r.territory.as_ref().unwrap().name, "Occitanie", "{region}");
+        assert_eq!(
+            names(&r),
+            ["CA Alès Agglomération", "Cornebarrieu", "L'Union"],
+            "{region}"
+        );
+        assert!(r.total > 100, "{region}: {}", r.total);
+        for hit in &r.hits {
+            let t = hit.territory.as_ref().unwrap();
+            assert!(r.territories_included.contains(t), "{region}: {t:?}");
+        }
+    }
+    // A commune keeps the plan of the agglomération that covers it.
+    let r = search("Alès");
+    assert_eq!(names(&r), ["CA Alès Agglomération"]);
+    assert!(r.total > 0);
+    assert!(r
+        .hits
+        .iter()
+        .all(|h| h.territory.as_ref().unwrap().name == "CA Alès Agglomération"));
+    // A département keeps its communes' plans, and only those.
+    let r = search("Haute-Garonne");
+    assert_eq!(names(&r), ["Cornebarrieu", "L'Union"]);
+    // A région without plans keeps none; the facets still show the documents' own territories.
+    let r = search("Bretagne");
+    assert_eq!(r.total, 0);
+    assert!(r.territories_included.is_empty());
+    let r = search("Cornebarrieu");
+    assert!(r
+        .facets
+        .territory
+        .iter()
+        .any(|f| f.label == "CA Alès Agglomération"));
+}

@@ -782,6 +782,14 @@ impl Cog {
         Some(self.territory_of(Unit::Departement(*idx)))
     }
 
+    /// The région a commune, an EPCI (by its main département) or a département lies in;
+    /// a région is its own.
+    pub fn region_of(&self, territory: &Territory) -> Option<Territory> {
+        let code = self.region_code_of(self.unit_of(territory)?)?;
+        let idx = self.region_by_code.get(code)?;
+        Some(self.territory_of(Unit::Region(*idx)))
+    }
+
     /// The EPCI a commune belongs to.
     pub fn epci_of(&self, commune: &Territory) -> Option<Territory> {
         match self.unit_of(commune)? {

@@ -68,19 +68,33 @@ pub fn place_in_name(name: &str, cog: &Cog) -> Option<Territory> {
         .map(|found| cog.territory_of(found.unit))
 }
 
-/// The code of `territory` and those of the EPCI and département containing it: what a
-/// search filtered on any of them should find.
+/// The key of `territory` and those of the EPCI, département and région containing it
+/// (see [`key_of`]): a filter on any of them keeps it, and it keeps a filter on any of them.
 pub fn codes_containing(territory: &Territory, cog: &Cog) -> Vec<String> {
-    let mut codes = vec![territory.code.clone()];
-    for t in [cog.epci_of(territory), cog.departement_of(territory)]
-        .into_iter()
-        .flatten()
+    let mut codes = vec![key_of(territory)];
+    for t in [
+        cog.epci_of(territory),
+        cog.departement_of(territory),
+        cog.region_of(territory),
+    ]
+    .into_iter()
+    .flatten()
     {
-        if !codes.contains(&t.code) {
-            codes.push(t.code);
+        let key = key_of(&t);
+        if !codes.contains(&key) {
+            codes.push(key);
         }
     }
     codes
+}
+
+/// A territory's code, told apart across kinds: région codes are also département
+/// numbers (76 is Occitanie and Seine-Maritime), so a région's key is `region:76`.
+pub fn key_of(territory: &Territory) -> String {
+    match territory.kind {
+        crate::model::TerritoryKind::Region => format!("region:{}", territory.code),
+        _ => territory.code.clone(),
+    }
 }
 
 /// Lines that count as the document's opening (title block, cover page).
@@ -244,6 +258,23 @@ fn section_path(doc: &Document, offset: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::TerritoryKind;
+
+    #[test]
+    fn a_commune_is_kept_by_its_epci_departement_and_region_and_regions_are_told_apart() {
+        let cog = Cog::get();
+        let cornebarrieu = cog.resolve("Cornebarrieu").unwrap();
+        let keys = codes_containing(&cornebarrieu, cog);
+        assert_eq!(keys[0], "31150");
+        assert!(keys.contains(&"31".to_string()), "{keys:?}");
+        assert!(keys.contains(&"region:76".to_string()), "{keys:?}");
+        assert!(keys.iter().any(|k| k.len() == 9), "no EPCI in {keys:?}");
+        // Seine-Maritime is département 76, not the région 76.
+        let seine_maritime = cog.resolve("departement:76").unwrap();
+        assert_eq!(key_of(&seine_maritime), "76");
+        assert!(!keys.contains(&key_of(&seine_maritime)));
+        let occitanie = cog.resolve("Occitanie").unwrap();
+        assert_eq!(codes_containing(&occitanie, cog), ["region:76"]);
+    }
 
     fn doc_from_text(doc_id: &str, text: &str) -> Document {
         let title = text
