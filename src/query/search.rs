@@ -547,10 +547,23 @@ impl Engine {
         if user.words.len() >= 2 {
             let joined = user.words.join(" ");
             let weight = BOOST_EXPANSION * analyse(&joined).len().max(1) as f32;
-            for abbr in glossary.abbreviations_of(&joined).into_iter().take(3) {
+            let mut sigles: Vec<(&str, String)> = glossary
+                .abbreviations_of(&joined)
+                .into_iter()
+                .take(3)
+                .map(|abbr| (abbr, abbr.to_string()))
+                .collect();
+            if sigles.is_empty() {
+                // Part of one long form (its head, or its last words) reaches its sigle;
+                // the expansion names the long form, which says why.
+                if let Some((abbr, long)) = glossary.abbreviation_of_part(&joined) {
+                    sigles.push((abbr, format!("{abbr} ({long})")));
+                }
+            }
+            for (abbr, shown) in sigles {
                 let terms = analyse(abbr);
                 if !terms.is_empty() {
-                    expansions.push(abbr.to_string());
+                    expansions.push(shown);
                     whole_alternatives.push((self.phrase_clause(&terms, 0), weight));
                 }
             }

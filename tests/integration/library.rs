@@ -427,3 +427,46 @@ fn a_territory_filter_keeps_plans_inside_it_and_plans_containing_it() {
         .iter()
         .any(|f| f.label == "CA Alès Agglomération"));
 }
+
+#[test]
+fn part_of_a_long_form_reaches_its_sigle_and_says_why() {
+    let engine = maillage::query::Engine::open(crate::fixture::shipped_index()).unwrap();
+    let glossary = &engine.knowledge().glossary;
+    // The head of a long form, or three of its words in a row.
+    assert_eq!(
+        glossary
+            .abbreviation_of_part("accueil enfants parents")
+            .map(|(a, _)| a),
+        Some("LAEP")
+    );
+    assert_eq!(
+        glossary
+            .abbreviation_of_part("Quartiers politique")
+            .map(|(a, _)| a),
+        Some("QPV")
+    );
+    assert_eq!(
+        glossary
+            .abbreviation_of_part("lieu d’accueil")
+            .map(|(a, _)| a),
+        Some("LAEP")
+    );
+    // Two words from the middle are a notion of their own; one word is not a long form;
+    // words shared by several long forms name none of them.
+    assert_eq!(glossary.abbreviation_of_part("politique de la ville"), None);
+    assert_eq!(glossary.abbreviation_of_part("accueil"), None);
+    assert_eq!(glossary.abbreviation_of_part("accueil de loisirs"), None);
+    let response = engine
+        .search(&maillage::query::SearchRequest {
+            q: "accueil enfants parents".into(),
+            limit: Some(50),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        response.expansions.iter().any(|e| e.starts_with("LAEP (")),
+        "{:?}",
+        response.expansions
+    );
+    assert!(response.hits.iter().any(|h| h.text.contains("LAEP")));
+}

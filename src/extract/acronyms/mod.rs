@@ -289,6 +289,42 @@ impl Glossary {
             .unwrap_or_default()
     }
 
+    /// For acronym-aware search with part of a long form: the one sigle whose long
+    /// form starts with the words of `phrase`, or holds three or more of them in a
+    /// row, covering at least half of its words (`quartier politique` → QPV,
+    /// `accueil enfants parents` → LAEP, « Lieu d'accueil enfants parents »),
+    /// with that long form. Nothing when several sigles would do: the words are then
+    /// not distinctive. An exact long form is [`Glossary::abbreviations_of`]'s.
+    pub fn abbreviation_of_part(&self, phrase: &str) -> Option<(&str, &str)> {
+        let key = long_form_key(phrase);
+        let wanted: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        if wanted.len() < 2 {
+            return None;
+        }
+        let mut found: Option<(&str, &str)> = None;
+        for entry in &self.entries {
+            let matched = entry.definitions.iter().find(|d| {
+                let key = long_form_key(&d.text);
+                let words: Vec<&str> = key.split(' ').collect();
+                // Its first words, or three words in a row elsewhere: two words from
+                // the middle of a long form (« politique … ville ») are a notion of
+                // their own more often than a way of naming the sigle.
+                words.len() > wanted.len()
+                    && 2 * wanted.len() >= words.len()
+                    && (words.starts_with(&wanted)
+                        || wanted.len() >= 3
+                            && words.windows(wanted.len()).any(|w| w == wanted.as_slice()))
+            });
+            if let Some(definition) = matched {
+                if found.is_some_and(|(abbr, _)| abbr != entry.abbr) {
+                    return None;
+                }
+                found = Some((entry.abbr.as_str(), definition.text.as_str()));
+            }
+        }
+        found
+    }
+
     /// Sigles used somewhere but defined nowhere.
     pub fn undefined(&self) -> impl Iterator<Item = &GlossaryEntry> {
         self.entries
