@@ -294,7 +294,8 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             })
             .collect();
         let top_entities: Vec<String> = engine
-            .entities("", None, 20)?
+            .entities("", None, 20, 0)?
+            .entities
             .into_iter()
             .map(|e| e.id)
             .collect();

@@ -499,11 +499,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let list = open(&index)?.entities(&query, kind.as_deref(), limit)?;
+            let list = open(&index)?.entities(&query, kind.as_deref(), limit, 0)?;
             if json {
                 print_json(&list)?;
             } else {
-                for e in list {
+                if list.total > list.entities.len() {
+                    outln!(
+                        "{} entités sur {} (--limit pour en voir plus)",
+                        list.entities.len(),
+                        list.total
+                    );
+                }
+                for e in list.entities {
                     outln!(
                         "{:<40} {:?}  {} mentions in {} documents",
                         e.name,

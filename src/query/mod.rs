@@ -630,23 +630,31 @@ impl Engine {
 
     /// Entities whose name or alias matches `q` (all when empty), most
     /// mentioned first.
+    /// A page of the entities whose name or alias matches `q` (all when empty),
+    /// best match then most mentioned first, with their total.
     pub fn entities(
         &self,
         q: &str,
         kind: Option<&str>,
         limit: usize,
-    ) -> Result<Vec<EntitySummary>> {
+        offset: usize,
+    ) -> Result<EntityList> {
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(Error::InvalidParameter {
                 name: "q",
                 message: format!("longer than {MAX_QUERY_CHARS} characters"),
             });
         }
+        if limit == 0 || limit > MAX_ENTITY_LIMIT {
+            return Err(Error::InvalidParameter {
+                name: "limit",
+                message: format!("must be between 1 and {MAX_ENTITY_LIMIT}"),
+            });
+        }
         let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
             Some(k) => Some(parse_entity_kind(k)?),
             None => None,
         };
-        let limit = limit.clamp(1, 1000);
         let found: Vec<&Entity> = if q.trim().is_empty() {
             let mut all: Vec<&Entity> = self
                 .knowledge
@@ -661,12 +669,21 @@ impl Engine {
                     .cmp(&a.mentions.len())
                     .then_with(|| a.name.cmp(&b.name))
             });
-            all.truncate(limit);
             all
         } else {
-            self.knowledge.catalog.search(q, kind, limit)
+            self.knowledge.catalog.search(q, kind, usize::MAX)
         };
-        Ok(found.into_iter().map(Self::entity_summary).collect())
+        Ok(EntityList {
+            total: found.len(),
+            offset,
+            limit,
+            entities: found
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(Self::entity_summary)
+                .collect(),
+        })
     }
 
     fn find_entity(&self, name_or_id: &str) -> Result<&Entity> {
@@ -889,6 +906,20 @@ impl Engine {
             })
     }
 }
+
+/// A page of entities and how many there are in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityList {
+    /// Entities matching, in all.
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub entities: Vec<EntitySummary>,
+}
+
+/// Most entities in one page, and how many by default.
+pub const MAX_ENTITY_LIMIT: usize = 1000;
+pub const DEFAULT_ENTITY_LIMIT: usize = 50;
 
 /// What a territory filter keeps.
 #[derive(Debug, Clone)]

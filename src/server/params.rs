@@ -16,7 +16,7 @@ pub use crate::query::DEFAULT_TERRITORIES_PAGE;
 use crate::query::{MAX_DEPTH, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_TERRITORIES_PAGE};
 
 /// Most entities one list may hold (the engine's own ceiling).
-pub const MAX_ENTITY_LIMIT: usize = 1000;
+pub use crate::query::MAX_ENTITY_LIMIT;
 
 /// The decoded `(name, value)` pairs of a query string, in order.
 #[derive(Debug, Clone, Default)]
@@ -153,6 +153,8 @@ pub struct EntitiesParams {
     pub kind: Option<String>,
     /// 1 to 1000 (default 50).
     pub limit: Option<usize>,
+    /// Entities to skip (default 0).
+    pub offset: Option<usize>,
 }
 
 impl EntitiesParams {
@@ -161,6 +163,7 @@ impl EntitiesParams {
             q: raw.text("q")?,
             kind: raw.text("kind")?,
             limit: raw.number("limit", 1, MAX_ENTITY_LIMIT)?,
+            offset: raw.number("offset", 0, MAX_OFFSET)?,
         })
     }
 }

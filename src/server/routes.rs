@@ -20,8 +20,8 @@ use super::params::{
 use super::{AppState, Lane};
 use crate::graph::Subgraph;
 use crate::query::{
-    AcronymEntry, Budget, CorpusStatus, DocumentSummary, Engine, EntityDetail, EntitySummary,
-    SearchRequest, SearchResponse, TerritoryList, MAX_QUERY_CHARS,
+    AcronymEntry, Budget, CorpusStatus, DocumentSummary, Engine, EntityDetail, EntityList,
+    SearchRequest, SearchResponse, TerritoryList, DEFAULT_ENTITY_LIMIT, MAX_QUERY_CHARS,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -286,18 +286,19 @@ pub async fn acronym(
 
 #[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntitiesParams),
     responses(
-        (status = 200, description = "Entities, most mentioned first", body = [Object]),
+        (status = 200, description = "A page of entities (best match, then most mentioned first) with `total`, `offset`, `limit`", body = Object),
         (status = 400, description = "Bad kind or limit", body = ErrorResponse)))]
 pub async fn entities(
     State(state): State<AppState>,
     raw: RawQuery,
-) -> Result<Json<Vec<EntitySummary>>, ApiError> {
+) -> Result<Json<EntityList>, ApiError> {
     let params = EntitiesParams::from_query(&raw)?;
     with_engine(&state, move |engine| {
         engine.entities(
             params.q.as_deref().unwrap_or(""),
             params.kind.as_deref(),
-            params.limit.unwrap_or(50),
+            params.limit.unwrap_or(DEFAULT_ENTITY_LIMIT),
+            params.offset.unwrap_or(0),
         )
     })
     .await

@@ -534,10 +534,12 @@
     }
     if (token !== navigation) return;
     clear(results);
-    const count = list.length ? plural(list.length, "entité", "entités") : "Aucune entité trouvée";
+    const shownCount = list.entities.length;
+    const count = !list.total ? "Aucune entité trouvée"
+      : plural(list.total, "entité", "entités") + (list.total > shownCount ? " (les " + shownCount.toLocaleString("fr-FR") + " plus citées affichées : précisez la recherche)" : "");
     announce(count);
     results.appendChild(el("p", { class: "result-count" }, count));
-    results.appendChild(el("ul", { class: "entity-list" }, list.map((e) => el("li", {},
+    results.appendChild(el("ul", { class: "entity-list" }, list.entities.map((e) => el("li", {},
       el("a", { href: entityHref(e.id) }, e.name), " ", kindBadge(e.kind),
       el("span", { class: "count" }, " " + plural(e.mentions, "mention", "mentions") + " dans " + plural(e.documents, "document", "documents"))))));
   }

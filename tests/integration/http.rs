@@ -217,8 +217,19 @@ fn entity_routes() {
     let a = get("/api/entities?limit=5");
     assert_eq!(a.status, StatusCode::OK);
     let v = a.json();
-    let list = v.as_array().expect("array");
-    assert!(list.len() <= 5);
+    let list = v["entities"].as_array().expect("array");
+    assert_eq!(list.len(), 5);
+    // Paged with its total: every entity can be reached, pages are slices of one order.
+    let total = v["total"].as_u64().unwrap() as usize;
+    assert!(total > 50, "{total}");
+    let all = get(&format!("/api/entities?limit={total}")).json();
+    assert_eq!(all["entities"].as_array().unwrap().len(), total);
+    let second = get("/api/entities?limit=5&offset=5").json();
+    assert_eq!(second["entities"][0], all["entities"][5]);
+    assert_eq!(second["offset"], 5);
+    let past = get(&format!("/api/entities?offset={total}")).json();
+    assert_eq!(past["entities"].as_array().unwrap().len(), 0);
+    assert_eq!(past["total"].as_u64().unwrap() as usize, total);
     if let Some(id) = list.first().and_then(|e| e["id"].as_str()) {
         let one = get(&format!("/api/entities/{}", encode(id)));
         assert_eq!(one.status, StatusCode::OK);
