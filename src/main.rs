@@ -224,6 +224,10 @@ enum Command {
         /// Longest a search may run before it answers 503 (milliseconds).
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
         search_time_ms: u64,
+        /// An origin whose pages may call the API from a browser (CORS), e.g.
+        /// https://observatoire.example.fr; repeat for several. None by default.
+        #[arg(long = "cors-origin")]
+        cors_origins: Vec<String>,
         /// Longest a request waits for a free worker before it answers 503 (milliseconds).
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
         queue_wait_ms: u64,
@@ -627,6 +631,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             workers,
             search_time_ms,
             queue_wait_ms,
+            cors_origins,
             index,
         } => {
             maillage::server::serve(maillage::server::ServeOptions {
@@ -640,6 +645,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     queue_wait: std::time::Duration::from_millis(queue_wait_ms),
                     ..Default::default()
                 },
+                cors_origins,
             })?;
         }
         Command::Graph {

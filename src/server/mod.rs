@@ -47,6 +47,8 @@ pub struct ServeOptions {
     pub read: ReadOptions,
     /// What one search may spend, and how long a request waits for a worker.
     pub search: SearchLimits,
+    /// Origins whose pages may call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 /// What one search may spend before it answers 503, and how long any engine
@@ -99,6 +101,8 @@ pub struct AppState {
     /// The same number of slots for lookups, so they never queue behind searches.
     lookups: Arc<tokio::sync::Semaphore>,
     limits: SearchLimits,
+    /// Origins allowed to call the API from a browser page (CORS), none by default.
+    cors_origins: Arc<Vec<HeaderValue>>,
     /// The corpus fingerprint a rebuild was refused for (it would have lost most
     /// documents): not tried again until the corpus changes once more.
     refused: Arc<std::sync::Mutex<Option<String>>>,
@@ -130,8 +134,27 @@ impl AppState {
             workers: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
             lookups: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
             limits,
+            cors_origins: Arc::default(),
             refused: Arc::default(),
         }
+    }
+
+    /// Lets pages of `origins` (`https://observatoire.example.fr`) call the API
+    /// from a browser. An origin that is not a valid header value is an error.
+    pub fn with_cors_origins(mut self, origins: &[String]) -> Result<AppState> {
+        let values = origins
+            .iter()
+            .map(|o| {
+                HeaderValue::from_str(o.trim().trim_end_matches('/')).map_err(|_| {
+                    Error::InvalidParameter {
+                        name: "cors-origin",
+                        message: format!("`{o}` is not an origin such as https://exemple.fr"),
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.cors_origins = Arc::new(values);
+        Ok(self)
     }
 
     /// What one search may spend.
@@ -181,6 +204,13 @@ impl AppState {
 
 /// The whole application: API, OpenAPI document, UI, and their layers.
 pub fn app(state: AppState) -> Router {
+    let cors = (!state.cors_origins.is_empty()).then(|| {
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(tower_http::cors::AllowOrigin::list(
+                state.cors_origins.iter().cloned(),
+            ))
+            .allow_methods([axum::http::Method::GET])
+    });
     let api = Router::new()
         .route("/health", get(routes::health))
         .route("/api/search", get(routes::search))
@@ -195,7 +225,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/status", get(routes::status))
         .route("/api/openapi.json", get(openapi_json))
         .with_state(state);
-    api.merge(ui::routes())
+    let router = api
+        .merge(ui::routes())
         .fallback(fallback)
         .layer(middleware::from_fn(json_errors_for_api))
         .layer(middleware::from_fn(limit_request_head))
@@ -221,7 +252,11 @@ pub fn app(state: AppState) -> Router {
                         );
                     },
                 ),
-        )
+        );
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
 }
 
 async fn openapi_json() -> impl IntoResponse {
@@ -470,7 +505,8 @@ async fn keep_fresh(state: AppState, corpus: PathBuf, index: PathBuf, read: Read
 /// `maillage serve`: prepares the index, then serves until Ctrl-C or SIGTERM.
 pub fn serve(options: ServeOptions) -> Result<()> {
     prepare_index(&options.corpus, &options.index, &options.read)?;
-    let state = AppState::with_limits(options.workers, options.search);
+    let state = AppState::with_limits(options.workers, options.search)
+        .with_cors_origins(&options.cors_origins)?;
     state.replace(Engine::open(&options.index)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

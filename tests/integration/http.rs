@@ -934,3 +934,28 @@ fn an_overlong_target_or_oversized_headers_get_json_414_and_431_over_the_wire() 
     );
     assert!(answer.starts_with("HTTP/1.1 414"), "{answer}");
 }
+
+#[test]
+fn cross_origin_calls_are_allowed_only_for_configured_origins() {
+    let origin = [("origin", "https://observatoire.example.fr")];
+    // Off by default.
+    let a = send_to(router(), Method::GET, "/api/documents", &origin);
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.headers.get("access-control-allow-origin").is_none());
+    let state = AppState::default()
+        .with_cors_origins(&["https://observatoire.example.fr/".to_string()])
+        .unwrap();
+    state.replace(Engine::open(shipped_index()).unwrap());
+    let configured = app(state);
+    let a = send_to(configured.clone(), Method::GET, "/api/documents", &origin);
+    assert_eq!(
+        a.headers.get("access-control-allow-origin").unwrap(),
+        "https://observatoire.example.fr"
+    );
+    let other = [("origin", "https://ailleurs.example")];
+    let a = send_to(configured, Method::GET, "/api/documents", &other);
+    assert!(a.headers.get("access-control-allow-origin").is_none());
+    assert!(AppState::default()
+        .with_cors_origins(&["https://a.fr\nX: y".to_string()])
+        .is_err());
+}
