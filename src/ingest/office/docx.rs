@@ -9,7 +9,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::layout::Layout;
 use super::types::{Extracted, Limits, Unreadable};
-use super::xml::{self, attr, format_number, general_ref, ns_uri, on, NumFmt};
+use super::xml::{self, attr, format_number, general_ref, on, NumFmt};
 use super::zipread::{ole_error, resolve_target, Package, OLE_MAGIC};
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -595,12 +595,7 @@ impl Reader {
             let mut frames: Vec<Frame> = Vec::new();
             let mut rooted = false;
             loop {
-                buf.clear();
-                let (resolved, event) = match reader.read_resolved_event_into(&mut buf) {
-                    Ok(x) => x,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
-                };
-                let ns = ns_of(ns_uri(&resolved));
+                let (ns, event) = xml::next_event(&mut reader, &mut buf, part, ns_of)?;
                 match event {
                     Event::Start(e) => {
                         rooted = true;

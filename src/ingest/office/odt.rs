@@ -10,7 +10,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::layout::Layout;
 use super::types::{Extracted, Limits, Unreadable};
-use super::xml::{self, attr, format_number, general_ref, ns_uri, NumFmt};
+use super::xml::{self, attr, format_number, general_ref, NumFmt};
 use super::zipread::{ole_error, Package, OLE_MAGIC};
 
 const TEXT: &str = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
@@ -124,12 +124,7 @@ impl Styles {
             let mut reader = xml::reader(input);
             let mut buf = Vec::new();
             loop {
-                buf.clear();
-                let (resolved, event) = match reader.read_resolved_event_into(&mut buf) {
-                    Ok(x) => x,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
-                };
-                let ns = ns_of(ns_uri(&resolved));
+                let (ns, event) = xml::next_event(&mut reader, &mut buf, part, ns_of)?;
                 match event {
                     Event::Start(e) | Event::Empty(e) => self.start(ns, &e),
                     Event::End(e) => self.end(ns, e.local_name().as_ref()),
@@ -376,12 +371,7 @@ impl Reader {
             let mut frames: Vec<Frame> = Vec::new();
             let mut rooted = false;
             loop {
-                buf.clear();
-                let (resolved, event) = match reader.read_resolved_event_into(&mut buf) {
-                    Ok(x) => x,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
-                };
-                let ns = ns_of(ns_uri(&resolved));
+                let (ns, event) = xml::next_event(&mut reader, &mut buf, part, ns_of)?;
                 match event {
                     Event::Start(e) => {
                         rooted = true;

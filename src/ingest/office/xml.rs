@@ -18,6 +18,21 @@ pub(crate) fn reader<'r, 'z>(input: &'r mut std::io::BufReader<Budgeted<'z>>) ->
     reader
 }
 
+/// The next event of `part`, with what `ns` makes of the namespace URI its element
+/// resolved to; a malformed document or a spent budget is the part's error.
+pub(crate) fn next_event<'b, N>(
+    reader: &mut XmlReader<'_, '_>,
+    buf: &'b mut Vec<u8>,
+    part: &str,
+    ns: impl Fn(&str) -> N,
+) -> Result<(N, quick_xml::events::Event<'b>), Unreadable> {
+    buf.clear();
+    match reader.read_resolved_event_into(buf) {
+        Ok((resolved, event)) => Ok((ns(ns_uri(&resolved)), event)),
+        Err(e) => Err(error(reader, part, &e)),
+    }
+}
+
 /// The namespace URI an element resolved to (empty when unbound or unknown).
 pub(crate) fn ns_uri<'a>(resolved: &ResolveResult<'a>) -> &'a str {
     match resolved {
@@ -102,12 +117,7 @@ pub(crate) fn first_element_text(
         let mut inside = 0usize;
         let mut text = String::new();
         loop {
-            buf.clear();
-            let (resolved, event) = match reader.read_resolved_event_into(&mut buf) {
-                Ok(x) => x,
-                Err(e) => return Err(error(&reader, part, &e)),
-            };
-            let here = ns_uri(&resolved) == ns;
+            let (here, event) = next_event(&mut reader, &mut buf, part, |uri| uri == ns)?;
             match event {
                 Event::Start(e) if inside > 0 || (here && e.local_name().as_ref() == local) => {
                     inside += 1
