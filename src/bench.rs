@@ -32,6 +32,8 @@ pub struct BenchOptions {
     pub query_passes: usize,
     /// Reuse an index built by an earlier run, measuring queries only.
     pub queries_only: bool,
+    /// Search the words only as typed (no typo tier), to measure what corrections cost.
+    pub exact: bool,
 }
 
 /// Percentiles of a set of durations, in milliseconds.
@@ -266,6 +268,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
                     q: q.to_string(),
                     limit: Some(10),
                     territory: if filtered { territory.clone() } else { None },
+                    exact: options.exact,
                     ..Default::default()
                 };
                 let started = Instant::now();

@@ -348,6 +348,12 @@ impl DocumentRuns {
             .filter(|&p| p != u32::MAX)
     }
 
+    /// The document and passage `doc` stands for.
+    pub fn locate(&self, doc: DocId) -> Option<(u32, u32)> {
+        let mut cursor = 0;
+        Some((self.find(doc, &mut cursor)?, self.passage(doc)?))
+    }
+
     /// The document of `doc`; `cursor` is the run of the previous call (doc ids usually
     /// come in increasing order, so the next run is one or two steps away).
     #[inline]

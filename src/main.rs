@@ -101,6 +101,9 @@ enum Command {
         /// Only documents of this kind (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal).
         #[arg(long)]
         kind: Option<String>,
+        /// Search the words only as typed, without spelling corrections.
+        #[arg(long)]
+        exact: bool,
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
@@ -211,6 +214,9 @@ enum Command {
         /// Reuse indexes built by an earlier run and measure queries only.
         #[arg(long)]
         queries_only: bool,
+        /// Search the words only as typed: no spelling corrections (what they cost).
+        #[arg(long)]
+        exact: bool,
     },
     /// Serve the web UI and the JSON API; builds the index first when missing or stale.
     #[cfg(feature = "server")]
@@ -402,6 +408,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             offset,
             territory,
             kind,
+            exact,
             index,
             json,
         } => {
@@ -412,6 +419,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 offset: Some(offset),
                 territory,
                 kind,
+                exact,
             };
             let response = engine.search(&request)?;
             if json {
@@ -612,8 +620,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             corpus,
             work_dir,
             queries_only,
+            exact,
         } => {
             let options = maillage::bench::BenchOptions {
+                exact,
                 corpus,
                 work_dir,
                 sizes,
@@ -699,19 +709,30 @@ fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
     } else {
         ("«", "»")
     };
+    let shown = response
+        .corrected_query
+        .as_deref()
+        .unwrap_or(&response.query);
     outln!(
-        "{} passages for “{}” ({:.1} ms){}",
-        response.total,
-        response.query,
+        "{} pour « {} » ({:.1} ms){}",
+        plural(response.total, "passage", "passages"),
+        shown,
         response.took_ms,
         if response.relaxed {
-            ", not every word found together"
+            ", sans tous les mots ensemble"
         } else {
             ""
         }
     );
+    for c in &response.corrections {
+        outln!(
+            "  « {} » cherché aussi comme « {} » (--exact pour ne chercher que ce qui est tapé)",
+            c.from,
+            c.to
+        );
+    }
     if !response.expansions.is_empty() {
-        outln!("  also searched: {}", response.expansions.join(", "));
+        outln!("  cherché aussi : {}", response.expansions.join(", "));
     }
     if let Some(t) = &response.territory {
         let included: Vec<&str> = response

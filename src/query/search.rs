@@ -21,6 +21,7 @@ use super::budget::{Budget, Budgeted};
 use super::disjunction::{Disjunction, TermInFields};
 use super::parse::{self, UserQuery};
 use super::rank;
+use super::typos::{self, Correction};
 use super::{Engine, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
 use crate::analysis;
 use crate::model::{DocKind, Territory};
@@ -31,11 +32,15 @@ const BOOST_TITLE: f32 = 1.2;
 const BOOST_FIELD: f32 = 0.8;
 const BOOST_PROXIMITY: f32 = 1.5;
 const BOOST_EXPANSION: f32 = 0.9;
+/// A correction weighs less than the word as typed, so exact matches rank first.
+const BOOST_CORRECTION: f32 = 0.5;
 const TIE_BREAKER: f32 = 0.2;
 const SNIPPET_CHARS: usize = 220;
 /// Candidates kept per document beyond the page's needs (duplicates, heading-only repeats);
 /// a ranking that needs more collects again with more.
 const SPARE_CANDIDATES: usize = 6;
+/// Passages read to find how a corrected word is spelled.
+const SPELLING_SAMPLES: usize = 12;
 
 /// A search as asked by the CLI or the API.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -52,6 +57,9 @@ pub struct SearchRequest {
     /// A document kind (`ctg`, `contrat_de_ville`, `pedt`…).
     #[serde(default)]
     pub kind: Option<String>,
+    /// Search the words only as typed: no spelling corrections.
+    #[serde(default)]
+    pub exact: bool,
 }
 
 /// One ranked passage.
@@ -116,6 +124,11 @@ pub struct SearchResponse {
     pub relaxed: bool,
     /// Sigles and long forms added to the query from the glossary.
     pub expansions: Vec<String>,
+    /// Words the corpus does not know (or hardly) and the near spelling also searched.
+    pub corrections: Vec<Correction>,
+    /// The query as searched once corrected, when a word was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_query: Option<String>,
     pub territory: Option<Territory>,
     /// The documents' own territories a territory filter kept (inside it or
     /// containing it).
@@ -135,7 +148,7 @@ struct Unit {
 }
 
 /// Analysed terms with their positions; stop words are gone, positions keep their gaps.
-fn analyse(text: &str) -> Vec<(usize, String)> {
+pub(super) fn analyse(text: &str) -> Vec<(usize, String)> {
     thread_local! {
         // Building the analyzer (stop word set, stemmer) costs more than analysing a query.
         static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
@@ -161,7 +174,7 @@ fn analyse_with(
     terms
 }
 
-fn looks_like_sigle(word: &str) -> bool {
+pub(super) fn looks_like_sigle(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
     letters.len() >= 2
         && letters.len() <= 12
@@ -239,11 +252,16 @@ impl Engine {
                 "nothing to search for once operators are removed".into(),
             ));
         }
+        let searcher = self.reader.searcher();
+        let corrections = if request.exact {
+            Vec::new()
+        } else {
+            self.corrections(&searcher, &user)?
+        };
         let mut expansions = Vec::new();
-        let plan = self.plan(&user, &mut expansions)?;
+        let plan = self.plan(&user, &corrections, &mut expansions)?;
 
         let t0 = Instant::now();
-        let searcher = self.reader.searcher();
         let f = self.fields;
         let documents = &self.knowledge.documents;
         // Territory and kind belong to documents: a filter is a set of documents, applied
@@ -380,12 +398,71 @@ impl Engine {
             limit,
             relaxed,
             expansions,
+            corrected_query: (!corrections.is_empty()).then(|| corrected_query(q, &corrections)),
+            corrections,
             territory,
             territories_included,
             kind,
             hits,
             facets,
         })
+    }
+
+    /// The words of `user` to search also as a near spelling ([`typos`]).
+    fn corrections(
+        &self,
+        searcher: &tantivy::Searcher,
+        user: &UserQuery,
+    ) -> Result<Vec<Correction>> {
+        let f = self.fields;
+        let all_fields = [f.text, f.section, f.title, f.field_label];
+        let mut corrections: Vec<Correction> = Vec::new();
+        for word in &user.words {
+            let Some(edits) = typos::max_edits(word) else {
+                continue;
+            };
+            if corrections.iter().any(|c| &c.from == word) {
+                continue;
+            }
+            let terms = analyse(word);
+            let [(_, stem)] = terms.as_slice() else {
+                continue;
+            };
+            let folded = analysis::folding::fold(word);
+            let folded = folded
+                .split(|c: char| !c.is_alphanumeric())
+                .max_by_key(|w| w.len())
+                .unwrap_or("");
+            // A word found in many passages cannot be outnumbered: no dictionary walk.
+            let known = typos::passages_with(searcher, &all_fields, stem)?;
+            if known.saturating_mul(typos::OUTNUMBERED) > searcher.num_docs() {
+                continue;
+            }
+            // Each probe gets the edits its own length allows, at most the word's.
+            let probes = [stem.as_str(), folded].map(|p| {
+                let allowed = typos::edits_for(p.chars().count()).unwrap_or(0);
+                (p, allowed.min(edits))
+            });
+            let Some(near) = typos::nearest(searcher, f.text, &probes)? else {
+                continue;
+            };
+            if known > 0 && near.passages < typos::OUTNUMBERED * known {
+                continue;
+            }
+            let at =
+                typos::occurrences(searcher, f.text, &near.term, &self.runs, SPELLING_SAMPLES)?;
+            let texts = at
+                .iter()
+                .filter_map(|&(doc, passage)| self.store.passage(doc as usize, passage as usize))
+                .map(|p| p.text);
+            let to = typos::spelling(&near.term, word, texts).unwrap_or_else(|| near.term.clone());
+            corrections.push(Correction {
+                from: word.clone(),
+                to,
+                term: near.term,
+            });
+        }
+        Ok(corrections)
     }
 
     fn facets(&self, per_document: &[u32], selected: Option<&Territory>) -> Facets {
@@ -468,12 +545,28 @@ impl Engine {
 
     /// Turns a parsed query into a strict (every word required) and, when
     /// it has several words, a loose (words optional) tantivy query.
-    fn plan(&self, user: &UserQuery, expansions: &mut Vec<String>) -> Result<Plan> {
+    fn plan(
+        &self,
+        user: &UserQuery,
+        corrections: &[Correction],
+        expansions: &mut Vec<String>,
+    ) -> Result<Plan> {
         let glossary = &self.knowledge.glossary;
+        let correction_of = |word: &str| corrections.iter().find(|c| c.from == word);
+        // The words as searched: a corrected word by its corrected spelling.
+        let words: Vec<&str> = user
+            .words
+            .iter()
+            .map(|w| correction_of(w).map_or(w.as_str(), |c| c.to.as_str()))
+            .collect();
         let mut units: Vec<Unit> = Vec::new();
         for word in &user.words {
             let terms = analyse(word);
             let mut alternatives = Vec::new();
+            if let Some(c) = correction_of(word) {
+                let position = terms.first().map_or(0, |(p, _)| *p);
+                alternatives.push((vec![(position, c.term.clone())], BOOST_CORRECTION));
+            }
             if looks_like_sigle(word) || word.chars().count() <= 8 {
                 for long in glossary.expansions(word).into_iter().take(3) {
                     let long_terms = analyse(long);
@@ -545,8 +638,8 @@ impl Engine {
         }
         // The bare words together may be the long form of a sigle.
         let mut whole_alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
-        if user.words.len() >= 2 {
-            let joined = user.words.join(" ");
+        if words.len() >= 2 {
+            let joined = words.join(" ");
             let weight = BOOST_EXPANSION * analyse(&joined).len().max(1) as f32;
             let mut sigles: Vec<(&str, String)> = glossary
                 .abbreviations_of(&joined)
@@ -586,7 +679,7 @@ impl Engine {
 
         // Words next to each other, as typed, rank above scattered ones.
         let mut proximity: Option<Box<dyn Query>> = None;
-        let bare_terms: Vec<(usize, String)> = analyse(&user.words.join(" "));
+        let bare_terms: Vec<(usize, String)> = analyse(&words.join(" "));
         if bare_terms.len() >= 2 {
             proximity = Some(Box::new(BoostQuery::new(
                 self.proximity_clause(&bare_terms),
@@ -751,6 +844,20 @@ impl rank::PassageFacts for Facts<'_> {
             .passage(doc_ord, passage)
             .is_some_and(|p| !self.snippets.snippet(p.text).highlighted().is_empty())
     }
+}
+
+/// `query` with each corrected word replaced by its correction.
+fn corrected_query(query: &str, corrections: &[Correction]) -> String {
+    query
+        .split(' ')
+        .map(|piece| {
+            corrections
+                .iter()
+                .find(|c| c.from == piece)
+                .map_or(piece, |c| c.to.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Escapes text for HTML: documents contain raw markup that must show as text.

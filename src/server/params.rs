@@ -113,6 +113,16 @@ impl RawQuery {
         }
         Ok(Some(n))
     }
+
+    /// `true`/`1`/`oui` or `false`/`0`/`non`; empty counts as absent.
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name).map(|v| v.trim().to_lowercase()).as_deref() {
+            None | Some("") => Ok(None),
+            Some("true" | "1" | "oui" | "yes") => Ok(Some(true)),
+            Some("false" | "0" | "non" | "no") => Ok(Some(false)),
+            Some(_) => Err(ApiError::bad_parameter(name, "doit valoir true ou false")),
+        }
+    }
 }
 
 /// `GET /api/search`.
@@ -129,6 +139,8 @@ pub struct SearchParams {
     pub territory: Option<String>,
     /// Document kind: ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal.
     pub kind: Option<String>,
+    /// `true`: search the words only as typed, without spelling corrections.
+    pub exact: Option<bool>,
 }
 
 impl SearchParams {
@@ -139,6 +151,7 @@ impl SearchParams {
             offset: raw.number("offset", 0, MAX_OFFSET)?,
             territory: raw.text("territory")?,
             kind: raw.text("kind")?,
+            exact: raw.flag("exact")?,
         })
     }
 }

@@ -149,6 +149,7 @@ pub async fn search(
         offset: params.offset,
         territory: params.territory,
         kind: params.kind,
+        exact: params.exact.unwrap_or(false),
     };
     let limits = state.limits();
     run_engine(&state, Lane::Search, move |engine, gone| {

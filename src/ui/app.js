@@ -191,6 +191,7 @@
     const q = params.get("q") || "";
     const territory = params.get("territoire") || "";
     const kind = params.get("type") || "";
+    const exact = params.get("exact") === "1";
     const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
 
     const input = el("input", {
@@ -218,7 +219,7 @@
     results.appendChild(loading());
     const url = "/api/search?" + new URLSearchParams(Object.assign(
       { q, limit: String(PAGE_SIZE), offset: String((page - 1) * PAGE_SIZE) },
-      territory ? { territory } : {}, kind ? { kind } : {})).toString();
+      territory ? { territory } : {}, kind ? { kind } : {}, exact ? { exact: "true" } : {})).toString();
     let data;
     try {
       data = await api(url);
@@ -231,7 +232,7 @@
     }
     if (token !== navigation) return;
     clear(results);
-    drawSearchResults(results, data, { q, territory, kind, page });
+    drawSearchResults(results, data, { q, territory, kind, page, exact });
   }
 
   function drawSearchResults(container, data, state) {
@@ -247,6 +248,13 @@
     announce(countText);
 
     const notes = [];
+    if (data.corrections && data.corrections.length) {
+      // The corrected words shown as searched; the query as typed one click away.
+      const asTyped = hashFor(["recherche"], { q: state.q, territoire: state.territory, type: state.kind, exact: "1" });
+      notes.push(el("p", { class: "correction" },
+        "Résultats pour ", el("strong", {}, data.corrected_query || data.query), ". ",
+        el("a", { href: asTyped }, "Rechercher plutôt « " + state.q + " »"), " (sans correction)."));
+    }
     if (data.expansions && data.expansions.length) {
       notes.push(el("p", { class: "hint" }, "Recherche élargie à : " + data.expansions.join(", ")));
     }
@@ -300,7 +308,7 @@
     if (!values.length) return null;
     const items = values.map((f) => {
       const selected = current === f.value;
-      const next = { q: state.q, territoire: state.territory, type: state.kind };
+      const next = { q: state.q, territoire: state.territory, type: state.kind, exact: state.exact ? "1" : "" };
       next[param] = selected ? "" : f.value;
       return el("li", {}, el("a", { href: hashFor(["recherche"], next), "aria-current": selected ? "true" : null, class: selected ? "facet selected" : "facet" },
         el("span", {}, f.label || f.value), el("span", { class: "count" }, String(f.count))));
@@ -313,7 +321,7 @@
   }
 
   function activeFilter(label, value, param, state) {
-    const next = { q: state.q, territoire: state.territory, type: state.kind };
+    const next = { q: state.q, territoire: state.territory, type: state.kind, exact: state.exact ? "1" : "" };
     next[param] = "";
     return el("a", { class: "chip", href: hashFor(["recherche"], next), "aria-label": "Retirer le filtre " + label + " : " + value },
       label + " : " + value + " ×");
@@ -321,7 +329,7 @@
 
   function pagination(data, state, pages) {
     if (pages <= 1) return null;
-    const base = { q: state.q, territoire: state.territory, type: state.kind };
+    const base = { q: state.q, territoire: state.territory, type: state.kind, exact: state.exact ? "1" : "" };
     const nav = el("nav", { class: "pagination", "aria-label": "Pages de résultats" });
     if (state.page > 1) nav.appendChild(el("a", { href: hashFor(["recherche"], Object.assign({}, base, { page: String(state.page - 1) })), rel: "prev" }, "← Précédents"));
     nav.appendChild(el("span", {}, "Page " + state.page + " sur " + pages));

@@ -307,6 +307,7 @@ fn page_through(
                 offset: Some(hits.len()),
                 territory: territory.map(str::to_string),
                 kind: kind.map(str::to_string),
+                exact: false,
             })
             .unwrap();
         let n = response.hits.len();
@@ -352,6 +353,7 @@ fn totals_and_facets_count_exactly_the_hits_that_can_be_paged_to() {
                 offset: Some(last),
                 territory: territory.map(str::to_string),
                 kind: kind.map(str::to_string),
+                exact: false,
             })
             .unwrap();
         assert!(!page.hits.is_empty(), "{q}: last page empty");
@@ -469,4 +471,95 @@ fn part_of_a_long_form_reaches_its_sigle_and_says_why() {
         response.expansions
     );
     assert!(response.hits.iter().any(|h| h.text.contains("LAEP")));
+}
+
+fn corrections(response: &maillage::query::SearchResponse) -> Vec<(String, String)> {
+    response
+        .corrections
+        .iter()
+        .map(|c| (c.from.clone(), c.to.clone()))
+        .collect()
+}
+
+#[test]
+fn misspelled_words_are_searched_as_the_corpus_spells_them_and_flagged() {
+    let e = engine();
+    let typed = e.search(&request("parentalitée")).unwrap();
+    let right = e.search(&request("parentalité")).unwrap();
+    assert_eq!(
+        corrections(&typed),
+        [("parentalitée".to_string(), "parentalité".to_string())]
+    );
+    assert_eq!(typed.corrected_query.as_deref(), Some("parentalité"));
+    assert_eq!(typed.total, right.total);
+    assert!(right.corrections.is_empty() && right.corrected_query.is_none());
+
+    // A misspelled word beside a right one: the pair is found together, not relaxed.
+    let typed = e.search(&request("mision locale")).unwrap();
+    assert_eq!(
+        corrections(&typed),
+        [("mision".to_string(), "mission".to_string())]
+    );
+    assert!(!typed.relaxed);
+    let top = &typed.hits[0];
+    assert!(
+        top.text.to_lowercase().contains("mission locale")
+            || top
+                .section
+                .join(" ")
+                .to_lowercase()
+                .contains("mission locale"),
+        "{top:?}"
+    );
+
+    // As typed, when asked.
+    let mut exact = request("parentalitée");
+    exact.exact = true;
+    let exact = e.search(&exact).unwrap();
+    assert!(exact.corrections.is_empty());
+    assert_eq!(exact.total, 0);
+
+    // Sigles, short words and words the corpus knows well are left alone.
+    for q in [
+        "CLAE",
+        "LAPE",
+        "jeune",
+        "familles",
+        "séparation",
+        "handicap",
+    ] {
+        let r = e.search(&request(q)).unwrap();
+        assert!(r.corrections.is_empty(), "{q}: {:?}", corrections(&r));
+    }
+}
+
+#[test]
+fn the_word_as_typed_ranks_above_its_correction() {
+    let corpus = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    // One plan writes « parentalitée » once; forty plans write « parentalité ».
+    std::fs::write(
+        corpus.path().join("rare.txt"),
+        "Plan rare\n\nAXE 1 : FAMILLES\n\nLes ateliers de parentalitée du quartier.\n",
+    )
+    .unwrap();
+    for i in 0..40 {
+        std::fs::write(
+            corpus.path().join(format!("plan{i}.txt")),
+            format!("Plan {i}\n\nAXE 1 : FAMILLES\n\nSoutien à la parentalité, action {i}.\n"),
+        )
+        .unwrap();
+    }
+    maillage::pipeline::build(corpus.path(), index.path(), &|_| {}).unwrap();
+    let e = maillage::query::Engine::open(index.path()).unwrap();
+    let mut r = request("parentalitée");
+    r.limit = Some(50);
+    let r = e.search(&r).unwrap();
+    assert_eq!(
+        corrections(&r),
+        [("parentalitée".to_string(), "parentalité".to_string())]
+    );
+    assert!(r.total > 1, "the correction adds hits: {}", r.total);
+    assert!(r.hits[0].text.contains("parentalitée"), "{:?}", r.hits[0]);
+    assert!(r.hits[1..].iter().all(|h| !h.text.contains("parentalitée")));
 }
