@@ -268,7 +268,8 @@ mod tests {
         assert_eq!(max_edits("jeune"), Some(1));
         assert_eq!(max_edits("CLAS"), None);
         assert_eq!(max_edits("REAAP"), None);
-        assert_eq!(max_edits("école"), None);
+        assert_eq!(max_edits("jeux"), None);
+        assert_eq!(max_edits("école"), Some(1));
         assert_eq!(max_edits("2024"), None);
         assert_eq!(max_edits("covid19"), None);
     }
