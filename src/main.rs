@@ -466,7 +466,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 if !detail.entities.is_empty() {
                     outln!("\nEntités :");
                     for e in &detail.entities {
-                        outln!("  {} ({} mentions)", e.name, e.mentions);
+                        outln!(
+                            "  {} ({})",
+                            e.name,
+                            plural(e.mentions, "mention", "mentions")
+                        );
                     }
                 }
             }
@@ -524,11 +528,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 for e in list.entities {
                     outln!(
-                        "{:<40} {:?}  {} mentions in {} documents",
+                        "{:<40} {}  {} dans {}",
                         e.name,
-                        e.kind,
-                        e.mentions,
-                        e.documents
+                        e.kind.as_str(),
+                        plural(e.mentions, "mention", "mentions"),
+                        plural(e.documents, "document", "documents")
                     );
                 }
             }
@@ -538,7 +542,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 print_json(&detail)?;
             } else {
-                outln!("{} ({:?})", detail.name, detail.kind);
+                outln!("{} ({})", detail.name, detail.kind.as_str());
                 if !detail.aliases.is_empty() {
                     outln!("  aussi : {}", detail.aliases.join(", "));
                 }
@@ -546,7 +550,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     outln!("  définition : {} ({})", d.text, d.doc_id);
                 }
                 for t in &detail.territories {
-                    let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
+                    let roles: Vec<&str> = t.roles.iter().map(|r| r.label()).collect();
                     outln!(
                         "  {} ({}) : {}",
                         t.territory.name,
@@ -573,9 +577,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&list)?;
             } else {
                 outln!(
-                    "{} : {} territoire(s){}",
+                    "{} : {}{}",
                     list.entity.name,
-                    list.total,
+                    plural(list.total, "territoire", "territoires"),
                     if list.territories.len() < list.total {
                         format!(", {} affichés", list.territories.len())
                     } else {
@@ -583,12 +587,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 );
                 for t in list.territories {
-                    let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
+                    let roles: Vec<&str> = t.roles.iter().map(|r| r.label()).collect();
                     outln!(
                         "{} ({}, {}) : {}",
                         t.territory.name,
                         t.territory.code,
-                        t.territory.kind.as_str(),
+                        t.territory.kind.label(),
                         roles.join(", ")
                     );
                     for e in t.evidence.iter().take(3) {
@@ -605,7 +609,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let generated = maillage::gen::generate(&corpus, &out, docs, seed)?;
             outln!(
-                "generated {} documents ({:.1} MB) in {}; expected territories in {}",
+                "{} documents générés ({:.1} Mo) dans {} ; territoires attendus dans {}",
                 generated.n_documents,
                 generated.n_bytes as f64 / 1e6,
                 generated.dir.display(),

@@ -337,6 +337,16 @@ impl TerritoryKind {
             TerritoryKind::Region => "region",
         }
     }
+
+    /// How a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TerritoryKind::Commune => "commune",
+            TerritoryKind::Epci => "EPCI",
+            TerritoryKind::Departement => "département",
+            TerritoryKind::Region => "région",
+        }
+    }
 }
 
 /// A territory with its official code (INSEE for communes, SIREN for EPCI).

@@ -109,6 +109,9 @@ pub struct EntityMention {
     pub end: u32,
 }
 
+/// Similarity (1 − edits / length) from which a name is offered as "did you mean".
+const SIMILAR_NAME: f64 = 0.75;
+
 /// All entities of a corpus, with lookup by id and by any spelling.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
@@ -1360,6 +1363,40 @@ impl Catalog {
         }
         scored.sort_by(|a, b| {
             a.0.cmp(&b.0)
+                .then(b.1.mentions.len().cmp(&a.1.mentions.len()))
+                .then(a.1.name.cmp(&b.1.name))
+        });
+        scored.into_iter().take(limit).map(|(_, e)| e).collect()
+    }
+
+    /// Entities whose name or an alias is spelled close to `q` ("Mision Locale" → Mission
+    /// Locale), closest first: a "did you mean" for a name that matches nothing.
+    pub fn similar(&self, q: &str, limit: usize) -> Vec<&Entity> {
+        let wanted = fold_text(q)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if wanted.chars().count() < 3 {
+            return Vec::new();
+        }
+        let mut scored: Vec<(f64, &Entity)> = Vec::new();
+        for entity in &self.entities {
+            let best = std::iter::once(&entity.name)
+                .chain(entity.aliases.iter())
+                .map(|name| {
+                    let folded = fold_text(name.trim_start_matches('='))
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    strsim::normalized_levenshtein(&folded, &wanted)
+                })
+                .fold(0.0, f64::max);
+            if best >= SIMILAR_NAME {
+                scored.push((best, entity));
+            }
+        }
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
                 .then(b.1.mentions.len().cmp(&a.1.mentions.len()))
                 .then(a.1.name.cmp(&b.1.name))
         });

@@ -51,14 +51,24 @@ impl Role {
         }
     }
 
+    /// How a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Pilot => "pilote",
+            Role::Partner => "partenaire",
+            Role::Funder => "financeur",
+            Role::Mention => "mentionné",
+        }
+    }
+
     /// Parses `pilot|partner|funder|mention` (and French `pilote`,
-    /// `partenaire`, `financeur`).
+    /// `partenaire`, `financeur`, `mentionné`).
     pub fn parse(s: &str) -> Option<Role> {
         Some(match s.trim().to_lowercase().as_str() {
             "pilot" | "pilote" | "pilotes" => Role::Pilot,
             "partner" | "partenaire" | "partenaires" => Role::Partner,
             "funder" | "financeur" | "financeurs" => Role::Funder,
-            "mention" | "mentions" => Role::Mention,
+            "mention" | "mentions" | "mentionne" | "mentionné" | "mentionnée" => Role::Mention,
             _ => return None,
         })
     }

@@ -44,6 +44,8 @@ pub const ENTITY_TERRITORIES: usize = 50;
 pub const DEFAULT_TERRITORIES_PAGE: usize = 100;
 /// Most territories one page of `territories` may hold.
 pub const MAX_TERRITORIES_PAGE: usize = 1000;
+/// Names offered when a name matches nothing.
+pub const SUGGESTIONS: usize = 5;
 /// Largest neighbourhood depth for the graph view.
 pub const MAX_DEPTH: usize = 3;
 /// Most nodes a graph view returns.
@@ -294,7 +296,7 @@ impl Engine {
         if store.len() != knowledge.documents.len() {
             return Err(Error::Store {
                 path: generation.documents_path(),
-                message: "documents and knowledge disagree: rebuild with `maillage index`".into(),
+                message: "les documents et la base de connaissances ne concordent pas : reconstruisez avec `maillage index`".into(),
             });
         }
         let graph = KnowledgeGraph::load(&generation.graph_dir())?;
@@ -393,23 +395,25 @@ impl Engine {
         let index = self.index_of(doc_id)?;
         let source = &self.knowledge.documents[index].source;
         let gone = |why: &str| Error::NotFound {
-            what: "original file",
+            what: "fichier d'origine",
             id: format!("{doc_id} ({why})"),
+            suggestions: Vec::new(),
         };
         if source.file.is_empty() {
-            return Err(gone("unknown file"));
+            return Err(gone("fichier inconnu"));
         }
-        let root = std::fs::canonicalize(&self.meta.corpus).map_err(|_| gone("no corpus"))?;
+        let root = std::fs::canonicalize(&self.meta.corpus)
+            .map_err(|_| gone("dossier du corpus absent"))?;
         let path = root.join(&source.file);
-        let resolved = std::fs::canonicalize(&path).map_err(|_| gone("file removed"))?;
+        let resolved = std::fs::canonicalize(&path).map_err(|_| gone("fichier supprimé"))?;
         if !resolved.starts_with(&root) {
-            return Err(gone("outside the corpus"));
+            return Err(gone("hors du corpus"));
         }
         let limit = crate::ingest::ReadOptions::default()
             .max_file_bytes
             .max(source.bytes);
         let bytes =
-            crate::ingest::read_original(&resolved, limit).map_err(|_| gone("unreadable"))?;
+            crate::ingest::read_original(&resolved, limit).map_err(|_| gone("illisible"))?;
         Ok(Original {
             bytes,
             format: source.format,
@@ -451,6 +455,7 @@ impl Engine {
         self.doc_index(doc_id).ok_or_else(|| Error::NotFound {
             what: "document",
             id: doc_id.to_string(),
+            suggestions: Vec::new(),
         })
     }
 
@@ -611,8 +616,9 @@ impl Engine {
             .get(abbr)
             .map(|e| self.acronym_entry(e))
             .ok_or_else(|| Error::NotFound {
-                what: "acronym",
+                what: "sigle",
                 id: abbr.to_string(),
+                suggestions: Vec::new(),
             })
     }
 
@@ -644,13 +650,13 @@ impl Engine {
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(Error::InvalidParameter {
                 name: "q",
-                message: format!("longer than {MAX_QUERY_CHARS} characters"),
+                message: format!("dépasse {MAX_QUERY_CHARS} caractères"),
             });
         }
         if limit == 0 || limit > MAX_ENTITY_LIMIT {
             return Err(Error::InvalidParameter {
                 name: "limit",
-                message: format!("must be between 1 and {MAX_ENTITY_LIMIT}"),
+                message: format!("doit être compris entre 1 et {MAX_ENTITY_LIMIT}"),
             });
         }
         let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
@@ -694,9 +700,17 @@ impl Engine {
         catalog
             .get(name_or_id)
             .or_else(|| catalog.lookup(name_or_id))
-            .ok_or_else(|| Error::NotFound {
-                what: "entity",
-                id: name_or_id.to_string(),
+            .ok_or_else(|| {
+                // Names that contain the one typed, else names spelled close to it.
+                let mut near = catalog.search(name_or_id, None, SUGGESTIONS);
+                if near.is_empty() {
+                    near = catalog.similar(name_or_id, SUGGESTIONS);
+                }
+                Error::NotFound {
+                    what: "entité",
+                    id: name_or_id.to_string(),
+                    suggestions: near.into_iter().map(|e| e.name.clone()).collect(),
+                }
             })
     }
 
@@ -779,14 +793,16 @@ impl Engine {
         let role = match role.map(str::trim).filter(|r| !r.is_empty() && *r != "any") {
             Some(r) => Some(Role::parse(r).ok_or_else(|| Error::InvalidParameter {
                 name: "role",
-                message: format!("`{r}` is not one of pilot, partner, funder, mention, any"),
+                message: format!(
+                    "`{r}` n'est pas un rôle (pilote, partenaire, financeur, mentionné, any)"
+                ),
             })?),
             None => None,
         };
         if limit == Some(0) {
             return Err(Error::InvalidParameter {
                 name: "limit",
-                message: format!("must be between 1 and {MAX_TERRITORIES_PAGE}"),
+                message: format!("doit être compris entre 1 et {MAX_TERRITORIES_PAGE}"),
             });
         }
         let entity = self.find_entity(entity)?;
@@ -812,7 +828,7 @@ impl Engine {
         if depth == 0 || depth > MAX_DEPTH {
             return Err(Error::InvalidParameter {
                 name: "depth",
-                message: format!("must be between 1 and {MAX_DEPTH}"),
+                message: format!("doit être comprise entre 1 et {MAX_DEPTH}"),
             });
         }
         let entity = self.find_entity(entity)?;
@@ -864,10 +880,7 @@ impl Engine {
             }
         }
         let Some((_, territory, related)) = best else {
-            return Err(Error::InvalidParameter {
-                name: "territory",
-                message: format!("no commune, EPCI, département or région is called `{code}`"),
-            });
+            return Err(self.unknown_territory(code));
         };
         let documents = self
             .facet_index
@@ -898,14 +911,49 @@ impl Engine {
                 return Ok(t.clone());
             }
         }
-        Cog::get()
-            .resolve(name_or_code)
-            .ok_or_else(|| Error::InvalidParameter {
-                name: "territory",
-                message: format!(
-                    "no commune, EPCI, département or région is called `{name_or_code}`"
-                ),
+        let cog = Cog::get();
+        let homonyms = cog.homonyms(name_or_code);
+        if !homonyms.is_empty() {
+            return Err(Error::AmbiguousTerritory {
+                name: name_or_code.trim().to_string(),
+                choices: homonyms
+                    .into_iter()
+                    .map(|mut t| {
+                        if let Some(d) = cog.departement_of(&t) {
+                            t.name = format!("{} ({})", t.name, d.name);
+                        }
+                        t
+                    })
+                    .collect(),
+            });
+        }
+        cog.resolve(name_or_code)
+            .ok_or_else(|| self.unknown_territory(name_or_code))
+    }
+
+    /// The error for a territory name that resolves to nothing, with near spellings:
+    /// the documents' own territories first, then the official code's.
+    fn unknown_territory(&self, name: &str) -> Error {
+        let wanted = fold(name);
+        let index = &self.facet_index;
+        let mut suggestions: Vec<Territory> = index
+            .territories
+            .iter()
+            .zip(&index.folded_names)
+            .filter(|(_, folded)| {
+                strsim::levenshtein(folded, &wanted) <= (wanted.chars().count() / 4).max(1)
             })
+            .map(|(t, _)| t.clone())
+            .collect();
+        for t in Cog::get().similar(name, SUGGESTIONS) {
+            if suggestions.len() < SUGGESTIONS && !suggestions.contains(&t) {
+                suggestions.push(t);
+            }
+        }
+        Error::UnknownTerritory {
+            name: name.trim().to_string(),
+            suggestions,
+        }
     }
 }
 
@@ -1027,13 +1075,13 @@ fn check_name(name: &'static str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(Error::InvalidParameter {
             name,
-            message: "must not be empty".into(),
+            message: "ne doit pas être vide".into(),
         });
     }
     if value.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::InvalidParameter {
             name,
-            message: format!("longer than {MAX_QUERY_CHARS} characters"),
+            message: format!("dépasse {MAX_QUERY_CHARS} caractères"),
         });
     }
     Ok(())
@@ -1044,7 +1092,7 @@ fn parse_entity_kind(kind: &str) -> Result<EntityKind> {
         Error::InvalidParameter {
             name: "kind",
             message: format!(
-                "`{kind}` is not an entity kind (organisation, dispositif, structure, association, autre)"
+                "`{kind}` n'est pas un genre d'entité (organisation, dispositif, structure, association, autre)"
             ),
         }
     })

@@ -201,25 +201,25 @@ impl Engine {
         let started = Instant::now();
         let q = request.q.trim();
         if q.is_empty() {
-            return Err(Error::InvalidQuery("the query is empty".into()));
+            return Err(Error::InvalidQuery("la requête est vide".into()));
         }
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(Error::InvalidQuery(format!(
-                "the query is longer than {MAX_QUERY_CHARS} characters"
+                "la requête dépasse {MAX_QUERY_CHARS} caractères"
             )));
         }
         let limit = request.limit.unwrap_or(10);
         if limit == 0 || limit > MAX_LIMIT {
             return Err(Error::InvalidParameter {
                 name: "limit",
-                message: format!("must be between 1 and {MAX_LIMIT}"),
+                message: format!("doit être compris entre 1 et {MAX_LIMIT}"),
             });
         }
         let offset = request.offset.unwrap_or(0);
         if offset > MAX_OFFSET {
             return Err(Error::InvalidParameter {
                 name: "offset",
-                message: format!("must be at most {MAX_OFFSET}"),
+                message: format!("doit valoir au plus {MAX_OFFSET}"),
             });
         }
         let territory = match request
@@ -237,7 +237,7 @@ impl Engine {
                     .ok_or_else(|| Error::InvalidParameter {
                         name: "kind",
                         message: format!(
-                            "`{k}` is not a document kind (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal, autre)"
+                            "`{k}` n'est pas un type de document (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal, autre)"
                         ),
                     })?
                     .as_str()
@@ -249,7 +249,7 @@ impl Engine {
         let user = parse::parse(q);
         if user.is_empty() {
             return Err(Error::InvalidQuery(
-                "nothing to search for once operators are removed".into(),
+                "rien à chercher une fois les opérateurs retirés".into(),
             ));
         }
         let searcher = self.reader.searcher();
@@ -315,7 +315,7 @@ impl Engine {
             }
         }
         let Some((query, relaxed, mut matches)) = chosen else {
-            return Err(Error::InvalidQuery("nothing to search for".into()));
+            return Err(Error::InvalidQuery("rien à chercher".into()));
         };
         let t1 = Instant::now();
         let total = matches.total;
@@ -611,7 +611,7 @@ impl Engine {
             // Punctuation and emoji are not stop words: say what is really wrong.
             if !joined.chars().any(char::is_alphanumeric) {
                 return Err(Error::InvalidQuery(
-                    "the query has no letters or digits to search for".into(),
+                    "la requête ne contient ni lettre ni chiffre à chercher".into(),
                 ));
             }
             // A word longer than any indexed one (a pasted hash, a run of letters) is
@@ -621,7 +621,7 @@ impl Engine {
                 .find(|w| w.len() > analysis::MAX_TOKEN_BYTES);
             if let Some(word) = too_long {
                 return Err(Error::InvalidQuery(format!(
-                    "words longer than {} bytes are not indexed ({})",
+                    "les mots de plus de {} octets ne sont pas indexés ({})",
                     analysis::MAX_TOKEN_BYTES,
                     truncate_chars(word, ECHOED_CHARS)
                 )));
@@ -633,7 +633,7 @@ impl Engine {
         let n_terms: usize = units.iter().chain(&phrases).map(|u| u.terms.len()).sum();
         if n_terms > MAX_QUERY_TERMS {
             return Err(Error::InvalidQuery(format!(
-                "the query has {n_terms} words once analysed; at most {MAX_QUERY_TERMS} are searched: keep the distinctive ones"
+                "la requête compte {n_terms} mots une fois analysée ; {MAX_QUERY_TERMS} au plus sont cherchés : gardez les plus parlants"
             )));
         }
         // The bare words together may be the long form of a sigle.

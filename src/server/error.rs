@@ -18,6 +18,10 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Names spelled close to one that matched nothing ("did you mean").
+    pub suggestions: Option<serde_json::Value>,
+    /// The places an ambiguous name may mean, to choose from.
+    pub choices: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -29,6 +33,10 @@ struct ErrorBody<'a> {
 struct ErrorDetail<'a> {
     code: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestions: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choices: Option<&'a serde_json::Value>,
 }
 
 impl ApiError {
@@ -37,6 +45,17 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            suggestions: None,
+            choices: None,
+        }
+    }
+
+    fn detail(&self) -> ErrorDetail<'_> {
+        ErrorDetail {
+            code: self.code,
+            message: &self.message,
+            suggestions: self.suggestions.as_ref(),
+            choices: self.choices.as_ref(),
         }
     }
 
@@ -45,7 +64,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_parameter",
-            format!("invalid parameter `{name}`: {message}"),
+            format!("paramètre `{name}` invalide : {message}"),
         )
     }
 
@@ -54,7 +73,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            format!("no such route: {path}"),
+            format!("aucune route {path}"),
         )
     }
 
@@ -64,17 +83,14 @@ impl ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "internal error, see the server log",
+            "erreur interne, voir le journal du serveur",
         )
     }
 
     /// The JSON body, for callers that build responses by hand.
     pub fn body_json(&self) -> String {
         serde_json::to_string(&ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: &self.message,
-            },
+            error: self.detail(),
         })
         .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"internal error"}}"#.into())
     }
@@ -93,13 +109,27 @@ impl From<Error> for ApiError {
             Error::InvalidParameter { .. } => {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", message)
             }
-            Error::NotFound { .. } => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
+            Error::NotFound { suggestions, .. } => {
+                let mut e = ApiError::new(StatusCode::NOT_FOUND, "not_found", message);
+                e.suggestions = (!suggestions.is_empty()).then(|| serde_json::json!(suggestions));
+                e
+            }
+            Error::UnknownTerritory { suggestions, .. } => {
+                let mut e = ApiError::new(StatusCode::BAD_REQUEST, "unknown_territory", message);
+                e.suggestions = Some(serde_json::json!(suggestions));
+                e
+            }
+            Error::AmbiguousTerritory { choices, .. } => {
+                let mut e = ApiError::new(StatusCode::BAD_REQUEST, "ambiguous_territory", message);
+                e.choices = Some(serde_json::json!(choices));
+                e
+            }
             Error::MissingIndex(_) => {
                 tracing::warn!("{message}");
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "missing_index",
-                    "the index is not available yet",
+                    "l'index n'est pas encore disponible",
                 )
             }
             Error::Budget { spent, .. } => {
@@ -118,13 +148,13 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: &self.message,
-            },
-        };
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                error: self.detail(),
+            }),
+        )
+            .into_response();
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             // Every 503 here is momentary: a busy queue, a spent budget, an index being built.
             response.headers_mut().insert(
@@ -143,11 +173,33 @@ mod tests {
     #[test]
     fn user_errors_are_client_errors() {
         let e: ApiError = Error::NotFound {
-            what: "document",
-            id: "ctg/blagnac".into(),
+            what: "entité",
+            id: "Mision Locale".into(),
+            suggestions: vec!["Mission Locale".into()],
         }
         .into();
         assert_eq!(e.status, StatusCode::NOT_FOUND);
+        let v: serde_json::Value = serde_json::from_str(&e.body_json()).unwrap();
+        assert_eq!(v["error"]["suggestions"][0], "Mission Locale");
+        assert!(v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("vouliez-vous dire : Mission Locale"));
+        let e: ApiError = Error::AmbiguousTerritory {
+            name: "Saint-Denis".into(),
+            choices: vec![crate::Territory {
+                name: "Saint-Denis (Seine-Saint-Denis)".into(),
+                code: "93066".into(),
+                kind: crate::TerritoryKind::Commune,
+            }],
+        }
+        .into();
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::BAD_REQUEST, "ambiguous_territory")
+        );
+        let v: serde_json::Value = serde_json::from_str(&e.body_json()).unwrap();
+        assert_eq!(v["error"]["choices"][0]["code"], "93066");
         let e: ApiError = Error::OnlyStopWords("de la".into()).into();
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
         assert_eq!(e.code, "only_stop_words");

@@ -57,7 +57,7 @@ pub fn percent_decode(raw: &str, plus_is_space: bool) -> Vec<u8> {
 /// Decodes one component and insists on UTF-8.
 pub fn decode_component(raw: &str, what: &str, plus_is_space: bool) -> Result<String, ApiError> {
     String::from_utf8(percent_decode(raw, plus_is_space))
-        .map_err(|_| ApiError::bad_parameter(what, "is not valid UTF-8 once decoded"))
+        .map_err(|_| ApiError::bad_parameter(what, "n'est pas de l'UTF-8 valide une fois décodé"))
 }
 
 /// Splits and decodes a query string.
@@ -87,7 +87,7 @@ impl RawQuery {
             None | Some("") => Ok(None),
             Some(v) if v.chars().count() > MAX_QUERY_CHARS => Err(ApiError::bad_parameter(
                 name,
-                format!("longer than {MAX_QUERY_CHARS} characters"),
+                format!("dépasse {MAX_QUERY_CHARS} caractères"),
             )),
             Some(v) => Ok(Some(v.to_string())),
         }
@@ -101,7 +101,7 @@ impl RawQuery {
         let out_of_bounds = || {
             ApiError::bad_parameter(
                 name,
-                format!("must be a whole number between {min} and {max}"),
+                format!("doit être un nombre entier entre {min} et {max}"),
             )
         };
         if !raw.chars().all(|c| c.is_ascii_digit()) {
@@ -200,7 +200,7 @@ impl TerritoriesParams {
         Ok(TerritoriesParams {
             entity: raw
                 .text("entity")?
-                .ok_or_else(|| ApiError::bad_parameter("entity", "is required"))?,
+                .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
             role: raw.text("role")?,
             limit: raw.number("limit", 1, MAX_TERRITORIES_PAGE)?,
             offset: raw.number("offset", 0, MAX_OFFSET)?,
@@ -246,7 +246,7 @@ impl GraphParams {
         Ok(GraphParams {
             entity: raw
                 .text("entity")?
-                .ok_or_else(|| ApiError::bad_parameter("entity", "is required"))?,
+                .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
             depth: raw.number("depth", 1, MAX_DEPTH)?,
         })
     }

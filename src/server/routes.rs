@@ -79,7 +79,7 @@ fn tail_of(uri: &Uri, prefix: &str, name: &str) -> Result<String, ApiError> {
     let raw = uri.path().strip_prefix(prefix).unwrap_or("");
     let value = decode_component(raw, name, false)?;
     if value.trim().is_empty() {
-        return Err(ApiError::bad_parameter(name, "must not be empty"));
+        return Err(ApiError::bad_parameter(name, "ne doit pas être vide"));
     }
     if value.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::bad_parameter(

@@ -144,6 +144,11 @@
       const message = body && body.error && body.error.message ? body.error.message : "Erreur " + response.status;
       const error = new Error(message);
       error.status = response.status;
+      if (body && body.error) {
+        error.code = body.error.code;
+        error.suggestions = body.error.suggestions || [];
+        error.choices = body.error.choices || [];
+      }
       throw error;
     }
     return body;
@@ -151,10 +156,18 @@
 
   // ---------- shared pieces ----------
 
-  function errorBox(error) {
+  // An error, and when the server offers names close to the one asked (or the places an
+  // ambiguous name may mean), links to them: `hrefFor` turns one into a link.
+  function errorBox(error, hrefFor) {
     const notFound = error && error.status === 404;
+    const offered = (error && (error.choices || []).length ? error.choices : (error && error.suggestions) || []);
+    const title = error && error.code === "ambiguous_territory" ? "Lequel ? " : (notFound ? "Introuvable. " : "Impossible d’afficher cette page. ");
+    const links = hrefFor && offered.length
+      ? el("p", {}, error.code === "ambiguous_territory" ? "Choisissez : " : "Vouliez-vous dire : ",
+        offered.map((item, i) => [i ? ", " : "", el("a", { href: hrefFor(item) }, typeof item === "string" ? item : territoryText(item))]))
+      : null;
     return el("div", { class: "notice notice-error", role: "alert" },
-      el("p", {}, el("strong", {}, notFound ? "Introuvable. " : "Impossible d’afficher cette page. "), error.message || String(error)));
+      el("p", {}, el("strong", {}, title), error.message || String(error)), links);
   }
 
   function loading() {
@@ -226,7 +239,8 @@
     } catch (error) {
       if (token !== navigation) return;
       clear(results);
-      results.appendChild(errorBox(error));
+      // A territory filter that names nothing or several places: offer the near ones.
+      results.appendChild(errorBox(error, (t) => hashFor(["recherche"], { q, territoire: t.code || t, type: kind, exact: exact ? "1" : "" })));
       announce(error.message);
       return;
     }
@@ -562,7 +576,7 @@
     } catch (error) {
       if (token !== navigation) return;
       clear(main);
-      append(main, [el("h1", {}, "Acteur"), errorBox(error)]);
+      append(main, [el("h1", {}, "Acteur"), errorBox(error, (name) => entityHref(name))]);
       return;
     }
     if (token !== navigation) return;

@@ -959,3 +959,61 @@ fn cross_origin_calls_are_allowed_only_for_configured_origins() {
         .with_cors_origins(&["https://a.fr\nX: y".to_string()])
         .is_err());
 }
+
+#[test]
+fn misspellings_are_corrected_and_unknown_names_get_suggestions() {
+    let a = get("/api/search?q=parentalit%C3%A9e");
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert_eq!(v["corrections"][0]["from"], "parentalitée");
+    assert_eq!(v["corrections"][0]["to"], "parentalité");
+    assert_eq!(v["corrected_query"], "parentalité");
+    assert!(v["total"].as_u64().unwrap() > 0);
+    let a = get("/api/search?q=parentalit%C3%A9e&exact=true");
+    assert_eq!(a.json()["corrections"].as_array().map(Vec::len), Some(0));
+    let a = get("/api/search?q=parentalit%C3%A9&exact=peut-etre");
+    assert_json_error(&a, StatusCode::BAD_REQUEST, "exact is a boolean");
+
+    // An entity name misspelled: 404 with the names it may be.
+    let a = get("/api/entities/Mision%20Locale");
+    assert_eq!(
+        assert_json_error(&a, StatusCode::NOT_FOUND, "misspelled entity"),
+        "not_found"
+    );
+    let suggestions = a.json()["error"]["suggestions"].clone();
+    assert!(
+        suggestions
+            .as_array()
+            .is_some_and(|s| s.iter().any(|n| n == "Mission Locale")),
+        "{suggestions}"
+    );
+    let a = get("/api/territories?entity=Mision%20Locale");
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+
+    // A territory misspelled: 400 with the places it may be.
+    let a = get("/api/search?q=parentalit%C3%A9&territory=Ocitanie");
+    assert_eq!(
+        assert_json_error(&a, StatusCode::BAD_REQUEST, "misspelled territory"),
+        "unknown_territory"
+    );
+    assert_eq!(a.json()["error"]["suggestions"][0]["code"], "76");
+    // A name several communes bear: 400 with the choices, each usable as the filter.
+    let a = get("/api/search?q=parentalit%C3%A9&territory=Saint-Denis");
+    assert_eq!(
+        assert_json_error(&a, StatusCode::BAD_REQUEST, "homonyms"),
+        "ambiguous_territory"
+    );
+    let choices = a.json()["error"]["choices"].clone();
+    let codes: Vec<&str> = choices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"93066") && codes.contains(&"97411"),
+        "{codes:?}"
+    );
+    let a = get("/api/search?q=parentalit%C3%A9&territory=93066");
+    assert_eq!(a.status, StatusCode::OK);
+}

@@ -20,6 +20,12 @@ const COMMUNES_TSV: &str = include_str!(concat!(
     "/data/cog/communes.tsv"
 ));
 const EPCI_TSV: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/cog/epci.tsv"));
+/// Earlier names and SIREN of today's EPCI (renamed, or merged into them), derived from the
+/// earlier releases of the same package: plans name intercommunalities as they were.
+const EPCI_HISTORY_TSV: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/cog/epci_history.tsv"
+));
 const DEPARTEMENTS_TSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/data/cog/departements.tsv"
@@ -155,6 +161,16 @@ pub struct Cog {
 }
 
 static COG: Lazy<Cog> = Lazy::new(Cog::parse);
+
+/// A total order on units, to break ties the same way on every run.
+fn unit_order(unit: Unit) -> (u8, u32) {
+    match unit {
+        Unit::Region(i) => (0, i),
+        Unit::Departement(i) => (1, i),
+        Unit::Epci(i) => (2, i),
+        Unit::Commune(i) => (3, i),
+    }
+}
 
 /// FNV-1a: the tables are built from our own data at every start, and std's SipHash,
 /// made to resist chosen keys, doubles the loading time for nothing here.
@@ -341,8 +357,19 @@ impl Cog {
                 main_departement,
             };
             cog.epci_by_code.insert(code, idx);
-            cog.add_epci_names(epci.name, idx);
+            cog.add_epci_names(epci.name, idx, true);
             cog.epcis.push(epci);
+        }
+        // An earlier name counts below any current one; an earlier SIREN finds today's EPCI.
+        for row in rows(EPCI_HISTORY_TSV) {
+            let (old_code, old_name, code) = (field(&row, 0), field(&row, 1), field(&row, 2));
+            let Some(&idx) = cog.epci_by_code.get(code) else {
+                continue;
+            };
+            cog.add_epci_names(old_name, idx, false);
+            if !old_code.is_empty() {
+                cog.epci_by_code.entry(old_code).or_insert(idx);
+            }
         }
         cog.common_words = COMMON_WORDS_TXT
             .lines()
@@ -414,11 +441,11 @@ impl Cog {
         self.names.get(key).map(NameList::as_slice)
     }
 
-    fn add_epci_names(&mut self, name: &str, idx: u32) {
+    fn add_epci_names(&mut self, name: &str, idx: u32, official: bool) {
         // "CC de l'Est Lyonnais (CCEL)": the acronym in brackets is not part of the name.
         let name = name.split('(').next().unwrap_or(name);
         let unit = Unit::Epci(idx);
-        self.add_name(name, unit, true);
+        self.add_name(name, unit, official);
         let words = name_words(name);
         let is_leading_noise = |w: &str| {
             EPCI_TYPE_WORDS.contains(&w) || is_article(w) || matches!(w, "de" | "d" | "du" | "des")
@@ -773,6 +800,73 @@ impl Cog {
         }
     }
 
+    /// The communes sharing `name` when nothing else bears it ("Saint-Denis": the one of
+    /// Seine-Saint-Denis and the one of La Réunion), most populated first; empty when the
+    /// name is a code, unknown, or one place.
+    pub fn homonyms(&self, name: &str) -> Vec<Territory> {
+        let name = name.trim();
+        if name.is_empty() || self.resolve_code(name).is_some() {
+            return Vec::new();
+        }
+        let Some(entries) = self.entries(&name_words(name).concat()) else {
+            return Vec::new();
+        };
+        if entries.iter().any(|e| !matches!(e.unit, Unit::Commune(_))) {
+            return Vec::new();
+        }
+        let mut communes: Vec<Unit> = entries.iter().map(|e| e.unit).collect();
+        communes.dedup();
+        if communes.len() < 2 {
+            return Vec::new();
+        }
+        communes.sort_by_key(|&u| std::cmp::Reverse(self.population_of(u)));
+        communes.into_iter().map(|u| self.territory_of(u)).collect()
+    }
+
+    /// Territories whose name is spelled close to `name` ("Ocitanie" → Occitanie), closest
+    /// first then largest: a "did you mean" for a name that resolves to nothing.
+    pub fn similar(&self, name: &str, limit: usize) -> Vec<Territory> {
+        let wanted = name_words(name).concat();
+        let n = wanted.chars().count();
+        let allowed = match n {
+            0..=3 => return Vec::new(),
+            4..=8 => 1,
+            9..=14 => 2,
+            _ => 3,
+        };
+        let mut found: Vec<(usize, bool, u32, Unit)> = Vec::new();
+        for (key, list) in &self.names {
+            if key.chars().count().abs_diff(n) > allowed {
+                continue;
+            }
+            let edits = strsim::levenshtein(key, &wanted);
+            if edits > allowed {
+                continue;
+            }
+            for entry in list.as_slice() {
+                let size = match entry.unit {
+                    Unit::Region(_) | Unit::Departement(_) => u32::MAX,
+                    unit => self.population_of(unit),
+                };
+                found.push((edits, !entry.official, u32::MAX - size, entry.unit));
+            }
+        }
+        found.sort_by_key(|&(edits, derived, smaller, unit)| {
+            (edits, derived, smaller, unit_order(unit))
+        });
+        let mut out: Vec<Territory> = Vec::new();
+        for (.., unit) in found {
+            let territory = self.territory_of(unit);
+            if !out.contains(&territory) {
+                out.push(territory);
+            }
+            if out.len() == limit {
+                break;
+            }
+        }
+        out
+    }
+
     /// The département a commune (or an EPCI, by most of its communes) lies in; a
     /// département is its own.
     pub fn departement_of(&self, commune: &Territory) -> Option<Territory> {
@@ -1038,5 +1132,39 @@ mod tests {
         );
         assert!(cog.communes_in(&haute_garonne).len() > 500);
         assert!(cog.communes_in(&cergy).is_empty());
+    }
+
+    #[test]
+    fn an_intercommunality_is_found_by_its_earlier_name_and_siren() {
+        let cog = Cog::get();
+        // Renamed: same SIREN, new name.
+        let lunel = cog.resolve("CC du Pays de Lunel").expect("earlier name");
+        assert_eq!(lunel.code, "243400520");
+        assert_eq!(lunel.name, "CA Lunel Agglo");
+        // Merged: the earlier SIREN leads to the EPCI that took most of its communes.
+        let calais = cog.resolve("246201149").expect("earlier SIREN");
+        assert_eq!(calais.code, "200090751");
+        assert_eq!(
+            cog.resolve("CA du Calaisis").map(|t| t.code).as_deref(),
+            Some("200090751")
+        );
+        // Today's names still win.
+        assert_eq!(
+            cog.resolve("CA Lunel Agglo").map(|t| t.code).as_deref(),
+            Some("243400520")
+        );
+    }
+
+    #[test]
+    fn homonymous_communes_are_choices_and_near_names_suggestions() {
+        let cog = Cog::get();
+        let saint_denis = cog.homonyms("Saint-Denis");
+        assert!(saint_denis.len() >= 2, "{saint_denis:?}");
+        assert!(saint_denis.iter().any(|t| t.code == "93066"));
+        assert!(cog.homonyms("Cornebarrieu").is_empty());
+        assert!(cog.homonyms("31").is_empty());
+        let near = cog.similar("Ocitanie", 5);
+        assert_eq!(near.first().map(|t| t.name.as_str()), Some("Occitanie"));
+        assert!(cog.similar("zz", 5).is_empty());
     }
 }
