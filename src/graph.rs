@@ -226,6 +226,7 @@ pub struct KnowledgeGraph {
 
 /// The territories an entity is named in, with the roles it plays there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TerritoryRoles {
     pub territory: Territory,
     /// Distinct roles, strongest first (pilot, partner, funder, mention).
@@ -245,6 +246,7 @@ pub struct TerritoryPage {
 
 /// One excerpt showing an entity in a role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Evidence {
     pub doc_id: String,
     /// Heading path of the section (action) where the entity is named.
@@ -262,12 +264,14 @@ pub struct Evidence {
 
 /// A piece of the graph, for drawing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Subgraph {
     pub nodes: Vec<GraphNode>,
     pub edges: Vec<GraphEdge>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct GraphNode {
     /// `document:<doc_id>`, `section:<doc_id>#<n>`, `territory:<kind>:<code>`, `entity:<id>`.
     pub id: String,
@@ -279,6 +283,7 @@ pub struct GraphNode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct GraphEdge {
     pub source: String,
     pub target: String,

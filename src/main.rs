@@ -25,11 +25,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "maillage",
     version,
-    about = "Search French territorial policy documents (CTG, contrats de ville, PEDT…)",
-    long_about = "maillage reads a folder of French plan documents, recovers their structure \
-                  (axes, objectifs, fiches-actions, fields such as PILOTES and PARTENAIRES), \
-                  extracts acronyms, actors, dispositifs and territories, and answers French \
-                  queries at passage level."
+    about = "Recherche dans les documents de politique territoriale (CTG, contrats de ville, PEDT…)",
+    long_about = "maillage lit un dossier de documents de planification territoriale, en \
+                  retrouve la structure (axes, objectifs, fiches-actions, champs tels que \
+                  PILOTES et PARTENAIRES), en extrait les sigles, acteurs, dispositifs et \
+                  territoires, et répond aux requêtes en français passage par passage."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,16 +38,16 @@ struct Cli {
 
 #[derive(clap::Args, Clone)]
 struct IndexArg {
-    /// Index folder.
+    /// Dossier de l'index.
     #[arg(long, default_value = "index")]
     index: PathBuf,
-    /// Corpus folder, indexed first when the index does not exist yet.
+    /// Dossier du corpus, indexé d'abord si l'index n'existe pas encore.
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
-    /// Largest document read, in megabytes of text (a PDF, DOCX or ODT file may be 8 times larger).
+    /// Taille maximale d'un document lu, en mégaoctets de texte (un fichier PDF, DOCX ou ODT peut être 8 fois plus gros).
     #[arg(long, default_value_t = maillage::ingest::DEFAULT_MAX_FILE_MB)]
     max_file_mb: u64,
-    /// Replace the index even when the corpus now gives fewer than half its documents.
+    /// Remplacer l'index même si le corpus donne désormais moins de la moitié de ses documents.
     #[arg(long)]
     allow_shrink: bool,
 }
@@ -63,45 +63,45 @@ impl IndexArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// (Re)build the index from a corpus folder.
+    /// (Re)construire l'index à partir d'un dossier de corpus.
     Index {
         #[command(flatten)]
         index: IndexArg,
-        /// Print the build report as JSON.
+        /// Afficher le rapport de construction en JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Print the clean text maillage reads from one file (PDF, DOCX, ODT, text, HTML).
+    /// Afficher le texte nettoyé que maillage lit dans un fichier (PDF, DOCX, ODT, texte, HTML).
     Text {
         file: PathBuf,
-        /// Largest document read, in megabytes of text.
+        /// Taille maximale d'un document lu, en mégaoctets de texte.
         #[arg(long, default_value_t = maillage::ingest::DEFAULT_MAX_FILE_MB)]
         max_file_mb: u64,
-        /// Print `{file, format, pages, title, text, page_starts}` as JSON.
+        /// Afficher `{file, format, pages, title, text, page_starts}` en JSON.
         #[arg(long)]
         json: bool,
-        /// For a PDF: how each page was laid out (blocks, columns, tables), not the text.
+        /// Pour un PDF : la mise en page de chaque page (blocs, colonnes, tableaux) au lieu du texte.
         #[arg(long)]
         layout: bool,
     },
-    /// Search passages.
+    /// Rechercher des passages.
     Search {
-        /// Words, "quoted phrases", -excluded words.
+        /// Mots, "expressions entre guillemets", -mots à exclure.
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// Number of hits.
+        /// Nombre de résultats.
         #[arg(long, default_value_t = 10)]
         limit: usize,
-        /// Hits to skip (pagination).
+        /// Nombre de résultats à sauter (pagination).
         #[arg(long, default_value_t = 0)]
         offset: usize,
-        /// Only documents of this territory (name or official code), or contained in it.
+        /// Uniquement les documents de ce territoire (nom ou code officiel) ou d'un territoire qu'il contient.
         #[arg(long)]
         territory: Option<String>,
-        /// Only documents of this kind (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal).
+        /// Uniquement les documents de ce type (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal).
         #[arg(long)]
         kind: Option<String>,
-        /// Search the words only as typed, without spelling corrections.
+        /// Chercher les mots tels que tapés, sans correction orthographique.
         #[arg(long)]
         exact: bool,
         #[command(flatten)]
@@ -109,14 +109,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List the indexed documents.
+    /// Lister les documents indexés.
     Documents {
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
         json: bool,
     },
-    /// Show one document: outline, entities, sigles.
+    /// Afficher un document : plan, entités, sigles.
     Document {
         doc_id: String,
         #[command(flatten)]
@@ -124,14 +124,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The acronym glossary.
+    /// Afficher le glossaire des sigles.
     Acronyms {
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
         json: bool,
     },
-    /// One acronym: its definitions and where they come from.
+    /// Afficher un sigle : ses définitions et leur provenance.
     Acronym {
         abbr: String,
         #[command(flatten)]
@@ -139,11 +139,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List entities (actors, dispositifs, structures), optionally matching a name.
+    /// Lister les entités (acteurs, dispositifs, structures), éventuellement filtrées par nom.
     Entities {
         #[arg(default_value = "")]
         query: String,
-        /// organisation, dispositif, structure, association, autre.
+        /// Type d'entité : organisation, dispositif, structure, association ou autre.
         #[arg(long)]
         kind: Option<String>,
         #[arg(long, default_value_t = 50)]
@@ -153,7 +153,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// One entity: kind, aliases, definitions, roles per territory with evidence.
+    /// Afficher une entité : type, alias, définitions, rôles par territoire avec les extraits qui les attestent.
     Entity {
         name: String,
         #[command(flatten)]
@@ -161,18 +161,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The territories whose documents name an entity.
+    /// Lister les territoires dont les documents citent une entité.
     Territories {
-        /// Entity name, sigle or id.
+        /// Nom, sigle ou identifiant de l'entité.
         #[arg(long)]
         entity: String,
-        /// pilot, partner, funder, mention or any.
+        /// Rôle : pilote, partenaire, financeur ou mentionné (ou pilot, partner, funder, mention) ; any pour tous.
         #[arg(long, default_value = "any")]
         role: String,
-        /// At most this many territories (all by default), strongest roles first.
+        /// Nombre maximal de territoires (tous par défaut), rôles les plus forts en premier.
         #[arg(long)]
         limit: Option<usize>,
-        /// Skip this many territories first.
+        /// Nombre de territoires à sauter (pagination).
         #[arg(long, default_value_t = 0)]
         offset: usize,
         #[command(flatten)]
@@ -180,67 +180,67 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Generate a realistic corpus of N plans from the shipped one (deterministic).
+    /// Générer un corpus réaliste de N plans à partir du corpus fourni (déterministe).
     GenCorpus {
-        /// Number of documents.
+        /// Nombre de documents.
         #[arg(long, default_value_t = 100)]
         docs: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Template corpus.
+        /// Corpus modèle.
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
-        /// Output folder: documents go to OUT/corpus, expected territories to OUT/manifest.tsv.
+        /// Dossier de sortie : les documents vont dans OUT/corpus, les territoires attendus dans OUT/manifest.tsv.
         out: PathBuf,
     },
-    /// Measure build and query speed on generated corpora (see BENCHMARKS.md).
+    /// Mesurer la vitesse de construction et de recherche sur des corpus générés (voir BENCHMARKS.md).
     Bench {
-        /// Corpus sizes in documents, comma-separated.
+        /// Tailles des corpus en nombre de documents, séparées par des virgules.
         #[arg(long, default_value = "100,1000,2000,10000", value_delimiter = ',')]
         sizes: Vec<usize>,
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Builds per size; the median is reported.
+        /// Constructions par taille ; la médiane est retenue.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Passes over the query mix.
+        /// Nombre de tours sur le jeu de requêtes.
         #[arg(long, default_value_t = 20)]
         passes: usize,
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
-        /// Where generated corpora and indexes go.
+        /// Dossier des corpus et index générés.
         #[arg(long, default_value = "target/bench")]
         work_dir: PathBuf,
-        /// Reuse indexes built by an earlier run and measure queries only.
+        /// Réutiliser les index construits par une exécution précédente et ne mesurer que les recherches.
         #[arg(long)]
         queries_only: bool,
-        /// Search the words only as typed: no spelling corrections (what they cost).
+        /// Chercher les mots tels que tapés, sans correction orthographique (pour en mesurer le coût).
         #[arg(long)]
         exact: bool,
     },
-    /// Serve the web UI and the JSON API; builds the index first when missing or stale.
+    /// Servir l'interface web et l'API JSON ; construit d'abord l'index s'il manque ou n'est plus à jour.
     #[cfg(feature = "server")]
     Serve {
-        /// Address to listen on.
+        /// Adresse d'écoute.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// Engine calls run at once (default: twice the cores); more wait their turn.
+        /// Appels au moteur exécutés en même temps (par défaut : deux fois le nombre de cœurs) ; les autres attendent leur tour.
         #[arg(long)]
         workers: Option<usize>,
-        /// Longest a search may run before it answers 503 (milliseconds).
+        /// Durée maximale d'une recherche avant de répondre 503 (en millisecondes).
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
         search_time_ms: u64,
-        /// An origin whose pages may call the API from a browser (CORS), e.g.
-        /// https://observatoire.example.fr; repeat for several. None by default.
+        /// Origine dont les pages peuvent appeler l'API depuis un navigateur (CORS), par exemple
+        /// https://observatoire.example.fr ; à répéter pour en autoriser plusieurs. Aucune par défaut.
         #[arg(long = "cors-origin")]
         cors_origins: Vec<String>,
-        /// Longest a request waits for a free worker before it answers 503 (milliseconds).
+        /// Attente maximale d'une requête pour un exécuteur libre avant de répondre 503 (en millisecondes).
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
         queue_wait_ms: u64,
         #[command(flatten)]
         index: IndexArg,
     },
-    /// Nodes and edges around an entity.
+    /// Afficher en JSON les nœuds et les liens autour d'une entité.
     Graph {
         #[arg(long)]
         entity: String,
@@ -326,14 +326,14 @@ fn open(args: &IndexArg) -> anyhow::Result<Engine> {
             if !corpus.is_dir() {
                 return Err(err.into());
             }
-            let why = format!("{err}; reconstruction depuis {}…", corpus.display());
+            let why = format!("{err} ; reconstruction depuis {}…", corpus.display());
             (corpus, why)
         }
         other => return Ok(other?),
     };
     eprintln!("maillage: {why}");
     let report = pipeline::build_with(&corpus, &args.index, &args.read_options(), &|_| {})
-        .with_context(|| format!("indexing {}", corpus.display()))?;
+        .with_context(|| format!("indexation de {}", corpus.display()))?;
     eprintln!(
         "maillage: {} documents indexés, {} passages en {:.0} ms",
         report.n_documents,
@@ -361,7 +361,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report =
                 pipeline::build_with(&corpus, &index.index, &index.read_options(), &progress)
-                    .with_context(|| format!("indexing {}", corpus.display()))?;
+                    .with_context(|| format!("indexation de {}", corpus.display()))?;
             if json {
                 print_json(&report)?;
             } else {
@@ -375,8 +375,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             layout,
         } => {
             if layout {
-                let bytes =
-                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("lecture de {}", file.display()))?;
                 outln!("{}", maillage::ingest::pdf_layout(&bytes));
                 return Ok(ExitCode::SUCCESS);
             }

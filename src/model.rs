@@ -49,6 +49,7 @@ pub struct Source {
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum SourceFormat {
     #[default]
     Text,
@@ -239,6 +240,7 @@ impl SectionKind {
 
 /// One node of a document's outline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Section {
     /// Index of this section in [`Document::sections`].
     pub id: usize,
@@ -321,6 +323,7 @@ impl Document {
 /// The kind of a territory in the official geographic code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum TerritoryKind {
     Commune,
     Epci,
@@ -351,6 +354,7 @@ impl TerritoryKind {
 
 /// A territory with its official code (INSEE for communes, SIREN for EPCI).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Territory {
     pub name: String,
     pub code: String,

@@ -229,7 +229,7 @@ def main():
                 print(f"no majority: {old_code} {old_nom} ({version}): "
                       f"{dict(placed.most_common())} of {len(members)}", file=sys.stderr)
                 continue
-        if old_nom == current[target]["nom"]:
+        if old_nom == current[target]["nom"] and old_code == target:
             counts[f"skipped: {kind}, same name as today"] += 1
             continue
         counts[kind] += 1

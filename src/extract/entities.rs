@@ -35,6 +35,7 @@ use crate::{Document, Territory};
 /// What sort of thing an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum EntityKind {
     /// An institution or body: CAF, Conseil départemental, Mission locale, a commune.
     Organisation,

@@ -30,6 +30,7 @@ pub struct Provenance {
 /// The role an entity plays in a section, from the field it is named in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Named in PILOTES, Structure porteuse, Porteur…
     Pilot,

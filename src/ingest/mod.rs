@@ -78,6 +78,7 @@ pub struct SourceFile {
 
 /// A file that was not ingested, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Skipped {
     /// The file, relative to the corpus folder, `/`-separated.
     pub file: String,

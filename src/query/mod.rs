@@ -69,6 +69,7 @@ pub struct Engine {
 
 /// One line of `maillage documents`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DocumentSummary {
     pub doc_id: String,
     pub title: String,
@@ -91,6 +92,7 @@ pub struct DocumentSummary {
 
 /// A document with its outline, passages and what was found in it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DocumentDetail {
     #[serde(flatten)]
     pub summary: DocumentSummary,
@@ -106,6 +108,7 @@ pub struct DocumentDetail {
 
 /// One passage of a document, as shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PassageOut {
     /// Index of the passage in its document.
     pub id: usize,
@@ -125,6 +128,7 @@ pub struct PassageOut {
 
 /// An entity as named in one document.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EntityInDocument {
     pub id: String,
     pub name: String,
@@ -135,6 +139,7 @@ pub struct EntityInDocument {
 
 /// A sigle as used in one document, with the definition that applies.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcronymInDocument {
     pub abbr: String,
     pub definition: Option<String>,
@@ -144,6 +149,7 @@ pub struct AcronymInDocument {
 
 /// One entry of the glossary (`maillage acronyms`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcronymEntry {
     pub abbr: String,
     pub definitions: Vec<AcronymDefinitionOut>,
@@ -159,6 +165,7 @@ pub struct AcronymEntry {
 
 /// One definition of a sigle, with where it comes from.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcronymDefinitionOut {
     pub text: String,
     /// The first document that gives it.
@@ -171,6 +178,7 @@ pub struct AcronymDefinitionOut {
 
 /// Where a definition is given: its provenance, and its page in a paged document.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SourceOut {
     #[serde(flatten)]
     pub provenance: Provenance,
@@ -181,6 +189,7 @@ pub struct SourceOut {
 
 /// One line of an entity list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EntitySummary {
     pub id: String,
     pub name: String,
@@ -192,6 +201,7 @@ pub struct EntitySummary {
 
 /// Everything known about one entity (`maillage entity NAME`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EntityDetail {
     pub id: String,
     pub name: String,
@@ -215,6 +225,7 @@ pub struct EntityDetail {
 
 /// The territories of an entity, a page at a time.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TerritoryList {
     pub entity: EntityRef,
     /// The role asked for (any when absent).
@@ -227,6 +238,7 @@ pub struct TerritoryList {
 
 /// A link to an entity.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EntityRef {
     pub id: String,
     pub name: String,
@@ -235,6 +247,7 @@ pub struct EntityRef {
 
 /// What `/health` and `maillage info` say about the open index.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IndexInfo {
     pub generation: PathBuf,
     pub corpus: PathBuf,
@@ -250,6 +263,7 @@ pub struct IndexInfo {
 /// What the corpus gave: documents read by format, and files left out with why
 /// (`GET /api/status`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CorpusStatus {
     pub documents: usize,
     pub passages: usize,
@@ -265,6 +279,7 @@ pub struct CorpusStatus {
 
 /// How many documents of one format were read.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FormatCount {
     pub format: SourceFormat,
     pub label: &'static str,
@@ -959,6 +974,7 @@ impl Engine {
 
 /// A page of entities and how many there are in all.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EntityList {
     /// Entities matching, in all.
     pub total: usize,

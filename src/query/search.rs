@@ -64,6 +64,7 @@ pub struct SearchRequest {
 
 /// One ranked passage.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub doc_id: String,
     pub doc_title: String,
@@ -87,6 +88,7 @@ pub struct Hit {
 
 /// A facet value and how many matching passages carry it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// The filter value to send back (`territory=` code, `kind=` name).
     pub value: String,
@@ -97,6 +99,7 @@ pub struct FacetCount {
 /// Counts of matching passages per territory and per kind, before the
 /// territory and kind filters are applied, most frequent first.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Facets {
     /// The territories with most matches (at most [`MAX_TERRITORY_FACETS`], and the one
     /// filtered on).
@@ -114,6 +117,7 @@ pub const MAX_TERRITORY_FACETS: usize = 20;
 
 /// The answer to a search.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,
@@ -417,6 +421,10 @@ impl Engine {
         let f = self.fields;
         let all_fields = [f.text, f.section, f.title, f.field_label];
         let mut corrections: Vec<Correction> = Vec::new();
+        if user.words.len() > MAX_QUERY_TERMS {
+            // Refused by the plan anyway: no dictionary walk per word first.
+            return Ok(corrections);
+        }
         for word in &user.words {
             let Some(edits) = typos::max_edits(word) else {
                 continue;

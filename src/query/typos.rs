@@ -29,6 +29,7 @@ pub(crate) const OUTNUMBERED: u64 = 30;
 
 /// A word of the query and the spelling it was also searched as.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Correction {
     /// The word as typed.
     pub from: String,

@@ -148,7 +148,9 @@ impl AppState {
                 HeaderValue::from_str(o.trim().trim_end_matches('/')).map_err(|_| {
                     Error::InvalidParameter {
                         name: "cors-origin",
-                        message: format!("`{o}` is not an origin such as https://exemple.fr"),
+                        message: format!(
+                            "`{o}` n'est pas une origine telle que https://exemple.fr"
+                        ),
                     }
                 })
             })
@@ -339,8 +341,15 @@ async fn json_errors_for_api(request: Request, next: Next) -> Response {
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     };
-    let message = status.canonical_reason().unwrap_or("request refused");
-    let mut replaced = ApiError::new(status, code, message.to_lowercase()).into_response();
+    let message = match status {
+        StatusCode::NOT_FOUND => "adresse inconnue",
+        StatusCode::METHOD_NOT_ALLOWED => "méthode non autorisée sur cette adresse",
+        StatusCode::PAYLOAD_TOO_LARGE => "requête trop volumineuse",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "type de contenu non pris en charge",
+        s if s.is_server_error() => "erreur interne, voir le journal du serveur",
+        _ => "requête refusée",
+    };
+    let mut replaced = ApiError::new(status, code, message).into_response();
     if let Some(allow) = response.headers().get(header::ALLOW) {
         replaced.headers_mut().insert(header::ALLOW, allow.clone());
     }

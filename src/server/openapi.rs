@@ -1,9 +1,9 @@
 //! The OpenAPI description, generated from the handlers' own annotations so
 //! it cannot drift from the routes.
 //!
-//! Response bodies of the library types are described as free-form objects:
-//! deriving schemas through every library type would tie the data model to
-//! the HTTP layer.
+//! Response bodies are the library's own types, whose schemas are derived only when the
+//! `server` feature is on: the data model carries an attribute, not a dependency, and a
+//! field added to a type shows in the description at once.
 
 use utoipa::OpenApi;
 
@@ -29,7 +29,43 @@ use super::routes;
         routes::territories,
         routes::graph,
     ),
-    components(schemas(routes::ErrorResponse, routes::ErrorDetailSchema, routes::Health)),
+    components(schemas(
+        routes::ErrorResponse,
+        routes::ErrorDetailSchema,
+        routes::Health,
+        crate::query::SearchResponse,
+        crate::query::Hit,
+        crate::query::Facets,
+        crate::query::FacetCount,
+        crate::query::Correction,
+        crate::query::DocumentSummary,
+        crate::query::DocumentDetail,
+        crate::query::PassageOut,
+        crate::query::EntityInDocument,
+        crate::query::AcronymInDocument,
+        crate::query::AcronymEntry,
+        crate::query::AcronymDefinitionOut,
+        crate::query::SourceOut,
+        crate::query::EntitySummary,
+        crate::query::EntityDetail,
+        crate::query::EntityList,
+        crate::query::EntityRef,
+        crate::query::TerritoryList,
+        crate::query::CorpusStatus,
+        crate::query::FormatCount,
+        crate::graph::TerritoryRoles,
+        crate::graph::Evidence,
+        crate::graph::Subgraph,
+        crate::graph::GraphNode,
+        crate::graph::GraphEdge,
+        crate::ingest::Skipped,
+        crate::model::Territory,
+        crate::model::TerritoryKind,
+        crate::model::Section,
+        crate::model::SourceFormat,
+        crate::extract::Role,
+        crate::extract::entities::EntityKind,
+    )),
     tags(
         (name = "search", description = "Passage search"),
         (name = "documents", description = "Indexed documents"),
@@ -67,6 +103,27 @@ mod tests {
         ] {
             assert!(paths.contains_key(p), "{p} missing from OpenAPI");
         }
+        // Every 200 answer names a schema, and every schema it names is described.
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for (path, item) in paths {
+            let Some(ok) = item["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                .as_object()
+            else {
+                continue;
+            };
+            let reference = ok
+                .get("$ref")
+                .or_else(|| ok.get("items").and_then(|i| i.get("$ref")))
+                .and_then(|r| r.as_str())
+                .unwrap_or_else(|| panic!("{path}: 200 has no schema: {ok:?}"));
+            let name = reference.rsplit('/').next().unwrap();
+            assert!(schemas.contains_key(name), "{path}: {name} not described");
+        }
+        let hit = &schemas["Hit"]["properties"];
+        assert!(
+            hit["snippet"].is_object() && hit["passage"].is_object(),
+            "{hit}"
+        );
         let search_params = doc["paths"]["/api/search"]["get"]["parameters"]
             .as_array()
             .unwrap();

@@ -96,12 +96,20 @@ pub struct ErrorResponse {
     pub error: ErrorDetailSchema,
 }
 
-/// `code` is stable (invalid_query, only_stop_words, invalid_parameter,
-/// not_found, missing_index, internal); `message` is for a person.
+/// `code` is stable (invalid_query, only_stop_words, invalid_parameter, unknown_territory,
+/// ambiguous_territory, not_found, uri_too_long, headers_too_large, busy,
+/// search_time_exceeded, search_too_broad, missing_index, internal); `message` is for a
+/// person, in French.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetailSchema {
     pub code: String,
     pub message: String,
+    /// With `not_found` (entity names) and `unknown_territory` (territories): names spelled
+    /// close to the one asked.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub suggestions: Option<serde_json::Value>,
+    /// With `ambiguous_territory`: the places the name may mean; send one's `code` back.
+    pub choices: Option<Vec<crate::Territory>>,
 }
 
 /// What `/health` answers.
@@ -136,7 +144,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
     responses(
-        (status = 200, description = "Ranked passages with highlighted snippets and facets (as `maillage search --json`)", body = Object),
+        (status = 200, description = "Ranked passages with highlighted snippets and facets (as `maillage search --json`)", body = SearchResponse),
         (status = 400, description = "Malformed query or parameter", body = ErrorResponse)))]
 pub async fn search(
     State(state): State<AppState>,
@@ -160,7 +168,7 @@ pub async fn search(
 }
 
 #[utoipa::path(get, path = "/api/documents", tag = "documents",
-    responses((status = 200, description = "Every indexed document", body = [Object])))]
+    responses((status = 200, description = "Every indexed document", body = [DocumentSummary])))]
 pub async fn documents(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<DocumentSummary>>, ApiError> {
@@ -170,7 +178,7 @@ pub async fn documents(
 #[utoipa::path(get, path = "/api/documents/{doc_id}", tag = "documents",
     params(("doc_id" = String, Path, description = "Document id; may contain `/`"), DocumentParams),
     responses(
-        (status = 200, description = "Outline, passages, entities and sigles of one document", body = Object),
+        (status = 200, description = "Outline, passages, entities and sigles of one document", body = DocumentDetail),
         (status = 404, description = "Unknown document", body = ErrorResponse)))]
 pub async fn document(
     State(state): State<AppState>,
@@ -260,14 +268,14 @@ fn percent_encode(name: &str) -> String {
 
 #[utoipa::path(get, path = "/api/status", tag = "service",
     responses(
-        (status = 200, description = "Documents read per format, and the corpus files left out with the reason (`code` stable, `reason` in French)", body = Object),
+        (status = 200, description = "Documents read per format, and the corpus files left out with the reason (`code` stable, `reason` in French)", body = CorpusStatus),
         (status = 503, description = "No index loaded", body = ErrorResponse)))]
 pub async fn status(State(state): State<AppState>) -> Result<Json<CorpusStatus>, ApiError> {
     with_engine(&state, |engine| Ok(engine.status())).await
 }
 
 #[utoipa::path(get, path = "/api/acronyms", tag = "glossary",
-    responses((status = 200, description = "The glossary, A to Z", body = [Object])))]
+    responses((status = 200, description = "The glossary, A to Z", body = [AcronymEntry])))]
 pub async fn acronyms(State(state): State<AppState>) -> Result<Json<Vec<AcronymEntry>>, ApiError> {
     with_engine(&state, |engine| Ok(engine.acronyms())).await
 }
@@ -275,7 +283,7 @@ pub async fn acronyms(State(state): State<AppState>) -> Result<Json<Vec<AcronymE
 #[utoipa::path(get, path = "/api/acronyms/{abbr}", tag = "glossary",
     params(("abbr" = String, Path, description = "A sigle, case- and dot-insensitive")),
     responses(
-        (status = 200, description = "Definitions of one sigle with their sources", body = Object),
+        (status = 200, description = "Definitions of one sigle with their sources", body = AcronymEntry),
         (status = 404, description = "Unknown sigle", body = ErrorResponse)))]
 pub async fn acronym(
     State(state): State<AppState>,
@@ -287,7 +295,7 @@ pub async fn acronym(
 
 #[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntitiesParams),
     responses(
-        (status = 200, description = "A page of entities (best match, then most mentioned first) with `total`, `offset`, `limit`", body = Object),
+        (status = 200, description = "A page of entities (best match, then most mentioned first) with `total`, `offset`, `limit`", body = EntityList),
         (status = 400, description = "Bad kind or limit", body = ErrorResponse)))]
 pub async fn entities(
     State(state): State<AppState>,
@@ -308,7 +316,7 @@ pub async fn entities(
 #[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
     params(("id" = String, Path, description = "Entity id or any of its names")),
     responses(
-        (status = 200, description = "Kind, aliases, definitions, roles per territory, branches", body = Object),
+        (status = 200, description = "Kind, aliases, definitions, roles per territory, branches", body = EntityDetail),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
 pub async fn entity(
     State(state): State<AppState>,
@@ -320,7 +328,7 @@ pub async fn entity(
 
 #[utoipa::path(get, path = "/api/territories", tag = "entities", params(TerritoriesParams),
     responses(
-        (status = 200, description = "`{entity, role, total, offset, territories}`: the territories whose documents name the entity, strongest roles first, with roles, mention counts and evidence", body = Object),
+        (status = 200, description = "`{entity, role, total, offset, territories}`: the territories whose documents name the entity, strongest roles first, with roles, mention counts and evidence", body = TerritoryList),
         (status = 400, description = "Missing entity or bad role", body = ErrorResponse),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
 pub async fn territories(
@@ -341,7 +349,7 @@ pub async fn territories(
 
 #[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),
     responses(
-        (status = 200, description = "Nodes `{id,label,kind}` and edges `{source,target,relation,role}` around the entity", body = Object),
+        (status = 200, description = "Nodes `{id,label,kind}` and edges `{source,target,relation,role}` around the entity", body = Subgraph),
         (status = 400, description = "Missing entity or depth out of 1..=3", body = ErrorResponse),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
 pub async fn graph(

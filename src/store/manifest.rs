@@ -78,38 +78,38 @@ pub(crate) fn verify(dir: &Path) -> Result<()> {
     let bytes = match super::read_index_file(&manifest_path, MAX_MANIFEST_BYTES) {
         Ok(bytes) => bytes,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            return Err(damaged(manifest_path, "missing"));
+            return Err(damaged(manifest_path, "absent"));
         }
         Err(err) => return Err(err),
     };
     let manifest: Manifest =
-        serde_json::from_slice(&bytes).map_err(|_| damaged(manifest_path.clone(), "unreadable"))?;
+        serde_json::from_slice(&bytes).map_err(|_| damaged(manifest_path.clone(), "illisible"))?;
     manifest.files.par_iter().try_for_each(|entry| {
         let path = match safe_relative(&entry.path) {
             Some(relative) => dir.join(relative),
             None => {
                 return Err(damaged(
                     manifest_path.clone(),
-                    "names a file outside the index",
+                    "nomme un fichier hors de l'index",
                 ))
             }
         };
         match checksum(&path, entry.bytes) {
             Ok((bytes, _)) if bytes != entry.bytes => Err(damaged(
                 path,
-                &format!("{bytes} bytes instead of {}", entry.bytes),
+                &format!("{bytes} octets au lieu de {}", entry.bytes),
             )),
-            Ok((_, crc32)) if crc32 != entry.crc32 => Err(damaged(path, "content changed")),
+            Ok((_, crc32)) if crc32 != entry.crc32 => Err(damaged(path, "contenu modifié")),
             Ok(_) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(damaged(path, "missing")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(damaged(path, "absent")),
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(damaged(
                 path,
-                &format!("larger than its {} bytes", entry.bytes),
+                &format!("plus grand que ses {} octets", entry.bytes),
             )),
             Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
-                Err(damaged(path, "not a regular file"))
+                Err(damaged(path, "pas un fichier ordinaire"))
             }
-            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+            Err(e) => Err(Error::io(format!("lecture de {}", path.display()), e)),
         }
     })
 }
@@ -217,7 +217,7 @@ mod tests {
         fs::write(&pos, vec![7u8; 4_000]).unwrap();
         let (path, why) = reason(dir.path());
         assert_eq!(path, pos);
-        assert_eq!(why, "4000 bytes instead of 10000");
+        assert_eq!(why, "4000 octets au lieu de 10000");
     }
 
     #[test]
@@ -229,12 +229,12 @@ mod tests {
         fs::write(&documents, "CONTRAT DE VILLE D'ALÈS").unwrap();
         assert_eq!(
             reason(dir.path()),
-            (documents.clone(), "content changed".into())
+            (documents.clone(), "contenu modifié".into())
         );
         fs::write(&documents, "Contrat de ville d'Alès, avenant").unwrap();
-        assert!(reason(dir.path()).1.starts_with("larger than"));
+        assert!(reason(dir.path()).1.starts_with("plus grand que"));
         fs::remove_file(&documents).unwrap();
-        assert_eq!(reason(dir.path()), (documents, "missing".into()));
+        assert_eq!(reason(dir.path()), (documents, "absent".into()));
     }
 
     #[test]
@@ -245,11 +245,11 @@ mod tests {
             r#"{"files":[{"path":"../../etc/passwd","bytes":1,"crc32":0}]}"#,
         )
         .unwrap();
-        assert!(reason(dir.path()).1.contains("outside"));
+        assert!(reason(dir.path()).1.contains("hors de"));
         fs::write(dir.path().join(MANIFEST), "{").unwrap();
-        assert_eq!(reason(dir.path()).1, "unreadable");
+        assert_eq!(reason(dir.path()).1, "illisible");
         fs::remove_file(dir.path().join(MANIFEST)).unwrap();
-        assert_eq!(reason(dir.path()).1, "missing");
+        assert_eq!(reason(dir.path()).1, "absent");
     }
 
     #[cfg(unix)]
@@ -260,6 +260,6 @@ mod tests {
         fs::remove_file(&pos).unwrap();
         let c_path = std::ffi::CString::new(pos.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
-        assert_eq!(reason(dir.path()), (pos, "not a regular file".into()));
+        assert_eq!(reason(dir.path()), (pos, "pas un fichier ordinaire".into()));
     }
 }

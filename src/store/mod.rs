@@ -132,7 +132,7 @@ impl Generation {
         let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
             path,
-            reason: format!("unreadable: {e}"),
+            reason: format!("illisible : {e}"),
         })
     }
 
@@ -145,7 +145,7 @@ impl Generation {
         let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
         bincode::deserialize(&bytes).map_err(|e| Error::Damaged {
             path: path.clone(),
-            reason: format!("unreadable: {e}"),
+            reason: format!("illisible : {e}"),
         })
     }
 
@@ -183,12 +183,12 @@ fn index_file_error(path: &Path, error: crate::ingest::ReadError) -> Error {
     use crate::ingest::ReadError;
     let refuse = |message: String| Error::Store {
         path: path.to_path_buf(),
-        message: format!("{message}: rebuild with `maillage index`"),
+        message: format!("{message} : reconstruisez avec `maillage index`"),
     };
     match error {
-        ReadError::Io(e) => Error::io(format!("reading {}", path.display()), e),
-        ReadError::NotRegular => refuse("not a regular file".into()),
-        ReadError::TooLarge { bytes } => refuse(format!("{bytes} bytes, more than expected")),
+        ReadError::Io(e) => Error::io(format!("lecture de {}", path.display()), e),
+        ReadError::NotRegular => refuse("pas un fichier ordinaire".into()),
+        ReadError::TooLarge { bytes } => refuse(format!("{bytes} octets, plus qu'attendu")),
     }
 }
 

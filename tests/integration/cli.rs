@@ -112,7 +112,7 @@ fn malformed_queries_never_panic() {
     }
     let out = run(&["search", "--index", &index, "\""]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("query"));
+    assert!(stderr(&out).contains("requête"));
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn a_query_of_stop_words_says_so() {
     let index = shipped_index().to_string_lossy().into_owned();
     let out = run(&["search", "--index", &index, "de la des"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("stop words"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("mots vides"), "{}", stderr(&out));
 }
 
 #[test]
@@ -440,13 +440,16 @@ fn special_files_in_place_of_index_files_are_errors_not_hangs() {
         let fifo = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
         let message = open_within_a_minute(&index).expect("no hang");
-        assert!(message.contains("not a regular file"), "{file}: {message}");
+        assert!(
+            message.contains("pas un fichier ordinaire"),
+            "{file}: {message}"
+        );
     }
     let (_dir, index, generation) = small_index();
     std::fs::remove_file(generation.join("meta.json")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", generation.join("meta.json")).unwrap();
     let message = open_within_a_minute(&index).expect("no hang");
-    assert!(message.contains("not a regular file"), "{message}");
+    assert!(message.contains("pas un fichier ordinaire"), "{message}");
 }
 
 #[test]

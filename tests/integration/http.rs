@@ -607,7 +607,7 @@ fn a_query_past_the_term_budget_is_a_clear_400_answered_at_once() {
     assert!(a.json()["error"]["message"]
         .as_str()
         .unwrap()
-        .contains("at most 32"));
+        .contains("32 au plus"));
     // Far from the seconds it took to search them all; a generous bound for a busy machine.
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     // A long but ordinary query still searches.
@@ -713,7 +713,7 @@ fn a_query_of_punctuation_or_emoji_says_so() {
         let code = assert_json_error(&a, StatusCode::BAD_REQUEST, q);
         let message = a.json()["error"]["message"].as_str().unwrap().to_string();
         assert!(
-            code == "invalid_query" && !message.contains("stop words"),
+            code == "invalid_query" && !message.contains("mots vides"),
             "{q}: {code} {message}"
         );
     }
@@ -731,7 +731,7 @@ fn a_query_of_punctuation_or_emoji_says_so() {
         "invalid_query"
     );
     let message = a.json()["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("longer than"), "{message}");
+    assert!(message.contains("les mots de plus de"), "{message}");
     assert!(message.chars().count() < 150, "{message}");
     let a = get(&format!("/api/search?q={}", "les+".repeat(200)));
     let message = a.json()["error"]["message"].as_str().unwrap().to_string();

@@ -8,3 +8,4 @@ mod formats;
 mod golden;
 mod http;
 mod library;
+mod readme;
