@@ -260,7 +260,27 @@ async fn journey(client: &Client, base: &str) {
     client.back().await.expect("back");
     wait_for_text(client, ".result-count", "trouvé").await;
 
-    // 3. The "Mission Locale" entity page.
+    // A misspelled query: results for the corpus's spelling, the query as typed one click away.
+    client
+        .goto(&format!("{base}/#/recherche?q=parentalit%C3%A9e"))
+        .await
+        .expect("misspelled search");
+    let note = wait_for_text(client, ".correction", "Résultats pour").await;
+    assert!(note
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("parentalité"));
+    let as_typed = wait_for_text(client, ".correction a", "parentalitée").await;
+    as_typed.click().await.expect("search as typed");
+    wait_for_text(client, ".result-count", "Aucun passage").await;
+
+    // 3. The "Mission Locale" entity page, first reached by a misspelled name.
+    client
+        .goto(&format!("{base}/#/entite/Mision%20Locale"))
+        .await
+        .expect("misspelled entity");
+    wait_for_text(client, ".notice-error a", "Mission Locale").await;
     client
         .goto(&format!("{base}/#/acteurs?q=Mission%20Locale"))
         .await
