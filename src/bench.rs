@@ -8,9 +8,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::gen;
-use crate::pipeline;
-use crate::query::{Engine, SearchRequest};
-use crate::{Error, Result};
+use maillage::pipeline;
+use maillage::query::{Engine, SearchRequest};
+use maillage::{Error, Result};
 
 /// The fixed query mix, one query per line; `territory=` lines are filtered
 /// by a territory of the generated corpus.
@@ -217,7 +217,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         let mut build_ms = Vec::new();
         let mut build_cpu = Vec::new();
         let n_bytes;
-        let reuse = options.queries_only && crate::store::current(&index_dir).is_ok();
+        let reuse = options.queries_only && maillage::store::current(&index_dir).is_ok();
         if reuse {
             log(&format!("reusing the index in {}", index_dir.display()));
             n_bytes = dir_size(&out.join("corpus"));
@@ -297,7 +297,10 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             })
             .collect();
         let top_entities: Vec<String> = engine
-            .entities("", None, 20, 0)?
+            .entities(&maillage::query::EntitiesRequest {
+                limit: Some(20),
+                ..Default::default()
+            })?
             .entities
             .into_iter()
             .map(|e| e.id)
@@ -306,12 +309,10 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         for _ in 0..options.query_passes.max(1) {
             for id in &top_entities {
                 let started = Instant::now();
-                let _ = engine.territories(
-                    id,
-                    None,
-                    0,
-                    Some(crate::query::DEFAULT_TERRITORIES_PAGE),
-                )?;
+                let _ = engine.territories(&maillage::query::TerritoriesRequest {
+                    entity: id.clone(),
+                    ..Default::default()
+                })?;
                 graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             }
         }
@@ -346,7 +347,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
                 info.documents as f64 / (build_median_ms / 1000.0)
             },
             build_ms,
-            index_bytes: dir_size(&crate::store::current(&index_dir)?.dir),
+            index_bytes: dir_size(&maillage::store::current(&index_dir)?.dir),
             open_median_ms: median(&open_ms),
             search: Latency::of(search_ms),
             queries,

@@ -12,8 +12,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::extract::territory::{self, Cog};
-use crate::{ingest, structure, Error, Result};
+use maillage::extract::territory::{self, Cog};
+use maillage::{ingest, structure, Error, Result};
 
 /// SplitMix64: tiny, fast, and the same sequence on every machine.
 #[derive(Debug, Clone)]
@@ -121,7 +121,7 @@ fn strip_accents(s: &str) -> String {
 }
 
 /// Communes of at least 3,000 inhabitants, the towns that write such plans.
-fn target_communes(cog: &Cog) -> Vec<crate::Territory> {
+fn target_communes(cog: &Cog) -> Vec<maillage::Territory> {
     cog.communes_with_population(3000)
 }
 

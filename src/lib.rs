@@ -5,12 +5,45 @@
 //! passages) → [`extract`] (acronyms, actors, dispositifs, territories) →
 //! [`index`] (tantivy, French [`analysis`]) + [`graph`] (petgraph) →
 //! [`query`] (the use cases) → CLI / HTTP.
+//!
+//! # Example
+//!
+//! A folder of plans in, a search out:
+//!
+//! ```rust
+//! use maillage::query::{Engine, SearchRequest};
+//!
+//! # fn main() -> maillage::Result<()> {
+//! let corpus = tempfile::tempdir().unwrap();
+//! let index = tempfile::tempdir().unwrap();
+//! std::fs::write(
+//!     corpus.path().join("ctg.md"),
+//!     "# Convention Territoriale Globale de Cornebarrieu\n\n\
+//!      ## Axe 2 : Accompagner les familles\n\n\
+//!      Le Lieu d'accueil enfants parents (LAEP) soutient la parentalité.\n",
+//! )
+//! .unwrap();
+//! maillage::pipeline::build(corpus.path(), index.path(), &|_| {})?;
+//!
+//! let engine = Engine::open(index.path())?;
+//! let found = engine.search(&SearchRequest {
+//!     q: "PARENTALITE".into(), // case and accents do not matter
+//!     ..SearchRequest::default()
+//! })?;
+//! assert_eq!(found.total, 1);
+//! assert!(found.hits[0].snippet.contains("<mark>parentalité</mark>"));
+//! assert_eq!(found.hits[0].section, ["Axe 2 : Accompagner les familles"]);
+//!
+//! // The sigle was defined in passing: the glossary knows it.
+//! let laep = engine.acronym("LAEP")?;
+//! assert_eq!(laep.definitions[0].text, "Lieu d'accueil enfants parents");
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod analysis;
-pub mod bench;
 pub mod error;
 pub mod extract;
-pub mod gen;
 pub mod graph;
 pub mod index;
 pub mod ingest;

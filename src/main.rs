@@ -12,6 +12,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
+// The generated corpora and the benchmark are the binary's tools, not the library's API.
+mod bench;
+mod gen;
+
 use maillage::pipeline::{self, BuildReport, Stage};
 use maillage::query::{Engine, SearchRequest, SearchResponse};
 
@@ -146,8 +150,9 @@ enum Command {
         /// Type d'entité : organisation, dispositif, structure, association ou autre.
         #[arg(long)]
         kind: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
+        /// Entités affichées (50 par défaut, 1 000 au plus).
+        #[arg(long)]
+        limit: Option<usize>,
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
@@ -515,7 +520,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let list = open(&index)?.entities(&query, kind.as_deref(), limit, 0)?;
+            let list = open(&index)?.entities(&maillage::query::EntitiesRequest {
+                q: Some(query),
+                kind,
+                limit,
+                offset: None,
+            })?;
             if json {
                 print_json(&list)?;
             } else {
@@ -572,7 +582,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             json,
         } => {
-            let list = open(&index)?.territories(&entity, Some(&role), offset, limit)?;
+            let list = open(&index)?.territories(&maillage::query::TerritoriesRequest {
+                entity,
+                role: Some(role),
+                all: limit.is_none(),
+                limit,
+                offset: Some(offset),
+            })?;
             if json {
                 print_json(&list)?;
             } else {
@@ -607,7 +623,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             corpus,
             out,
         } => {
-            let generated = maillage::gen::generate(&corpus, &out, docs, seed)?;
+            let generated = gen::generate(&corpus, &out, docs, seed)?;
             outln!(
                 "{} documents générés ({:.1} Mo) dans {} ; territoires attendus dans {}",
                 generated.n_documents,
@@ -626,7 +642,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             queries_only,
             exact,
         } => {
-            let options = maillage::bench::BenchOptions {
+            let options = bench::BenchOptions {
                 exact,
                 corpus,
                 work_dir,
@@ -636,7 +652,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 query_passes: passes,
                 queries_only,
             };
-            let report = maillage::bench::run(&options, &|line| eprintln!("{line}"))?;
+            let report = bench::run(&options, &|line| eprintln!("{line}"))?;
             print_json(&report)?;
         }
         #[cfg(feature = "server")]
@@ -667,7 +683,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             depth,
             index,
         } => {
-            let graph = open(&index)?.neighbourhood(&entity, depth)?;
+            let graph = open(&index)?.neighbourhood(&maillage::query::GraphRequest {
+                entity,
+                depth: Some(depth),
+            })?;
             print_json(&graph)?;
         }
     }

@@ -203,6 +203,22 @@ impl DocKind {
     }
 }
 
+impl std::str::FromStr for DocKind {
+    type Err = crate::Error;
+
+    /// [`DocKind::parse`], with an error that lists the kinds.
+    fn from_str(s: &str) -> Result<DocKind, crate::Error> {
+        DocKind::parse(s).ok_or_else(|| crate::Error::InvalidParameter {
+            name: "kind",
+            message: format!(
+                "`{}` n'est pas un type de document ({})",
+                s.trim(),
+                DocKind::ALL.map(DocKind::as_str).join(", ")
+            ),
+        })
+    }
+}
+
 /// The role a heading plays in a plan's outline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -61,6 +61,15 @@ impl EntityKind {
         }
     }
 
+    /// Every kind, in the order they are listed to people.
+    pub const ALL: [EntityKind; 5] = [
+        EntityKind::Organisation,
+        EntityKind::Dispositif,
+        EntityKind::Structure,
+        EntityKind::Association,
+        EntityKind::Autre,
+    ];
+
     /// Parses the machine name back (also accepts plurals and any case).
     pub fn parse(s: &str) -> Option<EntityKind> {
         Some(match s.trim().to_lowercase().trim_end_matches('s') {
@@ -108,6 +117,22 @@ pub struct EntityMention {
     /// Character offsets of the mention in the document's text.
     pub start: u32,
     pub end: u32,
+}
+
+impl std::str::FromStr for EntityKind {
+    type Err = crate::Error;
+
+    /// [`EntityKind::parse`], with an error that lists the kinds.
+    fn from_str(s: &str) -> Result<EntityKind, crate::Error> {
+        EntityKind::parse(s).ok_or_else(|| crate::Error::InvalidParameter {
+            name: "kind",
+            message: format!(
+                "`{}` n'est pas un genre d'entité ({})",
+                s.trim(),
+                EntityKind::ALL.map(EntityKind::as_str).join(", ")
+            ),
+        })
+    }
 }
 
 /// Similarity (1 − edits / length) from which a name is offered as "did you mean".

@@ -42,6 +42,21 @@ pub enum Role {
     Mention,
 }
 
+impl std::str::FromStr for Role {
+    type Err = crate::Error;
+
+    /// [`Role::parse`], with an error that lists the roles.
+    fn from_str(s: &str) -> Result<Role, crate::Error> {
+        Role::parse(s).ok_or_else(|| crate::Error::InvalidParameter {
+            name: "role",
+            message: format!(
+                "`{}` n'est pas un rôle (pilote, partenaire, financeur, mentionné, any)",
+                s.trim()
+            ),
+        })
+    }
+}
+
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,6 +9,7 @@ mod budget;
 mod disjunction;
 pub mod parse;
 pub(crate) mod rank;
+mod requests;
 mod search;
 mod typos;
 
@@ -29,6 +30,12 @@ use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
 pub use budget::{Budget, Spent, DEFAULT_MAX_SCORED, DEFAULT_SEARCH_TIME};
+use requests::check_name;
+pub use requests::{
+    DocumentRequest, EntitiesRequest, GraphRequest, TerritoriesRequest, DEFAULT_DEPTH,
+    DEFAULT_DOCUMENT_PASSAGES, DEFAULT_ENTITY_LIMIT, DEFAULT_TERRITORIES_PAGE,
+    MAX_DOCUMENT_PASSAGES,
+};
 pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, MAX_TERRITORY_FACETS};
 pub use typos::Correction;
 
@@ -40,8 +47,6 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Territories an entity's page shows with their evidence (the rest are counted).
 pub const ENTITY_TERRITORIES: usize = 50;
-/// Territories per page of the HTTP API when the request does not say.
-pub const DEFAULT_TERRITORIES_PAGE: usize = 100;
 /// Most territories one page of `territories` may hold.
 pub const MAX_TERRITORIES_PAGE: usize = 1000;
 /// Names offered when a name matches nothing.
@@ -467,6 +472,7 @@ impl Engine {
     }
 
     fn index_of(&self, doc_id: &str) -> Result<usize> {
+        check_name("doc_id", doc_id)?;
         self.doc_index(doc_id).ok_or_else(|| Error::NotFound {
             what: "document",
             id: doc_id.to_string(),
@@ -476,18 +482,19 @@ impl Engine {
 
     /// One document with its outline, entities, sigles and every passage.
     pub fn document(&self, doc_id: &str) -> Result<DocumentDetail> {
-        self.document_page(doc_id, 0, usize::MAX)
+        self.document_page(&DocumentRequest {
+            doc_id: doc_id.to_string(),
+            all: true,
+            ..DocumentRequest::default()
+        })
     }
 
     /// One document with its outline, entities, sigles, and `limit` of its
     /// passages from `offset`: a national plan has tens of thousands, an answer
     /// must stay small.
-    pub fn document_page(
-        &self,
-        doc_id: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Result<DocumentDetail> {
+    pub fn document_page(&self, request: &DocumentRequest) -> Result<DocumentDetail> {
+        let (offset, limit) = request.checked_page()?;
+        let doc_id = request.doc_id.as_str();
         let index = self.index_of(doc_id)?;
         let document = &self.knowledge.documents[index];
         let mut entities: BTreeMap<&str, EntityInDocument> = BTreeMap::new();
@@ -655,29 +662,13 @@ impl Engine {
     /// mentioned first.
     /// A page of the entities whose name or alias matches `q` (all when empty),
     /// best match then most mentioned first, with their total.
-    pub fn entities(
-        &self,
-        q: &str,
-        kind: Option<&str>,
-        limit: usize,
-        offset: usize,
-    ) -> Result<EntityList> {
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(Error::InvalidParameter {
-                name: "q",
-                message: format!("dépasse {MAX_QUERY_CHARS} caractères"),
-            });
-        }
-        if limit == 0 || limit > MAX_ENTITY_LIMIT {
-            return Err(Error::InvalidParameter {
-                name: "limit",
-                message: format!("doit être compris entre 1 et {MAX_ENTITY_LIMIT}"),
-            });
-        }
-        let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
-            Some(k) => Some(parse_entity_kind(k)?),
-            None => None,
-        };
+    pub fn entities(&self, request: &EntitiesRequest) -> Result<EntityList> {
+        let requests::Entities {
+            q,
+            kind,
+            limit,
+            offset,
+        } = request.checked()?;
         let found: Vec<&Entity> = if q.trim().is_empty() {
             let mut all: Vec<&Entity> = self
                 .knowledge
@@ -694,7 +685,7 @@ impl Engine {
             });
             all
         } else {
-            self.knowledge.catalog.search(q, kind, usize::MAX)
+            self.knowledge.catalog.search(&q, kind, usize::MAX)
         };
         Ok(EntityList {
             total: found.len(),
@@ -798,29 +789,13 @@ impl Engine {
     /// The territories whose documents name `entity` (any alias, any
     /// branch) in `role` (any role when `None`), strongest first: `limit`
     /// of them from `offset` (all when `None`), and how many in all.
-    pub fn territories(
-        &self,
-        entity: &str,
-        role: Option<&str>,
-        offset: usize,
-        limit: Option<usize>,
-    ) -> Result<TerritoryList> {
-        let role = match role.map(str::trim).filter(|r| !r.is_empty() && *r != "any") {
-            Some(r) => Some(Role::parse(r).ok_or_else(|| Error::InvalidParameter {
-                name: "role",
-                message: format!(
-                    "`{r}` n'est pas un rôle (pilote, partenaire, financeur, mentionné, any)"
-                ),
-            })?),
-            None => None,
-        };
-        if limit == Some(0) {
-            return Err(Error::InvalidParameter {
-                name: "limit",
-                message: format!("doit être compris entre 1 et {MAX_TERRITORIES_PAGE}"),
-            });
-        }
-        let entity = self.find_entity(entity)?;
+    pub fn territories(&self, request: &TerritoriesRequest) -> Result<TerritoryList> {
+        let requests::Territories {
+            role,
+            offset,
+            limit,
+        } = request.checked()?;
+        let entity = self.find_entity(&request.entity)?;
         let end = limit.map_or(usize::MAX, |l| offset.saturating_add(l));
         let page = self
             .graph
@@ -839,14 +814,9 @@ impl Engine {
     }
 
     /// Nodes and edges within `depth` hops of an entity.
-    pub fn neighbourhood(&self, entity: &str, depth: usize) -> Result<Subgraph> {
-        if depth == 0 || depth > MAX_DEPTH {
-            return Err(Error::InvalidParameter {
-                name: "depth",
-                message: format!("doit être comprise entre 1 et {MAX_DEPTH}"),
-            });
-        }
-        let entity = self.find_entity(entity)?;
+    pub fn neighbourhood(&self, request: &GraphRequest) -> Result<Subgraph> {
+        let depth = request.checked_depth()?;
+        let entity = self.find_entity(&request.entity)?;
         Ok(self
             .graph
             .neighbourhood(&self.corpus(), &entity.id, depth, MAX_GRAPH_NODES))
@@ -985,7 +955,6 @@ pub struct EntityList {
 
 /// Most entities in one page, and how many by default.
 pub const MAX_ENTITY_LIMIT: usize = 1000;
-pub const DEFAULT_ENTITY_LIMIT: usize = 50;
 
 /// What a territory filter keeps.
 #[derive(Debug, Clone)]
@@ -1085,33 +1054,6 @@ impl DocumentSource for Corpus<'_> {
     ) -> Option<(&str, usize)> {
         self.store.text_around(doc, start, end, context)
     }
-}
-
-fn check_name(name: &'static str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(Error::InvalidParameter {
-            name,
-            message: "ne doit pas être vide".into(),
-        });
-    }
-    if value.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::InvalidParameter {
-            name,
-            message: format!("dépasse {MAX_QUERY_CHARS} caractères"),
-        });
-    }
-    Ok(())
-}
-
-fn parse_entity_kind(kind: &str) -> Result<EntityKind> {
-    serde_json::from_value(serde_json::Value::String(kind.trim().to_lowercase())).map_err(|_| {
-        Error::InvalidParameter {
-            name: "kind",
-            message: format!(
-                "`{kind}` n'est pas un genre d'entité (organisation, dispositif, structure, association, autre)"
-            ),
-        }
-    })
 }
 
 /// Lower case, no accents, letters and digits only: for comparing names.

@@ -235,18 +235,13 @@ impl Engine {
             Some(t) => Some(self.territory_filter(t)?),
             None => None,
         };
-        let kind = match request.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-            Some(k) => Some(
-                crate::DocKind::parse(k)
-                    .ok_or_else(|| Error::InvalidParameter {
-                        name: "kind",
-                        message: format!(
-                            "`{k}` n'est pas un type de document (ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal, autre)"
-                        ),
-                    })?
-                    .as_str()
-                    .to_string(),
-            ),
+        let kind: Option<DocKind> = match request
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            Some(k) => Some(k.parse()?),
             None => None,
         };
 
@@ -278,9 +273,7 @@ impl Engine {
                     territory
                         .as_ref()
                         .is_none_or(|t| t.documents.get(i).copied().unwrap_or(false))
-                        && kind
-                            .as_deref()
-                            .is_none_or(|k| d.kind.is_some_and(|dk| dk.as_str() == k))
+                        && kind.is_none_or(|k| d.kind == Some(k))
                 })
                 .collect();
             Arc::new(keep)
@@ -406,7 +399,7 @@ impl Engine {
             corrections,
             territory,
             territories_included,
-            kind,
+            kind: kind.map(|k| k.as_str().to_string()),
             hits,
             facets,
         })

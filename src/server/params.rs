@@ -12,11 +12,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ApiError;
-pub use crate::query::DEFAULT_TERRITORIES_PAGE;
-use crate::query::{MAX_DEPTH, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_TERRITORIES_PAGE};
-
-/// Most entities one list may hold (the engine's own ceiling).
-pub use crate::query::MAX_ENTITY_LIMIT;
 
 /// The decoded `(name, value)` pairs of a query string, in order.
 #[derive(Debug, Clone, Default)]
@@ -81,37 +76,25 @@ impl RawQuery {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A text parameter; empty counts as absent; at most [`MAX_QUERY_CHARS`].
+    /// A text parameter; empty counts as absent. Its length is the engine's to check.
     pub fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
         match self.get(name).map(str::trim) {
             None | Some("") => Ok(None),
-            Some(v) if v.chars().count() > MAX_QUERY_CHARS => Err(ApiError::bad_parameter(
-                name,
-                format!("dépasse {MAX_QUERY_CHARS} caractères"),
-            )),
             Some(v) => Ok(Some(v.to_string())),
         }
     }
 
-    /// A whole number between `min` and `max`; empty counts as absent.
-    pub fn number(&self, name: &str, min: usize, max: usize) -> Result<Option<usize>, ApiError> {
+    /// A whole number; empty counts as absent. Its bounds are the engine's to check
+    /// (`query::requests`), the same for the CLI and the API.
+    pub fn number(&self, name: &str) -> Result<Option<usize>, ApiError> {
         let Some(raw) = self.get(name).map(str::trim).filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
-        let out_of_bounds = || {
-            ApiError::bad_parameter(
-                name,
-                format!("doit être un nombre entier entre {min} et {max}"),
-            )
-        };
+        let not_a_number = || ApiError::bad_parameter(name, "doit être un nombre entier positif");
         if !raw.chars().all(|c| c.is_ascii_digit()) {
-            return Err(out_of_bounds());
+            return Err(not_a_number());
         }
-        let n: usize = raw.parse().map_err(|_| out_of_bounds())?;
-        if n < min || n > max {
-            return Err(out_of_bounds());
-        }
-        Ok(Some(n))
+        raw.parse().map(Some).map_err(|_| not_a_number())
     }
 
     /// `true`/`1`/`oui` or `false`/`0`/`non`; empty counts as absent.
@@ -147,8 +130,8 @@ impl SearchParams {
     pub fn from_query(raw: &RawQuery) -> Result<SearchParams, ApiError> {
         Ok(SearchParams {
             q: raw.text("q")?.unwrap_or_default(),
-            limit: raw.number("limit", 1, MAX_LIMIT)?,
-            offset: raw.number("offset", 0, MAX_OFFSET)?,
+            limit: raw.number("limit")?,
+            offset: raw.number("offset")?,
             territory: raw.text("territory")?,
             kind: raw.text("kind")?,
             exact: raw.flag("exact")?,
@@ -175,8 +158,8 @@ impl EntitiesParams {
         Ok(EntitiesParams {
             q: raw.text("q")?,
             kind: raw.text("kind")?,
-            limit: raw.number("limit", 1, MAX_ENTITY_LIMIT)?,
-            offset: raw.number("offset", 0, MAX_OFFSET)?,
+            limit: raw.number("limit")?,
+            offset: raw.number("offset")?,
         })
     }
 }
@@ -202,15 +185,11 @@ impl TerritoriesParams {
                 .text("entity")?
                 .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
             role: raw.text("role")?,
-            limit: raw.number("limit", 1, MAX_TERRITORIES_PAGE)?,
-            offset: raw.number("offset", 0, MAX_OFFSET)?,
+            limit: raw.number("limit")?,
+            offset: raw.number("offset")?,
         })
     }
 }
-
-/// Passages in one answer of `GET /api/documents/{doc_id}` by default, and at most.
-pub const DEFAULT_DOCUMENT_PASSAGES: usize = 2_000;
-pub const MAX_DOCUMENT_PASSAGES: usize = 10_000;
 
 /// `GET /api/documents/{doc_id}`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -225,8 +204,8 @@ pub struct DocumentParams {
 impl DocumentParams {
     pub fn from_query(raw: &RawQuery) -> Result<DocumentParams, ApiError> {
         Ok(DocumentParams {
-            limit: raw.number("limit", 1, MAX_DOCUMENT_PASSAGES)?,
-            offset: raw.number("offset", 0, usize::MAX)?,
+            limit: raw.number("limit")?,
+            offset: raw.number("offset")?,
         })
     }
 }
@@ -247,7 +226,7 @@ impl GraphParams {
             entity: raw
                 .text("entity")?
                 .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
-            depth: raw.number("depth", 1, MAX_DEPTH)?,
+            depth: raw.number("depth")?,
         })
     }
 }
@@ -260,7 +239,7 @@ mod tests {
     fn decodes_french_and_plus() {
         let raw = parse_query_string("q=parentalit%C3%A9+%C2%AB+LAEP+%C2%BB&limit=5").unwrap();
         assert_eq!(raw.get("q"), Some("parentalité « LAEP »"));
-        assert_eq!(raw.number("limit", 1, 100).unwrap(), Some(5));
+        assert_eq!(raw.number("limit").unwrap(), Some(5));
     }
 
     #[test]
@@ -280,16 +259,16 @@ mod tests {
     #[test]
     fn absurd_numbers_are_refused() {
         let raw = parse_query_string("limit=99999999999999999999&offset=-1&depth=2").unwrap();
-        assert!(raw.number("limit", 1, 100).is_err());
-        assert!(raw.number("offset", 0, 10_000).is_err());
-        assert_eq!(raw.number("depth", 1, 3).unwrap(), Some(2));
+        assert!(raw.number("limit").is_err());
+        assert!(raw.number("offset").is_err());
+        assert_eq!(raw.number("depth").unwrap(), Some(2));
         assert!(GraphParams::from_query(&raw).is_err(), "entity is required");
     }
 
     #[test]
-    fn long_text_is_refused() {
-        let long = format!("q={}", "é".repeat(1001));
-        let raw = parse_query_string(&long).unwrap();
-        assert!(SearchParams::from_query(&raw).is_err());
+    fn bounds_are_left_to_the_engine() {
+        let raw = parse_query_string("limit=5000&q=parentalit%C3%A9").unwrap();
+        let params = SearchParams::from_query(&raw).unwrap();
+        assert_eq!(params.limit, Some(5000));
     }
 }

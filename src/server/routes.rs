@@ -15,13 +15,14 @@ use utoipa::ToSchema;
 use super::error::ApiError;
 use super::params::{
     decode_component, DocumentParams, EntitiesParams, GraphParams, RawQuery, SearchParams,
-    TerritoriesParams, DEFAULT_DOCUMENT_PASSAGES, DEFAULT_TERRITORIES_PAGE,
+    TerritoriesParams,
 };
 use super::{AppState, Lane};
 use crate::graph::Subgraph;
 use crate::query::{
-    AcronymEntry, Budget, CorpusStatus, DocumentSummary, Engine, EntityDetail, EntityList,
-    SearchRequest, SearchResponse, TerritoryList, DEFAULT_ENTITY_LIMIT, MAX_QUERY_CHARS,
+    AcronymEntry, Budget, CorpusStatus, DocumentRequest, DocumentSummary, Engine, EntitiesRequest,
+    EntityDetail, EntityList, GraphRequest, SearchRequest, SearchResponse, TerritoriesRequest,
+    TerritoryList,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -77,17 +78,8 @@ impl Drop for SetOnDrop {
 /// The path after `prefix`, percent-decoded; for ids that may hold `/`.
 fn tail_of(uri: &Uri, prefix: &str, name: &str) -> Result<String, ApiError> {
     let raw = uri.path().strip_prefix(prefix).unwrap_or("");
-    let value = decode_component(raw, name, false)?;
-    if value.trim().is_empty() {
-        return Err(ApiError::bad_parameter(name, "ne doit pas être vide"));
-    }
-    if value.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::bad_parameter(
-            name,
-            format!("longer than {MAX_QUERY_CHARS} characters"),
-        ));
-    }
-    Ok(value)
+    // Empty or endless ids are the engine's to refuse, as for the CLI.
+    decode_component(raw, name, false)
 }
 
 /// The error body, for the OpenAPI document.
@@ -194,15 +186,17 @@ pub async fn document(
             return original(&state, stem.to_string()).await;
         }
     }
-    let (offset, limit) = (
-        params.offset.unwrap_or(0),
-        params.limit.unwrap_or(DEFAULT_DOCUMENT_PASSAGES),
-    );
-    Ok(with_engine(&state, move |engine| {
-        engine.document_page(&doc_id, offset, limit)
-    })
-    .await?
-    .into_response())
+    let request = DocumentRequest {
+        doc_id,
+        offset: params.offset,
+        limit: params.limit,
+        all: false,
+    };
+    Ok(
+        with_engine(&state, move |engine| engine.document_page(&request))
+            .await?
+            .into_response(),
+    )
 }
 
 #[utoipa::path(get, path = "/api/documents/{doc_id}/file", tag = "documents",
@@ -302,15 +296,13 @@ pub async fn entities(
     raw: RawQuery,
 ) -> Result<Json<EntityList>, ApiError> {
     let params = EntitiesParams::from_query(&raw)?;
-    with_engine(&state, move |engine| {
-        engine.entities(
-            params.q.as_deref().unwrap_or(""),
-            params.kind.as_deref(),
-            params.limit.unwrap_or(DEFAULT_ENTITY_LIMIT),
-            params.offset.unwrap_or(0),
-        )
-    })
-    .await
+    let request = EntitiesRequest {
+        q: params.q,
+        kind: params.kind,
+        limit: params.limit,
+        offset: params.offset,
+    };
+    with_engine(&state, move |engine| engine.entities(&request)).await
 }
 
 #[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
@@ -336,15 +328,14 @@ pub async fn territories(
     raw: RawQuery,
 ) -> Result<Json<TerritoryList>, ApiError> {
     let params = TerritoriesParams::from_query(&raw)?;
-    with_engine(&state, move |engine| {
-        engine.territories(
-            &params.entity,
-            params.role.as_deref(),
-            params.offset.unwrap_or(0),
-            Some(params.limit.unwrap_or(DEFAULT_TERRITORIES_PAGE)),
-        )
-    })
-    .await
+    let request = TerritoriesRequest {
+        entity: params.entity,
+        role: params.role,
+        limit: params.limit,
+        offset: params.offset,
+        all: false,
+    };
+    with_engine(&state, move |engine| engine.territories(&request)).await
 }
 
 #[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),
@@ -357,10 +348,11 @@ pub async fn graph(
     raw: RawQuery,
 ) -> Result<Json<Subgraph>, ApiError> {
     let params = GraphParams::from_query(&raw)?;
-    with_engine(&state, move |engine| {
-        engine.neighbourhood(&params.entity, params.depth.unwrap_or(1))
-    })
-    .await
+    let request = GraphRequest {
+        entity: params.entity,
+        depth: params.depth,
+    };
+    with_engine(&state, move |engine| engine.neighbourhood(&request)).await
 }
 
 #[cfg(test)]

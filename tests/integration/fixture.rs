@@ -66,10 +66,20 @@ pub fn generated_engine() -> &'static maillage::query::Engine {
     &ENGINE
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("temp dir");
-            let generated = maillage::gen::generate(&corpus_dir(), dir.path(), 60, 42)
-                .expect("a corpus is generated");
+            // The generator is the binary's tool (`maillage gen-corpus`), not the library's.
+            let out = run(&[
+                "gen-corpus",
+                "--docs",
+                "60",
+                "--seed",
+                "42",
+                "--corpus",
+                &corpus_dir().to_string_lossy(),
+                &dir.path().to_string_lossy(),
+            ]);
+            assert!(out.status.success(), "gen-corpus: {}", stderr(&out));
             let index = dir.path().join("index");
-            maillage::pipeline::build(&generated.dir, &index, &|_| {})
+            maillage::pipeline::build(&dir.path().join("corpus"), &index, &|_| {})
                 .expect("the generated corpus indexes");
             let engine = maillage::query::Engine::open(&index).expect("index opens");
             (dir, engine)

@@ -366,7 +366,12 @@ fn the_cli_reports_formats_and_skips_in_french() {
 #[test]
 fn evidence_and_definitions_from_a_pdf_carry_their_page() {
     // Where the CAF is a partner, in the PDF plan: each excerpt says its page.
-    let list = engine().territories("CAF", None, 0, Some(100)).unwrap();
+    let list = engine()
+        .territories(&maillage::query::TerritoriesRequest {
+            entity: "CAF".into(),
+            ..Default::default()
+        })
+        .unwrap();
     let evidence: Vec<_> = list
         .territories
         .iter()

@@ -269,10 +269,23 @@ mod at_scale {
     #[test]
     fn territories_of_an_actor_come_in_pages() {
         let e = generated_engine();
-        let all = e.territories("CAF", None, 0, None).unwrap();
+        let all = e
+            .territories(&maillage::query::TerritoriesRequest {
+                entity: "CAF".into(),
+                all: true,
+                ..Default::default()
+            })
+            .unwrap();
         assert!(all.total > 20, "{} territories", all.total);
         assert_eq!(all.territories.len(), all.total);
-        let page = e.territories("CAF", None, 10, Some(10)).unwrap();
+        let page = e
+            .territories(&maillage::query::TerritoriesRequest {
+                entity: "CAF".into(),
+                offset: Some(10),
+                limit: Some(10),
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(page.total, all.total);
         assert_eq!(page.territories, all.territories[10..20]);
         let detail = e.entity("CAF").unwrap();
@@ -281,7 +294,14 @@ mod at_scale {
             detail.territories,
             all.territories[..detail.territories.len()]
         );
-        let partners = e.territories("CAF", Some("partner"), 0, None).unwrap();
+        let partners = e
+            .territories(&maillage::query::TerritoriesRequest {
+                entity: "CAF".into(),
+                role: Some("partenaire".into()),
+                all: true,
+                ..Default::default()
+            })
+            .unwrap();
         assert!(partners.total <= all.total);
         assert!(partners
             .territories
