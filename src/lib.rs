@@ -54,6 +54,7 @@ pub mod query;
 pub mod server;
 pub mod store;
 pub mod structure;
+pub mod text;
 
 pub use error::{Error, Result};
 pub use model::{DocKind, Document, Passage, Section, SectionKind, Territory, TerritoryKind};

@@ -23,7 +23,6 @@
 use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// `char::is_alphanumeric`, answered without a table search for the
 /// characters French text is made of (ASCII, accented Latin letters,
@@ -49,40 +48,7 @@ pub fn is_alphabetic(c: char) -> bool {
     }
 }
 
-/// Appends the folded form of `text` to `output` (lower case, no accents,
-/// ligatures spelled out).
-pub fn fold_into(text: &str, output: &mut String) {
-    for character in text.chars() {
-        if character.is_ascii() {
-            output.push(character.to_ascii_lowercase());
-            continue;
-        }
-        for lower in character.to_lowercase() {
-            match lower {
-                'œ' => output.push_str("oe"),
-                'æ' => output.push_str("ae"),
-                'ß' => output.push_str("ss"),
-                'ø' => output.push('o'),
-                'đ' => output.push('d'),
-                'ł' => output.push('l'),
-                'ı' => output.push('i'),
-                _ => decompose_compatible(lower, |part| {
-                    if !is_combining_mark(part) {
-                        // Compatibility forms may decompose to capitals (`Ⅻ`).
-                        output.extend(part.to_lowercase());
-                    }
-                }),
-            }
-        }
-    }
-}
-
-/// The folded form of `text`: lower case, no accents, ligatures spelled out.
-pub fn fold(text: &str) -> String {
-    let mut output = String::with_capacity(text.len());
-    fold_into(text, &mut output);
-    output
-}
+pub use crate::text::{fold, fold_into};
 
 /// Token filter applying [`fold`] to every token.
 #[derive(Clone, Copy, Debug, Default)]

@@ -32,8 +32,9 @@ const CURRENT: &str = "CURRENT";
 const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
-/// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread.
-pub const FORMAT_VERSION: u32 = 6;
+/// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread
+/// (7: entity name keys open ligatures).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Everything the pipeline learnt about the corpus that a server keeps in
 /// memory: what each document is, the glossary and the catalog. Texts and

@@ -113,45 +113,14 @@ struct ColumnTable {
 /// lines are asked about several times.
 struct HeadingMemo<'a> {
     text: &'a str,
-    known: RefCell<HashMap<(usize, usize), Option<Heading>, SpanHash>>,
-}
-
-/// Hashes the `(offset, length)` keys of [`HeadingMemo`] with one multiply.
-#[derive(Default, Clone, Copy)]
-struct SpanHash;
-
-impl std::hash::BuildHasher for SpanHash {
-    type Hasher = SpanHasher;
-    fn build_hasher(&self) -> SpanHasher {
-        SpanHasher(0)
-    }
-}
-
-#[derive(Default)]
-struct SpanHasher(u64);
-
-impl std::hash::Hasher for SpanHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    known: RefCell<crate::text::FastMap<(usize, usize), Option<Heading>>>,
 }
 
 impl<'a> HeadingMemo<'a> {
     fn new(text: &'a str) -> HeadingMemo<'a> {
         HeadingMemo {
             text,
-            known: RefCell::new(HashMap::with_hasher(SpanHash)),
+            known: RefCell::new(crate::text::FastMap::default()),
         }
     }
 

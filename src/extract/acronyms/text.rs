@@ -6,11 +6,7 @@
 //! ignored?), and they must get the same answer everywhere, or a definition
 //! found by one rule would not merge with the same definition found by another.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use once_cell::sync::Lazy;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// French function words a sigle may skip (folded, lower case).
 static FUNCTION_WORDS: Lazy<FastSet<String>> =
@@ -20,33 +16,7 @@ static FUNCTION_WORDS: Lazy<FastSet<String>> =
 static STOPLIST: Lazy<FastSet<String>> =
     Lazy::new(|| word_list(include_str!("../../../data/acronym_stoplist.txt")));
 
-/// The Fx hash (rustc's): the sets here hold short words of our own data and
-/// text, looked up once per token; SipHash's resistance to chosen keys costs
-/// more than the lookup itself.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A hash set with [`FxHasher`].
-pub type FastSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
+pub use crate::text::FastSet;
 
 fn word_list(source: &str) -> FastSet<String> {
     source
@@ -57,57 +27,7 @@ fn word_list(source: &str) -> FastSet<String> {
         .collect()
 }
 
-/// Lower case, accents removed, ligatures opened: `Égalité` -> `egalite`,
-/// `œuvre` -> `oeuvre`.
-///
-/// The canonical decomposition (NFD) with its marks dropped, done one char at a
-/// time: NFD only reorders combining marks, which are all dropped, so this is
-/// the same as folding `text.nfd()` (a test checks it), without the buffering.
-pub fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    fold_into(text, &mut folded);
-    folded
-}
-
-/// [`fold`], appended to `out`.
-pub fn fold_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if let Some(folded) = LATIN_FOLDS.get(c as usize - 0x80) {
-            out.push_str(folded);
-        } else {
-            fold_char_into(c, out);
-        }
-    }
-}
-
-/// The fold of one char.
-fn fold_char_into(c: char, out: &mut String) {
-    decompose_canonical(c, |d| {
-        if is_combining_mark(d) {
-            return;
-        }
-        match d {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            _ => out.extend(d.to_lowercase()),
-        }
-    });
-}
-
-/// The folds of U+0080 to U+024F (the accented Latin letters), computed once.
-static LATIN_FOLDS: Lazy<Vec<String>> = Lazy::new(|| {
-    (0x80..0x250u32)
-        .map(|code| {
-            let mut folded = String::new();
-            if let Some(c) = char::from_u32(code) {
-                fold_char_into(c, &mut folded);
-            }
-            folded
-        })
-        .collect()
-});
+pub use crate::text::{fold, fold_into};
 
 /// True for a French function word (`de`, `l`, `à`…), given folded.
 pub fn is_function_word(folded_word: &str) -> bool {
@@ -495,51 +415,6 @@ mod tests {
         for byte in (0..text.len() + 3).chain([text.len() + 5000]) {
             let expected = starts.partition_point(|&start| start < byte);
             assert_eq!(offsets.char_offset(byte), expected, "byte {byte}");
-        }
-    }
-
-    /// The fold as first written, over the whole NFD string.
-    fn fold_by_nfd(text: &str) -> String {
-        use unicode_normalization::UnicodeNormalization;
-        let mut folded = String::new();
-        for c in text.nfd() {
-            if is_combining_mark(c) {
-                continue;
-            }
-            match c {
-                'œ' | 'Œ' => folded.push_str("oe"),
-                'æ' | 'Æ' => folded.push_str("ae"),
-                _ => folded.extend(c.to_lowercase()),
-            }
-        }
-        folded
-    }
-
-    #[test]
-    fn char_by_char_fold_is_the_nfd_fold() {
-        use unicode_normalization::char::canonical_combining_class;
-        // NFD only reorders characters of non-zero combining class: all marks.
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            if canonical_combining_class(c) != 0 {
-                assert!(is_combining_mark(c), "{c:?}");
-            }
-            let one = c.to_string();
-            assert_eq!(fold(&one), fold_by_nfd(&one), "{c:?}");
-        }
-        for text in [
-            "Égalité des Territoires",
-            "e\u{301}\u{323}a\u{323}\u{301}Œ",
-            "ǅ ẞ İ Σ ΣΑΣ ﬁ Å Ω",
-            "\u{1100}\u{1161}\u{11a8}가각",
-        ] {
-            assert_eq!(fold(text), fold_by_nfd(text), "{text}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn fold_agrees_with_the_nfd_fold(text in "\\PC{0,40}") {
-            proptest::prop_assert_eq!(fold(&text), fold_by_nfd(&text));
         }
     }
 }

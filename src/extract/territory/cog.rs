@@ -8,7 +8,6 @@
 //! Agglomération") used only when the text says it speaks of an intercommunality.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use once_cell::sync::Lazy;
 
@@ -172,35 +171,10 @@ fn unit_order(unit: Unit) -> (u8, u32) {
     }
 }
 
-/// FNV-1a: the tables are built from our own data at every start, and std's SipHash,
-/// made to resist chosen keys, doubles the loading time for nothing here.
-#[derive(Clone, Copy)]
-pub(crate) struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
-pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FnvHasher>>;
+pub(crate) use crate::text::{FastMap, FastSet};
 
 fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
-    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+    HashMap::with_capacity_and_hasher(capacity, Default::default())
 }
 
 /// Data rows of an embedded TSV: header and `#` comments skipped, the first fields split

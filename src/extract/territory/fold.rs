@@ -9,8 +9,6 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-
 /// One word of a text: a maximal run of letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word<'a> {
@@ -59,33 +57,19 @@ pub(crate) fn is_article(folded: &str) -> bool {
     matches!(folded, "l" | "le" | "la" | "les")
 }
 
-/// Small linking words: never the start or end of a place name on their own, and not a
-/// sign that a capitalised neighbour belongs to a longer proper name.
+/// Small linking words (`data/place_name_particles.txt`): never the start or end of a place
+/// name on their own, and not a sign that a capitalised neighbour belongs to a longer proper
+/// name.
 pub(crate) fn is_particle(folded: &str) -> bool {
-    matches!(
-        folded,
-        "l" | "le"
-            | "la"
-            | "les"
-            | "de"
-            | "d"
-            | "du"
-            | "des"
-            | "et"
-            | "en"
-            | "a"
-            | "au"
-            | "aux"
-            | "sur"
-            | "sous"
-            | "lez"
-            | "pres"
-            | "dans"
-            | "par"
-            | "pour"
-            | "vers"
-            | "entre"
-    )
+    static PARTICLES: once_cell::sync::Lazy<crate::text::FastSet<&'static str>> =
+        once_cell::sync::Lazy::new(|| {
+            include_str!("../../../data/place_name_particles.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        });
+    PARTICLES.contains(folded)
 }
 
 /// Folds one word: lower case, accents dropped, "œ" → "oe", "st" → "saint". Borrows `word`
@@ -114,40 +98,7 @@ fn fold_word_owned(word: &str) -> String {
 }
 
 fn push_folded_char(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    // The accented letters of French names, without the Unicode tables.
-    let plain = match c {
-        'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => Some('a'),
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => Some('e'),
-        'î' | 'ï' | 'í' | 'Î' | 'Ï' | 'Í' => Some('i'),
-        'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' | 'Ó' => Some('o'),
-        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => Some('u'),
-        'ç' | 'Ç' => Some('c'),
-        'ÿ' | 'Ÿ' => Some('y'),
-        'ñ' | 'Ñ' => Some('n'),
-        _ => None,
-    };
-    if let Some(plain) = plain {
-        out.push(plain);
-        return;
-    }
-    match c {
-        'œ' | 'Œ' => out.push_str("oe"),
-        'æ' | 'Æ' => out.push_str("ae"),
-        'ß' => out.push_str("ss"),
-        _ => {
-            for lower in c.to_lowercase() {
-                decompose_canonical(lower, |d| {
-                    if !is_combining_mark(d) {
-                        out.push(d);
-                    }
-                });
-            }
-        }
-    }
+    crate::text::fold::fold_char_into(c, out);
 }
 
 /// True for what may separate two words of one place name.

@@ -1,0 +1,361 @@
+//! Query-time answers: the territories of an entity, the neighbourhood of an entity.
+//!
+//! Everything here only reads the graph and its lookup tables. Questions walk the compact
+//! graph first and read document text last, and only for what is shown, so an actor named in
+//! thousands of plans still answers fast.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use super::{
+    role_rank, territory_key, DocumentSource, Evidence, GraphEdge, GraphNode, KnowledgeGraph,
+    NodeData, Span, Subgraph, TerritoryPage, TerritoryRoles,
+};
+use crate::extract::Role;
+use crate::Territory;
+
+/// Evidence shown per territory and role: enough to judge, small enough to
+/// answer fast for an actor named in thousands of plans.
+const MAX_EVIDENCE_PER_ROLE: usize = 8;
+
+/// Chars of context kept on each side of a mention in an excerpt.
+const EXCERPT_CONTEXT_CHARS: usize = 90;
+
+/// A short excerpt of `text` around the chars `[start, end)`, white space collapsed.
+fn excerpt(text: &str, start: usize, end: usize) -> String {
+    excerpt_in(text, 0, start, end)
+}
+
+/// [`excerpt`] of a part of a text that begins `offset` characters into it: the ellipsis
+/// before tells whether the text goes on before the excerpt, not the part.
+fn excerpt_in(text: &str, offset: usize, start: usize, end: usize) -> String {
+    let from = start.saturating_sub(EXCERPT_CONTEXT_CHARS);
+    let to = end.max(start) + EXCERPT_CONTEXT_CHARS;
+    let mut chars = text.chars().skip(from);
+    let raw: String = chars.by_ref().take(to - from).collect();
+    let cut_at_end = chars.next().is_some();
+    let mut out = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if offset + from > 0 && !raw.is_empty() {
+        out.insert(0, '…');
+    }
+    if cut_at_end {
+        out.push('…');
+    }
+    out
+}
+
+impl KnowledgeGraph {
+    /// The entity node and the nodes of all its branches, transitively.
+    fn entity_family(&self, entity_id: &str) -> Vec<NodeIndex> {
+        let Some(&root) = self.entity_nodes.get(entity_id) else {
+            return Vec::new();
+        };
+        let mut family = vec![root];
+        let mut seen = HashSet::from([root]);
+        let mut cursor = 0;
+        while cursor < family.len() {
+            let node = family[cursor];
+            for &branch in self.branches.get(&node).into_iter().flatten() {
+                if seen.insert(branch) {
+                    family.push(branch);
+                }
+            }
+            cursor += 1;
+        }
+        family
+    }
+
+    /// Headings from the document down to `node` (empty for a document).
+    fn section_path(&self, source: &dyn DocumentSource, node: NodeIndex) -> Vec<String> {
+        match self.graph.node_weight(node) {
+            Some(NodeData::Section { doc, section }) => {
+                source.heading_path(*doc as usize, *section as usize)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The excerpt a span shows: from its passage when it lies inside one (small to read, and
+    /// it never runs into the next field), else from the document.
+    fn excerpt(source: &dyn DocumentSource, span: &Span) -> String {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let holder = span
+            .passage
+            .and_then(|p| source.passage_text(span.doc as usize, p as usize))
+            .filter(|(text, p_start)| *p_start <= start && end <= *p_start + text.chars().count());
+        match holder {
+            Some((text, p_start)) => excerpt(text, start - p_start, end - p_start),
+            None => source
+                // One character more than the context tells whether the text goes on.
+                .text_around(span.doc as usize, start, end, EXCERPT_CONTEXT_CHARS + 1)
+                .filter(|(text, from)| *from <= start && text.chars().count() + from >= end)
+                .or_else(|| source.text(span.doc as usize).map(|text| (text, 0)))
+                .map(|(text, from)| excerpt_in(text, from, start - from, end - from))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// "Which towns partner with X": territories whose documents name the entity (any alias,
+    /// any branch), grouped by territory, with the roles played and evidence, for `role` (None =
+    /// any). Per territory, the roles and the actions (sections) where the entity plays them.
+    /// Territories where the entity plays a stronger role and has more evidence come first;
+    /// `page` picks which of them come with their evidence (an actor named in every plan of a
+    /// national corpus has thousands), `total` counts them all.
+    pub fn territories_of(
+        &self,
+        source: &dyn DocumentSource,
+        entity_id: &str,
+        role: Option<Role>,
+        page: std::ops::Range<usize>,
+    ) -> TerritoryPage {
+        struct Gathered<'g> {
+            territory: &'g Territory,
+            roles: Vec<Role>,
+            /// (role, section or document node, span), at most a few per role.
+            evidence: Vec<(Role, NodeIndex, Span)>,
+            n_mentions: u32,
+        }
+        let mut slot_of: HashMap<NodeIndex, usize> = HashMap::new();
+        let mut gathered: Vec<Gathered> = Vec::new();
+        let edges = self.graph.raw_edges();
+        for entity_node in self.entity_family(entity_id) {
+            for edge_index in self.named_by.get(&entity_node).into_iter().flatten() {
+                let Some(edge) = edges.get(edge_index.index()) else {
+                    continue;
+                };
+                let data = &edge.weight;
+                let Some(edge_role) = data.role else { continue };
+                if role.is_some_and(|r| r != edge_role) {
+                    continue;
+                }
+                let source = edge.source();
+                // The document comes from the edge's evidence, which sits beside the edge:
+                // no visit to the section node for each of thousands of edges.
+                let Some(doc) = self.evidence_of(data).first().map(|span| span.doc) else {
+                    continue;
+                };
+                let covered = self.document_covers.get(doc as usize).into_iter().flatten();
+                for (node, territory) in covered.filter_map(|&t| match self.graph.node_weight(t) {
+                    Some(NodeData::Territory(territory)) => Some((t, territory)),
+                    _ => None,
+                }) {
+                    let slot = *slot_of.entry(node).or_insert_with(|| {
+                        gathered.push(Gathered {
+                            territory,
+                            roles: Vec::new(),
+                            evidence: Vec::new(),
+                            n_mentions: 0,
+                        });
+                        gathered.len() - 1
+                    });
+                    let entry = &mut gathered[slot];
+                    if !entry.roles.contains(&edge_role) {
+                        entry.roles.push(edge_role);
+                    }
+                    let shown = entry
+                        .evidence
+                        .iter()
+                        .filter(|(r, _, _)| *r == edge_role)
+                        .count();
+                    let room = MAX_EVIDENCE_PER_ROLE.saturating_sub(shown);
+                    for span in self.evidence_of(data).iter().take(room) {
+                        entry.evidence.push((edge_role, source, *span));
+                    }
+                    entry.n_mentions += data.count;
+                }
+            }
+        }
+        for g in &mut gathered {
+            g.roles.sort_by_key(|r| role_rank(*r));
+        }
+        gathered.sort_by(|a, b| {
+            let best_a = a.roles.first().map(|r| role_rank(*r)).unwrap_or(u8::MAX);
+            let best_b = b.roles.first().map(|r| role_rank(*r)).unwrap_or(u8::MAX);
+            best_a
+                .cmp(&best_b)
+                .then(b.n_mentions.cmp(&a.n_mentions))
+                .then(a.territory.name.cmp(&b.territory.name))
+                .then(a.territory.code.cmp(&b.territory.code))
+        });
+        let total = gathered.len();
+        // Only the territories shown get their excerpts read.
+        let territories = gathered
+            .into_iter()
+            .skip(page.start)
+            .take(page.end.saturating_sub(page.start))
+            .map(|g| {
+                let mut evidence: Vec<Evidence> = g
+                    .evidence
+                    .iter()
+                    .map(|(role, node, span)| Evidence {
+                        doc_id: source
+                            .doc_id(span.doc as usize)
+                            .unwrap_or_default()
+                            .to_string(),
+                        section: self.section_path(source, *node),
+                        role: *role,
+                        text: Self::excerpt(source, span),
+                        passage: span.passage,
+                        page: source.page_of(span.doc as usize, span.start as usize),
+                    })
+                    .collect();
+                evidence.sort_by(|a, b| {
+                    role_rank(a.role)
+                        .cmp(&role_rank(b.role))
+                        .then(a.doc_id.cmp(&b.doc_id))
+                        .then(a.section.cmp(&b.section))
+                });
+                TerritoryRoles {
+                    territory: g.territory.clone(),
+                    roles: g.roles,
+                    mentions: g.n_mentions,
+                    evidence,
+                }
+            })
+            .collect();
+        TerritoryPage { total, territories }
+    }
+
+    fn node_id(&self, node: NodeIndex) -> Option<String> {
+        Some(match self.graph.node_weight(node)? {
+            NodeData::Document(document) => format!("document:{}", document.doc_id),
+            NodeData::Section { doc, section } => {
+                let document = self.document_nodes.get(doc)?;
+                match self.graph.node_weight(*document)? {
+                    NodeData::Document(document) => {
+                        format!("section:{}#{section}", document.doc_id)
+                    }
+                    _ => return None,
+                }
+            }
+            NodeData::Territory(territory) => format!("territory:{}", territory_key(territory)),
+            NodeData::Entity(entity) => format!("entity:{}", entity.id),
+        })
+    }
+
+    /// Nodes and edges within `depth` hops of an entity (edges followed both ways), at most
+    /// `max_nodes` nodes, nearest first; for drawing. Empty for an unknown entity.
+    pub fn neighbourhood(
+        &self,
+        source: &dyn DocumentSource,
+        entity_id: &str,
+        depth: usize,
+        max_nodes: usize,
+    ) -> Subgraph {
+        let Some(&start) = self.entity_nodes.get(entity_id) else {
+            return Subgraph::default();
+        };
+        if max_nodes == 0 {
+            return Subgraph::default();
+        }
+        let mut kept: Vec<NodeIndex> = vec![start];
+        let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
+        let mut queue: VecDeque<(NodeIndex, usize)> = VecDeque::from([(start, 0)]);
+        'walk: while let Some((node, distance)) = queue.pop_front() {
+            if distance >= depth {
+                continue;
+            }
+            // Strongest links first: pilots and partners before plain mentions.
+            let mut neighbours: Vec<(u8, u32, NodeIndex)> = self
+                .graph
+                .edges_directed(node, Direction::Outgoing)
+                .map(|e| (e.weight(), e.target()))
+                .chain(
+                    self.graph
+                        .edges_directed(node, Direction::Incoming)
+                        .map(|e| (e.weight(), e.source())),
+                )
+                .map(|(w, other)| {
+                    (
+                        w.role.map(role_rank).unwrap_or(0),
+                        u32::MAX - w.count,
+                        other,
+                    )
+                })
+                .collect();
+            neighbours.sort();
+            for (_, _, other) in neighbours {
+                if kept.len() >= max_nodes {
+                    break 'walk;
+                }
+                if seen.insert(other) {
+                    kept.push(other);
+                    queue.push_back((other, distance + 1));
+                }
+            }
+        }
+        let mut ids: HashMap<NodeIndex, String> = HashMap::new();
+        let mut nodes = Vec::with_capacity(kept.len());
+        for &node in &kept {
+            let (Some(data), Some(id)) = (self.graph.node_weight(node), self.node_id(node)) else {
+                continue;
+            };
+            let (label, kind, entity_kind) = match data {
+                NodeData::Document(document) => (
+                    if document.title.is_empty() {
+                        document.doc_id.clone()
+                    } else {
+                        document.title.clone()
+                    },
+                    "document",
+                    None,
+                ),
+                NodeData::Section { doc, section } => (
+                    source
+                        .section(*doc as usize, *section as usize)
+                        .map(|(heading, _)| heading.to_string())
+                        .unwrap_or_default(),
+                    "section",
+                    None,
+                ),
+                NodeData::Territory(territory) => (territory.name.clone(), "territory", None),
+                NodeData::Entity(entity) => (entity.name.clone(), "entity", Some(entity.kind)),
+            };
+            ids.insert(node, id.clone());
+            nodes.push(GraphNode {
+                id,
+                label,
+                kind: kind.to_string(),
+                entity_kind,
+            });
+        }
+        // Only the edges of kept nodes are looked at, never the whole graph.
+        let mut edges = Vec::new();
+        for &node in &kept {
+            let Some(source_id) = ids.get(&node) else {
+                continue;
+            };
+            for edge in self.graph.edges_directed(node, Direction::Outgoing) {
+                let Some(target_id) = ids.get(&edge.target()) else {
+                    continue;
+                };
+                let data = edge.weight();
+                edges.push((
+                    edge.id().index(),
+                    GraphEdge {
+                        source: source_id.clone(),
+                        target: target_id.clone(),
+                        relation: data.relation.as_str().to_string(),
+                        role: data.role,
+                        count: data.count,
+                    },
+                ));
+            }
+        }
+        edges.sort_by_key(|(index, _)| *index);
+        Subgraph {
+            nodes,
+            edges: edges.into_iter().map(|(_, edge)| edge).collect(),
+        }
+    }
+
+    /// Ids of the entities present in the graph (those named somewhere, and their parents).
+    pub fn entity_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.entity_nodes.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids
+    }
+}
