@@ -56,5 +56,8 @@ pub mod store;
 pub mod structure;
 pub mod text;
 
+#[cfg(test)]
+pub(crate) mod test_support;
+
 pub use error::{Error, Result};
 pub use model::{DocKind, Document, Passage, Section, SectionKind, Territory, TerritoryKind};

@@ -1,23 +1,26 @@
 //! The `maillage` command line: a thin shell over the library.
 //!
-//! Parsing arguments, printing for a person or as JSON, and mapping errors
-//! to exit codes (2 for what the user typed, 1 for anything else) is all
-//! that happens here.
+//! Parsing arguments, dispatching to the library, and mapping errors to exit
+//! codes (2 for what the user typed, 1 for anything else) is all that
+//! happens here; what gets printed, for a person or as JSON, is in
+//! `cli_output.rs`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use serde::Serialize;
 
 // The generated corpora and the benchmark are the binary's tools, not the library's API.
 mod bench;
 mod gen;
+// What the commands print, for a person or as JSON.
+mod cli_output;
 
-use maillage::pipeline::{self, BuildReport, Stage};
-use maillage::query::{Engine, SearchRequest, SearchResponse};
+use cli_output::{outln, print_json, show};
+use maillage::pipeline::{self, Stage};
+use maillage::query::{Engine, SearchRequest};
 
 /// The indexer's threads allocate tokens and documents that other threads free; the system
 /// allocator serialises that on its arena locks (a build spent a third of its time there),
@@ -256,14 +259,6 @@ enum Command {
     },
 }
 
-/// `println!` that returns an error instead of panicking when stdout is
-/// closed (`maillage acronyms | head`).
-macro_rules! outln {
-    ($($arg:tt)*) => {
-        writeln!(std::io::stdout(), $($arg)*)?
-    };
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A server logs every request; a one-shot command only what went wrong.
@@ -348,275 +343,15 @@ fn open(args: &IndexArg) -> anyhow::Result<Engine> {
     Ok(Engine::open(&args.index)?)
 }
 
-fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
-}
-
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Index { index, json } => {
-            let corpus = index.corpus.clone();
-            let progress = |stage: Stage| {
-                if !json {
-                    eprintln!("… {}", stage.label());
-                }
-            };
-            let report =
-                pipeline::build_with(&corpus, &index.index, &index.read_options(), &progress)
-                    .with_context(|| format!("indexation de {}", corpus.display()))?;
-            if json {
-                print_json(&report)?;
-            } else {
-                print_build_report(&report)?;
-            }
-        }
+        Command::Index { index, json } => build_index(&index, json)?,
         Command::Text {
             file,
             max_file_mb,
             json,
             layout,
-        } => {
-            if layout {
-                let bytes = std::fs::read(&file)
-                    .with_context(|| format!("lecture de {}", file.display()))?;
-                outln!("{}", maillage::ingest::pdf_layout(&bytes));
-                return Ok(ExitCode::SUCCESS);
-            }
-            let options = maillage::ingest::ReadOptions::with_max_file_mb(max_file_mb);
-            let read = match maillage::ingest::read_one(&file, &options) {
-                Ok(read) => read,
-                Err(reason) => {
-                    eprintln!("maillage: {} : {reason}", file.display());
-                    return Ok(ExitCode::from(2));
-                }
-            };
-            if json {
-                print_json(&serde_json::json!({
-                    "file": read.source.file,
-                    "format": read.source.format,
-                    "bytes": read.n_bytes,
-                    "pages": read.pages.len(),
-                    "page_starts": read.pages,
-                    "title": read.title,
-                    "text": read.text,
-                }))?;
-            } else {
-                outln!("{}", read.text);
-            }
-        }
-        Command::Search {
-            query,
-            limit,
-            offset,
-            territory,
-            kind,
-            exact,
-            index,
-            json,
-        } => {
-            let engine = open(&index)?;
-            let request = SearchRequest {
-                q: query.join(" "),
-                limit: Some(limit),
-                offset: Some(offset),
-                territory,
-                kind,
-                exact,
-            };
-            let response = engine.search(&request)?;
-            if json {
-                print_json(&response)?;
-            } else {
-                print_search(&response)?;
-            }
-        }
-        Command::Documents { index, json } => {
-            let docs = open(&index)?.documents();
-            if json {
-                print_json(&docs)?;
-            } else {
-                for d in docs {
-                    let territory = d.territory.as_ref().map(|t| t.name.as_str()).unwrap_or("?");
-                    let kind = d.kind_label.as_deref().unwrap_or("?");
-                    let year = d.year.map(|y| y.to_string()).unwrap_or_else(|| "?".into());
-                    outln!(
-                        "{}\n    {} · {} · {} · {} · {} sections, {} passages",
-                        d.doc_id,
-                        d.title,
-                        territory,
-                        kind,
-                        year,
-                        d.sections,
-                        d.passages
-                    );
-                }
-            }
-        }
-        Command::Document {
-            doc_id,
-            index,
-            json,
-        } => {
-            let detail = open(&index)?.document(&doc_id)?;
-            if json {
-                print_json(&detail)?;
-            } else {
-                outln!("{}  ({})", detail.summary.title, detail.summary.doc_id);
-                for s in &detail.outline {
-                    outln!("{}{}", "  ".repeat(s.depth + 1), s.heading);
-                }
-                if !detail.entities.is_empty() {
-                    outln!("\nEntités :");
-                    for e in &detail.entities {
-                        outln!(
-                            "  {} ({})",
-                            e.name,
-                            plural(e.mentions, "mention", "mentions")
-                        );
-                    }
-                }
-            }
-        }
-        Command::Acronyms { index, json } => {
-            let glossary = open(&index)?.acronyms();
-            if json {
-                print_json(&glossary)?;
-            } else {
-                for e in glossary {
-                    let defs: Vec<&str> = e.definitions.iter().map(|d| d.text.as_str()).collect();
-                    let defs = if defs.is_empty() {
-                        match &e.entity {
-                            Some(known) => {
-                                format!("({} — référentiel, non défini ici)", known.name)
-                            }
-                            None => "(non défini)".to_string(),
-                        }
-                    } else {
-                        defs.join(" | ")
-                    };
-                    outln!("{:<8} {}  [{} documents]", e.abbr, defs, e.docs.len());
-                }
-            }
-        }
-        Command::Acronym { abbr, index, json } => {
-            let entry = open(&index)?.acronym(&abbr)?;
-            if json {
-                print_json(&entry)?;
-            } else {
-                outln!("{}", entry.abbr);
-                for d in &entry.definitions {
-                    outln!("  {}  ({} ×{})", d.text, d.doc_id, d.count);
-                }
-                outln!("  utilisé dans : {}", entry.docs.join(", "));
-            }
-        }
-        Command::Entities {
-            query,
-            kind,
-            limit,
-            index,
-            json,
-        } => {
-            let list = open(&index)?.entities(&maillage::query::EntitiesRequest {
-                q: Some(query),
-                kind,
-                limit,
-                offset: None,
-            })?;
-            if json {
-                print_json(&list)?;
-            } else {
-                if list.total > list.entities.len() {
-                    outln!(
-                        "{} entités sur {} (--limit pour en voir plus)",
-                        list.entities.len(),
-                        list.total
-                    );
-                }
-                for e in list.entities {
-                    outln!(
-                        "{:<40} {}  {} dans {}",
-                        e.name,
-                        e.kind.as_str(),
-                        plural(e.mentions, "mention", "mentions"),
-                        plural(e.documents, "document", "documents")
-                    );
-                }
-            }
-        }
-        Command::Entity { name, index, json } => {
-            let detail = open(&index)?.entity(&name)?;
-            if json {
-                print_json(&detail)?;
-            } else {
-                outln!("{} ({})", detail.name, detail.kind.as_str());
-                if !detail.aliases.is_empty() {
-                    outln!("  aussi : {}", detail.aliases.join(", "));
-                }
-                for d in &detail.definitions {
-                    outln!("  définition : {} ({})", d.text, d.doc_id);
-                }
-                for t in &detail.territories {
-                    let roles: Vec<&str> = t.roles.iter().map(|r| r.label()).collect();
-                    outln!(
-                        "  {} ({}) : {}",
-                        t.territory.name,
-                        t.territory.code,
-                        roles.join(", ")
-                    );
-                }
-                let more = detail.territories_total - detail.territories.len();
-                if more > 0 {
-                    outln!("  … et {more} autres territoires (maillage territories --entity)");
-                }
-            }
-        }
-        Command::Territories {
-            entity,
-            role,
-            limit,
-            offset,
-            index,
-            json,
-        } => {
-            let list = open(&index)?.territories(&maillage::query::TerritoriesRequest {
-                entity,
-                role: Some(role),
-                all: limit.is_none(),
-                limit,
-                offset: Some(offset),
-            })?;
-            if json {
-                print_json(&list)?;
-            } else {
-                outln!(
-                    "{} : {}{}",
-                    list.entity.name,
-                    plural(list.total, "territoire", "territoires"),
-                    if list.territories.len() < list.total {
-                        format!(", {} affichés", list.territories.len())
-                    } else {
-                        String::new()
-                    }
-                );
-                for t in list.territories {
-                    let roles: Vec<&str> = t.roles.iter().map(|r| r.label()).collect();
-                    outln!(
-                        "{} ({}, {}) : {}",
-                        t.territory.name,
-                        t.territory.code,
-                        t.territory.kind.label(),
-                        roles.join(", ")
-                    );
-                    for e in t.evidence.iter().take(3) {
-                        outln!("    {} › {} : {}", e.doc_id, e.section.join(" › "), e.text);
-                    }
-                }
-            }
-        }
+        } => return print_text(&file, max_file_mb, json, layout),
         Command::GenCorpus {
             docs,
             seed,
@@ -678,6 +413,97 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 cors_origins,
             })?;
         }
+        query => answer(query)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The commands that answer from the index: open it (built first when it is
+/// missing or damaged) and print the answer.
+fn answer(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Search {
+            query,
+            limit,
+            offset,
+            territory,
+            kind,
+            exact,
+            index,
+            json,
+        } => {
+            let engine = open(&index)?;
+            let request = SearchRequest {
+                q: query.join(" "),
+                limit: Some(limit),
+                offset: Some(offset),
+                territory,
+                kind,
+                exact,
+            };
+            show(&engine.search(&request)?, json, cli_output::print_search)?;
+        }
+        Command::Documents { index, json } => show(
+            open(&index)?.documents().as_slice(),
+            json,
+            cli_output::print_documents,
+        )?,
+        Command::Document {
+            doc_id,
+            index,
+            json,
+        } => show(
+            &open(&index)?.document(&doc_id)?,
+            json,
+            cli_output::print_document,
+        )?,
+        Command::Acronyms { index, json } => show(
+            open(&index)?.acronyms().as_slice(),
+            json,
+            cli_output::print_acronyms,
+        )?,
+        Command::Acronym { abbr, index, json } => show(
+            &open(&index)?.acronym(&abbr)?,
+            json,
+            cli_output::print_acronym,
+        )?,
+        Command::Entities {
+            query,
+            kind,
+            limit,
+            index,
+            json,
+        } => {
+            let list = open(&index)?.entities(&maillage::query::EntitiesRequest {
+                q: Some(query),
+                kind,
+                limit,
+                offset: None,
+            })?;
+            show(&list, json, cli_output::print_entities)?;
+        }
+        Command::Entity { name, index, json } => show(
+            &open(&index)?.entity(&name)?,
+            json,
+            cli_output::print_entity,
+        )?,
+        Command::Territories {
+            entity,
+            role,
+            limit,
+            offset,
+            index,
+            json,
+        } => {
+            let list = open(&index)?.territories(&maillage::query::TerritoriesRequest {
+                entity,
+                role: Some(role),
+                all: limit.is_none(),
+                limit,
+                offset: Some(offset),
+            })?;
+            show(&list, json, cli_output::print_territories)?;
+        }
         Command::Graph {
             entity,
             depth,
@@ -689,127 +515,60 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             print_json(&graph)?;
         }
+        Command::Index { .. }
+        | Command::Text { .. }
+        | Command::GenCorpus { .. }
+        | Command::Bench { .. } => {
+            // `run` answers these itself; never a panic, even if that changes.
+            anyhow::bail!("commande non prise en charge ici")
+        }
+        #[cfg(feature = "server")]
+        Command::Serve { .. } => anyhow::bail!("commande non prise en charge ici"),
+    }
+    Ok(())
+}
+
+/// `maillage index`: builds the index, reporting each stage on stderr.
+fn build_index(index: &IndexArg, json: bool) -> anyhow::Result<()> {
+    let corpus = index.corpus.clone();
+    let progress = |stage: Stage| {
+        if !json {
+            eprintln!("… {}", stage.label());
+        }
+    };
+    let report = pipeline::build_with(&corpus, &index.index, &index.read_options(), &progress)
+        .with_context(|| format!("indexation de {}", corpus.display()))?;
+    show(&report, json, cli_output::print_build_report)
+}
+
+/// `maillage text`: the clean text of one file, or a PDF's page layout.
+fn print_text(file: &Path, max_file_mb: u64, json: bool, layout: bool) -> anyhow::Result<ExitCode> {
+    if layout {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("lecture de {}", file.display()))?;
+        outln!("{}", maillage::ingest::pdf_layout(&bytes));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = maillage::ingest::ReadOptions::with_max_file_mb(max_file_mb);
+    let read = match maillage::ingest::read_one(file, &options) {
+        Ok(read) => read,
+        Err(reason) => {
+            eprintln!("maillage: {} : {reason}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "file": read.source.file,
+            "format": read.source.format,
+            "bytes": read.n_bytes,
+            "pages": read.pages.len(),
+            "page_starts": read.pages,
+            "title": read.title,
+            "text": read.text,
+        }))?;
+    } else {
+        outln!("{}", read.text);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `n` and the noun, singular for 0 and 1 as French has it.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
-}
-
-fn print_build_report(report: &BuildReport) -> anyhow::Result<()> {
-    outln!(
-        "{} indexé{} ({:.1} ko) : {} sections, {} passages, {} sigles, {} entités, graphe de {} nœuds et {} liens",
-        plural(report.n_documents, "document", "documents"),
-        if report.n_documents > 1 { "s" } else { "" },
-        report.n_bytes as f64 / 1000.0,
-        report.n_sections,
-        report.n_passages,
-        report.n_acronyms,
-        report.n_entities,
-        report.n_graph_nodes,
-        report.n_graph_edges
-    );
-    for (doc_id, bytes) in &report.read {
-        outln!("  lu      {doc_id} ({bytes} octets)");
-    }
-    for s in &report.skipped {
-        outln!("  écarté  {} : {}", s.file, s.reason);
-    }
-    outln!(
-        "en {:.0} ms ; index dans {}",
-        report.elapsed.as_secs_f64() * 1000.0,
-        report.index.display()
-    );
-    Ok(())
-}
-
-fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
-    let color = std::io::stdout().is_terminal();
-    let (on, off) = if color {
-        ("\x1b[1;33m", "\x1b[0m")
-    } else {
-        ("«", "»")
-    };
-    let shown = response
-        .corrected_query
-        .as_deref()
-        .unwrap_or(&response.query);
-    outln!(
-        "{} pour « {} » ({:.1} ms){}",
-        plural(response.total, "passage", "passages"),
-        shown,
-        response.took_ms,
-        if response.relaxed {
-            ", sans tous les mots ensemble"
-        } else {
-            ""
-        }
-    );
-    for c in &response.corrections {
-        outln!(
-            "  « {} » cherché aussi comme « {} » (--exact pour ne chercher que ce qui est tapé)",
-            c.from,
-            c.to
-        );
-    }
-    if !response.expansions.is_empty() {
-        outln!("  cherché aussi : {}", response.expansions.join(", "));
-    }
-    if let Some(t) = &response.territory {
-        let included: Vec<&str> = response
-            .territories_included
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect();
-        outln!(
-            "  territoire : {} ({}) — plans retenus : {}",
-            t.name,
-            t.code,
-            if included.is_empty() {
-                "aucun".to_string()
-            } else {
-                included.join(", ")
-            }
-        );
-    }
-    for (i, hit) in response.hits.iter().enumerate() {
-        let mut about = Vec::new();
-        if let Some(t) = &hit.territory {
-            about.push(t.name.clone());
-        }
-        if let Some(k) = &hit.kind {
-            about.push(k.clone());
-        }
-        if let Some(y) = hit.year {
-            about.push(y.to_string());
-        }
-        outln!(
-            "\n{:>3}. {}  [{}]",
-            response.offset + i + 1,
-            hit.doc_title,
-            about.join(" · ")
-        );
-        if !hit.section.is_empty() {
-            outln!("     {}", hit.section.join(" › "));
-        }
-        if let Some(field) = &hit.field {
-            outln!("     {field}");
-        }
-        let snippet = hit
-            .snippet
-            .replace("<mark>", on)
-            .replace("</mark>", off)
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&");
-        outln!(
-            "     {}",
-            snippet.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
-    }
-    Ok(())
 }

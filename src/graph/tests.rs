@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::extract::entities::tests::{commune, make_doc, test_places};
 use crate::extract::entities::Catalog;
+use crate::test_support::{commune, make_doc, test_places};
 use crate::{Error, Section, SectionKind};
 
 fn section(id: usize, parent: Option<usize>, heading: &str, start: usize, end: usize) -> Section {

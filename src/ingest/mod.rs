@@ -34,15 +34,23 @@
 //! followed only to files inside the corpus, special files are refused, each file has
 //! a size and time budget, and a reader that fails (or panics) skips its file with a
 //! reason a person can act on, never the run.
+//!
+//! This file is where formats plug in (`read_corpus`, `read_one`, the public types);
+//! around it, `guard` runs a reader on its own thread under a time budget, `pages`
+//! turns page marks into offsets, `dedupe` drops second copies of a plan and `ids`
+//! names the documents kept.
 
 mod decode;
+mod dedupe;
 pub(crate) mod format;
+mod guard;
+mod ids;
 mod markup;
 mod office;
+mod pages;
 mod pdf;
 mod walk;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -55,6 +63,10 @@ pub use markup::clean;
 pub use walk::{corpus_fingerprint, open_regular, read_bounded, walk, Candidate, ReadError};
 
 use crate::model::{Source, SourceFormat};
+use dedupe::drop_duplicates;
+use guard::extract_guarded;
+use ids::assign_doc_ids;
+use pages::split_pages;
 
 /// What a block boundary inside a table cell becomes (see the module doc).
 pub const ITEM_SEPARATOR: &str = " • ";
@@ -360,271 +372,6 @@ pub fn read_original(path: &Path, limit: u64) -> Result<Vec<u8>, SkipReason> {
     walk::read_regular(path, limit)
 }
 
-/// Names the threads readers run on.
-const READER_THREAD: &str = "lecture ";
-
-/// A panic inside a reader is caught and becomes a skipped file with its reason:
-/// the default hook would also print it as if the program had crashed, so for
-/// reader threads it is logged at debug level instead.
-fn quiet_reader_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let reader = std::thread::current()
-                .name()
-                .is_some_and(|name| name.starts_with(READER_THREAD));
-            if reader {
-                tracing::debug!("reader panic (file skipped): {info}");
-            } else {
-                default(info);
-            }
-        }));
-    });
-}
-
-/// Runs the reader of `format` on its own thread, so that a reader that panics
-/// skips its file and one that runs past `budget` is abandoned (its thread ends
-/// with the process; the file is skipped).
-fn extract_guarded(
-    format: SourceFormat,
-    bytes: Vec<u8>,
-    limits: Limits,
-    budget: Duration,
-) -> Result<Extracted, SkipReason> {
-    quiet_reader_panics();
-    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
-        .name(format!("{READER_THREAD}{}", format.as_str()))
-        .stack_size(16 << 20)
-        .spawn(move || {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-                SourceFormat::Pdf => pdf::extract(&bytes, &limits),
-                SourceFormat::Docx => office::docx::extract(&bytes, &limits),
-                SourceFormat::Odt => office::odt::extract(&bytes, &limits),
-                _ => Err(Unreadable::Damaged("pas un format à extraire".into())),
-            }));
-            let _ = sender.send(outcome);
-        });
-    if let Err(error) = spawned {
-        return Err(SkipReason::CannotRead(error.to_string()));
-    }
-    match receiver.recv_timeout(budget) {
-        Ok(Ok(Ok(extracted))) => Ok(extracted),
-        Ok(Ok(Err(unreadable))) => Err(SkipReason::Unreadable(unreadable)),
-        Ok(Err(_panic)) => Err(SkipReason::Unreadable(Unreadable::Damaged(
-            "le lecteur a échoué sur ce fichier".into(),
-        ))),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(SkipReason::TimedOut(budget)),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(SkipReason::Unreadable(
-            Unreadable::Damaged("le lecteur s'est arrêté sans réponse".into()),
-        )),
-    }
-}
-
-/// Removes the [`PAGE_BREAK`] marks from cleaned text, giving the character
-/// offset where each page starts (page 1 at 0). A mark alone on its line takes
-/// the line with it. Unpaged text comes back as it is, with no pages.
-fn split_pages(text: &str, paged: bool) -> (String, Vec<u32>) {
-    if !paged {
-        if text.contains(PAGE_BREAK) {
-            return (text.replace(PAGE_BREAK, ""), Vec::new());
-        }
-        return (text.to_string(), Vec::new());
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut pages = vec![0u32];
-    let mut chars = 0u32;
-    let mut pending_pages = 0usize;
-    let mut last_blank = false;
-    for line in text.split('\n') {
-        let marks = line.matches(PAGE_BREAK).count();
-        let content: String = if marks > 0 {
-            line.replace(PAGE_BREAK, "")
-        } else {
-            line.to_string()
-        };
-        let trimmed = content.trim();
-        if marks > 0 && trimmed.is_empty() {
-            pending_pages += marks;
-            continue;
-        }
-        let blank = trimmed.is_empty();
-        if blank && (last_blank || out.is_empty()) {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('\n');
-            chars += 1;
-        }
-        // Pages that began on lines now gone start here.
-        for _ in 0..pending_pages {
-            pages.push(chars);
-        }
-        pending_pages = 0;
-        if marks > 0 {
-            let mut at = chars;
-            let mut piece_start = 0;
-            for (index, _) in line.match_indices(PAGE_BREAK) {
-                at += line[piece_start..index].chars().count() as u32;
-                pages.push(at);
-                piece_start = index + PAGE_BREAK.len_utf8();
-            }
-        }
-        chars += content.chars().count() as u32;
-        out.push_str(&content);
-        last_blank = blank;
-    }
-    while out.ends_with('\n') {
-        out.pop();
-    }
-    // Pages with no text at all (blank pages at the end) still count.
-    let n_chars = out.chars().count() as u32;
-    for _ in 0..pending_pages {
-        pages.push(n_chars);
-    }
-    for page in &mut pages {
-        *page = (*page).min(n_chars);
-    }
-    (out, pages)
-}
-
-/// Keeps one file of each text: exact copies, and the same plan saved in two
-/// formats (`plan.pdf` and `plan.docx`: same name, nearly the same words). The
-/// file kept is the one whose format keeps the structure best.
-fn drop_duplicates(files: &mut Vec<SourceFile>) -> Vec<(String, SkipReason)> {
-    use rustc_hash::FxHasher;
-    use std::hash::{Hash, Hasher};
-    fn rank(format: SourceFormat) -> u8 {
-        match format {
-            SourceFormat::Docx => 0,
-            SourceFormat::Odt => 1,
-            SourceFormat::Pdf => 2,
-            SourceFormat::Html => 3,
-            SourceFormat::Markdown => 4,
-            SourceFormat::Text => 5,
-        }
-    }
-    // Best format first, then the shallowest file (a copy kept in a subfolder
-    // such as `archives/` is the copy), then path order, so the kept file does
-    // not depend on the order files were read in.
-    let depth = |f: &SourceFile| f.source.file.matches('/').count();
-    files.sort_by(|a, b| {
-        rank(a.source.format)
-            .cmp(&rank(b.source.format))
-            .then_with(|| depth(a).cmp(&depth(b)))
-            .then_with(|| a.path.cmp(&b.path))
-    });
-    let mut by_hash: HashMap<u64, usize> = HashMap::new();
-    let mut by_stem: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut words_of: HashMap<usize, Vec<u64>> = HashMap::new();
-    let mut duplicate_of: Vec<Option<usize>> = vec![None; files.len()];
-    for index in 0..files.len() {
-        let mut hasher = FxHasher::default();
-        files[index].text.hash(&mut hasher);
-        let hash = hasher.finish();
-        if let Some(&first) = by_hash.get(&hash) {
-            if files[first].text == files[index].text {
-                duplicate_of[index] = Some(first);
-                continue;
-            }
-        }
-        by_hash.entry(hash).or_insert(index);
-        let stem = files[index].doc_id.clone();
-        let kept: Vec<usize> = by_stem.get(&stem).cloned().unwrap_or_default();
-        for other in kept {
-            let a = words_of
-                .entry(other)
-                .or_insert_with(|| shingles(&files[other].text))
-                .clone();
-            let b = words_of
-                .entry(index)
-                .or_insert_with(|| shingles(&files[index].text));
-            if resemblance(&a, b) >= 0.8 {
-                duplicate_of[index] = Some(other);
-                break;
-            }
-        }
-        if duplicate_of[index].is_none() {
-            by_stem.entry(stem).or_default().push(index);
-        }
-    }
-    let mut out = Vec::new();
-    let mut kept = Vec::new();
-    let sources: Vec<String> = files.iter().map(|f| f.source.file.clone()).collect();
-    for (index, file) in std::mem::take(files).into_iter().enumerate() {
-        match duplicate_of[index] {
-            Some(first) => out.push((
-                file.source.file,
-                SkipReason::Duplicate {
-                    of: sources[first].clone(),
-                },
-            )),
-            None => kept.push(file),
-        }
-    }
-    *files = kept;
-    out
-}
-
-/// Hashes of the runs of four words of a text (lower-cased letters and digits),
-/// sorted and deduplicated: what two renderings of one plan share.
-fn shingles(text: &str) -> Vec<u64> {
-    use rustc_hash::FxHasher;
-    use std::hash::{Hash, Hasher};
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
-    let mut out: Vec<u64> = words
-        .windows(4)
-        .map(|window| {
-            let mut hasher = FxHasher::default();
-            window.hash(&mut hasher);
-            hasher.finish()
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// Shared shingles over the smaller set: near 1 when one text holds the other.
-fn resemblance(a: &[u64], b: &[u64]) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared as f64 / a.len().min(b.len()) as f64
-}
-
-/// Two files that would share an id (`plan.pdf`, `plan.docx` with different
-/// texts) both keep their extension in it; every other id stays the path
-/// without extension, so ids do not change when a format is added elsewhere.
-fn assign_doc_ids(files: &mut [SourceFile]) {
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for file in files.iter() {
-        *count.entry(file.doc_id.clone()).or_default() += 1;
-    }
-    for file in files.iter_mut() {
-        if count[&file.doc_id] > 1 {
-            file.doc_id = walk::sanitize_id(&file.source.file);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -765,48 +512,6 @@ mod tests {
         let html = "<?xml version=\"1.0\"?>\n<!DOCTYPE html>\n<html><head><title>Contrat de ville</title></head><body><p>Axe 1</p></body></html>";
         let text = clean(html, true);
         assert_eq!(text, "Contrat de ville\nAxe 1");
-    }
-
-    #[test]
-    fn page_marks_become_page_offsets() {
-        let text = format!(
-            "Titre\n\nLe jeune {PAGE_BREAK}enfant\n{PAGE_BREAK}\nFiche action\n{PAGE_BREAK}"
-        );
-        let (clean_text, pages) = split_pages(&text, true);
-        assert_eq!(clean_text, "Titre\n\nLe jeune enfant\nFiche action");
-        // Page 2 starts at « enfant », page 3 at « Fiche », page 4 is empty.
-        let offset = |needle: &str| {
-            clean_text[..clean_text.find(needle).unwrap()]
-                .chars()
-                .count() as u32
-        };
-        assert_eq!(
-            pages,
-            vec![
-                0,
-                offset("enfant"),
-                offset("Fiche"),
-                clean_text.chars().count() as u32
-            ]
-        );
-        assert_eq!(
-            crate::model::page_of(&pages, offset("jeune") as usize),
-            Some(1)
-        );
-        assert_eq!(
-            crate::model::page_of(&pages, offset("Fiche") as usize + 3),
-            Some(3)
-        );
-        let (unpaged, none) = split_pages(&text, false);
-        assert!(none.is_empty() && !unpaged.contains(PAGE_BREAK));
-    }
-
-    #[test]
-    fn page_marks_survive_cleaning() {
-        let raw = format!("Axe 1 :   Grandir\n{PAGE_BREAK}PILOTES : Ville\tCAF");
-        let (text, pages) = split_pages(&clean(&raw, false), true);
-        assert_eq!(text, "Axe 1 : Grandir\nPILOTES : Ville\tCAF");
-        assert_eq!(pages, vec![0, "Axe 1 : Grandir\n".chars().count() as u32]);
     }
 
     #[test]

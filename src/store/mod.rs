@@ -457,14 +457,12 @@ mod tests {
         assert_eq!(generation.read_meta().unwrap().n_documents, 3);
         // The next build succeeds and becomes current.
         publish_one(dir.path(), 5);
-        assert_eq!(
-            current(dir.path())
-                .unwrap()
-                .read_meta()
-                .unwrap()
-                .n_documents,
-            5
-        );
+        assert_eq!(current_documents(dir.path()), 5);
+    }
+
+    /// How many documents the generation `CURRENT` points to holds.
+    fn current_documents(dir: &Path) -> usize {
+        current(dir).unwrap().read_meta().unwrap().n_documents
     }
 
     #[test]
@@ -479,14 +477,7 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
             .collect();
         assert_eq!(gens.len(), 2);
-        assert_eq!(
-            current(dir.path())
-                .unwrap()
-                .read_meta()
-                .unwrap()
-                .n_documents,
-            3
-        );
+        assert_eq!(current_documents(dir.path()), 3);
     }
 
     #[test]

@@ -26,22 +26,27 @@
 //! parsing and turned into character offsets at the end; every passage text
 //! is exactly `Document.text[start..end]` (in characters), and
 //! `byte_start..byte_end` in bytes.
+//!
+//! The line walk and the section stack live here; table rows ([`tables`]),
+//! passage splitting ([`passages`]), the heading memo ([`memo`]) and the
+//! final conversion to the model ([`finish`]) have their own files.
 
+mod finish;
 mod headings;
 mod labels;
+mod memo;
 mod meta;
+mod passages;
+mod tables;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::{Document, Passage, Section, SectionKind};
+use crate::{Document, SectionKind};
 use headings::{Heading, Rank};
 use labels::fold;
-
-/// Passages longer than this many characters are split.
-const MAX_PASSAGE_CHARS: usize = 700;
-/// Splits never make a piece shorter than this when they can avoid it.
-const MIN_PIECE_CHARS: usize = 200;
+use memo::{summary_objectif_axes, HeadingMemo};
+use passages::split_span;
+use tables::ColumnTable;
 
 /// Text → [`Document`] with title, kind, year, sections and passages.
 /// Never fails: a malformed plan is still a Document (maybe flat). The
@@ -99,54 +104,6 @@ struct PassageDraft {
 struct LineSpan {
     start: usize,
     end: usize,
-}
-
-/// State of a column table: the section each column stands for.
-struct ColumnTable {
-    columns: HashMap<usize, usize>,
-    /// Rank of the column headings; finer headings in cells are content.
-    rank: Rank,
-    label: Option<String>,
-}
-
-/// [`headings::recognize`] remembered by span of the text: rows and summary
-/// lines are asked about several times.
-struct HeadingMemo<'a> {
-    text: &'a str,
-    known: RefCell<crate::text::FastMap<(usize, usize), Option<Heading>>>,
-}
-
-impl<'a> HeadingMemo<'a> {
-    fn new(text: &'a str) -> HeadingMemo<'a> {
-        HeadingMemo {
-            text,
-            known: RefCell::new(crate::text::FastMap::default()),
-        }
-    }
-
-    fn recognize(&self, line: &str) -> Option<Heading> {
-        if !headings::may_open(line) {
-            return None;
-        }
-        // Only slices of the text have a stable identity: their span.
-        let at = (line.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
-        if at > self.text.len() || line.len() > self.text.len() - at {
-            return headings::recognize(line);
-        }
-        let key = (at, line.len());
-        if let Some(known) = self.known.borrow().get(&key) {
-            return known.clone();
-        }
-        let found = headings::recognize(line);
-        self.known.borrow_mut().insert(key, found.clone());
-        found
-    }
-
-    /// The heading the first item of a cell opens, if any.
-    fn first_item_heading(&self, cell: &str) -> Option<Heading> {
-        let first = cell.split(ingest_separator()).next()?.trim();
-        self.recognize(first)
-    }
 }
 
 struct Builder<'a> {
@@ -500,161 +457,6 @@ impl<'a> Builder<'a> {
         self.stack.push(axe);
     }
 
-    fn table_row(&mut self, index: usize) {
-        let line_span = self.lines[index];
-        let cells = cell_spans(self.text, line_span.start, line_span.end);
-        let cell_text = |c: &(usize, usize)| &self.text[c.0..c.1];
-        let first = cells.first().map(cell_text).unwrap_or("");
-        // Column header: several sibling objectives side by side.
-        let headed: Vec<(usize, Heading)> = cells
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter_map(|(i, c)| {
-                self.headings
-                    .first_item_heading(cell_text(c))
-                    .map(|h| (i, h))
-            })
-            .collect();
-        let first_is_heading =
-            !first.is_empty() && self.headings.first_item_heading(first).is_some();
-        let same_rank_headings = headed
-            .iter()
-            .filter(|(_, h)| {
-                headed
-                    .first()
-                    .is_some_and(|(_, f)| f.rank == h.rank && f.style == h.style)
-            })
-            .count();
-        let finer_than_columns = match (&self.columns, headed.first()) {
-            (Some(table), Some((_, h))) => match (table.rank, h.rank) {
-                (Rank::Fixed(column), Rank::Fixed(cell)) => cell > column,
-                _ => true,
-            },
-            _ => false,
-        };
-        if !first_is_heading
-            && headed.len() >= 2
-            && same_rank_headings == headed.len()
-            && !finer_than_columns
-        {
-            let rank = headed[0].1.rank;
-            let mut columns = HashMap::new();
-            for (i, heading) in headed {
-                let (start, end) = cells[i];
-                let display = self.text[start..end]
-                    .split(ingest_separator())
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                let id = self.open(heading, display, start, end, false);
-                columns.insert(i, id);
-            }
-            let label = labels::whole_label(first);
-            self.columns = Some(ColumnTable {
-                columns,
-                rank,
-                label,
-            });
-            return;
-        }
-        if let Some(table) = &self.columns {
-            if first.is_empty() || labels::whole_label(first).is_some() || !first_is_heading {
-                // The label cell may also hold the first column's value when a
-                // layout drew both in one cell (`CAHIER DES CHARGES • L'opérateur…`).
-                let mut first_value = None;
-                let label = if first.is_empty() {
-                    table.label.clone()
-                } else if let Some(label) = labels::whole_label(first) {
-                    Some(label)
-                } else if let Some((label, at)) =
-                    labels::leading_label(first).filter(|(l, _)| l.len() > 3)
-                {
-                    first_value = Some(cells[0].0 + at);
-                    Some(label)
-                } else {
-                    Some(first.to_uppercase())
-                };
-                let targets: Vec<(usize, Option<usize>)> = cells
-                    .iter()
-                    .enumerate()
-                    .skip(1)
-                    .map(|(i, _)| (i, table.columns.get(&i).copied()))
-                    .collect();
-                if let Some(table) = self.columns.as_mut() {
-                    table.label = label.clone();
-                }
-                if let Some(start) = first_value {
-                    let section = self
-                        .columns
-                        .as_ref()
-                        .and_then(|t| t.columns.get(&1).copied());
-                    self.add_passages(section.or(self.top()), label.clone(), start, cells[0].1);
-                }
-                for (i, section) in targets {
-                    let (start, end) = cells[i];
-                    self.add_passages(section.or(self.top()), label.clone(), start, end);
-                }
-                return;
-            }
-        }
-        // Hierarchical rows: heading cells open sections, other items are passages.
-        if cells
-            .iter()
-            .any(|c| self.headings.first_item_heading(cell_text(c)).is_some())
-        {
-            for &(start, end) in &cells {
-                for (item_start, item_end) in item_spans(self.text, start, end) {
-                    let item = &self.text[item_start..item_end];
-                    match self.headings.recognize(item) {
-                        Some(heading)
-                            if !heading.unnumbered_axe || !self.stack_has_numbered_axe() =>
-                        {
-                            self.open(heading, item.to_string(), item_start, item_end, true);
-                        }
-                        _ => self.add_passages(self.top(), None, item_start, item_end),
-                    }
-                }
-            }
-            self.row_label = None;
-            return;
-        }
-        // Field rows: `Statut<TAB>municipal`, `PILOTES …<TAB>PARTENAIRES …`.
-        let row_label = if first.is_empty() {
-            self.row_label.clone()
-        } else {
-            labels::whole_label(first)
-        };
-        if row_label.is_some() {
-            for &(start, end) in cells.iter().skip(1) {
-                self.add_passages(self.top(), row_label.clone(), start, end);
-            }
-            self.row_label = row_label;
-            return;
-        }
-        let prefixed: Vec<Option<(String, usize)>> = cells
-            .iter()
-            .map(|c| labels::leading_label(cell_text(c)).filter(|(l, _)| l.len() > 3))
-            .collect();
-        if prefixed.iter().any(Option::is_some) {
-            for (&(start, end), prefix) in cells.iter().zip(prefixed) {
-                match prefix {
-                    Some((label, at)) => {
-                        self.add_passages(self.top(), Some(label), start + at, end)
-                    }
-                    None => self.add_passages(self.top(), self.field.clone(), start, end),
-                }
-            }
-            self.row_label = None;
-            return;
-        }
-        // Any other row: one passage (split on cells if long).
-        let (start, end) = self.trimmed_span(index);
-        self.add_passages(self.top(), self.field.clone(), start, end);
-        self.row_label = None;
-    }
-
     /// Adds the span [start, end) as one or more passages.
     fn add_passages(
         &mut self,
@@ -671,66 +473,6 @@ impl<'a> Builder<'a> {
                 end: piece_end,
             });
         }
-    }
-
-    fn finish(self) -> (Vec<Section>, Vec<Passage>) {
-        let Builder {
-            text,
-            mut sections,
-            mut passages,
-            ..
-        } = self;
-        // Sections span their own passages and their descendants.
-        for passage in &passages {
-            if let Some(s) = passage.section {
-                let section = &mut sections[s];
-                section.end = section.end.max(passage.end);
-                section.start = section.start.min(passage.start);
-            }
-        }
-        for id in (0..sections.len()).rev() {
-            if let Some(parent) = sections[id].parent {
-                let (start, end) = (sections[id].start, sections[id].end);
-                sections[parent].end = sections[parent].end.max(end);
-                sections[parent].start = sections[parent].start.min(start);
-            }
-        }
-        passages.sort_by_key(|p| (p.start, p.end));
-        passages.dedup_by(|b, a| a.start == b.start && a.end == b.end);
-        let chars = CharIndex::new(text);
-        let mut depth_of = vec![0usize; sections.len()];
-        let mut out_sections = Vec::with_capacity(sections.len());
-        for (id, draft) in sections.iter().enumerate() {
-            let depth = match draft.parent {
-                Some(p) if p < id => depth_of[p] + 1,
-                _ => 0,
-            };
-            depth_of[id] = depth;
-            out_sections.push(Section {
-                id,
-                parent: draft.parent.filter(|&p| p < id),
-                depth,
-                kind: draft.kind,
-                number: draft.number.clone(),
-                heading: draft.heading.clone(),
-                start: chars.of(draft.start),
-                end: chars.of(draft.end),
-            });
-        }
-        let out_passages = passages
-            .into_iter()
-            .enumerate()
-            .map(|(id, draft)| Passage {
-                id,
-                section: draft.section,
-                field: draft.field,
-                start: chars.of(draft.start),
-                end: chars.of(draft.end),
-                byte_start: draft.start,
-                byte_end: draft.end,
-            })
-            .collect();
-        (out_sections, out_passages)
     }
 }
 
@@ -765,185 +507,6 @@ fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
         return (start, start);
     }
     (start + leading, end - trailing)
-}
-
-/// Trimmed spans of the tab-separated cells of a row (empty cells kept).
-fn cell_spans(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    let mut cells = Vec::new();
-    let mut cell_start = start;
-    for (offset, c) in text[start..end].char_indices() {
-        if c == '\t' {
-            cells.push(trim_span(text, cell_start, start + offset));
-            cell_start = start + offset + 1;
-        }
-    }
-    cells.push(trim_span(text, cell_start, end));
-    cells
-}
-
-/// Spans of the `•`-separated items of a cell.
-fn item_spans(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    let mut items = Vec::new();
-    let mut item_start = start;
-    for (offset, c) in text[start..end].char_indices() {
-        if c == '•' {
-            items.push(trim_span(text, item_start, start + offset));
-            item_start = start + offset + c.len_utf8();
-        }
-    }
-    items.push(trim_span(text, item_start, end));
-    items.retain(|(s, e)| e > s);
-    items
-}
-
-/// A span cut into pieces of at most [`MAX_PASSAGE_CHARS`], preferring item
-/// boundaries, then line breaks, then sentence ends, then spaces. Pieces are
-/// trimmed; pieces without a letter or digit are dropped.
-fn split_span(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    let mut pieces = Vec::new();
-    let mut from = start;
-    while from < end {
-        let (s, e) = trim_span(text, from, end);
-        if s >= e {
-            break;
-        }
-        let slice = &text[s..e];
-        // Bounded count: the block may be the whole document.
-        if slice.chars().nth(MAX_PASSAGE_CHARS).is_none() {
-            pieces.push((s, e));
-            break;
-        }
-        let cut = best_cut(slice).map_or(e, |offset| s + offset);
-        let cut = if cut <= s { e } else { cut };
-        pieces.push(trim_span(text, s, cut));
-        from = cut;
-    }
-    pieces
-        .into_iter()
-        .map(|(s, e)| {
-            // No piece starts with a dangling item separator.
-            let slice = &text[s..e];
-            let stripped = slice.trim_start_matches(|c: char| c == '•' || c.is_whitespace());
-            (e - stripped.len(), e)
-        })
-        .filter(|&(s, e)| e > s && text[s..e].chars().any(char::is_alphanumeric))
-        .collect()
-}
-
-/// Byte offset in `slice` where to cut, within the allowed window.
-fn best_cut(slice: &str) -> Option<usize> {
-    let mut best: Option<(u8, usize)> = None;
-    let mut chars_seen = 0usize;
-    let mut previous = ' ';
-    let mut iter = slice.char_indices().peekable();
-    while let Some((offset, c)) = iter.next() {
-        chars_seen += 1;
-        if chars_seen > MAX_PASSAGE_CHARS {
-            break;
-        }
-        let next = iter.peek().map(|&(_, n)| n);
-        let priority = if chars_seen < MIN_PIECE_CHARS {
-            None
-        } else if c == '\n' {
-            let rest = &slice[offset + 1..];
-            if rest.starts_with(' ') || rest.starts_with('\t') {
-                Some(3)
-            } else {
-                Some(4)
-            }
-        } else if c == '•' && previous == ' ' {
-            Some(3)
-        } else if matches!(previous, '.' | ';' | '!' | '?')
-            && c == ' '
-            && next.is_some_and(|n| n.is_uppercase() || n == '«')
-        {
-            Some(2)
-        } else if c == ' ' {
-            Some(1)
-        } else {
-            None
-        };
-        if let Some(p) = priority {
-            if best.is_none_or(|(bp, _)| p >= bp) {
-                best = Some((p, offset));
-            }
-        }
-        previous = c;
-    }
-    best.map(|(_, offset)| offset)
-}
-
-/// Objectif number → axe number, read from lines like `Axe 2 : …` followed by
-/// `- Objectif 6 : …` (the plan's summary); the first listing wins.
-fn summary_objectif_axes(text: &str, headings: &HeadingMemo) -> HashMap<String, String> {
-    let mut map = HashMap::new();
-    let mut axe: Option<String> = None;
-    for line in text.lines() {
-        let trimmed = line.trim().trim_start_matches(['-', '•', '*', '–']).trim();
-        for cell in trimmed.split('\t') {
-            if let Some(h) = headings.recognize(cell.trim()) {
-                match h.kind {
-                    SectionKind::Axe if h.number.is_some() => axe = h.number,
-                    SectionKind::Axe | SectionKind::Part => axe = None,
-                    SectionKind::Objectif => {
-                        if let (Some(a), Some(n)) = (&axe, h.number) {
-                            map.entry(n).or_insert_with(|| a.clone());
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    map
-}
-
-/// Byte offset → character offset.
-struct CharIndex<'a> {
-    text: &'a [u8],
-    /// Characters starting before each multiple of [`CharIndex::BLOCK`] bytes.
-    blocks: Vec<usize>,
-    count: usize,
-}
-
-impl<'a> CharIndex<'a> {
-    const BLOCK: usize = 64;
-
-    fn new(text: &'a str) -> CharIndex<'a> {
-        let bytes = text.as_bytes();
-        let mut blocks = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
-        let mut count = 0;
-        for block in bytes.chunks(Self::BLOCK) {
-            blocks.push(count);
-            count += char_starts(block);
-        }
-        CharIndex {
-            text: bytes,
-            blocks,
-            count,
-        }
-    }
-
-    /// The index of the character holding `byte` (the character count at
-    /// the end of the text and beyond).
-    fn of(&self, byte: usize) -> usize {
-        if byte >= self.text.len() {
-            return self.count;
-        }
-        let block = byte / Self::BLOCK;
-        let starts = self.blocks[block] + char_starts(&self.text[block * Self::BLOCK..byte]);
-        if self.text[byte] & 0xC0 == 0x80 {
-            // Inside a character: its start was counted.
-            starts - 1
-        } else {
-            starts
-        }
-    }
-}
-
-/// Characters starting in `bytes` (bytes that do not continue a UTF-8 sequence).
-fn char_starts(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 #[cfg(test)]

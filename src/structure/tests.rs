@@ -1,5 +1,6 @@
 //! Tests of structure recovery, on small French plans and on the shipped corpus.
 
+use super::passages::MAX_PASSAGE_CHARS;
 use super::*;
 use crate::ingest::clean;
 use crate::DocKind;

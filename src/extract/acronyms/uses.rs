@@ -256,6 +256,24 @@ struct Token {
     has_alphabetic: bool,
 }
 
+/// Keeps a run of letters that ended at `span.end` as a word written in lower case, when it
+/// is one: long enough, every letter after the first in lower case.
+fn push_word(
+    words: &mut Vec<LowerCaseWord>,
+    span: std::ops::Range<usize>,
+    n_chars: usize,
+    rest_lower: bool,
+    is_ascii: bool,
+) {
+    if n_chars >= MIN_LETTERS_OF_A_WORD && rest_lower {
+        words.push(LowerCaseWord {
+            start: span.start,
+            end: span.end,
+            is_ascii,
+        });
+    }
+}
+
 /// The tokens of a cell: runs of letters and digits, dots kept between single
 /// capitals (`C.G.E.T`); written into `tokens`, in one pass over its bytes.
 /// The cell's lower-case words (see [`LowerCaseWord`]) are added to `words`,
@@ -337,26 +355,26 @@ fn tokens_into(
                     run_ascii &= len == 1;
                 }
             } else if run_start != NO_RUN {
-                if run_chars >= MIN_LETTERS_OF_A_WORD && run_rest_lower {
-                    words.push(LowerCaseWord {
-                        start: cell_start + run_start,
-                        end: cell_start + end,
-                        is_ascii: run_ascii,
-                    });
-                }
+                push_word(
+                    words,
+                    cell_start + run_start..cell_start + end,
+                    run_chars,
+                    run_rest_lower,
+                    run_ascii,
+                );
                 run_start = NO_RUN;
             }
             last_is_ascii_capital = class & UPPERCASE != 0;
             end += len;
         }
         if run_start != NO_RUN {
-            if run_chars >= MIN_LETTERS_OF_A_WORD && run_rest_lower {
-                words.push(LowerCaseWord {
-                    start: cell_start + run_start,
-                    end: cell_start + end,
-                    is_ascii: run_ascii,
-                });
-            }
+            push_word(
+                words,
+                cell_start + run_start..cell_start + end,
+                run_chars,
+                run_rest_lower,
+                run_ascii,
+            );
             run_start = NO_RUN;
         }
         let has_lowercase = seen & LOWERCASE != 0;

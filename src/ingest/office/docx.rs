@@ -2,14 +2,16 @@
 //! and endnotes, laid out by [`super::layout`]. Headers and footers, comments, deleted
 //! text, hidden text and field instructions are left out; list labels are computed
 //! from numbering.xml the way Word shows them ("- " for bullets).
-
-use std::collections::HashMap;
+//!
+//! The style and numbering definitions are read by [`super::docx_styles`];
+//! this file holds the package entry, the relationships and the walk.
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::docx_styles::{NumLabel, Numbering, Styles};
 use super::layout::Layout;
 use super::types::{Extracted, Limits, Unreadable};
-use super::xml::{self, attr, format_number, general_ref, on, NumFmt};
+use super::xml::{self, attr, general_ref, on};
 use super::zipread::{ole_error, resolve_target, Package, OLE_MAGIC};
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -18,10 +20,6 @@ const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 const M_MAIN: &str = "http://schemas.openxmlformats.org/officeDocument/2006/math";
 const M_STRICT: &str = "http://purl.oclc.org/ooxml/officeDocument/math";
 const DC: &str = "http://purl.org/dc/elements/1.1/";
-
-/// Styles, abstract numberings and numberings kept at most (real documents have a few
-/// hundred; this bounds the memory a hostile styles.xml or numbering.xml can take).
-const MAX_DEFINITIONS: usize = 20_000;
 
 /// Reads a Word document held in memory.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
@@ -174,354 +172,6 @@ fn relationships(pkg: &mut Package<'_>, part: &str) -> Result<Vec<Relationship>,
     Ok(lenient(read)?.flatten().unwrap_or_default())
 }
 
-// ---- styles ------------------------------------------------------------------------
-
-#[derive(Debug, Default, Clone)]
-struct StyleInfo {
-    name: String,
-    based_on: Option<String>,
-    outline: Option<u8>,
-    num_id: Option<String>,
-    ilvl: Option<usize>,
-}
-
-#[derive(Debug, Default)]
-struct Styles {
-    map: HashMap<String, StyleInfo>,
-}
-
-impl Styles {
-    fn read(pkg: &mut Package<'_>, part: &str) -> Result<Styles, Unreadable> {
-        let read = pkg.with_entry(part, |input| {
-            let mut reader = xml::reader(input);
-            let mut buf = Vec::new();
-            let mut skip = Vec::new();
-            let mut map = HashMap::new();
-            let mut current: Option<(String, StyleInfo)> = None;
-            let (mut in_ppr, mut in_numpr) = (false, false);
-            loop {
-                buf.clear();
-                let event = match reader.read_event_into(&mut buf) {
-                    Ok(event) => event,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
-                };
-                match event {
-                    Event::Start(ref e) | Event::Empty(ref e) => {
-                        let empty = matches!(event, Event::Empty(_));
-                        let val = || attr(e, "val");
-                        match e.local_name().as_ref() {
-                            "style" if !empty => {
-                                let paragraph = attr(e, "type").is_none_or(|t| t == "paragraph");
-                                current = match (paragraph, attr(e, "styleId")) {
-                                    (true, Some(id)) => Some((id, StyleInfo::default())),
-                                    _ => None,
-                                };
-                            }
-                            "tblStylePr" | "rPr" | "pPrChange" | "latentStyles" | "docDefaults"
-                                if !empty =>
-                            {
-                                skip.clear();
-                                if let Err(e) = reader.read_to_end_into(e.name(), &mut skip) {
-                                    return Err(xml::error(&reader, part, &e));
-                                }
-                            }
-                            "pPr" if !empty => in_ppr = true,
-                            "numPr" if in_ppr && !empty => in_numpr = true,
-                            name => {
-                                if let Some((_, info)) = current.as_mut() {
-                                    match name {
-                                        "name" => info.name = val().unwrap_or_default(),
-                                        "basedOn" => info.based_on = val(),
-                                        "outlineLvl" if in_ppr => {
-                                            info.outline = val().and_then(|v| v.parse().ok())
-                                        }
-                                        "numId" if in_numpr => info.num_id = val(),
-                                        "ilvl" if in_numpr => {
-                                            info.ilvl = val().and_then(|v| v.parse().ok())
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    Event::End(e) => match e.local_name().as_ref() {
-                        "style" => {
-                            if let Some((id, info)) = current.take() {
-                                if map.len() < MAX_DEFINITIONS {
-                                    map.insert(id, info);
-                                }
-                            }
-                        }
-                        "pPr" => in_ppr = false,
-                        "numPr" => in_numpr = false,
-                        _ => {}
-                    },
-                    Event::Eof => break,
-                    _ => {}
-                }
-            }
-            Ok(Styles { map })
-        })?;
-        Ok(read.unwrap_or_default())
-    }
-
-    /// The style `id` and the styles it is based on, nearest first.
-    fn chain<'s>(
-        &'s self,
-        id: &'s str,
-    ) -> impl Iterator<Item = (&'s str, Option<&'s StyleInfo>)> + 's {
-        let mut next = Some(id);
-        std::iter::from_fn(move || {
-            let id = next?;
-            let info = self.map.get(id);
-            next = info
-                .and_then(|i| i.based_on.as_deref())
-                .filter(|b| *b != id);
-            Some((id, info))
-        })
-        .take(16)
-    }
-
-    fn is_heading(&self, id: &str) -> bool {
-        self.chain(id).any(|(id, info)| match info {
-            Some(info) => {
-                let name = info.name.to_ascii_lowercase();
-                name.starts_with("heading")
-                    || name == "title"
-                    || info.outline.is_some_and(|l| l < 9)
-            }
-            None => {
-                let id = id.to_ascii_lowercase();
-                let stem = id.trim_end_matches(|c: char| c.is_ascii_digit());
-                (stem != id && matches!(stem, "heading" | "titre")) || id == "title"
-            }
-        })
-    }
-
-    fn numbering(&self, id: &str) -> (Option<String>, Option<usize>) {
-        let (mut num_id, mut ilvl) = (None, None);
-        for (_, info) in self.chain(id) {
-            if let Some(info) = info {
-                num_id = num_id.or_else(|| info.num_id.clone());
-                ilvl = ilvl.or(info.ilvl);
-            }
-        }
-        (num_id, ilvl)
-    }
-}
-
-// ---- numbering ---------------------------------------------------------------------
-
-#[derive(Debug, Clone, Default)]
-struct Level {
-    start: Option<i64>,
-    fmt: String,
-    text: String,
-}
-
-#[derive(Debug, Default)]
-struct Num {
-    abstract_id: String,
-    /// Per level: a start override, a redefinition.
-    start_override: [Option<i64>; 9],
-    level_override: [Option<Level>; 9],
-}
-
-enum NumLabel {
-    Bullet,
-    /// The label as Word shows it ("1.", "Axe 2 :", or "" for a `none` format).
-    Text(String),
-}
-
-#[derive(Debug, Default)]
-struct Numbering {
-    abstracts: HashMap<String, [Option<Level>; 9]>,
-    nums: HashMap<String, Num>,
-    counters: HashMap<String, [Option<i64>; 9]>,
-}
-
-fn level_index(value: Option<String>) -> Option<usize> {
-    value
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&l| l < 9)
-}
-
-impl Numbering {
-    fn read(pkg: &mut Package<'_>, part: &str) -> Result<Numbering, Unreadable> {
-        let read = pkg.with_entry(part, |input| {
-            let mut reader = xml::reader(input);
-            let mut buf = Vec::new();
-            let mut skip = Vec::new();
-            let mut numbering = Numbering::default();
-            let mut abstract_: Option<(String, [Option<Level>; 9])> = None;
-            let mut num: Option<(String, Num)> = None;
-            let mut level: Option<(usize, Level)> = None;
-            let mut override_level: Option<usize> = None;
-            loop {
-                buf.clear();
-                let event = match reader.read_event_into(&mut buf) {
-                    Ok(event) => event,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
-                };
-                match event {
-                    Event::Start(ref e) | Event::Empty(ref e) => {
-                        let empty = matches!(event, Event::Empty(_));
-                        match e.local_name().as_ref() {
-                            "abstractNum" if !empty => {
-                                abstract_ =
-                                    attr(e, "abstractNumId").map(|id| (id, Default::default()))
-                            }
-                            "num" if !empty => {
-                                num = attr(e, "numId").map(|id| (id, Num::default()))
-                            }
-                            "abstractNumId" => {
-                                if let (Some((_, n)), Some(v)) = (num.as_mut(), attr(e, "val")) {
-                                    n.abstract_id = v;
-                                }
-                            }
-                            "lvlOverride" if !empty => {
-                                override_level = level_index(attr(e, "ilvl"))
-                            }
-                            "startOverride" => {
-                                if let (Some((_, n)), Some(l)) = (num.as_mut(), override_level) {
-                                    n.start_override[l] =
-                                        attr(e, "val").and_then(|v| v.parse().ok());
-                                }
-                            }
-                            "lvl" if !empty => {
-                                level = level_index(attr(e, "ilvl")).map(|l| (l, Level::default()))
-                            }
-                            "start" => {
-                                if let Some((_, l)) = level.as_mut() {
-                                    l.start = attr(e, "val").and_then(|v| v.parse().ok());
-                                }
-                            }
-                            "numFmt" => {
-                                if let Some((_, l)) = level.as_mut() {
-                                    l.fmt = attr(e, "val").unwrap_or_default();
-                                }
-                            }
-                            "lvlText" => {
-                                if let Some((_, l)) = level.as_mut() {
-                                    l.text = attr(e, "val").unwrap_or_default();
-                                }
-                            }
-                            "pPr" | "rPr" | "lvlPicBulletId" if !empty => {
-                                skip.clear();
-                                if let Err(e) = reader.read_to_end_into(e.name(), &mut skip) {
-                                    return Err(xml::error(&reader, part, &e));
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                    Event::End(e) => match e.local_name().as_ref() {
-                        "lvl" => {
-                            if let Some((index, def)) = level.take() {
-                                if let Some((_, n)) = num.as_mut() {
-                                    n.level_override[index] = Some(def);
-                                } else if let Some((_, levels)) = abstract_.as_mut() {
-                                    levels[index] = Some(def);
-                                }
-                            }
-                        }
-                        "lvlOverride" => override_level = None,
-                        "abstractNum" => {
-                            if let Some((id, levels)) = abstract_.take() {
-                                if numbering.abstracts.len() < MAX_DEFINITIONS {
-                                    numbering.abstracts.insert(id, levels);
-                                }
-                            }
-                        }
-                        "num" => {
-                            if let Some((id, n)) = num.take() {
-                                if numbering.nums.len() < MAX_DEFINITIONS {
-                                    numbering.nums.insert(id, n);
-                                }
-                            }
-                        }
-                        _ => {}
-                    },
-                    Event::Eof => break,
-                    _ => {}
-                }
-            }
-            Ok(numbering)
-        })?;
-        Ok(read.unwrap_or_default())
-    }
-
-    /// The label of the next item of list `num_id` at level `ilvl` (counting it).
-    fn label(&mut self, num_id: &str, ilvl: usize) -> NumLabel {
-        let ilvl = ilvl.min(8);
-        let Some(num) = self.nums.get(num_id) else {
-            return NumLabel::Bullet;
-        };
-        let levels = self.abstracts.get(&num.abstract_id);
-        let def = |k: usize| -> Option<&Level> {
-            num.level_override[k]
-                .as_ref()
-                .or_else(|| levels.and_then(|l| l[k].as_ref()))
-        };
-        let start = |k: usize| {
-            num.start_override[k]
-                .or_else(|| def(k).and_then(|d| d.start))
-                .unwrap_or(0)
-        };
-        let Some(this) = def(ilvl) else {
-            return NumLabel::Bullet;
-        };
-        if this.fmt == "bullet" {
-            return NumLabel::Bullet;
-        }
-        // Lists restarted by an override count on their own; the others share the
-        // counters of their abstract numbering, as Word does.
-        let key = if num.start_override.iter().any(Option::is_some) {
-            format!("n{num_id}")
-        } else {
-            format!("a{}", num.abstract_id)
-        };
-        let starts: Vec<i64> = (0..9).map(start).collect();
-        let fmts: Vec<NumFmt> = (0..9)
-            .map(|k| def(k).map_or(NumFmt::Decimal, |d| word_fmt(&d.fmt)))
-            .collect();
-        let template = this.text.clone();
-        let values = self.counters.entry(key).or_insert([None; 9]);
-        values[ilvl] = Some(values[ilvl].map_or(starts[ilvl], |v| v.saturating_add(1)));
-        for value in values.iter_mut().skip(ilvl + 1) {
-            *value = None;
-        }
-        let mut out = String::new();
-        let mut chars = template.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, chars.peek().and_then(|d| d.to_digit(10))) {
-                ('%', Some(d @ 1..=9)) => {
-                    chars.next();
-                    let k = d as usize - 1;
-                    out.push_str(&format_number(values[k].unwrap_or(starts[k]), fmts[k]));
-                }
-                (c, _) => out.push(c),
-            }
-        }
-        let mut label = String::new();
-        super::layout::push_clean(&mut label, out.trim());
-        NumLabel::Text(label)
-    }
-}
-
-fn word_fmt(fmt: &str) -> NumFmt {
-    match fmt {
-        "decimalZero" => NumFmt::DecimalZero,
-        "lowerLetter" => NumFmt::LowerLetter,
-        "upperLetter" => NumFmt::UpperLetter,
-        "lowerRoman" => NumFmt::LowerRoman,
-        "upperRoman" => NumFmt::UpperRoman,
-        "none" | "bullet" => NumFmt::None,
-        _ => NumFmt::Decimal,
-    }
-}
-
 // ---- the document walk ---------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -660,54 +310,18 @@ impl Reader {
         let top = frames.last().copied();
         let local = e.local_name();
         let frame = match (ns, local.as_ref()) {
-            (Ns::W, "p") => {
-                layout.open_para()?;
-                self.paras.push(ParaProps::default());
-                Frame::Para
-            }
-            (Ns::W, "pPr") if top == Some(Frame::Para) => Frame::PPr,
-            (Ns::W, "pStyle") if top == Some(Frame::PPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.style = attr(e, "val");
-                }
-                Frame::Plain
-            }
-            (Ns::W, "outlineLvl") if top == Some(Frame::PPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.outline = attr(e, "val").and_then(|v| v.parse().ok());
-                }
-                Frame::Plain
-            }
-            (Ns::W, "numPr") if top == Some(Frame::PPr) => Frame::NumPr,
-            (Ns::W, "numId") if top == Some(Frame::NumPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.num_id = attr(e, "val");
-                }
-                Frame::Plain
-            }
-            (Ns::W, "ilvl") if top == Some(Frame::NumPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
-                }
-                Frame::Plain
-            }
             (Ns::W, "rPr" | "pPrChange" | "sectPr" | "tabs") if top == Some(Frame::PPr) => {
                 return Ok(false)
             }
-            (Ns::W, "r") => {
-                self.run_hidden = false;
-                self.run_bold = false;
-                Frame::Run
-            }
-            (Ns::W, "rPr") if top == Some(Frame::Run) => Frame::RPr,
-            (Ns::W, "vanish") if top == Some(Frame::RPr) => {
-                self.run_hidden = on(attr(e, "val").as_deref());
-                Frame::Plain
-            }
-            (Ns::W, "b") if top == Some(Frame::RPr) => {
-                self.run_bold = on(attr(e, "val").as_deref());
-                Frame::Plain
-            }
+            (
+                Ns::W,
+                name @ ("p" | "pPr" | "pStyle" | "outlineLvl" | "numPr" | "numId" | "ilvl"),
+            ) => self.paragraph_start(name, e, top, layout)?,
+            (
+                Ns::W,
+                name @ ("r" | "rPr" | "vanish" | "b" | "tab" | "ptab" | "br" | "cr"
+                | "noBreakHyphen" | "sym" | "fldChar"),
+            ) => self.run_start(name, e, top, layout)?,
             (Ns::W | Ns::Math, "t") => Frame::Text,
             (
                 Ns::W,
@@ -715,84 +329,8 @@ impl Reader {
                 | "sdtPr" | "sdtEndPr" | "tblPr" | "tblGrid" | "trPr" | "tblPrEx" | "sectPr"
                 | "tcPrChange" | "tblPrChange" | "trPrChange" | "customXmlPr" | "smartTagPr",
             ) => return Ok(false),
-            (Ns::W, "tab" | "ptab") if top == Some(Frame::Run) => {
-                if self.capturing() {
-                    layout.ch('\t')?;
-                }
-                Frame::Plain
-            }
-            (Ns::W, "br" | "cr") if top == Some(Frame::Run) => {
-                if self.capturing() {
-                    layout.ch('\n')?;
-                }
-                Frame::Plain
-            }
-            (Ns::W, "noBreakHyphen") if top == Some(Frame::Run) => {
-                if self.capturing() {
-                    layout.text("-", self.run_bold)?;
-                }
-                Frame::Plain
-            }
-            (Ns::W, "sym") if top == Some(Frame::Run) => {
-                // Symbol-font characters (U+F0xx) mean what their font says: only the
-                // usual bullets are kept (as •), by `push_clean`.
-                let c = attr(e, "char")
-                    .and_then(|hex| u32::from_str_radix(&hex, 16).ok())
-                    .and_then(char::from_u32);
-                if let (Some(c), true) = (c, self.capturing()) {
-                    let symbol = ('\u{F000}'..='\u{F0FF}').contains(&c);
-                    if !c.is_control() && (!symbol || super::layout::is_symbol_bullet(c)) {
-                        layout.text(c.encode_utf8(&mut [0; 4]), self.run_bold)?;
-                    }
-                }
-                Frame::Plain
-            }
-            (Ns::W, "fldChar") => {
-                match attr(e, "fldCharType").as_deref() {
-                    Some("begin") if self.fields.len() < 64 => self.fields.push(true),
-                    Some("separate") => {
-                        if let Some(field) = self.fields.last_mut() {
-                            *field = false;
-                        }
-                    }
-                    Some("end") => {
-                        self.fields.pop();
-                    }
-                    _ => {}
-                }
-                Frame::Plain
-            }
-            (Ns::W, "tbl") => {
-                if layout.open_table()? {
-                    Frame::Table
-                } else {
-                    Frame::Plain
-                }
-            }
-            (Ns::W, "tr") => {
-                if layout.open_row()? {
-                    Frame::Row
-                } else {
-                    Frame::Plain
-                }
-            }
-            (Ns::W, "tc") => {
-                if layout.open_cell()? {
-                    Frame::Cell { span: 1 }
-                } else {
-                    Frame::Plain
-                }
-            }
-            (Ns::W, "tcPr") if matches!(top, Some(Frame::Cell { .. })) => Frame::TcPr,
-            (Ns::W, "gridSpan") if top == Some(Frame::TcPr) => {
-                let span = attr(e, "val")
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(1)
-                    .clamp(1, 64);
-                if let Some(Frame::Cell { span: s }) = frames.iter_mut().rev().nth(1) {
-                    *s = span;
-                }
-                Frame::Plain
+            (Ns::W, name @ ("tbl" | "tr" | "tc" | "tcPr" | "gridSpan")) => {
+                table_start(name, e, frames, layout)?
             }
             (Ns::W, "txbxContent") => {
                 layout.open_defer(false)?;
@@ -812,6 +350,127 @@ impl Reader {
         };
         frames.push(frame);
         Ok(true)
+    }
+
+    /// A paragraph and its properties: style, outline level, list reference.
+    fn paragraph_start(
+        &mut self,
+        name: &str,
+        e: &BytesStart<'_>,
+        top: Option<Frame>,
+        layout: &mut Layout,
+    ) -> Result<Frame, Unreadable> {
+        let frame = match name {
+            "p" => {
+                layout.open_para()?;
+                self.paras.push(ParaProps::default());
+                Frame::Para
+            }
+            "pPr" if top == Some(Frame::Para) => Frame::PPr,
+            "pStyle" if top == Some(Frame::PPr) => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.style = attr(e, "val");
+                }
+                Frame::Plain
+            }
+            "outlineLvl" if top == Some(Frame::PPr) => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.outline = attr(e, "val").and_then(|v| v.parse().ok());
+                }
+                Frame::Plain
+            }
+            "numPr" if top == Some(Frame::PPr) => Frame::NumPr,
+            "numId" if top == Some(Frame::NumPr) => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num_id = attr(e, "val");
+                }
+                Frame::Plain
+            }
+            "ilvl" if top == Some(Frame::NumPr) => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
+                }
+                Frame::Plain
+            }
+            _ => Frame::Plain,
+        };
+        Ok(frame)
+    }
+
+    /// A run and what it holds besides text: hidden and bold properties,
+    /// tabs, breaks, symbols, field characters.
+    fn run_start(
+        &mut self,
+        name: &str,
+        e: &BytesStart<'_>,
+        top: Option<Frame>,
+        layout: &mut Layout,
+    ) -> Result<Frame, Unreadable> {
+        let frame = match name {
+            "r" => {
+                self.run_hidden = false;
+                self.run_bold = false;
+                Frame::Run
+            }
+            "rPr" if top == Some(Frame::Run) => Frame::RPr,
+            "vanish" if top == Some(Frame::RPr) => {
+                self.run_hidden = on(attr(e, "val").as_deref());
+                Frame::Plain
+            }
+            "b" if top == Some(Frame::RPr) => {
+                self.run_bold = on(attr(e, "val").as_deref());
+                Frame::Plain
+            }
+            "tab" | "ptab" if top == Some(Frame::Run) => {
+                if self.capturing() {
+                    layout.ch('\t')?;
+                }
+                Frame::Plain
+            }
+            "br" | "cr" if top == Some(Frame::Run) => {
+                if self.capturing() {
+                    layout.ch('\n')?;
+                }
+                Frame::Plain
+            }
+            "noBreakHyphen" if top == Some(Frame::Run) => {
+                if self.capturing() {
+                    layout.text("-", self.run_bold)?;
+                }
+                Frame::Plain
+            }
+            "sym" if top == Some(Frame::Run) => {
+                // Symbol-font characters (U+F0xx) mean what their font says: only the
+                // usual bullets are kept (as •), by `push_clean`.
+                let c = attr(e, "char")
+                    .and_then(|hex| u32::from_str_radix(&hex, 16).ok())
+                    .and_then(char::from_u32);
+                if let (Some(c), true) = (c, self.capturing()) {
+                    let symbol = ('\u{F000}'..='\u{F0FF}').contains(&c);
+                    if !c.is_control() && (!symbol || super::layout::is_symbol_bullet(c)) {
+                        layout.text(c.encode_utf8(&mut [0; 4]), self.run_bold)?;
+                    }
+                }
+                Frame::Plain
+            }
+            "fldChar" => {
+                match attr(e, "fldCharType").as_deref() {
+                    Some("begin") if self.fields.len() < 64 => self.fields.push(true),
+                    Some("separate") => {
+                        if let Some(field) = self.fields.last_mut() {
+                            *field = false;
+                        }
+                    }
+                    Some("end") => {
+                        self.fields.pop();
+                    }
+                    _ => {}
+                }
+                Frame::Plain
+            }
+            _ => Frame::Plain,
+        };
+        Ok(frame)
     }
 
     fn end(&mut self, frame: Frame, layout: &mut Layout) -> Result<(), Unreadable> {
@@ -876,4 +535,50 @@ impl Reader {
             }
         }
     }
+}
+
+/// A table, row or cell, and a cell's column span.
+fn table_start(
+    name: &str,
+    e: &BytesStart<'_>,
+    frames: &mut [Frame],
+    layout: &mut Layout,
+) -> Result<Frame, Unreadable> {
+    let top = frames.last().copied();
+    let frame = match name {
+        "tbl" => {
+            if layout.open_table()? {
+                Frame::Table
+            } else {
+                Frame::Plain
+            }
+        }
+        "tr" => {
+            if layout.open_row()? {
+                Frame::Row
+            } else {
+                Frame::Plain
+            }
+        }
+        "tc" => {
+            if layout.open_cell()? {
+                Frame::Cell { span: 1 }
+            } else {
+                Frame::Plain
+            }
+        }
+        "tcPr" if matches!(top, Some(Frame::Cell { .. })) => Frame::TcPr,
+        "gridSpan" if top == Some(Frame::TcPr) => {
+            let span = attr(e, "val")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 64);
+            if let Some(Frame::Cell { span: s }) = frames.iter_mut().rev().nth(1) {
+                *s = span;
+            }
+            Frame::Plain
+        }
+        _ => Frame::Plain,
+    };
+    Ok(frame)
 }

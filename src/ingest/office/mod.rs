@@ -8,6 +8,7 @@
 //! budget, so that a zip bomb is refused in milliseconds instead of filling memory.
 
 pub mod docx;
+mod docx_styles;
 mod layout;
 pub mod odt;
 mod xml;

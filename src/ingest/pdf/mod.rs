@@ -6,17 +6,21 @@
 //! damaged file becomes `Unreadable::Damaged`, a panic on one page only loses
 //! that page. A file the library cannot open is given a second chance with a
 //! rebuilt cross-reference table (`repair.rs`).
+//!
+//! The shapes painted by the content operators are collected by
+//! `graphics.rs`; this file opens the document, reads each page's text and
+//! fonts, and judges the result.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use oxidize_pdf::parser::{
-    ContentOperation, ContentParser, ParseOptions, PdfDictionary, PdfDocument, PdfObject, PdfReader,
+    ContentParser, ParseOptions, PdfDictionary, PdfDocument, PdfObject, PdfReader,
 };
 use oxidize_pdf::text::{ExtractionOptions, TextExtractor, TextRenderingMode};
 
-use self::layout::{PageIn, Run, Shape};
+use self::layout::{PageIn, Run};
 
 use super::format::{Extracted, Limits, Unreadable};
 
@@ -24,11 +28,6 @@ use super::format::{Extracted, Limits, Unreadable};
 pub const MAX_PAGES: usize = 5_000;
 /// Text fragments kept per page (a page of normal text has a few thousand).
 const MAX_FRAGMENTS_PER_PAGE: usize = 200_000;
-/// Painted shapes kept per page.
-const MAX_SHAPES_PER_PAGE: usize = 100_000;
-/// Nested form XObjects followed when looking for rules and bullets.
-const MAX_FORM_DEPTH: usize = 3;
-const MAX_FORMS_PER_PAGE: usize = 64;
 
 type Doc = PdfDocument<Cursor<Vec<u8>>>;
 
@@ -118,7 +117,7 @@ pub fn extract_debug(bytes: &[u8], limits: &Limits) -> (Result<Extracted, Unread
 fn extract_inner(
     bytes: &[u8],
     limits: &Limits,
-    mut debug: Option<&mut String>,
+    debug: Option<&mut String>,
 ) -> Result<Extracted, Unreadable> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
@@ -126,9 +125,33 @@ fn extract_inner(
             "pas un fichier PDF (en-tête %PDF absent)".into(),
         ));
     }
-    let (doc, n_pages) = match open(bytes.to_vec()) {
-        Ok((d, n)) if n > 0 => (d, n),
-        Err(OpenError::Encrypted) => return Err(Unreadable::Encrypted),
+    let (doc, n_pages) = open_or_repair(bytes)?;
+    if n_pages > MAX_PAGES {
+        return Err(Unreadable::TooLarge(format!(
+            "{n_pages} pages (au plus {MAX_PAGES})"
+        )));
+    }
+    let title = guarded(|| doc.metadata().ok().and_then(|m| m.title))
+        .ok()
+        .flatten()
+        .and_then(|t| clean_title(&t));
+    let (pages_out, raw_chars) = read_pages(&doc, n_pages, limits, debug)?;
+    let (text, header) =
+        guarded(|| layout::assemble(pages_out, title.as_deref())).map_err(Unreadable::Damaged)?;
+    check_text(&text, n_pages, raw_chars, limits)?;
+    let title = title.or_else(|| header.and_then(|h| clean_title(&h)));
+    Ok(Extracted {
+        text,
+        n_pages,
+        title,
+    })
+}
+
+/// Opens the document, or else a repaired copy of it (see [`repair`]).
+fn open_or_repair(bytes: &[u8]) -> Result<(Doc, usize), Unreadable> {
+    match open(bytes.to_vec()) {
+        Ok((d, n)) if n > 0 => Ok((d, n)),
+        Err(OpenError::Encrypted) => Err(Unreadable::Encrypted),
         other => {
             let first_err = match other {
                 Err(OpenError::Failed(e)) => e,
@@ -145,21 +168,22 @@ fn extract_inner(
                 }
             }
             match found {
-                Some(x) => x,
-                None => return Err(Unreadable::Damaged(first_err)),
+                Some(x) => Ok(x),
+                None => Err(Unreadable::Damaged(first_err)),
             }
         }
-    };
-    if n_pages > MAX_PAGES {
-        return Err(Unreadable::TooLarge(format!(
-            "{n_pages} pages (au plus {MAX_PAGES})"
-        )));
     }
-    let title = guarded(|| doc.metadata().ok().and_then(|m| m.title))
-        .ok()
-        .flatten()
-        .and_then(|t| clean_title(&t));
+}
 
+/// Reads and lays out every page, within the decompression and text budgets.
+/// A page that fails counts, empty; the file fails only when all do. Also
+/// gives the non-blank characters of the raw fragments, for [`check_text`].
+fn read_pages(
+    doc: &Doc,
+    n_pages: usize,
+    limits: &Limits,
+    mut debug: Option<&mut String>,
+) -> Result<(Vec<layout::PageOut>, usize), Unreadable> {
     // Raw fragments in content order: sorting, columns and hyphens are ours.
     let opts = ExtractionOptions {
         preserve_layout: true,
@@ -178,7 +202,7 @@ fn extract_inner(
     let mut text_bytes: usize = 0;
     let mut raw_chars: usize = 0;
     for p in 0..n_pages {
-        let page_in = guarded(|| read_page(&doc, &mut extractor, p as u32, &mut decoded));
+        let page_in = guarded(|| read_page(doc, &mut extractor, p as u32, &mut decoded));
         let page_in = match page_in {
             Ok(Ok(pg)) => pg,
             Ok(Err(e)) if e == TRUNCATED => {
@@ -241,8 +265,17 @@ fn extract_inner(
             "aucune page lisible ({last_err})"
         )));
     }
-    let (text, header) =
-        guarded(|| layout::assemble(pages_out, title.as_deref())).map_err(Unreadable::Damaged)?;
+    Ok((pages_out, raw_chars))
+}
+
+/// The assembled text within budget and readable: a scan without a text
+/// layer, or fonts whose glyphs do not map to letters, make the file fail.
+fn check_text(
+    text: &str,
+    n_pages: usize,
+    raw_chars: usize,
+    limits: &Limits,
+) -> Result<(), Unreadable> {
     if text.len() > limits.max_output_bytes {
         return Err(Unreadable::TooLarge(format!(
             "texte de {} octets (au plus {})",
@@ -260,17 +293,12 @@ fn extract_inner(
         }
         return Err(Unreadable::NoTextLayer);
     }
-    if looks_garbled(&text) {
+    if looks_garbled(text) {
         return Err(Unreadable::Damaged(
             "texte illisible (polices sans correspondance avec les caractères)".into(),
         ));
     }
-    let title = title.or_else(|| header.and_then(|h| clean_title(&h)));
-    Ok(Extracted {
-        text,
-        n_pages,
-        title,
-    })
+    Ok(())
 }
 
 /// Glyph codes printed as letters when a font lost its character map: words
@@ -420,18 +448,7 @@ fn read_page(
     if let Ok(streams) = doc.get_page_content_streams(&page) {
         *decoded += streams.iter().map(|s| s.len() as u64).sum::<u64>();
         if let Ok(ops) = ContentParser::parse_content_streams(&streams) {
-            let mut forms = 0;
-            walk(
-                doc,
-                &ops,
-                resources.as_ref(),
-                IDENT,
-                NO_CLIP,
-                0,
-                &mut forms,
-                &mut shapes,
-                decoded,
-            );
+            graphics::walk_page(doc, &ops, resources.as_ref(), &mut shapes, decoded);
         }
     }
     let text = ex.extract_from_page(doc, p).map_err(|e| e.to_string())?;
@@ -463,348 +480,7 @@ fn read_page(
     })
 }
 
-type Mat = [f64; 6];
-const IDENT: Mat = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
-
-/// m × n (PDF order: apply m, then n).
-fn mul(m: &Mat, n: &Mat) -> Mat {
-    [
-        m[0] * n[0] + m[1] * n[2],
-        m[0] * n[1] + m[1] * n[3],
-        m[2] * n[0] + m[3] * n[2],
-        m[2] * n[1] + m[3] * n[3],
-        m[4] * n[0] + m[5] * n[2] + n[4],
-        m[4] * n[1] + m[5] * n[3] + n[5],
-    ]
-}
-
-fn apply(m: &Mat, x: f64, y: f64) -> (f64, f64) {
-    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
-}
-
-#[derive(Default)]
-struct Sub {
-    pts: Vec<(f64, f64)>,
-    curve: bool,
-    closed: bool,
-}
-
-fn bbox(pts: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
-    let mut it = pts.iter();
-    let &(x, y) = it.next()?;
-    let (mut a, mut b, mut c, mut d) = (x, y, x, y);
-    for &(x, y) in it {
-        a = a.min(x);
-        b = b.min(y);
-        c = c.max(x);
-        d = d.max(y);
-    }
-    if [a, b, c, d].iter().all(|v| v.is_finite()) {
-        Some((a, b, c, d))
-    } else {
-        None
-    }
-}
-
-fn is_white(v: &[f32]) -> bool {
-    match v.len() {
-        1 | 3 => v.iter().all(|c| *c >= 0.99),
-        4 => v.iter().all(|c| *c <= 0.01),
-        _ => false,
-    }
-}
-
-/// Walks content operators, collecting painted paths as shapes (rules, bullets).
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    doc: &Doc,
-    ops: &[ContentOperation],
-    resources: Option<&PdfDictionary>,
-    base: Mat,
-    clip_in: Rect,
-    depth: usize,
-    forms: &mut usize,
-    shapes: &mut Vec<Shape>,
-    decoded: &mut u64,
-) {
-    let mut ctm = base;
-    // Clip box (bounding box of the clipping paths in force): shapes drawn
-    // past it, like the borders of a table row cut by the page end, are cut.
-    let mut clip: Rect = clip_in;
-    let mut pending_clip: Option<Rect> = None;
-    let mut stack: Vec<(Mat, f64, bool, bool, Rect)> = Vec::new();
-    let mut lw = 1.0f64;
-    let mut fill_white = false;
-    let mut stroke_white = false;
-    let mut path: Vec<Sub> = Vec::new();
-    let mut xobjects: Option<PdfDictionary> = None;
-    for op in ops {
-        if shapes.len() >= MAX_SHAPES_PER_PAGE {
-            return;
-        }
-        match op {
-            ContentOperation::SaveGraphicsState if stack.len() < 256 => {
-                stack.push((ctm, lw, fill_white, stroke_white, clip));
-            }
-            ContentOperation::RestoreGraphicsState => {
-                if let Some((c, l, f, s, k)) = stack.pop() {
-                    ctm = c;
-                    lw = l;
-                    fill_white = f;
-                    stroke_white = s;
-                    clip = k;
-                }
-            }
-            ContentOperation::SetTransformMatrix(a, b, c, d, e, f) => {
-                let m = [
-                    *a as f64, *b as f64, *c as f64, *d as f64, *e as f64, *f as f64,
-                ];
-                if m.iter().all(|v| v.is_finite()) {
-                    ctm = mul(&m, &ctm);
-                }
-            }
-            ContentOperation::SetLineWidth(w) => lw = *w as f64,
-            ContentOperation::SetNonStrokingGray(g) => fill_white = *g >= 0.99,
-            ContentOperation::SetNonStrokingRGB(r, g, b) => fill_white = is_white(&[*r, *g, *b]),
-            ContentOperation::SetNonStrokingCMYK(c, m, y, k) => {
-                fill_white = is_white(&[*c, *m, *y, *k])
-            }
-            ContentOperation::SetNonStrokingColor(v) => fill_white = is_white(v),
-            ContentOperation::SetStrokingGray(g) => stroke_white = *g >= 0.99,
-            ContentOperation::SetStrokingRGB(r, g, b) => stroke_white = is_white(&[*r, *g, *b]),
-            ContentOperation::SetStrokingCMYK(c, m, y, k) => {
-                stroke_white = is_white(&[*c, *m, *y, *k])
-            }
-            ContentOperation::SetStrokingColor(v) => stroke_white = is_white(v),
-            ContentOperation::MoveTo(x, y) if path.len() < 10_000 => {
-                path.push(Sub {
-                    pts: vec![apply(&ctm, *x as f64, *y as f64)],
-                    ..Default::default()
-                });
-            }
-            ContentOperation::LineTo(x, y) => {
-                if let Some(s) = path.last_mut() {
-                    if s.pts.len() < 10_000 {
-                        s.pts.push(apply(&ctm, *x as f64, *y as f64));
-                    }
-                }
-            }
-            ContentOperation::CurveTo(x1, y1, x2, y2, x3, y3) => {
-                if let Some(s) = path.last_mut() {
-                    if s.pts.len() < 10_000 {
-                        s.curve = true;
-                        for (x, y) in [(x1, y1), (x2, y2), (x3, y3)] {
-                            s.pts.push(apply(&ctm, *x as f64, *y as f64));
-                        }
-                    }
-                }
-            }
-            ContentOperation::CurveToV(x2, y2, x3, y3)
-            | ContentOperation::CurveToY(x2, y2, x3, y3) => {
-                if let Some(s) = path.last_mut() {
-                    if s.pts.len() < 10_000 {
-                        s.curve = true;
-                        for (x, y) in [(x2, y2), (x3, y3)] {
-                            s.pts.push(apply(&ctm, *x as f64, *y as f64));
-                        }
-                    }
-                }
-            }
-            ContentOperation::ClosePath => {
-                if let Some(s) = path.last_mut() {
-                    s.closed = true;
-                }
-            }
-            ContentOperation::Rectangle(x, y, w, h) => {
-                let (x, y, w, h) = (*x as f64, *y as f64, *w as f64, *h as f64);
-                if path.len() < 10_000 {
-                    path.push(Sub {
-                        pts: vec![
-                            apply(&ctm, x, y),
-                            apply(&ctm, x + w, y),
-                            apply(&ctm, x + w, y + h),
-                            apply(&ctm, x, y + h),
-                        ],
-                        curve: false,
-                        closed: true,
-                    });
-                }
-            }
-            ContentOperation::Clip | ContentOperation::ClipEvenOdd => {
-                let pts: Vec<(f64, f64)> =
-                    path.iter().flat_map(|s| s.pts.iter().copied()).collect();
-                pending_clip = bbox(&pts).map(|(a, b, c, d)| [a, b, c, d]);
-            }
-            ContentOperation::Stroke | ContentOperation::CloseStroke => {
-                if !stroke_white {
-                    paint(&path, false, true, lw * scale(&ctm), &clip, shapes);
-                }
-                path.clear();
-                apply_clip(&mut clip, &mut pending_clip);
-            }
-            ContentOperation::Fill | ContentOperation::FillEvenOdd => {
-                if !fill_white {
-                    paint(&path, true, false, 0.0, &clip, shapes);
-                }
-                path.clear();
-                apply_clip(&mut clip, &mut pending_clip);
-            }
-            ContentOperation::FillStroke
-            | ContentOperation::FillStrokeEvenOdd
-            | ContentOperation::CloseFillStroke
-            | ContentOperation::CloseFillStrokeEvenOdd => {
-                paint(
-                    &path,
-                    !fill_white,
-                    !stroke_white,
-                    lw * scale(&ctm),
-                    &clip,
-                    shapes,
-                );
-                path.clear();
-                apply_clip(&mut clip, &mut pending_clip);
-            }
-            ContentOperation::EndPath => {
-                path.clear();
-                apply_clip(&mut clip, &mut pending_clip);
-            }
-            ContentOperation::PaintXObject(name) => {
-                if depth >= MAX_FORM_DEPTH || *forms >= MAX_FORMS_PER_PAGE {
-                    continue;
-                }
-                if xobjects.is_none() {
-                    xobjects = resources.and_then(|r| resolve_dict(doc, r.get("XObject")));
-                }
-                let Some(xo) = xobjects.as_ref() else {
-                    continue;
-                };
-                let Some(PdfObject::Reference(n, g)) = xo.get(name.trim_start_matches('/')) else {
-                    continue;
-                };
-                let Ok(PdfObject::Stream(s)) = doc.get_object(*n, *g) else {
-                    continue;
-                };
-                if s.dict
-                    .get("Subtype")
-                    .and_then(|t| t.as_name())
-                    .map(|t| t.0.as_str())
-                    != Some("Form")
-                {
-                    continue;
-                }
-                *forms += 1;
-                let Ok(data) = doc.decode_stream(&s) else {
-                    continue;
-                };
-                *decoded += data.len() as u64;
-                let mut m = IDENT;
-                if let Some(PdfObject::Array(a)) = s.dict.get("Matrix") {
-                    let v: Vec<f64> = a.0.iter().filter_map(num).collect();
-                    if v.len() == 6 && v.iter().all(|x| x.is_finite()) {
-                        m = [v[0], v[1], v[2], v[3], v[4], v[5]];
-                    }
-                }
-                let sub_res = resolve_dict(doc, s.dict.get("Resources"));
-                if let Ok(sub_ops) = ContentParser::parse_content_streams(&[data]) {
-                    walk(
-                        doc,
-                        &sub_ops,
-                        sub_res.as_ref().or(resources),
-                        mul(&m, &ctm),
-                        clip,
-                        depth + 1,
-                        forms,
-                        shapes,
-                        decoded,
-                    );
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-type Rect = [f64; 4];
-const NO_CLIP: Rect = [
-    f64::NEG_INFINITY,
-    f64::NEG_INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-];
-
-fn apply_clip(clip: &mut Rect, pending: &mut Option<Rect>) {
-    if let Some(p) = pending.take() {
-        *clip = [
-            clip[0].max(p[0]),
-            clip[1].max(p[1]),
-            clip[2].min(p[2]),
-            clip[3].min(p[3]),
-        ];
-    }
-}
-
-fn scale(m: &Mat) -> f64 {
-    (m[0] * m[3] - m[1] * m[2]).abs().sqrt()
-}
-
-fn paint(path: &[Sub], fill: bool, stroke: bool, lw: f64, clip: &Rect, shapes: &mut Vec<Shape>) {
-    let mut push = |s: Shape| {
-        let c = Shape {
-            x0: s.x0.max(clip[0]),
-            y0: s.y0.max(clip[1]),
-            x1: s.x1.min(clip[2]),
-            y1: s.y1.min(clip[3]),
-            blob: s.blob,
-        };
-        if c.x1 >= c.x0 && c.y1 >= c.y0 {
-            shapes.push(c);
-        }
-    };
-    for s in path {
-        let Some((a, b, c, d)) = bbox(&s.pts) else {
-            continue;
-        };
-        if fill {
-            push(Shape {
-                x0: a,
-                y0: b,
-                x1: c,
-                y1: d,
-                blob: true,
-            });
-        }
-        if stroke {
-            let h = (lw / 2.0).clamp(0.05, 5.0);
-            if s.curve {
-                push(Shape {
-                    x0: a - h,
-                    y0: b - h,
-                    x1: c + h,
-                    y1: d + h,
-                    blob: s.closed,
-                });
-                continue;
-            }
-            let n = s.pts.len();
-            let segs = if s.closed && n > 2 {
-                n
-            } else {
-                n.saturating_sub(1)
-            };
-            for i in 0..segs {
-                let (p, q) = (s.pts[i], s.pts[(i + 1) % n]);
-                push(Shape {
-                    x0: p.0.min(q.0) - h,
-                    y0: p.1.min(q.1) - h,
-                    x1: p.0.max(q.0) + h,
-                    y1: p.1.max(q.1) + h,
-                    blob: false,
-                });
-            }
-        }
-    }
-}
-
+mod graphics;
 pub mod layout;
 pub mod repair;
 

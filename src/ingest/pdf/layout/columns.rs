@@ -1,0 +1,415 @@
+//! Reading order: a recursive XY cut over the page's phrases and ruled
+//! tables. Horizontal slabs separated by white space are grouped while they
+//! share a vertical gutter; a group with a real gutter is split into columns
+//! read one after the other, unless its blocks line up in rows, in which case
+//! it is a borderless table read row by row. Without this, two columns would
+//! be read across, line by line.
+
+use std::collections::HashMap;
+
+use super::bullets::is_marker;
+use super::lines::{cluster_lines, span};
+use super::{fcmp, median, Run};
+
+#[derive(Clone, Debug)]
+pub(super) enum ItemKind {
+    Text(Run),
+    Table(usize),
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Item {
+    pub(super) x0: f64,
+    pub(super) x1: f64,
+    pub(super) y0: f64,
+    pub(super) y1: f64,
+    pub(super) size: f64,
+    pub(super) kind: ItemKind,
+}
+
+#[derive(Debug)]
+pub(super) enum Leaf {
+    Text(Vec<Run>),
+    Table(usize),
+    Grid(Vec<Vec<Vec<Run>>>),
+}
+
+type Intervals = Vec<(f64, f64)>;
+
+fn free_intervals(items: &[Item], lo: f64, hi: f64) -> Intervals {
+    let mut spans: Vec<(f64, f64)> = items.iter().map(|i| (i.x0, i.x1)).collect();
+    spans.sort_by(|a, b| fcmp(a.0, b.0));
+    let mut out = Vec::new();
+    let mut cur = lo;
+    for (a, b) in spans {
+        if a > cur {
+            out.push((cur, a));
+        }
+        cur = cur.max(b);
+    }
+    if hi > cur {
+        out.push((cur, hi));
+    }
+    out
+}
+
+fn intersect(a: &Intervals, b: &Intervals) -> Intervals {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let lo = a[i].0.max(b[j].0);
+        let hi = a[i].1.min(b[j].1);
+        if hi > lo {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Intervals wide enough with text on both sides.
+fn interior(iv: &Intervals, items: &[&Item], gmin: f64) -> Intervals {
+    iv.iter()
+        .copied()
+        .filter(|&(lo, hi)| {
+            hi - lo >= gmin
+                && items.iter().any(|i| i.x1 <= lo + 0.01)
+                && items.iter().any(|i| i.x0 >= hi - 0.01)
+        })
+        .collect()
+}
+
+/// A vertical band free of text is a gutter between columns (or table
+/// columns) when several lines sit on each side of it and the text on one
+/// side is aligned on it; not when wide justified spaces of a few lines
+/// happen to line up, nor when a short line leaves blank space on its right.
+fn real_gutter(items: &[&Item], a: f64, b: f64, em: f64) -> bool {
+    // Per baseline: the last item left of the band, the first item right of it.
+    let mut left: HashMap<i64, f64> = HashMap::new();
+    let mut right: HashMap<i64, f64> = HashMap::new();
+    // List markers ("–", "•", "1.") set a tab away from their text are no column.
+    let markers_only = items
+        .iter()
+        .filter(|i| i.x1 <= a + 0.01)
+        .all(|i| matches!(&i.kind, ItemKind::Text(r) if is_marker(&r.text)));
+    if markers_only {
+        return false;
+    }
+    for i in items {
+        let key = (i.y0 * 2.0).round() as i64;
+        if i.x1 <= a + 0.01 {
+            let e = left.entry(key).or_insert(f64::NEG_INFINITY);
+            *e = e.max(i.x1);
+        } else if i.x0 >= b - 0.01 {
+            let e = right.entry(key).or_insert(f64::INFINITY);
+            *e = e.min(i.x0);
+        }
+    }
+    let n = left.len().min(right.len());
+    let wide = b - a >= 2.5 * em;
+    if n < 4 && !(n >= 2 && wide) {
+        return false;
+    }
+    let touch_r = right.values().filter(|&&x| x <= b + 1.5).count() as f64 / right.len() as f64;
+    let touch_l = left.values().filter(|&&x| x >= a - 1.5).count() as f64 / left.len() as f64;
+    touch_r >= 0.5 || touch_l >= 0.5
+}
+
+struct Group {
+    slabs: Vec<Vec<Item>>,
+    free: Intervals,
+}
+
+pub(super) fn order_items(items: Vec<Item>, depth: usize, out: &mut Vec<Leaf>) {
+    if items.is_empty() {
+        return;
+    }
+    let mut sizes: Vec<f64> = items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Text(_)))
+        .map(|i| i.size)
+        .collect();
+    let em = median(&mut sizes).unwrap_or(10.0);
+    let gmin = (0.9 * em).max(4.0);
+    let lo = items.iter().map(|i| i.x0).fold(f64::INFINITY, f64::min);
+    let hi = items.iter().map(|i| i.x1).fold(f64::NEG_INFINITY, f64::max);
+    let mut items = items;
+    items.sort_by(|a, b| fcmp(b.y1, a.y1).then(fcmp(a.x0, b.x0)));
+    // Horizontal slabs separated by white space.
+    let mut slabs: Vec<Vec<Item>> = Vec::new();
+    let mut bottom = f64::INFINITY;
+    for it in items {
+        if slabs.is_empty() || it.y1 <= bottom + 0.01 {
+            bottom = it.y0;
+            slabs.push(vec![it]);
+        } else {
+            bottom = bottom.min(it.y0);
+            if let Some(s) = slabs.last_mut() {
+                s.push(it);
+            }
+        }
+    }
+    // Consecutive slabs sharing a gutter form a group.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut prev_bottom = f64::INFINITY;
+    for slab in slabs {
+        let f = free_intervals(&slab, lo, hi);
+        let top = slab.iter().map(|i| i.y1).fold(f64::NEG_INFINITY, f64::max);
+        let far = prev_bottom - top > 3.0 * em;
+        prev_bottom = slab.iter().map(|i| i.y0).fold(f64::INFINITY, f64::min);
+        if let (Some(g), false) = (groups.last_mut(), far) {
+            let cand = intersect(&g.free, &f);
+            let all: Vec<&Item> = g.slabs.iter().flatten().chain(slab.iter()).collect();
+            let cand = interior(&cand, &all, gmin);
+            if !cand.is_empty() {
+                g.slabs.push(slab);
+                g.free = cand;
+                continue;
+            }
+        }
+        groups.push(Group {
+            slabs: vec![slab],
+            free: f,
+        });
+    }
+    let mut acc: Vec<Run> = Vec::new();
+    let flush = |acc: &mut Vec<Run>, out: &mut Vec<Leaf>| {
+        if !acc.is_empty() {
+            out.push(Leaf::Text(std::mem::take(acc)));
+        }
+    };
+    for g in groups {
+        let all: Vec<&Item> = g.slabs.iter().flatten().collect();
+        let gutters: Intervals = if depth < 12 {
+            interior(&g.free, &all, gmin)
+                .into_iter()
+                .filter(|&(a, b)| real_gutter(&all, a, b, em))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if gutters.is_empty() {
+            for it in g.slabs.into_iter().flatten() {
+                match it.kind {
+                    ItemKind::Text(r) => acc.push(r),
+                    ItemKind::Table(t) => {
+                        flush(&mut acc, out);
+                        out.push(Leaf::Table(t));
+                    }
+                }
+            }
+            continue;
+        }
+        flush(&mut acc, out);
+        let mut cols: Vec<Vec<Item>> = vec![Vec::new(); gutters.len() + 1];
+        for it in g.slabs.into_iter().flatten() {
+            let k = gutters.iter().filter(|&&(a, _)| it.x0 >= a).count();
+            cols[k].push(it);
+        }
+        cols.retain(|c| !c.is_empty());
+        if let Some(rows) = borderless_table(&cols) {
+            out.push(Leaf::Grid(rows));
+        } else {
+            for c in cols {
+                order_items(c, depth + 1, out);
+            }
+        }
+    }
+    flush(&mut acc, out);
+}
+
+struct ColLine {
+    y: f64,
+    x1: f64,
+    size: f64,
+}
+
+/// Columns whose blocks (or lines) start at the same heights form a table:
+/// returns its rows (cells as runs), or None for ordinary columns of text.
+fn borderless_table(cols: &[Vec<Item>]) -> Option<Vec<Vec<Vec<Run>>>> {
+    if cols.len() < 2
+        || cols
+            .iter()
+            .any(|c| c.iter().any(|i| matches!(i.kind, ItemKind::Table(_))))
+    {
+        return None;
+    }
+    let runs = column_runs(cols);
+    let lines = column_lines(&runs);
+    let em = lines
+        .iter()
+        .flatten()
+        .map(|l| l.size)
+        .fold(0.0, f64::max)
+        .max(1.0);
+    // Block tops: a block is a run of lines at normal pitch.
+    let tops = block_tops(&lines);
+    let by_blocks = aligned_by_blocks(&tops, em);
+    let by_lines = aligned_by_lines(cols, &lines, em);
+    if !by_blocks && !by_lines {
+        return None;
+    }
+    // Row anchors: aligned block tops (or every line for one-line rows).
+    let anchors: Vec<f64> = if by_blocks {
+        tops.iter().flatten().copied().collect()
+    } else {
+        lines.iter().flatten().map(|l| l.y).collect()
+    };
+    rows_at(runs, anchors, cols.len(), em)
+}
+
+/// The text runs of each column.
+fn column_runs(cols: &[Vec<Item>]) -> Vec<Vec<Run>> {
+    cols.iter()
+        .map(|c| {
+            c.iter()
+                .filter_map(|i| {
+                    if let ItemKind::Text(r) = &i.kind {
+                        Some(r.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The lines of each column: baseline, right end, biggest size.
+fn column_lines(runs: &[Vec<Run>]) -> Vec<Vec<ColLine>> {
+    runs.iter()
+        .map(|c| {
+            cluster_lines(c.clone())
+                .into_iter()
+                .map(|l| {
+                    let (_, x1) = span(&l);
+                    ColLine {
+                        y: l[0].y,
+                        x1,
+                        size: l.iter().map(|r| r.size).fold(0.0, f64::max),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Baselines of the first line of each block of each column.
+fn block_tops(lines: &[Vec<ColLine>]) -> Vec<Vec<f64>> {
+    lines
+        .iter()
+        .map(|ls| {
+            let mut t = Vec::new();
+            for (k, l) in ls.iter().enumerate() {
+                if k == 0 || ls[k - 1].y - l.y > 1.6 * l.size.max(ls[k - 1].size) {
+                    t.push(l.y);
+                }
+            }
+            t
+        })
+        .collect()
+}
+
+/// At least two rows, and half the blocks start level with a block of
+/// another column.
+fn aligned_by_blocks(tops: &[Vec<f64>], em: f64) -> bool {
+    let nblocks: usize = tops.iter().map(|t| t.len()).sum();
+    let mut aligned_blocks = 0;
+    let mut row_tops: Vec<f64> = Vec::new();
+    for (c, t) in tops.iter().enumerate() {
+        for &y in t {
+            let hit = tops
+                .iter()
+                .enumerate()
+                .any(|(d, u)| d != c && u.iter().any(|&v| (v - y).abs() <= 0.4 * em));
+            if hit {
+                aligned_blocks += 1;
+                if !row_tops.iter().any(|&v| (v - y).abs() <= 0.4 * em) {
+                    row_tops.push(y);
+                }
+            }
+        }
+    }
+    row_tops.len() >= 2 && aligned_blocks * 2 >= nblocks
+}
+
+/// Line by line alignment (tables of one-line rows): the lines of
+/// neighbouring columns sit on the same baselines, and the columns do not
+/// look like running text (short lines, a narrow column, or three columns).
+fn aligned_by_lines(cols: &[Vec<Item>], lines: &[Vec<ColLine>], em: f64) -> bool {
+    let mut line_align = 1.0f64;
+    for w in lines.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        if small.is_empty() {
+            line_align = 0.0;
+            break;
+        }
+        let hits = small
+            .iter()
+            .filter(|l| big.iter().any(|m| (m.y - l.y).abs() <= 0.3 * em))
+            .count();
+        line_align = line_align.min(hits as f64 / small.len() as f64);
+    }
+    let widths: Vec<f64> = cols
+        .iter()
+        .map(|c| {
+            let a = c.iter().map(|i| i.x0).fold(f64::INFINITY, f64::min);
+            let b = c.iter().map(|i| i.x1).fold(f64::NEG_INFINITY, f64::max);
+            (b - a).max(1.0)
+        })
+        .collect();
+    let fills: Vec<f64> = cols
+        .iter()
+        .zip(lines.iter())
+        .map(|(c, ls)| {
+            let a = c.iter().map(|i| i.x0).fold(f64::INFINITY, f64::min);
+            let b = c.iter().map(|i| i.x1).fold(f64::NEG_INFINITY, f64::max);
+            let mut f: Vec<f64> = ls.iter().map(|l| (l.x1 - a) / (b - a).max(1.0)).collect();
+            median(&mut f).unwrap_or(1.0)
+        })
+        .collect();
+    let min_fill = fills.iter().copied().fold(1.0, f64::min);
+    let wmax = widths.iter().copied().fold(0.0, f64::max);
+    let wmin = widths.iter().copied().fold(f64::INFINITY, f64::min);
+    let nlines_min = lines.iter().map(|l| l.len()).min().unwrap_or(0);
+    line_align >= 0.8
+        && nlines_min >= 2
+        && (min_fill < 0.6 || wmin < 0.35 * wmax || cols.len() >= 3)
+}
+
+/// The runs of each column put in the row of the lowest anchor at or above them.
+fn rows_at(
+    runs: Vec<Vec<Run>>,
+    mut anchors: Vec<f64>,
+    ncols: usize,
+    em: f64,
+) -> Option<Vec<Vec<Vec<Run>>>> {
+    anchors.sort_by(|a, b| fcmp(*b, *a));
+    let mut rows_y: Vec<f64> = Vec::new();
+    for y in anchors {
+        if rows_y.last().is_none_or(|&v| v - y > 0.4 * em) {
+            rows_y.push(y);
+        }
+    }
+    let nrows = rows_y.len();
+    if nrows == 0 {
+        return None;
+    }
+    let mut rows: Vec<Vec<Vec<Run>>> = vec![vec![Vec::new(); ncols]; nrows];
+    for (c, rs) in runs.into_iter().enumerate() {
+        for r in rs {
+            // The row whose anchor is the lowest one at or above the run.
+            let k = rows_y
+                .iter()
+                .rposition(|&ry| ry >= r.y - 0.4 * em)
+                .unwrap_or(0);
+            rows[k][c].push(r);
+        }
+    }
+    Some(rows)
+}

@@ -1,0 +1,225 @@
+//! Layout recovery on synthetic pages: ligatures, hyphenation, columns,
+//! ruled tables, bullets, page numbers and line kinds.
+
+use super::hyphens::Vocab;
+use super::kinds::{is_enumerator, is_heading_start, is_label_start};
+use super::running::is_page_number;
+use super::*;
+use crate::ingest::format::PAGE_BREAK;
+
+fn words(text: &str, x0: f64, y: f64, size: f64) -> Vec<Run> {
+    // One run per word, 0.5 em per character, 0.25 em spaces.
+    let mut out = Vec::new();
+    let mut x = x0;
+    for w in text.split(' ') {
+        let wd = 0.5 * size * w.chars().count() as f64;
+        out.push(Run::new(w, x, x + wd, y, size));
+        x += wd + 0.25 * size;
+    }
+    out
+}
+
+fn page(runs: Vec<Run>, shapes: Vec<Shape>) -> PageIn {
+    PageIn {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 595.0,
+        y1: 842.0,
+        runs,
+        shapes,
+    }
+}
+
+#[test]
+fn ligatures_and_invisible_chars() {
+    assert_eq!(
+        normalize_text("ﬁnancement ﬂux eﬀet eﬃcace souﬄe"),
+        "financement flux effet efficace souffle"
+    );
+    assert_eq!(normalize_text("cœur\u{200B}\u{FEFF}"), "cœur");
+    assert_eq!(normalize_text("a\u{00A0}b"), "a b");
+    let p = page(words("ﬁche œuvre", 50.0, 700.0, 10.0), vec![]);
+    let (t, _) = assemble(vec![layout_page(&p)], None);
+    assert_eq!(t, "fiche œuvre");
+}
+
+#[test]
+fn hyphenation() {
+    let v = Vocab::from_lines(
+        [
+            "le projet social",
+            "des enfants et des parents",
+            "la Haute-Garonne",
+        ]
+        .into_iter(),
+    );
+    assert!(v.glue_hyphenated("accompa", "gnement"));
+    assert!(!v.glue_hyphenated("Haute", "Garonne"));
+    assert!(!v.glue_hyphenated("Val", "d'Oise"));
+    assert!(!v.glue_hyphenated("enfants", "parents"));
+    // Seen elsewhere with the hyphen: kept.
+    let v2 = Vocab::from_lines(["un lieu enfants-parents"].into_iter());
+    assert!(!v2.glue_hyphenated("enfants", "parents"));
+    // Seen elsewhere glued: glued.
+    let v3 = Vocab::from_lines(["pour poursuivre le travail"].into_iter());
+    assert!(v3.glue_hyphenated("pour", "suivre"));
+}
+
+/// One run per word, spaces stretched so the line ends at `x1` (justified).
+fn justified(text: &str, x0: f64, x1: f64, y: f64, size: f64) -> Vec<Run> {
+    let ws: Vec<&str> = text.split(' ').collect();
+    let total: f64 = ws
+        .iter()
+        .map(|w| 0.5 * size * w.chars().count() as f64)
+        .sum();
+    let gap = if ws.len() > 1 {
+        (x1 - x0 - total) / (ws.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let mut x = x0;
+    ws.iter()
+        .map(|w| {
+            let wd = 0.5 * size * w.chars().count() as f64;
+            let r = Run::new(w, x, x + wd, y, size);
+            x += wd + gap;
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn hyphenation_in_paragraph() {
+    let mut runs = Vec::new();
+    let size = 10.0;
+    let (l, r) = (50.0, 300.0);
+    runs.extend(justified(
+        "il faut un bon et solide accompa-",
+        l,
+        r,
+        700.0,
+        size,
+    ));
+    runs.extend(justified(
+        "gnement des familles en Haute-",
+        l,
+        r,
+        688.0,
+        size,
+    ));
+    runs.extend(justified(
+        "Garonne et des enfants et enfants-",
+        l,
+        r,
+        676.0,
+        size,
+    ));
+    runs.extend(justified("parents toute la semaine des", l, r, 664.0, size));
+    runs.extend(words("enfants et des parents", l, 652.0, size));
+    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    assert_eq!(
+        t,
+        "il faut un bon et solide accompagnement des familles en Haute-Garonne et des enfants et enfants-parents toute la semaine des enfants et des parents"
+    );
+}
+
+#[test]
+fn columns_read_one_after_the_other() {
+    let mut runs = Vec::new();
+    let size = 10.0;
+    for i in 0..8 {
+        let y = 700.0 - 12.0 * i as f64;
+        runs.extend(words(
+            &format!("gauche ligne {i} texte suivi"),
+            50.0,
+            y,
+            size,
+        ));
+        runs.extend(words(
+            &format!("droite ligne {i} texte suivi"),
+            320.0,
+            y,
+            size,
+        ));
+    }
+    let out = layout_page(&page(runs, vec![]));
+    let (t, _) = assemble(vec![out], None);
+    let g = t.find("gauche ligne 7").unwrap();
+    let d = t.find("droite ligne 0").unwrap();
+    assert!(g < d, "{t}");
+}
+
+#[test]
+fn ruled_table_rows() {
+    let size = 9.0;
+    let mut runs = Vec::new();
+    runs.extend(words("Statut", 60.0, 700.0, size));
+    runs.extend(words("municipal", 200.0, 700.0, size));
+    runs.extend(words("Contact", 60.0, 680.0, size));
+    runs.extend(words("référent", 60.0, 670.0, size));
+    runs.extend(words("Magali", 200.0, 680.0, size));
+    let mut shapes = Vec::new();
+    for y in [712.0, 690.0, 664.0] {
+        shapes.push(Shape {
+            x0: 55.0,
+            x1: 400.0,
+            y0: y - 0.4,
+            y1: y + 0.4,
+            blob: true,
+        });
+    }
+    for x in [55.0, 190.0, 400.0] {
+        shapes.push(Shape {
+            x0: x - 0.4,
+            x1: x + 0.4,
+            y0: 664.0,
+            y1: 712.0,
+            blob: true,
+        });
+    }
+    let (t, _) = assemble(vec![layout_page(&page(runs, shapes))], None);
+    assert_eq!(t, "Statut\tmunicipal\nContact référent\tMagali");
+}
+
+#[test]
+fn bullets_and_page_numbers() {
+    let size = 10.0;
+    let mut p1 = words("Titre du document", 50.0, 800.0, 8.0);
+    p1.extend(words("• premier point", 50.0, 700.0, size));
+    p1.extend(words("▪ second point", 50.0, 688.0, size));
+    p1.extend(words("Page 1 / 2", 500.0, 30.0, 8.0));
+    let mut p2 = words("Titre du document", 50.0, 800.0, 8.0);
+    p2.extend(words("suite du texte", 50.0, 700.0, size));
+    p2.extend(words("Page 2 / 2", 500.0, 30.0, 8.0));
+    let (t, h) = assemble(
+        vec![
+            layout_page(&page(p1, vec![])),
+            layout_page(&page(p2, vec![])),
+        ],
+        None,
+    );
+    assert_eq!(
+        t.replace("\n\n", "\n"),
+        format!("- premier point\n- second point\n{PAGE_BREAK}suite du texte")
+    );
+    assert_eq!(h.as_deref(), Some("Titre du document"));
+}
+
+#[test]
+fn kinds_of_lines() {
+    assert!(is_heading_start("Axe 2 : Accompagner"));
+    assert!(is_heading_start("Objectif 11 : Faire"));
+    assert!(is_heading_start("Enjeu n°1"));
+    assert!(is_heading_start("FICHE ACTION n°3"));
+    assert!(!is_heading_start("Action sociale du département"));
+    assert!(is_enumerator("1. Organiser"));
+    assert!(is_enumerator("1.2.3 Mettre"));
+    assert!(!is_enumerator("2018, 3 ateliers"));
+    assert!(is_label_start("PILOTES : Ville"));
+    assert!(is_label_start("Public visé :"));
+    assert!(!is_label_start("Le public visé est : les jeunes"));
+    assert!(is_page_number("Page 3 / 12"));
+    assert!(is_page_number("- 4 -"));
+    assert!(is_page_number("7"));
+    assert!(!is_page_number("2021"));
+}

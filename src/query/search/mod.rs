@@ -1,0 +1,457 @@
+//! Passage search: from a parsed query to ranked, highlighted hits.
+//!
+//! Ranking is BM25 over four fields (passage text; heading path, boosted;
+//! document title and field label), one disjunction-max per query word so a
+//! word found both in a heading and in the text is not counted twice.
+//! Every word is required first; when that finds nothing the words become
+//! optional, so a long natural-language query still answers. Sigles are
+//! expanded both ways from the corpus glossary: `CLAS` also finds
+//! "contrat local d'accompagnement à la scolarité", and the reverse.
+//!
+//! This file holds the request, the response and the steps of one search;
+//! planning the query, spelling corrections, facets and snippets each have
+//! their own file.
+
+mod corrections;
+mod facets;
+mod plan;
+mod snippets;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::Query;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::Searcher;
+
+use super::budget::{Budget, Budgeted};
+use super::parse::{self, UserQuery};
+use super::rank;
+use super::typos::Correction;
+use super::{Engine, TerritoryFilter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
+use crate::model::{DocKind, Territory};
+use crate::{index, Error, Result};
+use corrections::corrected_query;
+pub use facets::{FacetCount, Facets, MAX_TERRITORY_FACETS};
+use plan::Plan;
+pub(super) use plan::{analyse, looks_like_sigle};
+
+/// Candidates kept per document beyond the page's needs (duplicates, heading-only repeats);
+/// a ranking that needs more collects again with more.
+const SPARE_CANDIDATES: usize = 6;
+
+/// A search as asked by the CLI or the API.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchRequest {
+    pub q: String,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub offset: Option<usize>,
+    /// A territory name or official code; also matches documents of the
+    /// territories it contains.
+    #[serde(default)]
+    pub territory: Option<String>,
+    /// A document kind (`ctg`, `contrat_de_ville`, `pedt`…).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Search the words only as typed: no spelling corrections.
+    #[serde(default)]
+    pub exact: bool,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Hit {
+    pub doc_id: String,
+    pub doc_title: String,
+    /// Heading path, outermost first.
+    pub section: Vec<String>,
+    pub field: Option<String>,
+    pub text: String,
+    /// HTML: the best fragment with matched terms in `<mark>`, all else escaped.
+    pub snippet: String,
+    pub score: f32,
+    pub kind: Option<String>,
+    pub year: Option<u16>,
+    pub territory: Option<Territory>,
+    pub passage: usize,
+    pub start: usize,
+    pub end: usize,
+    /// The 1-based page where the passage starts, for paged documents (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+/// Words searched at most, after analysis (stop words and elisions removed).
+pub const MAX_QUERY_TERMS: usize = 32;
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub offset: usize,
+    pub limit: usize,
+    /// True when not every word could be required and some became optional.
+    pub relaxed: bool,
+    /// Sigles and long forms added to the query from the glossary.
+    pub expansions: Vec<String>,
+    /// Words the corpus does not know (or hardly) and the near spelling also searched.
+    pub corrections: Vec<Correction>,
+    /// The query as searched once corrected, when a word was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_query: Option<String>,
+    pub territory: Option<Territory>,
+    /// The documents' own territories a territory filter kept (inside it or
+    /// containing it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub territories_included: Vec<Territory>,
+    pub kind: Option<String>,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// A search request once checked: every value within its limits, the filters
+/// resolved, the query parsed.
+struct Checked<'r> {
+    /// The query as typed, trimmed.
+    q: &'r str,
+    user: UserQuery,
+    limit: usize,
+    offset: usize,
+    territory: Option<TerritoryFilter>,
+    kind: Option<DocKind>,
+}
+
+/// One search's passes over the matches: each stops once the budget is spent.
+struct Collecting<'a> {
+    searcher: &'a Searcher,
+    budget: &'a Arc<Budget>,
+    collector: index::CandidatesPerDocument,
+}
+
+/// The tier of a plan that answers, and what it matched.
+struct Chosen<'p> {
+    query: &'p dyn Query,
+    /// Whether words were dropped to answer.
+    relaxed: bool,
+    matches: index::Matches,
+}
+
+impl Collecting<'_> {
+    /// One pass over the matches of `query`.
+    fn walk(&self, query: &dyn Query) -> Result<index::Matches> {
+        let matches = self.searcher.search(
+            &Budgeted::new(query.box_clone(), self.budget.clone()),
+            &self.collector,
+        )?;
+        self.budget.check()?;
+        Ok(matches)
+    }
+
+    /// The first tier of `plan` that finds something, else the first tier.
+    fn first_answering_tier<'p>(&self, plan: &'p Plan) -> Result<Chosen<'p>> {
+        let mut chosen = None;
+        for (tier, is_relaxed) in &plan.tiers {
+            let matches = self.walk(&**tier)?;
+            let found = matches.total > 0;
+            if found || chosen.is_none() {
+                chosen = Some(Chosen {
+                    query: &**tier,
+                    relaxed: *is_relaxed,
+                    matches,
+                });
+            }
+            if found {
+                break;
+            }
+        }
+        chosen.ok_or_else(|| Error::InvalidQuery("rien à chercher".into()))
+    }
+
+    /// The ranking of the `needed` best passages of `chosen`; when a document kept
+    /// too few candidates to decide it, collects again with more of each.
+    fn rank(
+        &mut self,
+        chosen: &mut Chosen<'_>,
+        needed: usize,
+        facts: &Facts<'_>,
+    ) -> Result<Vec<rank::Ranked>> {
+        loop {
+            match rank::rank(&chosen.matches.tops, needed, facts) {
+                rank::Outcome::Ranked(ranked) => return Ok(ranked),
+                rank::Outcome::NeedMorePerDocument => {
+                    self.collector.per_document = self.collector.per_document.saturating_mul(4);
+                    chosen.matches = self.walk(chosen.query)?;
+                }
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Runs a search within the default [`Budget`]. Bad input gives an
+    /// [`Error`] whose message is for a person.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        self.search_within(request, Arc::new(Budget::default()))
+    }
+
+    /// Runs a search that stops, with [`Error::Budget`], once `budget` is spent.
+    pub fn search_within(
+        &self,
+        request: &SearchRequest,
+        budget: Arc<Budget>,
+    ) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let Checked {
+            q,
+            user,
+            limit,
+            offset,
+            territory,
+            kind,
+        } = self.checked(request)?;
+        let searcher = self.reader.searcher();
+        let corrections = if request.exact {
+            Vec::new()
+        } else {
+            self.corrections(&searcher, &user)?
+        };
+        let mut expansions = Vec::new();
+        let plan = self.plan(&user, &corrections, &mut expansions)?;
+
+        let t0 = Instant::now();
+        let needed = offset + limit;
+        let keep = self.document_filter(territory.as_ref(), kind);
+        let mut collecting = Collecting {
+            searcher: &searcher,
+            budget: &budget,
+            collector: self.collector(keep, needed),
+        };
+        let mut chosen = collecting.first_answering_tier(&plan)?;
+        let t1 = Instant::now();
+        let total = chosen.matches.total;
+        let relaxed = chosen.relaxed && total > 0;
+        let snippets = snippets::generator(&searcher, chosen.query, self.fields.text)?;
+        let facts = Facts {
+            engine: self,
+            snippets: &snippets,
+        };
+        let ranked = collecting.rank(&mut chosen, needed, &facts)?;
+        let t2 = Instant::now();
+        let hits = self.hits(&ranked, offset, limit, &snippets);
+        let t3 = Instant::now();
+        let (territory, territories_included) = match territory {
+            Some(filter) => (Some(filter.territory), filter.included),
+            None => (None, Vec::new()),
+        };
+        let matches = chosen.matches;
+        let facets = self.facets(&matches.per_document, territory.as_ref());
+        let t4 = Instant::now();
+        tracing::debug!(
+            q,
+            plan_us = (t0 - started).as_micros() as u64,
+            collect_us = (t1 - t0).as_micros() as u64,
+            rank_us = (t2 - t1).as_micros() as u64,
+            hits_us = (t3 - t2).as_micros() as u64,
+            facets_us = (t4 - t3).as_micros() as u64,
+            documents = matches.tops.len(),
+            "search phases"
+        );
+        Ok(SearchResponse {
+            query: q.to_string(),
+            total,
+            // Hundredths of a millisecond: finer is noise.
+            took_ms: (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0,
+            offset,
+            limit,
+            relaxed,
+            expansions,
+            corrected_query: (!corrections.is_empty()).then(|| corrected_query(q, &corrections)),
+            corrections,
+            territory,
+            territories_included,
+            kind: kind.map(|k| k.as_str().to_string()),
+            hits,
+            facets,
+        })
+    }
+
+    /// Checks every value of `request` against its limits, resolves the territory
+    /// and kind filters, and parses the query: errors for a person, in that order.
+    fn checked<'r>(&self, request: &'r SearchRequest) -> Result<Checked<'r>> {
+        let q = request.q.trim();
+        if q.is_empty() {
+            return Err(Error::InvalidQuery("la requête est vide".into()));
+        }
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::InvalidQuery(format!(
+                "la requête dépasse {MAX_QUERY_CHARS} caractères"
+            )));
+        }
+        let limit = request.limit.unwrap_or(10);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(Error::InvalidParameter {
+                name: "limit",
+                message: format!("doit être compris entre 1 et {MAX_LIMIT}"),
+            });
+        }
+        let offset = request.offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(Error::InvalidParameter {
+                name: "offset",
+                message: format!("doit valoir au plus {MAX_OFFSET}"),
+            });
+        }
+        let territory = match request
+            .territory
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(t) => Some(self.territory_filter(t)?),
+            None => None,
+        };
+        let kind: Option<DocKind> = match request
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            Some(k) => Some(k.parse()?),
+            None => None,
+        };
+        let user = parse::parse(q);
+        if user.is_empty() {
+            return Err(Error::InvalidQuery(
+                "rien à chercher une fois les opérateurs retirés".into(),
+            ));
+        }
+        Ok(Checked {
+            q,
+            user,
+            limit,
+            offset,
+            territory,
+            kind,
+        })
+    }
+
+    /// Per document, in corpus order, whether the territory and kind filters keep
+    /// it; `None` without filters.
+    fn document_filter(
+        &self,
+        territory: Option<&TerritoryFilter>,
+        kind: Option<DocKind>,
+    ) -> Option<Arc<Vec<bool>>> {
+        // Territory and kind belong to documents: a filter is a set of documents, applied
+        // while matches are collected, so one pass gives facets, total and candidates.
+        (territory.is_some() || kind.is_some()).then(|| {
+            let keep: Vec<bool> = self
+                .knowledge
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    territory.is_none_or(|t| t.documents.get(i).copied().unwrap_or(false))
+                        && kind.is_none_or(|k| d.kind == Some(k))
+                })
+                .collect();
+            Arc::new(keep)
+        })
+    }
+
+    /// The collector of the `needed` first results' candidates among the documents
+    /// `keep` keeps.
+    fn collector(
+        &self,
+        keep: Option<Arc<Vec<bool>>>,
+        needed: usize,
+    ) -> index::CandidatesPerDocument {
+        let documents = &self.knowledge.documents;
+        // A filter down to a few plans takes the page from those few: keep enough of each at
+        // once rather than collect again (only the kept plans hold candidates).
+        let kept = keep
+            .as_ref()
+            .map_or(documents.len(), |k| k.iter().filter(|&&b| b).count());
+        let per_document = (needed + SPARE_CANDIDATES)
+            .max(32 * needed / kept.max(1))
+            .min(8 * needed + SPARE_CANDIDATES);
+        index::CandidatesPerDocument {
+            n_documents: documents.len(),
+            keep,
+            needed,
+            per_document,
+            runs: self.runs.clone(),
+        }
+    }
+
+    /// The hits of the page: `limit` ranked passages from `offset`, with their
+    /// documents and snippets.
+    fn hits(
+        &self,
+        ranked: &[rank::Ranked],
+        offset: usize,
+        limit: usize,
+        snippets: &SnippetGenerator,
+    ) -> Vec<Hit> {
+        let mut hits = Vec::with_capacity(limit);
+        for r in ranked.iter().skip(offset).take(limit) {
+            hits.extend(self.hit(r, snippets));
+        }
+        hits
+    }
+
+    /// One ranked passage as a hit; `None` when its document or passage cannot be read.
+    fn hit(&self, r: &rank::Ranked, snippets: &SnippetGenerator) -> Option<Hit> {
+        let document = self.knowledge.documents.get(r.doc_ord)?;
+        let passage = self.store.passage(r.doc_ord, r.passage)?;
+        Some(Hit {
+            doc_id: document.doc_id.clone(),
+            doc_title: document.title.clone(),
+            section: self
+                .store
+                .heading_path(r.doc_ord, passage.section)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            field: passage.field.map(str::to_string),
+            text: passage.text.to_string(),
+            snippet: snippets::snippet_html(snippets, passage.text),
+            score: r.score,
+            kind: document.kind.map(|k| k.as_str().to_string()),
+            year: document.year,
+            territory: document.territory.clone(),
+            passage: passage.id,
+            start: passage.start,
+            end: passage.end,
+            page: document.page_of(passage.start),
+        })
+    }
+}
+
+/// What the ranking reads of a candidate: from the document store, and the snippet
+/// generator to tell a passage's own matches from its heading's.
+struct Facts<'a> {
+    engine: &'a Engine,
+    snippets: &'a SnippetGenerator,
+}
+
+impl rank::PassageFacts for Facts<'_> {
+    fn section_and_key(&self, doc_ord: usize, passage: usize) -> Option<(Option<usize>, u64)> {
+        let passage = self.engine.store.passage(doc_ord, passage)?;
+        Some((passage.section, rank::text_key(passage.text)))
+    }
+
+    fn matches_in_text(&self, doc_ord: usize, passage: usize) -> bool {
+        self.engine
+            .store
+            .passage(doc_ord, passage)
+            .is_some_and(|p| !self.snippets.snippet(p.text).highlighted().is_empty())
+    }
+}

@@ -1,0 +1,460 @@
+//! Query planning: from a parsed query to the tantivy queries tried in turn.
+//!
+//! Each word becomes a clause over four fields with its alternatives (a
+//! correction, a sigle's long form, a long form's sigle); quoted phrases are
+//! required; words that spell out a sigle's long form are first searched as
+//! that one concept. The plan lists tiers from the most to the least precise
+//! (concept, every word required, words optional), and the first that finds
+//! something answers.
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
+use tantivy::schema::Field;
+use tantivy::Term;
+
+use super::snippets::truncate_chars;
+use super::MAX_QUERY_TERMS;
+use crate::analysis;
+use crate::query::disjunction::{Disjunction, TermInFields};
+use crate::query::parse::UserQuery;
+use crate::query::typos::Correction;
+use crate::query::Engine;
+use crate::{Error, Result};
+
+const BOOST_SECTION: f32 = 1.5;
+const BOOST_TITLE: f32 = 1.2;
+const BOOST_FIELD: f32 = 0.8;
+const BOOST_PROXIMITY: f32 = 1.5;
+const BOOST_EXPANSION: f32 = 0.9;
+/// A correction weighs less than the word as typed, so exact matches rank first.
+const BOOST_CORRECTION: f32 = 0.5;
+const TIE_BREAKER: f32 = 0.2;
+
+/// Most characters of a user's input echoed back in an error message.
+const ECHOED_CHARS: usize = 40;
+
+/// A query word after analysis, and its alternatives from the glossary.
+struct Unit {
+    terms: Vec<(usize, String)>,
+    /// Other spellings (a sigle's long form, a long form's sigle) with the
+    /// boost that puts them on a par with the words they stand for.
+    alternatives: Vec<(Vec<(usize, String)>, f32)>,
+}
+
+/// Analysed terms with their positions; stop words are gone, positions keep their gaps.
+pub(in crate::query) fn analyse(text: &str) -> Vec<(usize, String)> {
+    thread_local! {
+        // Building the analyzer (stop word set, stemmer) costs more than analysing a query.
+        static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+            std::cell::RefCell::new(analysis::french_analyzer());
+    }
+    ANALYZER.with(|analyzer| analyse_with(&mut analyzer.borrow_mut(), text))
+}
+
+fn analyse_with(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut terms: Vec<(usize, String)> = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        // Several tokens at one position (a hyphenated name and its parts):
+        // keep one, so phrase queries stay well-formed.
+        if terms.last().map(|(p, _)| *p) != Some(token.position) {
+            terms.push((token.position, token.text.clone()));
+        }
+    }
+    terms
+}
+
+pub(in crate::query) fn looks_like_sigle(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
+    letters.len() >= 2
+        && letters.len() <= 12
+        && letters.iter().all(|c| c.is_alphanumeric())
+        && letters.iter().filter(|c| c.is_uppercase()).count() >= 2
+}
+
+/// Queries from the most to the least precise; the first with hits answers.
+pub(super) struct Plan {
+    /// Each query, and whether answering with it means words were dropped.
+    pub(super) tiers: Vec<(Box<dyn Query>, bool)>,
+}
+
+/// The clauses a plan's tiers are assembled from.
+struct Clauses {
+    /// One per quoted phrase: always required.
+    phrases: Vec<Box<dyn Query>>,
+    /// One per word: required in the strict tier, optional in the loose one.
+    words: Vec<Box<dyn Query>>,
+    /// The words next to each other, as typed: a bonus.
+    proximity: Option<Box<dyn Query>>,
+    /// Excluded words and phrases.
+    excluded: Vec<Box<dyn Query>>,
+}
+
+impl Clauses {
+    /// `core` with the proximity bonus and the exclusions around it.
+    fn finish(&self, core: Box<dyn Query>) -> Box<dyn Query> {
+        // A lone clause is the query itself: each level of nesting is a
+        // scorer wrapped around every match.
+        if self.proximity.is_none() && self.excluded.is_empty() {
+            return core;
+        }
+        let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
+        if let Some(p) = &self.proximity {
+            top.push((Occur::Should, p.box_clone()));
+        }
+        for e in &self.excluded {
+            top.push((Occur::MustNot, e.box_clone()));
+        }
+        Box::new(BooleanQuery::new(top))
+    }
+
+    /// The phrases required, and the words required or optional.
+    fn assemble(&self, required_words: bool) -> Box<dyn Query> {
+        let occur = if required_words {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        let mut core: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for c in &self.phrases {
+            core.push((Occur::Must, c.box_clone()));
+        }
+        for c in &self.words {
+            core.push((occur, c.box_clone()));
+        }
+        let core: Box<dyn Query> = if core.len() == 1 && core[0].0 == Occur::Must {
+            core.pop().map_or_else(
+                || Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>,
+                |(_, q)| q,
+            )
+        } else {
+            Box::new(BooleanQuery::new(core))
+        };
+        self.finish(core)
+    }
+
+    /// The tiers, most precise first: the whole query as one concept (when its
+    /// words spell out a sigle's long form), every word required, then (with
+    /// several words) words optional.
+    fn tiers(&self, concept: Option<Box<dyn Query>>) -> Vec<(Box<dyn Query>, bool)> {
+        let mut tiers = Vec::new();
+        // Words that spell out a sigle's long form name one concept: look for
+        // that phrase (loosely) or the sigle, not for the words scattered.
+        if let Some(concept) = concept {
+            let mut core: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, concept)];
+            for c in &self.phrases {
+                core.push((Occur::Must, c.box_clone()));
+            }
+            tiers.push((self.finish(Box::new(BooleanQuery::new(core))), false));
+        }
+        tiers.push((self.assemble(true), false));
+        if self.words.len() >= 2 {
+            tiers.push((self.assemble(false), true));
+        }
+        tiers
+    }
+}
+
+impl Engine {
+    /// Turns a parsed query into a strict (every word required) and, when
+    /// it has several words, a loose (words optional) tantivy query.
+    pub(super) fn plan(
+        &self,
+        user: &UserQuery,
+        corrections: &[Correction],
+        expansions: &mut Vec<String>,
+    ) -> Result<Plan> {
+        // The words as searched: a corrected word by its corrected spelling.
+        let words: Vec<&str> = user
+            .words
+            .iter()
+            .map(|w| correction_of(corrections, w).map_or(w.as_str(), |c| c.to.as_str()))
+            .collect();
+        let units = self.word_units(user, corrections, expansions);
+        let phrases = self.phrase_units(user, expansions);
+        if units.is_empty() && phrases.is_empty() {
+            return Err(nothing_to_search(user));
+        }
+        check_term_count(&units, &phrases)?;
+        let whole_alternatives = self.whole_query_sigles(&words, expansions);
+        expansions.dedup();
+
+        // Words next to each other, as typed, rank above scattered ones.
+        let bare_terms: Vec<(usize, String)> = analyse(&words.join(" "));
+        let proximity = (bare_terms.len() >= 2).then(|| {
+            Box::new(BoostQuery::new(
+                self.proximity_clause(&bare_terms),
+                BOOST_PROXIMITY,
+            )) as Box<dyn Query>
+        });
+        let clauses = Clauses {
+            phrases: phrases.iter().map(|u| self.unit_query(u)).collect(),
+            words: units.iter().map(|u| self.unit_query(u)).collect(),
+            proximity,
+            excluded: self.excluded_clauses(user),
+        };
+        let concept = (!whole_alternatives.is_empty())
+            .then(|| self.whole_query_concept(&bare_terms, whole_alternatives));
+        Ok(Plan {
+            tiers: clauses.tiers(concept),
+        })
+    }
+
+    /// One unit per word that analysis keeps or the glossary or a correction
+    /// gives alternatives for; the long forms added go to `expansions`.
+    fn word_units(
+        &self,
+        user: &UserQuery,
+        corrections: &[Correction],
+        expansions: &mut Vec<String>,
+    ) -> Vec<Unit> {
+        let glossary = &self.knowledge.glossary;
+        let mut units: Vec<Unit> = Vec::new();
+        for word in &user.words {
+            let terms = analyse(word);
+            let mut alternatives = Vec::new();
+            if let Some(c) = correction_of(corrections, word) {
+                let position = terms.first().map_or(0, |(p, _)| *p);
+                alternatives.push((vec![(position, c.term.clone())], BOOST_CORRECTION));
+            }
+            if looks_like_sigle(word) || word.chars().count() <= 8 {
+                for long in glossary.expansions(word).into_iter().take(3) {
+                    let long_terms = analyse(long);
+                    if !long_terms.is_empty() {
+                        expansions.push(long.to_string());
+                        alternatives.push((long_terms, BOOST_EXPANSION));
+                    }
+                }
+            }
+            if !terms.is_empty() || !alternatives.is_empty() {
+                units.push(Unit {
+                    terms,
+                    alternatives,
+                });
+            }
+        }
+        units
+    }
+
+    /// One unit per quoted phrase analysis keeps, with the sigles it is the long
+    /// form of; the sigles added go to `expansions`.
+    fn phrase_units(&self, user: &UserQuery, expansions: &mut Vec<String>) -> Vec<Unit> {
+        let glossary = &self.knowledge.glossary;
+        let mut phrases: Vec<Unit> = Vec::new();
+        for phrase in &user.phrases {
+            let terms = analyse(phrase);
+            let mut alternatives = Vec::new();
+            // One sigle stands for every word of its long form.
+            let weight = BOOST_EXPANSION * terms.len().max(1) as f32;
+            for abbr in glossary.abbreviations_of(phrase).into_iter().take(3) {
+                expansions.push(abbr.to_string());
+                alternatives.push((analyse(abbr), weight));
+            }
+            if !terms.is_empty() {
+                phrases.push(Unit {
+                    terms,
+                    alternatives,
+                });
+            }
+        }
+        phrases
+    }
+
+    /// The sigles the bare words together are the long form of (or, failing
+    /// that, part of one), each as a clause with its weight; what they are
+    /// goes to `expansions`.
+    fn whole_query_sigles(
+        &self,
+        words: &[&str],
+        expansions: &mut Vec<String>,
+    ) -> Vec<(Box<dyn Query>, f32)> {
+        let glossary = &self.knowledge.glossary;
+        let mut whole_alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        if words.len() < 2 {
+            return whole_alternatives;
+        }
+        let joined = words.join(" ");
+        let weight = BOOST_EXPANSION * analyse(&joined).len().max(1) as f32;
+        let mut sigles: Vec<(&str, String)> = glossary
+            .abbreviations_of(&joined)
+            .into_iter()
+            .take(3)
+            .map(|abbr| (abbr, abbr.to_string()))
+            .collect();
+        if sigles.is_empty() {
+            // Part of one long form (its head, or its last words) reaches its sigle;
+            // the expansion names the long form, which says why.
+            if let Some((abbr, long)) = glossary.abbreviation_of_part(&joined) {
+                sigles.push((abbr, format!("{abbr} ({long})")));
+            }
+        }
+        for (abbr, shown) in sigles {
+            let terms = analyse(abbr);
+            if !terms.is_empty() {
+                expansions.push(shown);
+                whole_alternatives.push((self.phrase_clause(&terms, 0), weight));
+            }
+        }
+        whole_alternatives
+    }
+
+    /// The bare words as one concept: close together, or one of its sigles.
+    fn whole_query_concept(
+        &self,
+        bare_terms: &[(usize, String)],
+        whole_alternatives: Vec<(Box<dyn Query>, f32)>,
+    ) -> Box<dyn Query> {
+        let mut options: Vec<(Box<dyn Query>, f32)> =
+            vec![(self.phrase_clause(bare_terms, 2), 1.0)];
+        for (alt, weight) in &whole_alternatives {
+            options.push((alt.box_clone(), *weight));
+        }
+        Box::new(Disjunction::sum(options))
+    }
+
+    /// A word or phrase, or any of its alternatives, the best counting.
+    fn unit_query(&self, unit: &Unit) -> Box<dyn Query> {
+        let mut options: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        if !unit.terms.is_empty() {
+            options.push((self.phrase_clause(&unit.terms, 0), 1.0));
+        }
+        for (alt, weight) in &unit.alternatives {
+            options.push((self.phrase_clause(alt, 0), *weight));
+        }
+        Disjunction::of(options, 1.0)
+    }
+
+    /// The excluded words and phrases analysis keeps, each as a clause.
+    fn excluded_clauses(&self, user: &UserQuery) -> Vec<Box<dyn Query>> {
+        user.excluded
+            .iter()
+            .map(|e| analyse(e))
+            .filter(|t| !t.is_empty())
+            .map(|t| self.phrase_clause(&t, 0))
+            .collect()
+    }
+
+    /// Terms (one or a phrase) matched in the text, the headings, the title
+    /// or the field label, the best field counting most.
+    fn phrase_clause(&self, terms: &[(usize, String)], slop: u32) -> Box<dyn Query> {
+        let f = self.fields;
+        self.phrase_clause_in(
+            terms,
+            slop,
+            &[
+                (f.text, 1.0),
+                (f.section, BOOST_SECTION),
+                (f.title, BOOST_TITLE),
+                (f.field_label, BOOST_FIELD),
+            ],
+        )
+    }
+
+    /// Words close together in the passage or its headings. Not in the title or the
+    /// field label: those are the same for many passages, so closeness there tells no
+    /// passage from another, and reading positions is most of a multi-word search.
+    fn proximity_clause(&self, terms: &[(usize, String)]) -> Box<dyn Query> {
+        let f = self.fields;
+        self.phrase_clause_in(terms, 2, &[(f.text, 1.0)])
+    }
+
+    fn phrase_clause_in(
+        &self,
+        terms: &[(usize, String)],
+        slop: u32,
+        fields: &[(Field, f32)],
+    ) -> Box<dyn Query> {
+        if terms.is_empty() {
+            // A sigle or long form of nothing but stop words: a phrase needs terms.
+            return Box::new(tantivy::query::EmptyQuery);
+        }
+        if let [(_, term)] = terms {
+            // One term needs no positions to score.
+            return Box::new(TermInFields::new(
+                fields
+                    .iter()
+                    .map(|&(field, boost)| (Term::from_field_text(field, term), boost))
+                    .collect(),
+                TIE_BREAKER,
+            ));
+        }
+        let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
+        let per_field: Vec<(Box<dyn Query>, f32)> = fields
+            .iter()
+            .map(|&(field, boost)| {
+                let q: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(
+                    terms
+                        .iter()
+                        .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+                        .collect(),
+                    slop,
+                ));
+                (q, boost)
+            })
+            .collect();
+        Disjunction::of(per_field, TIE_BREAKER)
+    }
+}
+
+/// The correction of `word`, if it has one.
+fn correction_of<'c>(corrections: &'c [Correction], word: &str) -> Option<&'c Correction> {
+    corrections.iter().find(|c| c.from == word)
+}
+
+/// Why a query with no word or phrase left after analysis cannot be searched.
+fn nothing_to_search(user: &UserQuery) -> Error {
+    let all: Vec<&str> = user
+        .words
+        .iter()
+        .chain(user.phrases.iter())
+        .map(String::as_str)
+        .collect();
+    let joined = all.join(" ");
+    // Punctuation and emoji are not stop words: say what is really wrong.
+    if !joined.chars().any(char::is_alphanumeric) {
+        return Error::InvalidQuery(
+            "la requête ne contient ni lettre ni chiffre à chercher".into(),
+        );
+    }
+    // A word longer than any indexed one (a pasted hash, a run of letters) is
+    // dropped by the analyzer like junk: say so, not "stop words".
+    let too_long = joined
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.len() > analysis::MAX_TOKEN_BYTES);
+    if let Some(word) = too_long {
+        return Error::InvalidQuery(format!(
+            "les mots de plus de {} octets ne sont pas indexés ({})",
+            analysis::MAX_TOKEN_BYTES,
+            truncate_chars(word, ECHOED_CHARS)
+        ));
+    }
+    Error::OnlyStopWords(truncate_chars(&joined, ECHOED_CHARS))
+}
+
+/// Each term is a walk over postings: a pasted page of numbers would hold a
+/// worker for seconds. A query is a few words; past the budget, say so.
+fn check_term_count(units: &[Unit], phrases: &[Unit]) -> Result<()> {
+    let n_terms: usize = units.iter().chain(phrases).map(|u| u.terms.len()).sum();
+    if n_terms > MAX_QUERY_TERMS {
+        return Err(Error::InvalidQuery(format!(
+            "la requête compte {n_terms} mots une fois analysée ; {MAX_QUERY_TERMS} au plus sont cherchés : gardez les plus parlants"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigles_are_recognised() {
+        assert!(looks_like_sigle("CLAS"));
+        assert!(looks_like_sigle("C.G.E.T"));
+        assert!(!looks_like_sigle("Ofii"));
+        assert!(!looks_like_sigle("parentalité"));
+    }
+}

@@ -1,0 +1,205 @@
+//! Territories as filters: resolving a name or an official code, the documents a
+//! territory keeps, near names when it resolves to nothing, and the per-document
+//! territory and kind slots facets are counted with ([`FacetIndex`]).
+//!
+//! A territory some document is about wins over the official code's readings and
+//! comes first among suggestions: it is what the facets show.
+
+use std::collections::HashMap;
+
+use super::requests::check_name;
+use super::{Engine, SUGGESTIONS};
+use crate::extract::territory::{self, Cog};
+use crate::model::Territory;
+use crate::store::DocumentInfo;
+use crate::{Error, Result};
+
+/// What a territory filter keeps.
+#[derive(Debug, Clone)]
+pub struct TerritoryFilter {
+    /// The territory named.
+    pub territory: Territory,
+    /// Per document, in corpus order: kept.
+    pub documents: Vec<bool>,
+    /// The documents' own territories the filter keeps.
+    pub included: Vec<Territory>,
+}
+
+impl Engine {
+    /// Resolves a territory filter given as a name or an official code.
+    /// The documents a territory filter keeps: those whose territory lies inside
+    /// the one named (Occitanie keeps the plans of its départements, EPCI and
+    /// communes) or contains it (Alès keeps the plan of its agglomération). A bare
+    /// code that is both a département and a région (`76`) is read the way that
+    /// keeps plans of this index, the région when both or neither do.
+    pub fn territory_filter(&self, name_or_code: &str) -> Result<TerritoryFilter> {
+        let code = name_or_code.trim();
+        let cog = Cog::get();
+        let mut readings: Vec<Territory> = Vec::new();
+        if (1..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            for kind in ["region", "departement"] {
+                if let Some(t) = cog.resolve(&format!("{kind}:{code}")) {
+                    readings.push(t);
+                }
+            }
+        }
+        if readings.is_empty() {
+            readings.push(self.resolve_territory(name_or_code)?);
+        }
+        let territories = &self.facet_index.territories;
+        let mut best: Option<(usize, Territory, Vec<bool>)> = None;
+        for reading in readings {
+            // Inside the reading: its key is among the document territory's keys;
+            // containing it: the document territory's key is among the reading's.
+            let key = territory::key_of(&reading);
+            let around = territory::codes_containing(&reading, cog);
+            let related: Vec<bool> = territories
+                .iter()
+                .zip(&self.facet_index.keys)
+                .map(|(t, keys)| keys.contains(&key) || around.contains(&territory::key_of(t)))
+                .collect();
+            let n_documents = self
+                .facet_index
+                .territory_of
+                .iter()
+                .filter(|&&slot| related.get(slot as usize).copied().unwrap_or(false))
+                .count();
+            if best.as_ref().is_none_or(|(n, ..)| n_documents > *n) {
+                best = Some((n_documents, reading, related));
+            }
+        }
+        let Some((_, territory, related)) = best else {
+            return Err(self.unknown_territory(code));
+        };
+        let documents = self
+            .facet_index
+            .territory_of
+            .iter()
+            .map(|&slot| related.get(slot as usize).copied().unwrap_or(false))
+            .collect();
+        let included = territories
+            .iter()
+            .zip(&related)
+            .filter(|(_, &r)| r)
+            .map(|(t, _)| t.clone())
+            .collect();
+        Ok(TerritoryFilter {
+            territory,
+            documents,
+            included,
+        })
+    }
+
+    pub fn resolve_territory(&self, name_or_code: &str) -> Result<Territory> {
+        check_name("territory", name_or_code)?;
+        let wanted = fold(name_or_code);
+        // A territory some document is about wins: it is what the facets show.
+        let index = &self.facet_index;
+        for (t, folded) in index.territories.iter().zip(&index.folded_names) {
+            if t.code == name_or_code.trim() || *folded == wanted {
+                return Ok(t.clone());
+            }
+        }
+        let cog = Cog::get();
+        let homonyms = cog.homonyms(name_or_code);
+        if !homonyms.is_empty() {
+            return Err(Error::AmbiguousTerritory {
+                name: name_or_code.trim().to_string(),
+                choices: homonyms
+                    .into_iter()
+                    .map(|mut t| {
+                        if let Some(d) = cog.departement_of(&t) {
+                            t.name = format!("{} ({})", t.name, d.name);
+                        }
+                        t
+                    })
+                    .collect(),
+            });
+        }
+        cog.resolve(name_or_code)
+            .ok_or_else(|| self.unknown_territory(name_or_code))
+    }
+
+    /// The error for a territory name that resolves to nothing, with near spellings:
+    /// the documents' own territories first, then the official code's.
+    fn unknown_territory(&self, name: &str) -> Error {
+        let wanted = fold(name);
+        let index = &self.facet_index;
+        let mut suggestions: Vec<Territory> = index
+            .territories
+            .iter()
+            .zip(&index.folded_names)
+            .filter(|(_, folded)| {
+                strsim::levenshtein(folded, &wanted) <= (wanted.chars().count() / 4).max(1)
+            })
+            .map(|(t, _)| t.clone())
+            .collect();
+        for t in Cog::get().similar(name, SUGGESTIONS) {
+            if suggestions.len() < SUGGESTIONS && !suggestions.contains(&t) {
+                suggestions.push(t);
+            }
+        }
+        Error::UnknownTerritory {
+            name: name.trim().to_string(),
+            suggestions,
+        }
+    }
+}
+
+/// Each document's territory and kind as small numbers, so facets are counted in arrays.
+pub(super) struct FacetIndex {
+    /// The distinct territories documents are about.
+    pub(super) territories: Vec<Territory>,
+    /// Per territory, its keys and those of the territories containing it.
+    pub(super) keys: Vec<Vec<String>>,
+    /// Per territory, its folded name.
+    pub(super) folded_names: Vec<String>,
+    /// Per document, its territory's slot in `territories` (`u32::MAX`: none).
+    pub(super) territory_of: Vec<u32>,
+    /// Per document, its kind's index in [`crate::DocKind::ALL`] (`u8::MAX`: none).
+    pub(super) kind_of: Vec<u8>,
+}
+
+impl FacetIndex {
+    pub(super) fn new(documents: &[DocumentInfo]) -> FacetIndex {
+        let mut territories: Vec<Territory> = Vec::new();
+        let mut keys = Vec::new();
+        let mut slot_of: HashMap<(&str, crate::TerritoryKind), u32> = HashMap::new();
+        let mut territory_of = Vec::with_capacity(documents.len());
+        for d in documents {
+            let slot = match &d.territory {
+                Some(t) => *slot_of.entry((t.code.as_str(), t.kind)).or_insert_with(|| {
+                    territories.push(t.clone());
+                    keys.push(d.territory_keys.clone());
+                    (territories.len() - 1) as u32
+                }),
+                None => u32::MAX,
+            };
+            territory_of.push(slot);
+        }
+        let kind_of = documents
+            .iter()
+            .map(|d| {
+                d.kind
+                    .and_then(|k| crate::DocKind::ALL.iter().position(|x| *x == k))
+                    .map_or(u8::MAX, |i| i as u8)
+            })
+            .collect();
+        let folded_names = territories.iter().map(|t| fold(&t.name)).collect();
+        FacetIndex {
+            territories,
+            keys,
+            folded_names,
+            territory_of,
+            kind_of,
+        }
+    }
+}
+
+/// Lower case, no accents, letters and digits only: for comparing names.
+fn fold(s: &str) -> String {
+    crate::analysis::folding::fold(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}

@@ -1,0 +1,106 @@
+//! Fixtures shared by the unit tests of several stages: small French plans built the way the
+//! structure stage would, and a few places, so that every test reads as the plan text it is
+//! about and no stage's tests reach into another's.
+
+use crate::extract::entities::name_key;
+use crate::{Document, Passage, Section, SectionKind, Territory, TerritoryKind};
+
+/// A document whose passages are its blank-line separated paragraphs; a paragraph whose
+/// first line is an upper-case label (`PARTENAIRES`) becomes a passage of that field.
+pub(crate) fn make_doc(doc_id: &str, text: &str, territory: Option<Territory>) -> Document {
+    let mut passages = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let byte_of = |char_index: usize| -> usize {
+        text.char_indices()
+            .nth(char_index)
+            .map_or(text.len(), |(byte, _)| byte)
+    };
+    let mut start = 0;
+    let mut i = 0;
+    while i <= chars.len() {
+        let at_break = i == chars.len() || (chars[i] == '\n' && chars.get(i + 1) == Some(&'\n'));
+        if at_break {
+            let paragraph: String = chars[start..i].iter().collect();
+            if !paragraph.trim().is_empty() {
+                let first_line = paragraph.lines().next().unwrap_or("").trim().to_string();
+                let is_label = !first_line.is_empty()
+                    && first_line.chars().all(|c| !c.is_lowercase())
+                    && paragraph.lines().count() > 1;
+                let (field, body_start) = if is_label {
+                    (
+                        Some(first_line.clone()),
+                        start + first_line.chars().count() + 1,
+                    )
+                } else {
+                    (None, start)
+                };
+                passages.push(Passage {
+                    id: passages.len(),
+                    section: Some(0),
+                    field,
+                    start: body_start,
+                    end: i,
+                    byte_start: byte_of(body_start),
+                    byte_end: byte_of(i),
+                });
+            }
+            start = i + 2;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    Document {
+        doc_id: doc_id.to_string(),
+        title: doc_id.to_string(),
+        text: text.to_string(),
+        sections: vec![Section {
+            id: 0,
+            parent: None,
+            depth: 0,
+            kind: SectionKind::Action,
+            number: Some("1".to_string()),
+            heading: "Action 1 : Test".to_string(),
+            start: 0,
+            end: chars.len(),
+        }],
+        passages,
+        territory,
+        ..Default::default()
+    }
+}
+
+/// A commune of the official code.
+pub(crate) fn commune(name: &str, code: &str) -> Territory {
+    Territory {
+        name: name.to_string(),
+        code: code.to_string(),
+        kind: TerritoryKind::Commune,
+    }
+}
+
+/// Places found in a name, as the geographic code would: Blagnac, Cornebarrieu, Haute-Garonne.
+pub(crate) fn test_places(name: &str) -> Option<Territory> {
+    let key = name_key(name);
+    let places = [
+        ("blagnac", commune("Blagnac", "31069")),
+        ("cornebarrieu", commune("Cornebarrieu", "31150")),
+        (
+            "haute garonne",
+            Territory {
+                name: "Haute-Garonne".into(),
+                code: "31".into(),
+                kind: TerritoryKind::Departement,
+            },
+        ),
+    ];
+    places
+        .into_iter()
+        .find(|(k, _)| {
+            key.split(' ')
+                .collect::<Vec<_>>()
+                .windows(k.split(' ').count())
+                .any(|w| w.join(" ") == *k)
+        })
+        .map(|(_, t)| t)
+}
