@@ -410,7 +410,9 @@ fn grid_cells(h: &[HSeg], v: &[VSeg], xs: &[f64], ys: &[f64]) -> Vec<Cell> {
             }
         }
     }
-    let mut cells: HashMap<usize, Cell> = HashMap::new();
+    // Ordered by union root, so cells with the same top-left (an L-shaped merge) keep one
+    // order from run to run under the stable sort below.
+    let mut cells: std::collections::BTreeMap<usize, Cell> = std::collections::BTreeMap::new();
     for i in 0..nr {
         for j in 0..nc {
             let r = d.find(id(i, j));
