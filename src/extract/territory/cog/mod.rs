@@ -211,8 +211,12 @@ impl Cog {
     }
 
     pub(crate) fn unit_of(&self, territory: &Territory) -> Option<Unit> {
-        let code = territory.code.as_str();
-        match territory.kind {
+        self.unit_by_code(territory.kind, &territory.code)
+    }
+
+    /// The unit of that kind with that official code.
+    pub(crate) fn unit_by_code(&self, kind: TerritoryKind, code: &str) -> Option<Unit> {
+        match kind {
             TerritoryKind::Commune => self.commune_by_code.get(code).map(|&i| Unit::Commune(i)),
             TerritoryKind::Epci => self.epci_by_code.get(code).map(|&i| Unit::Epci(i)),
             TerritoryKind::Departement => self

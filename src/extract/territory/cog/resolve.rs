@@ -162,16 +162,7 @@ impl Cog {
 
     fn resolve_code(&self, query: &str) -> Option<Unit> {
         if let Some((kind, code)) = query.split_once(':') {
-            let code = code.trim();
-            return match fold_kind(kind)? {
-                TerritoryKind::Commune => self.commune_by_code.get(code).map(|&i| Unit::Commune(i)),
-                TerritoryKind::Epci => self.epci_by_code.get(code).map(|&i| Unit::Epci(i)),
-                TerritoryKind::Departement => self
-                    .departement_by_code
-                    .get(code)
-                    .map(|&i| Unit::Departement(i)),
-                TerritoryKind::Region => self.region_by_code.get(code).map(|&i| Unit::Region(i)),
-            };
+            return self.unit_by_code(fold_kind(kind)?, code.trim());
         }
         let is_code_like = query.chars().all(|c| c.is_ascii_alphanumeric())
             && query.chars().filter(|c| c.is_ascii_digit()).count() + 1 >= query.len();
