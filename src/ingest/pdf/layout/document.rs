@@ -201,15 +201,7 @@ impl<'a> Writer<'a> {
 
 /// Left edge, right edge and biggest size of each text block of the page.
 fn text_block_edges(page: &PageOut) -> Vec<(f64, f64, f64)> {
-    page.blocks
-        .iter()
-        .filter_map(|b| {
-            if let Block::Text(l) = b {
-                Some(l)
-            } else {
-                None
-            }
-        })
+    page.text_blocks()
         .map(|l| {
             let left = l
                 .iter()

@@ -162,6 +162,16 @@ pub struct PageOut {
     pub blocks: Vec<Block>,
 }
 
+impl PageOut {
+    /// The page's text blocks (tables left out), each a run of lines.
+    pub(super) fn text_blocks(&self) -> impl Iterator<Item = &Vec<Line>> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Text(lines) => Some(lines),
+            _ => None,
+        })
+    }
+}
+
 /// Marks a line break inside a line's text (two headings glued on one line).
 const GLUED_BREAK: char = '\u{E002}';
 

@@ -105,18 +105,7 @@ pub(super) fn remove_furniture(pages: &mut [PageOut], title: Option<&str>) -> Op
 /// Body size: the size carrying the most characters on the page.
 fn body_size(pg: &PageOut) -> f64 {
     let mut by_size: HashMap<i64, usize> = HashMap::new();
-    for l in pg
-        .blocks
-        .iter()
-        .filter_map(|b| {
-            if let Block::Text(l) = b {
-                Some(l)
-            } else {
-                None
-            }
-        })
-        .flatten()
-    {
+    for l in pg.text_blocks().flatten() {
         *by_size.entry((l.size * 4.0).round() as i64).or_default() += l.text.len();
     }
     by_size
