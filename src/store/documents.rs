@@ -645,7 +645,10 @@ mod tests {
             .passages(0)
             .find(|p| p.field == Some("PARTENAIRES"))
             .expect("the PARTENAIRES field");
-        assert_eq!(partners.text, "CAF, PMI / ASE");
+        assert_eq!(
+            partners.text,
+            "CAF, PMI / ASE\n\nSoutien à la parentalité, réseau d’écoute."
+        );
         assert_eq!(
             store.heading_path(0, partners.section),
             ["Axe 2 : Accompagner les familles"]

@@ -329,8 +329,34 @@ impl<'a> Builder<'a> {
         if let Some((first, last)) = self.block.take() {
             let start = self.trimmed_span(first).0;
             let end = self.trimmed_span(last).1;
+            if self.extends_field_value(start, end) {
+                return;
+            }
             self.add_passages(self.top(), self.field.clone(), start, end);
         }
+    }
+
+    /// A labelled field's value written as several short paragraphs (a cell of
+    /// a table flattened to paragraphs, a list then a remark) is one value: the
+    /// block joins the previous passage when that passage is this field's, in
+    /// this section, ends just before it, and both fit in one passage.
+    fn extends_field_value(&mut self, start: usize, end: usize) -> bool {
+        if self.field.is_none() {
+            return false;
+        }
+        let top = self.top();
+        let Some(previous) = self.passages.last_mut() else {
+            return false;
+        };
+        if previous.field != self.field
+            || previous.section != top
+            || self.text[previous.end..start].contains(|c: char| !c.is_whitespace())
+            || self.text[previous.start..end].chars().count() > passages::MAX_PASSAGE_CHARS
+        {
+            return false;
+        }
+        previous.end = end;
+        true
     }
 
     /// Opens (or continues) a section; returns its id.
@@ -430,9 +456,18 @@ impl<'a> Builder<'a> {
     /// Puts the axe that the plan's summary lists objectif `number` under on
     /// the stack, when another (or no) axe is open.
     fn hang_under_summary_axe(&mut self, number: Option<&str>) {
-        let Some(axe_number) = number.and_then(|n| self.objectif_axes.get(n)).cloned() else {
+        let Some((number, axe_number)) =
+            number.and_then(|n| Some((n, self.objectif_axes.get(n)?.clone())))
+        else {
             return;
         };
+        // A dotted number (`3.1.4`) names its own parents: a summary that lists it
+        // under another axe was misread (a flattened table), the document wins.
+        if let Some((first, _)) = number.split_once('.') {
+            if first != axe_number {
+                return;
+            }
+        }
         let open_axe = self
             .stack
             .iter()

@@ -468,3 +468,68 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_field_value_in_several_short_paragraphs_is_one_passage() {
+    // A table cell flattened to paragraphs by a word processor export.
+    let raw = "3.1.2. AMELIORER LA LISIBILITE DES OFFRES D'EMPLOI\n\nCAHIER DES CHARGES\n\n\
+- L'opérateur assure la coordination avec Pôle emploi, la Mission Locale et la MDE\n\
+- Il met en place des actions d'accompagnement\n\n\
+LES ACTIONS DEVRONT ETRE VALIDEES PAR LES OPERATEURS (POLE EMPLOI, MISSION LOCALE)\n\n\
+EVALUATION INDICATEURS\n\n- Nombre d'entreprises impliquées\n\n- Nombre de stages\n";
+    let doc = parse("cdv", &clean(raw, false));
+    assert_offsets_consistent(&doc);
+    let value = passage_with(&doc, "CAHIER DES CHARGES", "Mission Locale").expect("value");
+    assert!(
+        value.text.contains("VALIDEES PAR LES OPERATEURS"),
+        "{value:?}"
+    );
+    let count = |field: &str| {
+        shown(&doc)
+            .iter()
+            .filter(|p| p.field.as_deref() == Some(field))
+            .count()
+    };
+    assert_eq!(count("CAHIER DES CHARGES"), 1);
+    assert_eq!(
+        count("EVALUATION INDICATEURS"),
+        1,
+        "the next field starts anew"
+    );
+}
+
+#[test]
+fn a_field_value_too_long_for_one_passage_stays_in_several() {
+    let long =
+        "Le porteur accompagne les familles vers les dispositifs de droit commun. ".repeat(6);
+    let raw = format!("PARTENAIRES\n\n{long}\n\n{long}\n");
+    let doc = parse("long", &clean(&raw, false));
+    let values: Vec<_> = shown(&doc)
+        .into_iter()
+        .filter(|p| p.field.as_deref() == Some("PARTENAIRES"))
+        .collect();
+    assert_eq!(values.len(), 2, "{values:?}");
+    assert!(values
+        .iter()
+        .all(|p| p.text.chars().count() <= MAX_PASSAGE_CHARS));
+}
+
+#[test]
+fn a_dotted_objectif_number_outweighs_a_misread_summary() {
+    // The summary table flattened to paragraphs: 3.1.4 seems listed under pilier 4.
+    let raw = "TABLEAU RECAPITULATIF\n\nPILIER N°3 : DEVELOPPEMENT ECONOMIQUE\n\n\
+3.1.1 Mettre en réseau les acteurs de l'emploi\n\n\
+PILIER N°4 : VALEURS DE LA REPUBLIQUE\n\n\
+3.1.4 Prolonger la dynamique des clauses d'insertion\n\n\
+4.1.1 Communiquer sur les instances de la République\n\n\
+PILIER N°3 : DEVELOPPEMENT ECONOMIQUE\n\n\
+3.1.4. PROLONGER LA DYNAMIQUE DES CLAUSES D'INSERTION\n\n\
+PILOTES\n\nAlès Agglomération\n";
+    let doc = parse("cdv", &clean(raw, false));
+    let pilotes = passage_with(&doc, "PILOTES", "Alès").expect("pilotes");
+    assert!(
+        pilotes.heading_path[0].starts_with("PILIER N°3"),
+        "{:?}",
+        pilotes.heading_path
+    );
+}
