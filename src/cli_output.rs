@@ -297,3 +297,118 @@ pub(crate) fn print_territories(list: &TerritoryList) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// « Cornebarrieu (31150) » or nothing.
+fn place(territory: Option<&maillage::Territory>) -> String {
+    territory
+        .map(|t| format!("{} ({})", t.name, t.code))
+        .unwrap_or_else(|| "territoire inconnu".to_string())
+}
+
+fn print_action_line(a: &maillage::query::ActionSummary) -> anyhow::Result<()> {
+    outln!("{}  —  {}", a.title, place(a.territory.as_ref()));
+    let year = a.year.map(|y| format!(", {y}")).unwrap_or_default();
+    outln!("    {}{year}  [{}]", a.doc_title, a.id);
+    for (label, names) in [
+        ("pilotes", &a.pilots),
+        ("partenaires", &a.partners),
+        ("financeurs", &a.funders),
+        ("dispositifs", &a.dispositifs),
+    ] {
+        if !names.is_empty() {
+            outln!("    {label} : {}", names.join(", "));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn print_actions(list: &maillage::query::ActionList) -> anyhow::Result<()> {
+    outln!(
+        "{} (affichées à partir de la {}e)",
+        plural(list.total, "action", "actions"),
+        list.offset + 1
+    );
+    for action in &list.actions {
+        outln!();
+        print_action_line(action)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn print_action(
+    detail: &maillage::query::ActionDetail,
+    similar: &maillage::query::SimilarActions,
+) -> anyhow::Result<()> {
+    let a = &detail.action;
+    if !a.path.is_empty() {
+        outln!("{}", a.path.join(" › "));
+    }
+    print_action_line(a)?;
+    for field in &detail.fields {
+        outln!();
+        match (&field.label, &field.heading) {
+            (Some(label), _) => outln!("{label}"),
+            (None, Some(heading)) => outln!("{heading}"),
+            _ => {}
+        }
+        for line in field.text.lines() {
+            outln!("  {line}");
+        }
+    }
+    if !detail.entities.is_empty() {
+        outln!();
+        outln!("Entités nommées :");
+        for e in &detail.entities {
+            let roles: Vec<&str> = e.roles.iter().map(|r| r.label()).collect();
+            outln!("  {} ({}) — {}", e.name, e.kind.as_str(), roles.join(", "));
+        }
+    }
+    outln!();
+    if similar.similar.is_empty() {
+        outln!("Aucune action comparable dans un autre territoire.");
+    } else {
+        outln!("Actions comparables ailleurs :");
+        for s in &similar.similar {
+            outln!(
+                "  {}  —  {}  [{}]",
+                s.action.title,
+                place(s.action.territory.as_ref()),
+                s.action.id
+            );
+            outln!("      en commun : {}", s.reasons.join(", "));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn print_comparison(c: &maillage::query::Comparison) -> anyhow::Result<()> {
+    outln!(
+        "{} ({}) et {} ({}) : {} et {}",
+        c.a.name,
+        c.a.code,
+        c.b.name,
+        c.b.code,
+        plural(c.documents_a, "document", "documents"),
+        plural(c.documents_b, "document", "documents"),
+    );
+    for (title, list) in [
+        ("Nommés par les deux", &c.both),
+        (&*format!("Seulement {}", c.a.name), &c.only_a),
+        (&*format!("Seulement {}", c.b.name), &c.only_b),
+    ] {
+        outln!();
+        outln!("{title} ({})", list.len());
+        for e in list.iter() {
+            outln!(
+                "  {} ({}) — {} / {} mentions, {} / {} actions",
+                e.name,
+                e.kind.as_str(),
+                e.mentions_a,
+                e.mentions_b,
+                e.n_actions_a,
+                e.n_actions_b
+            );
+        }
+    }
+    Ok(())
+}

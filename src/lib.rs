@@ -43,6 +43,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod index;

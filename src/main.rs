@@ -111,6 +111,9 @@ enum Command {
         /// Chercher les mots tels que tapés, sans correction orthographique.
         #[arg(long)]
         exact: bool,
+        /// Exporter les résultats : csv (séparateur ;), csv-comma ou jsonl.
+        #[arg(long)]
+        format: Option<String>,
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
@@ -183,6 +186,62 @@ enum Command {
         /// Nombre de territoires à sauter (pagination).
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// Exporter : csv (séparateur ;), csv-comma ou jsonl.
+        #[arg(long)]
+        format: Option<String>,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lister les fiches-actions, filtrées par territoire, type de document, entité, rôle ou dispositif.
+    Actions {
+        /// Mots du titre ou du chemin de l'action.
+        #[arg(long)]
+        q: Option<String>,
+        /// Territoire (nom ou code officiel, tout niveau).
+        #[arg(long)]
+        territory: Option<String>,
+        /// Type de document (ctg, contrat_de_ville, pedt…).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Entité nommée dans l'action (nom, sigle ou identifiant).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Rôle de l'entité : pilote, partenaire, financeur ou mentionné.
+        #[arg(long)]
+        role: Option<String>,
+        /// Dispositif nommé dans l'action (CLAS, LAEP…).
+        #[arg(long)]
+        dispositif: Option<String>,
+        /// Actions affichées (50 par défaut, 1 000 au plus) ; toutes avec --format.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Exporter toutes les actions : csv (séparateur ;), csv-comma ou jsonl.
+        #[arg(long)]
+        format: Option<String>,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Afficher une fiche-action : ses champs, les entités qu'elle nomme et les actions comparables ailleurs.
+    Action {
+        /// Identifiant de l'action (`DOC#SECTION`, tel que `maillage actions` l'affiche).
+        id: String,
+        #[command(flatten)]
+        index: IndexArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Comparer deux territoires : dispositifs et acteurs nommés par les deux, par l'un seulement.
+    Compare {
+        /// Premier territoire (nom ou code).
+        a: String,
+        /// Second territoire (nom ou code).
+        b: String,
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
@@ -304,6 +363,19 @@ fn main() -> ExitCode {
 /// Opens the index; when there is none yet, or a file of it is damaged, and
 /// the corpus folder exists, builds it first, so a fresh checkout answers its
 /// first search and a damaged index heals.
+/// Writes records to standard output in an export format.
+fn export<R: maillage::export::Record>(format: &str, records: &[R]) -> anyhow::Result<()> {
+    let format = maillage::export::Format::parse(format)?;
+    let stdout = std::io::stdout().lock();
+    let mut exporter =
+        maillage::export::Exporter::start::<R>(std::io::BufWriter::new(stdout), format)?;
+    for record in records {
+        exporter.record(record)?;
+    }
+    exporter.finish()?;
+    Ok(())
+}
+
 fn open(args: &IndexArg) -> anyhow::Result<Engine> {
     let (corpus, why) = match Engine::open(&args.index) {
         Err(maillage::Error::MissingIndex(_)) if args.corpus.is_dir() => (
@@ -429,6 +501,7 @@ fn answer(command: Command) -> anyhow::Result<()> {
             territory,
             kind,
             exact,
+            format,
             index,
             json,
         } => {
@@ -441,7 +514,11 @@ fn answer(command: Command) -> anyhow::Result<()> {
                 kind,
                 exact,
             };
-            show(&engine.search(&request)?, json, cli_output::print_search)?;
+            let response = engine.search(&request)?;
+            match format {
+                Some(format) => export(&format, &response.hits)?,
+                None => show(&response, json, cli_output::print_search)?,
+            }
         }
         Command::Documents { index, json } => show(
             open(&index)?.documents().as_slice(),
@@ -492,6 +569,7 @@ fn answer(command: Command) -> anyhow::Result<()> {
             role,
             limit,
             offset,
+            format,
             index,
             json,
         } => {
@@ -502,8 +580,56 @@ fn answer(command: Command) -> anyhow::Result<()> {
                 limit,
                 offset: Some(offset),
             })?;
-            show(&list, json, cli_output::print_territories)?;
+            match format {
+                Some(format) => export(&format, &list.territories)?,
+                None => show(&list, json, cli_output::print_territories)?,
+            }
         }
+        Command::Actions {
+            q,
+            territory,
+            kind,
+            entity,
+            role,
+            dispositif,
+            limit,
+            offset,
+            format,
+            index,
+            json,
+        } => {
+            let engine = open(&index)?;
+            let list = engine.actions(&maillage::query::ActionsRequest {
+                q,
+                territory,
+                kind,
+                entity,
+                role,
+                dispositif,
+                offset: Some(offset),
+                limit,
+                all: format.is_some(),
+            })?;
+            match format {
+                Some(format) => export(&format, &list.actions)?,
+                None => show(&list, json, cli_output::print_actions)?,
+            }
+        }
+        Command::Action { id, index, json } => {
+            let engine = open(&index)?;
+            let detail = engine.action(&id)?;
+            let similar = engine.similar_actions(&id, None)?;
+            if json {
+                print_json(&serde_json::json!({ "action": detail, "similar": similar.similar }))?;
+            } else {
+                cli_output::print_action(&detail, &similar)?;
+            }
+        }
+        Command::Compare { a, b, index, json } => show(
+            &open(&index)?.compare(&a, &b)?,
+            json,
+            cli_output::print_comparison,
+        )?,
         Command::Graph {
             entity,
             depth,

@@ -9,6 +9,7 @@
 //! `impl Engine` block; this one opens the index, holds the limits they
 //! share and re-exports everything under `maillage::query`.
 
+mod actions;
 mod budget;
 mod disjunction;
 mod documents;
@@ -34,6 +35,11 @@ use crate::model::SourceFormat;
 use crate::store::{self, DocStore, Knowledge, Meta};
 use crate::{Error, Result};
 
+pub use actions::{
+    ActionDetail, ActionEntity, ActionField, ActionList, ActionSummary, ActionsRequest,
+    ComparedEntity, Comparison, SharedEntity, SimilarAction, SimilarActions, DEFAULT_ACTIONS_PAGE,
+    MAX_ACTIONS_PAGE,
+};
 pub use budget::{Budget, Spent, DEFAULT_MAX_SCORED, DEFAULT_SEARCH_TIME};
 pub use documents::{
     AcronymInDocument, DocumentDetail, DocumentSummary, EntityInDocument, Original, PassageOut,
@@ -85,6 +91,8 @@ pub struct Engine {
     meta: Meta,
     generation_dir: PathBuf,
     doc_by_id: HashMap<String, usize>,
+    /// The action sheets, found on first use.
+    actions: std::sync::OnceLock<actions::table::ActionTable>,
 }
 
 /// What `/health` and `maillage info` say about the open index.
@@ -167,6 +175,7 @@ impl Engine {
             meta,
             generation_dir: generation.dir,
             doc_by_id,
+            actions: std::sync::OnceLock::new(),
         })
     }
 

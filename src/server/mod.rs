@@ -7,6 +7,7 @@
 //! headers, one log line per request, and an engine that can be swapped for
 //! a freshly built generation without failing requests in flight.
 
+pub mod actions;
 pub mod error;
 pub mod openapi;
 pub mod params;
@@ -224,6 +225,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/entities/*id", get(routes::entity))
         .route("/api/territories", get(routes::territories))
         .route("/api/graph", get(routes::graph))
+        .route("/api/actions", get(actions::actions))
+        .route("/api/actions/*id", get(actions::action))
+        .route("/api/compare", get(actions::compare))
         .route("/api/status", get(routes::status))
         .route("/api/openapi.json", get(openapi_json))
         .with_state(state);

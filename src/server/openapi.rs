@@ -7,7 +7,7 @@
 
 use utoipa::OpenApi;
 
-use super::routes;
+use super::{actions, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,9 @@ use super::routes;
         routes::entity,
         routes::territories,
         routes::graph,
+        actions::actions,
+        actions::action,
+        actions::compare,
     ),
     components(schemas(
         routes::ErrorResponse,
@@ -53,6 +56,16 @@ use super::routes;
         crate::query::TerritoryList,
         crate::query::CorpusStatus,
         crate::query::FormatCount,
+        crate::query::ActionSummary,
+        crate::query::ActionList,
+        crate::query::ActionDetail,
+        crate::query::ActionField,
+        crate::query::ActionEntity,
+        crate::query::SimilarActions,
+        crate::query::SimilarAction,
+        crate::query::SharedEntity,
+        crate::query::Comparison,
+        crate::query::ComparedEntity,
         crate::graph::TerritoryRoles,
         crate::graph::Evidence,
         crate::graph::Subgraph,

@@ -21,8 +21,7 @@ use super::{AppState, Lane};
 use crate::graph::Subgraph;
 use crate::query::{
     AcronymEntry, Budget, CorpusStatus, DocumentRequest, DocumentSummary, Engine, EntitiesRequest,
-    EntityDetail, EntityList, GraphRequest, SearchRequest, SearchResponse, TerritoriesRequest,
-    TerritoryList,
+    EntityDetail, EntityList, GraphRequest, SearchRequest, TerritoriesRequest,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -138,10 +137,8 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     responses(
         (status = 200, description = "Ranked passages with highlighted snippets and facets (as `maillage search --json`)", body = SearchResponse),
         (status = 400, description = "Malformed query or parameter", body = ErrorResponse)))]
-pub async fn search(
-    State(state): State<AppState>,
-    raw: RawQuery,
-) -> Result<Json<SearchResponse>, ApiError> {
+pub async fn search(State(state): State<AppState>, raw: RawQuery) -> Result<Response, ApiError> {
+    let format = super::actions::export_format(&raw)?;
     let params = SearchParams::from_query(&raw)?;
     let request = SearchRequest {
         q: params.q,
@@ -151,12 +148,30 @@ pub async fn search(
         kind: params.kind,
         exact: params.exact.unwrap_or(false),
     };
+    if let Some(format) = format {
+        // The query is checked before the file starts.
+        let check = request.clone();
+        let _checked = run_engine(&state, Lane::Search, move |engine, _| {
+            engine.search(&SearchRequest {
+                limit: Some(1),
+                offset: Some(0),
+                ..check
+            })
+        })
+        .await?;
+        return Ok(super::actions::export_search(
+            state.engine()?,
+            request,
+            format,
+        ));
+    }
     let limits = state.limits();
-    run_engine(&state, Lane::Search, move |engine, gone| {
+    let response = run_engine(&state, Lane::Search, move |engine, gone| {
         let budget = Budget::new(limits.time, limits.max_scored).cancelled_by(gone);
         engine.search_within(&request, Arc::new(budget))
     })
-    .await
+    .await?;
+    Ok(response.into_response())
 }
 
 #[utoipa::path(get, path = "/api/documents", tag = "documents",
@@ -326,16 +341,23 @@ pub async fn entity(
 pub async fn territories(
     State(state): State<AppState>,
     raw: RawQuery,
-) -> Result<Json<TerritoryList>, ApiError> {
+) -> Result<Response, ApiError> {
+    let format = super::actions::export_format(&raw)?;
     let params = TerritoriesParams::from_query(&raw)?;
     let request = TerritoriesRequest {
         entity: params.entity,
         role: params.role,
         limit: params.limit,
         offset: params.offset,
-        all: false,
+        all: format.is_some(),
     };
-    with_engine(&state, move |engine| engine.territories(&request)).await
+    let Json(list) = with_engine(&state, move |engine| engine.territories(&request)).await?;
+    Ok(match format {
+        Some(format) => {
+            super::actions::export_records(list.territories, format, "maillage-territoires")
+        }
+        None => Json(list).into_response(),
+    })
 }
 
 #[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),

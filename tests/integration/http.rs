@@ -13,7 +13,7 @@ use crate::fixture::shipped_index;
 use maillage::query::Engine;
 use maillage::server::{app, AppState};
 
-fn router() -> Router {
+pub(crate) fn router() -> Router {
     static APP: OnceLock<Router> = OnceLock::new();
     APP.get_or_init(|| {
         let engine = Engine::open(shipped_index()).expect("index opens");
@@ -71,7 +71,7 @@ pub(crate) fn send_to(
     })
 }
 
-fn get(uri: &str) -> Answer {
+pub(crate) fn get(uri: &str) -> Answer {
     send_to(router(), Method::GET, uri, &[])
 }
 

@@ -172,6 +172,11 @@ impl Catalog {
         self.index_by_id.get(id).and_then(|&i| self.entities.get(i))
     }
 
+    /// The position of the entity with that id in [`Catalog::entities`].
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.index_by_id.get(id).copied()
+    }
+
     /// Any alias, sigle, long form, case/accent/plural-insensitive -> the entity.
     pub fn lookup(&self, name: &str) -> Option<&Entity> {
         if let Some(entity) = self.get(name.trim()) {
