@@ -87,7 +87,11 @@ pub(crate) fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
         .unwrap_or(&response.query);
     outln!(
         "{} pour « {} » ({:.1} ms){}",
-        plural(response.total, "passage", "passages"),
+        if response.hits.iter().any(|h| h.action.is_some()) {
+            plural(response.total, "résultat", "résultats")
+        } else {
+            plural(response.total, "passage", "passages")
+        },
         shown,
         response.took_ms,
         if response.relaxed {
@@ -143,22 +147,35 @@ pub(crate) fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
         if !hit.section.is_empty() {
             outln!("     {}", hit.section.join(" › "));
         }
+        let readable = |html: &str| {
+            let text = html
+                .replace("<mark>", on)
+                .replace("</mark>", off)
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        if let Some(action) = &hit.action {
+            outln!("     action [{action}]");
+            for f in &hit.fields {
+                outln!(
+                    "     {} : {}",
+                    f.field.as_deref().unwrap_or("texte"),
+                    readable(&f.snippet)
+                );
+            }
+            if let Some(more) = hit.more_fields.filter(|&n| n > 0) {
+                outln!("     … et {}", plural(more, "autre champ", "autres champs"));
+            }
+            continue;
+        }
         if let Some(field) = &hit.field {
             outln!("     {field}");
         }
-        let snippet = hit
-            .snippet
-            .replace("<mark>", on)
-            .replace("</mark>", off)
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&");
-        outln!(
-            "     {}",
-            snippet.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
+        outln!("     {}", readable(&hit.snippet));
     }
     Ok(())
 }

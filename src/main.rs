@@ -114,6 +114,9 @@ enum Command {
         /// Exporter les résultats : csv (séparateur ;), csv-comma ou jsonl.
         #[arg(long)]
         format: Option<String>,
+        /// Regrouper les résultats : action (une fiche-action par résultat, avec ses champs qui contiennent les mots) ou passage (par défaut).
+        #[arg(long)]
+        group: Option<String>,
         #[command(flatten)]
         index: IndexArg,
         #[arg(long)]
@@ -502,6 +505,7 @@ fn answer(command: Command) -> anyhow::Result<()> {
             kind,
             exact,
             format,
+            group,
             index,
             json,
         } => {
@@ -513,6 +517,7 @@ fn answer(command: Command) -> anyhow::Result<()> {
                 territory,
                 kind,
                 exact,
+                group,
             };
             let response = engine.search(&request)?;
             match format {

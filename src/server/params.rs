@@ -124,6 +124,8 @@ pub struct SearchParams {
     pub kind: Option<String>,
     /// `true`: search the words only as typed, without spelling corrections.
     pub exact: Option<bool>,
+    /// `action`: one result per action sheet with its fields holding the words; `passage` (default).
+    pub group: Option<String>,
 }
 
 impl SearchParams {
@@ -135,6 +137,7 @@ impl SearchParams {
             territory: raw.text("territory")?,
             kind: raw.text("kind")?,
             exact: raw.flag("exact")?,
+            group: raw.text("group")?,
         })
     }
 }

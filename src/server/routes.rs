@@ -147,6 +147,7 @@ pub async fn search(State(state): State<AppState>, raw: RawQuery) -> Result<Resp
         territory: params.territory,
         kind: params.kind,
         exact: params.exact.unwrap_or(false),
+        group: params.group,
     };
     if let Some(format) = format {
         // The query is checked before the file starts.

@@ -205,6 +205,8 @@
     const territory = params.get("territoire") || "";
     const kind = params.get("type") || "";
     const exact = params.get("exact") === "1";
+    // Results are action sheets by default; `par=passage` lists passages one by one.
+    const byPassage = params.get("par") === "passage";
     const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
 
     const input = el("input", {
@@ -232,7 +234,8 @@
     results.appendChild(loading());
     const url = "/api/search?" + new URLSearchParams(Object.assign(
       { q, limit: String(PAGE_SIZE), offset: String((page - 1) * PAGE_SIZE) },
-      territory ? { territory } : {}, kind ? { kind } : {}, exact ? { exact: "true" } : {})).toString();
+      territory ? { territory } : {}, kind ? { kind } : {}, exact ? { exact: "true" } : {},
+      byPassage ? {} : { group: "action" })).toString();
     let data;
     try {
       data = await api(url);
@@ -246,7 +249,25 @@
     }
     if (token !== navigation) return;
     clear(results);
-    drawSearchResults(results, data, { q, territory, kind, page, exact });
+    drawSearchResults(results, data, { q, territory, kind, page, exact, byPassage });
+  }
+
+  // A result grouped by action: the sheet's title, then its fields that hold the words.
+  function actionHit(hit, about) {
+    const fields = hit.fields.map((f) => {
+      const text = el("span", { class: "snippet" });
+      text.innerHTML = f.snippet; // escaped by the server; only <mark> is markup
+      return el("li", {}, f.field ? el("span", { class: "badge" }, f.field) : null, " ", text);
+    });
+    const path = hit.section.slice(0, -1);
+    return el("li", { class: "hit hit-action" },
+      el("h2", { class: "hit-title" }, el("a", { href: actionHref(hit.action) }, hit.action_title)),
+      el("p", { class: "hit-doc" }, el("a", { href: documentHref(hit.doc_id, { passage: hit.passage }) }, hit.doc_title || hit.doc_id)),
+      about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
+      path.length ? el("p", { class: "breadcrumb" }, path.join(" › ")) : null,
+      fields.length ? el("ul", { class: "hit-fields" }, fields) : null,
+      hit.more_fields ? el("p", { class: "hint" }, "… et " + plural(hit.more_fields, "autre champ", "autres champs")) : null,
+      hit.page ? el("p", { class: "hit-original" }, originalLink(hit.doc_id, "pdf", hit.page)) : null);
   }
 
   function drawSearchResults(container, data, state) {
@@ -256,12 +277,18 @@
     const pages = Math.max(1, Math.ceil(reachable / PAGE_SIZE));
     const countText = data.total === 0
       ? "Aucun passage trouvé"
-      : plural(data.total, "passage trouvé", "passages trouvés") + (pages > 1 ? " — page " + state.page + " sur " + pages.toLocaleString("fr-FR") : "")
+      : (state.byPassage ? plural(data.total, "passage trouvé", "passages trouvés")
+        : plural(data.total, "résultat trouvé", "résultats trouvés") + " (fiches-actions et passages)") + (pages > 1 ? " — page " + state.page + " sur " + pages.toLocaleString("fr-FR") : "")
         + (reachable < data.total ? " (les " + reachable.toLocaleString("fr-FR") + " premiers peuvent être parcourus : précisez la recherche)" : "");
     const summary = el("p", { class: "result-count", id: "nombre-resultats" }, countText);
     announce(countText);
 
     const notes = [];
+    if (data.total > 0) {
+      const toggle = hashFor(["recherche"], { q: state.q, territoire: state.territory, type: state.kind, exact: state.exact ? "1" : "", par: state.byPassage ? "" : "passage" });
+      notes.push(el("p", { class: "hint grouping" }, el("a", { href: toggle },
+        state.byPassage ? "Regrouper par fiche-action" : "Afficher les passages un par un")));
+    }
     if (data.corrections && data.corrections.length) {
       // The corrected words shown as searched; the query as typed one click away.
       const asTyped = hashFor(["recherche"], { q: state.q, territoire: state.territory, type: state.kind, exact: "1" });
@@ -296,6 +323,10 @@
       if (hit.page) about.push("p. " + hit.page);
       const snippet = el("p", { class: "snippet" });
       snippet.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
+      if (hit.action) {
+        list.appendChild(actionHit(hit, about));
+        continue;
+      }
       list.appendChild(el("li", { class: "hit" },
         el("h2", { class: "hit-title" }, el("a", { href: documentHref(hit.doc_id, { passage: hit.passage }) }, hit.doc_title || hit.doc_id)),
         about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,

@@ -206,3 +206,67 @@ fn the_cli_lists_exports_and_compares_actions() {
     let out = run(&["actions", "--index", &index, "--format", "ods"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_search_grouped_by_action_shows_only_fields_holding_the_word() {
+    let search = |offset: usize| {
+        engine()
+            .search(&maillage::query::SearchRequest {
+                q: "parentalité".into(),
+                group: Some("action".into()),
+                limit: Some(100),
+                offset: Some(offset),
+                ..Default::default()
+            })
+            .expect("search")
+    };
+    let first = search(0);
+    let ungrouped = engine()
+        .search(&maillage::query::SearchRequest {
+            q: "parentalité".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        first.total > 0 && first.total < ungrouped.total,
+        "{} groups",
+        first.total
+    );
+    // Pages are slices of one grouped ranking: every result reachable, none twice.
+    let mut seen = std::collections::HashSet::new();
+    let mut all = Vec::new();
+    let mut offset = 0;
+    while offset < first.total {
+        let page = search(offset);
+        assert!(!page.hits.is_empty());
+        offset += page.hits.len();
+        all.extend(page.hits);
+    }
+    assert_eq!(all.len(), first.total);
+    let folded = |s: &str| maillage::text::fold(s);
+    for hit in &all {
+        let key = hit
+            .action
+            .clone()
+            .unwrap_or_else(|| format!("{}/{}", hit.doc_id, hit.passage));
+        assert!(seen.insert(key), "one result per action");
+        match &hit.action {
+            Some(_) => {
+                let title = folded(hit.action_title.as_deref().unwrap_or(""));
+                assert!(
+                    hit.fields.iter().all(|f| f.snippet.contains("<mark>"))
+                        && (!hit.fields.is_empty() || title.contains("parentalit")),
+                    "{:?}",
+                    hit.action_title
+                );
+            }
+            None => assert!(hit.snippet.contains("<mark>"), "{}", hit.text),
+        }
+    }
+    assert!(
+        all.iter().any(|h| h.action.is_none()),
+        "passages outside actions stay results"
+    );
+    let counted: u32 = first.facets.territory.iter().map(|f| f.count).sum();
+    assert_eq!(counted as usize, first.total, "facets count what is shown");
+}

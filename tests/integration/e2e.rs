@@ -234,9 +234,13 @@ async fn journey(client: &Client, base: &str) {
     );
     screenshot(client, "e2e-1-search").await;
 
-    // 2. Open the first result: the document page, scrolled to the passage.
+    // Results are action sheets: each shows its fields that hold the word.
+    let field = text_of(client, ".hit-action .hit-fields mark").await;
+    assert!(field.to_lowercase().contains("parentalit"), "{field}");
+
+    // 2. Open the first result's document: the document page, scrolled to the passage.
     let first = client
-        .find(Locator::Css(".hit-title a"))
+        .find(Locator::Css(".hit-doc a"))
         .await
         .expect("a result");
     let title = first.text().await.unwrap_or_default();
@@ -257,6 +261,19 @@ async fn journey(client: &Client, base: &str) {
     screenshot(client, "e2e-2-document").await;
 
     // The back button returns to the same results.
+    client.back().await.expect("back");
+    wait_for_text(client, ".result-count", "trouvé").await;
+
+    // The first result's action sheet, with comparable actions elsewhere.
+    let action = client
+        .find(Locator::Css(".hit-action .hit-title a"))
+        .await
+        .expect("an action result");
+    let action_title = action.text().await.unwrap_or_default();
+    action.click().await.expect("open action");
+    wait_for_text(client, "main h1", action_title.trim()).await;
+    wait_for_text(client, "main h2", "Actions comparables ailleurs").await;
+    screenshot(client, "e2e-2b-action").await;
     client.back().await.expect("back");
     wait_for_text(client, ".result-count", "trouvé").await;
 

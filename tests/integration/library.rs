@@ -328,6 +328,7 @@ fn page_through(
                 territory: territory.map(str::to_string),
                 kind: kind.map(str::to_string),
                 exact: false,
+                group: None,
             })
             .unwrap();
         let n = response.hits.len();
@@ -374,6 +375,7 @@ fn totals_and_facets_count_exactly_the_hits_that_can_be_paged_to() {
                 territory: territory.map(str::to_string),
                 kind: kind.map(str::to_string),
                 exact: false,
+                group: None,
             })
             .unwrap();
         assert!(!page.hits.is_empty(), "{q}: last page empty");

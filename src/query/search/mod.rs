@@ -14,6 +14,7 @@
 
 mod corrections;
 mod facets;
+mod group;
 mod plan;
 mod snippets;
 
@@ -34,6 +35,7 @@ use crate::model::{DocKind, Territory};
 use crate::{index, Error, Result};
 use corrections::corrected_query;
 pub use facets::{FacetCount, Facets, MAX_TERRITORY_FACETS};
+pub use group::{Grouping, HitField};
 use plan::Plan;
 pub(super) use plan::{analyse, looks_like_sigle};
 
@@ -59,6 +61,10 @@ pub struct SearchRequest {
     /// Search the words only as typed: no spelling corrections.
     #[serde(default)]
     pub exact: bool,
+    /// `action`: one result per action sheet, with the fields holding the words;
+    /// `passage` (the default): one result per passage.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// One ranked passage.
@@ -83,6 +89,17 @@ pub struct Hit {
     /// The 1-based page where the passage starts, for paged documents (PDF).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// Grouped by action: the action's id and title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_title: Option<String>,
+    /// Grouped by action: the action's fields that hold the query's words, best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<HitField>,
+    /// Grouped by action: its matching fields not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_fields: Option<usize>,
 }
 
 /// Words searched at most, after analysis (stop words and elisions removed).
@@ -126,6 +143,7 @@ struct Checked<'r> {
     offset: usize,
     territory: Option<TerritoryFilter>,
     kind: Option<DocKind>,
+    grouping: Grouping,
 }
 
 /// One search's passes over the matches: each stops once the budget is spent.
@@ -215,6 +233,7 @@ impl Engine {
             offset,
             territory,
             kind,
+            grouping,
         } = self.checked(request)?;
         let searcher = self.reader.searcher();
         let corrections = if request.exact {
@@ -228,10 +247,16 @@ impl Engine {
         let t0 = Instant::now();
         let needed = offset + limit;
         let keep = self.document_filter(territory.as_ref(), kind);
+        let mut collector = self.collector(keep, needed);
+        if grouping == Grouping::Action {
+            // Groups are counted exactly: every matching passage is read.
+            collector.per_document = usize::MAX;
+            collector.needed = usize::MAX;
+        }
         let mut collecting = Collecting {
             searcher: &searcher,
             budget: &budget,
-            collector: self.collector(keep, needed),
+            collector,
         };
         let mut chosen = collecting.first_answering_tier(&plan)?;
         let t1 = Instant::now();
@@ -242,16 +267,63 @@ impl Engine {
             engine: self,
             snippets: &snippets,
         };
-        let ranked = collecting.rank(&mut chosen, needed, &facts)?;
-        let t2 = Instant::now();
-        let hits = self.hits(&ranked, offset, limit, &snippets);
-        let t3 = Instant::now();
+        let (total, hits, per_document, t2, t3) = if grouping == Grouping::Action {
+            let every: usize = chosen.matches.tops.iter().map(|t| t.candidates.len()).sum();
+            let ranked = collecting.rank(&mut chosen, every, &facts)?;
+            let t2 = Instant::now();
+            let words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
+            let title_holds = |action: u32| {
+                self.action_summary(action).is_some_and(|a| {
+                    plan::analyse(&a.title)
+                        .iter()
+                        .any(|(_, t)| words.contains(t))
+                })
+            };
+            let holds = |doc: usize, passage: usize| {
+                rank::PassageFacts::matches_in_text(&facts, doc, passage)
+            };
+            let groups = self.group_by_action(&ranked, &holds, &title_holds);
+            let mut per_document = vec![0u32; self.knowledge.documents.len()];
+            for g in &groups {
+                if let Some(n) = per_document.get_mut(g.best.doc_ord) {
+                    *n += 1;
+                }
+            }
+            let hits = groups
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .filter_map(|g| {
+                    let mut hit = self.hit(&g.best, &snippets)?;
+                    if let Some(action) = g.action {
+                        let summary = self.action_summary(action)?;
+                        hit.action = Some(summary.id);
+                        hit.action_title = Some(summary.title);
+                        hit.fields = self.group_fields(g, &snippets);
+                        hit.more_fields = Some(g.shown.len().saturating_sub(hit.fields.len()));
+                    }
+                    Some(hit)
+                })
+                .collect();
+            (groups.len(), hits, per_document, t2, Instant::now())
+        } else {
+            let ranked = collecting.rank(&mut chosen, needed, &facts)?;
+            let t2 = Instant::now();
+            let hits = self.hits(&ranked, offset, limit, &snippets);
+            (
+                total,
+                hits,
+                std::mem::take(&mut chosen.matches.per_document),
+                t2,
+                Instant::now(),
+            )
+        };
         let (territory, territories_included) = match territory {
             Some(filter) => (Some(filter.territory), filter.included),
             None => (None, Vec::new()),
         };
         let matches = chosen.matches;
-        let facets = self.facets(&matches.per_document, territory.as_ref());
+        let facets = self.facets(&per_document, territory.as_ref());
         let t4 = Instant::now();
         tracing::debug!(
             q,
@@ -326,6 +398,7 @@ impl Engine {
             Some(k) => Some(k.parse()?),
             None => None,
         };
+        let grouping: Grouping = request.group.as_deref().unwrap_or("").parse()?;
         let user = parse::parse(q);
         if user.is_empty() {
             return Err(Error::InvalidQuery(
@@ -339,6 +412,7 @@ impl Engine {
             offset,
             territory,
             kind,
+            grouping,
         })
     }
 
@@ -431,6 +505,10 @@ impl Engine {
             start: passage.start,
             end: passage.end,
             page: document.page_of(passage.start),
+            action: None,
+            action_title: None,
+            fields: Vec::new(),
+            more_fields: None,
         })
     }
 }
