@@ -1,6 +1,7 @@
 //! End-to-end tests through the public surfaces: the CLI binary and the
 //! library's `Engine`. One test binary, one module per topic.
 
+mod citations;
 mod cli;
 mod e2e;
 mod fixture;
