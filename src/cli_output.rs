@@ -6,11 +6,13 @@
 
 use std::io::{IsTerminal, Write};
 
+use maillage::graph::Evidence;
 use maillage::pipeline::BuildReport;
 use maillage::query::{
     AcronymEntry, DocumentDetail, DocumentSummary, EntityDetail, EntityList, SearchResponse,
     TerritoryList,
 };
+use maillage::DocumentRef;
 use serde::Serialize;
 
 /// `println!` that returns an error instead of panicking when stdout is
@@ -238,9 +240,53 @@ pub(crate) fn print_acronyms(glossary: &[AcronymEntry]) -> anyhow::Result<()> {
 pub(crate) fn print_acronym(entry: &AcronymEntry) -> anyhow::Result<()> {
     outln!("{}", entry.abbr);
     for d in &entry.definitions {
-        outln!("  {}  ({} ×{})", d.text, d.doc_id, d.count);
+        let times = if d.count > 1 {
+            format!(" ×{}", d.count)
+        } else {
+            String::new()
+        };
+        outln!("  {}{times}", d.text);
+        outln!("      source : {}", with_id(&d.document));
     }
-    outln!("  utilisé dans : {}", entry.docs.join(", "));
+    if entry.docs.is_empty() {
+        return Ok(());
+    }
+    outln!(
+        "  utilisé dans {} :",
+        plural(entry.docs.len(), "document", "documents")
+    );
+    for doc in &entry.docs {
+        outln!("    {}", with_id(doc));
+    }
+    Ok(())
+}
+
+/// A cited document as a person reads it, with its id in brackets to paste into
+/// `maillage document ID`.
+fn with_id(doc: &DocumentRef) -> String {
+    if doc.title_or_id() == doc.doc_id {
+        doc.to_string()
+    } else {
+        format!("{doc}  [{}]", doc.doc_id)
+    }
+}
+
+/// Up to `max` excerpts, under the document they come from (named once for excerpts of
+/// the same document in a row).
+fn print_evidence(evidence: &[Evidence], max: usize, indent: &str) -> anyhow::Result<()> {
+    let mut previous: Option<&str> = None;
+    for e in evidence.iter().take(max) {
+        if previous != Some(e.document.doc_id.as_str()) {
+            outln!("{indent}{}", with_id(&e.document));
+            previous = Some(e.document.doc_id.as_str());
+        }
+        let place = if e.section.is_empty() {
+            String::new()
+        } else {
+            format!("{} : ", e.section.join(" › "))
+        };
+        outln!("{indent}  {place}{}", e.text);
+    }
     Ok(())
 }
 
@@ -264,13 +310,16 @@ pub(crate) fn print_entities(list: &EntityList) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Documents an entity's page lists before saying how many more there are.
+const ENTITY_DOCUMENTS_SHOWN: usize = 20;
+
 pub(crate) fn print_entity(detail: &EntityDetail) -> anyhow::Result<()> {
     outln!("{} ({})", detail.name, detail.kind.as_str());
     if !detail.aliases.is_empty() {
         outln!("  aussi : {}", detail.aliases.join(", "));
     }
     for d in &detail.definitions {
-        outln!("  définition : {} ({})", d.text, d.doc_id);
+        outln!("  définition : {} — {}", d.text, d.document);
     }
     for t in &detail.territories {
         let roles: Vec<&str> = t.roles.iter().map(|r| r.label()).collect();
@@ -280,10 +329,30 @@ pub(crate) fn print_entity(detail: &EntityDetail) -> anyhow::Result<()> {
             t.territory.code,
             roles.join(", ")
         );
+        print_evidence(&t.evidence, 2, "      ")?;
     }
     let more = detail.territories_total - detail.territories.len();
     if more > 0 {
         outln!("  … et {more} autres territoires (maillage territories --entity)");
+    }
+    if !detail.documents.is_empty() {
+        outln!(
+            "  cité dans {} :",
+            plural(detail.documents.len(), "document", "documents")
+        );
+        for doc in detail.documents.iter().take(ENTITY_DOCUMENTS_SHOWN) {
+            outln!("    {}", with_id(doc));
+        }
+        let more = detail
+            .documents
+            .len()
+            .saturating_sub(ENTITY_DOCUMENTS_SHOWN);
+        if more > 0 {
+            outln!(
+                "    … et {} (--json pour la liste)",
+                plural(more, "autre", "autres")
+            );
+        }
     }
     Ok(())
 }
@@ -308,9 +377,7 @@ pub(crate) fn print_territories(list: &TerritoryList) -> anyhow::Result<()> {
             t.territory.kind.label(),
             roles.join(", ")
         );
-        for e in t.evidence.iter().take(3) {
-            outln!("    {} › {} : {}", e.doc_id, e.section.join(" › "), e.text);
-        }
+        print_evidence(&t.evidence, 3, "    ")?;
     }
     Ok(())
 }

@@ -61,4 +61,6 @@ pub mod text;
 pub(crate) mod test_support;
 
 pub use error::{Error, Result};
-pub use model::{DocKind, Document, Passage, Section, SectionKind, Territory, TerritoryKind};
+pub use model::{
+    DocKind, Document, DocumentRef, Passage, Section, SectionKind, Territory, TerritoryKind,
+};

@@ -377,6 +377,67 @@ pub struct Territory {
     pub kind: TerritoryKind,
 }
 
+/// A document as a reader cites it: its title, the territory it is about and its year, with
+/// its id for links. Every answer that points at a document carries one, flattened into the
+/// keys a search hit already has (`doc_id`, `doc_title`, `territory`, `year`), so a person
+/// reads a title where a document is cited and a program still finds its `doc_id`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DocumentRef {
+    pub doc_id: String,
+    /// Its title; empty when it has none (its label shows the id then).
+    pub doc_title: String,
+    /// The territory it is about, when known.
+    pub territory: Option<Territory>,
+    /// The year of the plan, when the text says it.
+    pub year: Option<u16>,
+}
+
+impl DocumentRef {
+    /// A document the index does not know: only its id, which its label shows.
+    pub fn unknown(doc_id: &str) -> DocumentRef {
+        DocumentRef {
+            doc_id: doc_id.to_string(),
+            ..DocumentRef::default()
+        }
+    }
+
+    /// What a person reads: the title, else the id.
+    pub fn title_or_id(&self) -> &str {
+        if self.doc_title.trim().is_empty() {
+            &self.doc_id
+        } else {
+            &self.doc_title
+        }
+    }
+}
+
+impl From<&Document> for DocumentRef {
+    fn from(document: &Document) -> DocumentRef {
+        DocumentRef {
+            doc_id: document.doc_id.clone(),
+            doc_title: document.title.clone(),
+            territory: document.territory.clone(),
+            year: document.year,
+        }
+    }
+}
+
+/// « Title (Territory, 2022) »: the title (else the id), then the territory and the year that
+/// are known, in brackets.
+impl std::fmt::Display for DocumentRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.title_or_id())?;
+        let territory = self.territory.as_ref().map(|t| t.name.as_str());
+        match (territory, self.year) {
+            (Some(name), Some(year)) => write!(f, " ({name}, {year})"),
+            (Some(name), None) => write!(f, " ({name})"),
+            (None, Some(year)) => write!(f, " ({year})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
 /// The 1-based page of the character at `offset`, given the offsets where pages
 /// start (sorted); `None` when there are no pages.
 pub fn page_of(page_starts: &[u32], offset: usize) -> Option<u32> {
@@ -385,4 +446,71 @@ pub fn page_of(page_starts: &[u32], offset: usize) -> Option<u32> {
     }
     let after = page_starts.partition_point(|&start| start as usize <= offset);
     Some(after.max(1) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cornebarrieu() -> Territory {
+        Territory {
+            name: "Cornebarrieu".into(),
+            code: "31150".into(),
+            kind: TerritoryKind::Commune,
+        }
+    }
+
+    #[test]
+    fn a_cited_document_reads_as_title_territory_and_year() {
+        let document = Document {
+            doc_id: "001_f1af12ce620947bd".into(),
+            title: "Convention Territoriale Globale — Plan d'action".into(),
+            year: Some(2022),
+            territory: Some(cornebarrieu()),
+            ..Document::default()
+        };
+        let cited = DocumentRef::from(&document);
+        assert_eq!(cited.doc_id, "001_f1af12ce620947bd");
+        assert_eq!(
+            cited.to_string(),
+            "Convention Territoriale Globale — Plan d'action (Cornebarrieu, 2022)"
+        );
+    }
+
+    #[test]
+    fn a_label_says_only_what_is_known() {
+        let mut cited = DocumentRef {
+            doc_id: "plans/ctg".into(),
+            doc_title: "CTG".into(),
+            territory: Some(cornebarrieu()),
+            year: None,
+        };
+        assert_eq!(cited.to_string(), "CTG (Cornebarrieu)");
+        cited.territory = None;
+        cited.year = Some(2019);
+        assert_eq!(cited.to_string(), "CTG (2019)");
+        cited.year = None;
+        assert_eq!(cited.to_string(), "CTG");
+        // No title: the id stands in for it, never an empty label.
+        cited.doc_title = "  ".into();
+        assert_eq!(cited.to_string(), "plans/ctg");
+        assert_eq!(DocumentRef::unknown("x/y").to_string(), "x/y");
+    }
+
+    #[test]
+    fn a_cited_document_keeps_the_keys_of_a_search_hit() {
+        let cited = DocumentRef {
+            doc_id: "ctg".into(),
+            doc_title: "CTG".into(),
+            territory: Some(cornebarrieu()),
+            year: Some(2022),
+        };
+        let json = serde_json::to_value(&cited).unwrap();
+        assert_eq!(json["doc_id"], "ctg");
+        assert_eq!(json["doc_title"], "CTG");
+        assert_eq!(json["territory"]["name"], "Cornebarrieu");
+        assert_eq!(json["year"], 2022);
+        let back: DocumentRef = serde_json::from_value(json).unwrap();
+        assert_eq!(back, cited);
+    }
 }

@@ -214,7 +214,7 @@ impl Record for TerritoryRoles {
                 .collect::<Vec<_>>()
                 .join(", "),
             self.mentions.to_string(),
-            or_empty(first.map(|e| &e.doc_id)),
+            or_empty(first.map(|e| &e.document.doc_title)),
             or_empty(first.map(|e| e.section.join(" › "))),
             or_empty(first.map(|e| e.role.label())),
             or_empty(first.map(|e| &e.text)),

@@ -191,10 +191,7 @@ impl KnowledgeGraph {
                     .evidence
                     .iter()
                     .map(|(role, node, span)| Evidence {
-                        doc_id: source
-                            .doc_id(span.doc as usize)
-                            .unwrap_or_default()
-                            .to_string(),
+                        document: source.document(span.doc as usize).unwrap_or_default(),
                         section: self.section_path(source, *node),
                         role: *role,
                         text: Self::excerpt(source, span),
@@ -205,7 +202,7 @@ impl KnowledgeGraph {
                 evidence.sort_by(|a, b| {
                     role_rank(a.role)
                         .cmp(&role_rank(b.role))
-                        .then(a.doc_id.cmp(&b.doc_id))
+                        .then(a.document.doc_id.cmp(&b.document.doc_id))
                         .then(a.section.cmp(&b.section))
                 });
                 TerritoryRoles {

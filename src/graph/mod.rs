@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::entities::EntityKind;
 use crate::extract::Role;
-use crate::{Document, Territory};
+use crate::{Document, DocumentRef, Territory};
 
 mod answers;
 mod build;
@@ -48,8 +48,8 @@ pub struct Span {
 
 /// The documents the graph points into: what an answer needs to show its evidence.
 pub trait DocumentSource {
-    /// The id of the document at `doc`.
-    fn doc_id(&self, doc: usize) -> Option<&str>;
+    /// How an answer cites the document at `doc`: id, title, territory, year.
+    fn document(&self, doc: usize) -> Option<DocumentRef>;
     /// A section's heading and its parent section.
     fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)>;
     /// A passage's text and the character offset where it starts.
@@ -91,8 +91,8 @@ pub trait DocumentSource {
 }
 
 impl DocumentSource for [Document] {
-    fn doc_id(&self, doc: usize) -> Option<&str> {
-        self.get(doc).map(|d| d.doc_id.as_str())
+    fn document(&self, doc: usize) -> Option<DocumentRef> {
+        self.get(doc).map(DocumentRef::from)
     }
 
     fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
@@ -112,8 +112,8 @@ impl DocumentSource for [Document] {
 }
 
 impl DocumentSource for Vec<Document> {
-    fn doc_id(&self, doc: usize) -> Option<&str> {
-        self.as_slice().doc_id(doc)
+    fn document(&self, doc: usize) -> Option<DocumentRef> {
+        self.as_slice().document(doc)
     }
 
     fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
@@ -234,7 +234,9 @@ pub struct TerritoryPage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Evidence {
-    pub doc_id: String,
+    /// The document it comes from (`doc_id`, `doc_title`, `territory`, `year`).
+    #[serde(flatten)]
+    pub document: DocumentRef,
     /// Heading path of the section (action) where the entity is named.
     pub section: Vec<String>,
     pub role: Role,

@@ -36,6 +36,7 @@ fn tiny_corpus() -> (Vec<Document>, Catalog) {
         cornebarrieu_text,
         Some(commune("Cornebarrieu", "31150")),
     );
+    cornebarrieu.title = "Convention Territoriale Globale".to_string();
     let n = cornebarrieu_text.chars().count();
     cornebarrieu.sections = vec![
         section(0, None, "Axe 1 : Grandir", 0, n),
@@ -78,7 +79,16 @@ fn territories_of_follows_branches_and_skips_documents_without_territory() {
         .iter()
         .find(|e| e.role == Role::Partner)
         .expect("partner");
-    assert_eq!(partner.doc_id, "ctg");
+    // Evidence cites its document by title and territory, not only by id.
+    assert_eq!(partner.document.doc_id, "ctg");
+    assert_eq!(
+        partner.document.doc_title,
+        "Convention Territoriale Globale"
+    );
+    assert_eq!(
+        partner.document.territory.as_ref().map(|t| t.name.as_str()),
+        Some("Cornebarrieu")
+    );
     assert!(partner.text.contains("Haute-Garonne"), "{}", partner.text);
     assert!(!partner.section.is_empty());
     assert_eq!(result[1].roles, vec![Role::Mention]);

@@ -10,7 +10,8 @@ use super::requests::{self, check_name};
 use super::{AcronymDefinitionOut, Engine, EntitiesRequest, ENTITY_TERRITORIES, SUGGESTIONS};
 use crate::extract::entities::{Entity, EntityKind};
 use crate::graph::TerritoryRoles;
-use crate::model::Territory;
+use crate::model::{DocumentRef, Territory};
+use crate::store::DocumentInfo;
 use crate::{Error, Result};
 
 /// One line of an entity list.
@@ -46,7 +47,8 @@ pub struct EntityDetail {
     /// Territories in all (`territories` for the rest).
     pub territories_total: usize,
     pub mentions: usize,
-    pub documents: Vec<String>,
+    /// The documents that name it, in id order.
+    pub documents: Vec<DocumentRef>,
 }
 
 /// A link to an entity.
@@ -183,12 +185,12 @@ impl Engine {
         let mut indices: Vec<u32> = entity.mentions.iter().map(|m| m.doc).collect();
         indices.sort_unstable();
         indices.dedup();
-        let mut documents: Vec<String> = indices
+        let mut documents: Vec<DocumentRef> = indices
             .into_iter()
             .filter_map(|i| self.knowledge.documents.get(i as usize))
-            .map(|d| d.doc_id.clone())
+            .map(DocumentInfo::cited)
             .collect();
-        documents.sort();
+        documents.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
         let page =
             self.graph
                 .territories_of(&self.corpus(), &entity.id, None, 0..ENTITY_TERRITORIES);

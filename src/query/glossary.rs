@@ -10,7 +10,7 @@ use super::requests::check_name;
 use super::{Engine, EntityRef};
 use crate::extract::acronyms::GlossaryEntry;
 use crate::extract::Provenance;
-use crate::model::Territory;
+use crate::model::DocumentRef;
 use crate::{Error, Result};
 
 /// One entry of the glossary (`maillage acronyms`).
@@ -19,8 +19,8 @@ use crate::{Error, Result};
 pub struct AcronymEntry {
     pub abbr: String,
     pub definitions: Vec<AcronymDefinitionOut>,
-    /// Documents that use or define the sigle.
-    pub docs: Vec<String>,
+    /// Documents that use or define the sigle, in id order.
+    pub docs: Vec<DocumentRef>,
     /// Number of uses across the corpus.
     pub mentions: usize,
     /// The actor or dispositif this sigle names, when the catalog knows it:
@@ -34,30 +34,46 @@ pub struct AcronymEntry {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcronymDefinitionOut {
     pub text: String,
-    /// The first document that gives it.
-    pub doc_id: String,
-    pub territory: Option<Territory>,
+    /// The first document that gives it (`doc_id`, `doc_title`, `territory`, `year`).
+    #[serde(flatten)]
+    pub document: DocumentRef,
     /// How many times it is given.
     pub count: usize,
     pub sources: Vec<SourceOut>,
 }
 
-/// Where a definition is given: its provenance, and its page in a paged document.
+/// Where a definition is given: the document, the span, and its page in a paged document.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SourceOut {
+    /// The document that gives it (`doc_id`, `doc_title`, `territory`, `year`).
     #[serde(flatten)]
-    pub provenance: Provenance,
+    pub document: DocumentRef,
+    /// Index of the passage, when the definition falls inside one.
+    pub passage: Option<usize>,
+    /// Heading path of the enclosing section (outermost first).
+    pub section: Vec<String>,
+    /// Character offsets in the document's text.
+    pub start: usize,
+    pub end: usize,
     /// The 1-based page, for paged documents (PDF).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
 }
 
 impl Engine {
-    fn doc_territory(&self, doc_id: &str) -> Option<Territory> {
-        self.doc_by_id
-            .get(doc_id)
-            .and_then(|&i| self.knowledge.documents[i].territory.clone())
+    fn source_out(&self, provenance: &Provenance) -> SourceOut {
+        let page = self
+            .document_info(&provenance.doc_id)
+            .and_then(|d| d.page_of(provenance.start));
+        SourceOut {
+            document: self.cite(&provenance.doc_id),
+            passage: provenance.passage,
+            section: provenance.section.clone(),
+            start: provenance.start,
+            end: provenance.end,
+            page,
+        }
     }
 
     pub(super) fn acronym_entry(&self, entry: &GlossaryEntry) -> AcronymEntry {
@@ -68,23 +84,12 @@ impl Engine {
                 .iter()
                 .map(|d| AcronymDefinitionOut {
                     text: d.text.clone(),
-                    doc_id: d.doc_id.clone(),
-                    territory: self.doc_territory(&d.doc_id),
+                    document: self.cite(&d.doc_id),
                     count: d.count,
-                    sources: d
-                        .sources
-                        .iter()
-                        .map(|p| SourceOut {
-                            page: self
-                                .doc_by_id
-                                .get(&p.doc_id)
-                                .and_then(|&i| self.knowledge.documents[i].page_of(p.start)),
-                            provenance: p.clone(),
-                        })
-                        .collect(),
+                    sources: d.sources.iter().map(|p| self.source_out(p)).collect(),
                 })
                 .collect(),
-            docs: entry.docs.clone(),
+            docs: entry.docs.iter().map(|d| self.cite(d)).collect(),
             mentions: entry.mentions,
             entity: self.entity_named_by(&entry.abbr),
         }

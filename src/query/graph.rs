@@ -10,6 +10,7 @@ use super::requests;
 use super::{Engine, EntityRef, GraphRequest, TerritoriesRequest, MAX_GRAPH_NODES};
 use crate::extract::Role;
 use crate::graph::{DocumentSource, Subgraph, TerritoryRoles};
+use crate::model::DocumentRef;
 use crate::store::{DocStore, DocumentInfo};
 use crate::Result;
 
@@ -80,8 +81,8 @@ pub(super) struct Corpus<'a> {
 }
 
 impl DocumentSource for Corpus<'_> {
-    fn doc_id(&self, doc: usize) -> Option<&str> {
-        self.documents.get(doc).map(|d| d.doc_id.as_str())
+    fn document(&self, doc: usize) -> Option<DocumentRef> {
+        self.documents.get(doc).map(DocumentInfo::cited)
     }
 
     fn section(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {

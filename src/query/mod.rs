@@ -31,8 +31,8 @@ use tantivy::{IndexReader, ReloadPolicy};
 
 use crate::graph::KnowledgeGraph;
 use crate::index::{self, Fields};
-use crate::model::SourceFormat;
-use crate::store::{self, DocStore, Knowledge, Meta};
+use crate::model::{DocumentRef, SourceFormat};
+use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
 pub use actions::{
@@ -187,6 +187,19 @@ impl Engine {
     /// The position of a document in the corpus (and in [`Engine::store`]).
     pub fn doc_index(&self, doc_id: &str) -> Option<usize> {
         self.doc_by_id.get(doc_id).copied()
+    }
+
+    /// How an answer cites a document: its id, title, territory and year, from the
+    /// document summaries (the id alone for a document this index does not hold).
+    pub fn cite(&self, doc_id: &str) -> DocumentRef {
+        self.document_info(doc_id)
+            .map_or_else(|| DocumentRef::unknown(doc_id), DocumentInfo::cited)
+    }
+
+    /// The summary of a document of this index.
+    pub(crate) fn document_info(&self, doc_id: &str) -> Option<&DocumentInfo> {
+        self.doc_index(doc_id)
+            .and_then(|i| self.knowledge.documents.get(i))
     }
 
     pub fn knowledge(&self) -> &Knowledge {

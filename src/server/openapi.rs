@@ -73,6 +73,7 @@ use super::{actions, routes};
         crate::graph::GraphEdge,
         crate::ingest::Skipped,
         crate::model::Territory,
+        crate::model::DocumentRef,
         crate::model::TerritoryKind,
         crate::model::Section,
         crate::model::SourceFormat,
@@ -137,6 +138,24 @@ mod tests {
             hit["snippet"].is_object() && hit["passage"].is_object(),
             "{hit}"
         );
+        // A cited document is described once, and every answer citing one refers to it.
+        let cited = &schemas["DocumentRef"]["properties"];
+        assert!(
+            cited["doc_id"].is_object() && cited["doc_title"].is_object(),
+            "{cited}"
+        );
+        for name in [
+            "Evidence",
+            "AcronymDefinitionOut",
+            "SourceOut",
+            "EntityDetail",
+        ] {
+            let schema = schemas[name].to_string();
+            assert!(
+                schema.contains("#/components/schemas/DocumentRef"),
+                "{name} does not cite DocumentRef: {schema}"
+            );
+        }
         let search_params = doc["paths"]["/api/search"]["get"]["parameters"]
             .as_array()
             .unwrap();

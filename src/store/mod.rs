@@ -24,7 +24,7 @@ use crate::extract::acronyms::Glossary;
 use crate::extract::entities::Catalog;
 use crate::extract::territory::{self, Cog};
 use crate::ingest::Skipped;
-use crate::model::{DocKind, Document, Source, Territory};
+use crate::model::{DocKind, Document, DocumentRef, Source, Territory};
 use crate::{Error, Result};
 pub use documents::{DocStore, PassageRef};
 
@@ -70,6 +70,16 @@ impl DocumentInfo {
     /// The 1-based page of the character at `offset`, for paged documents.
     pub fn page_of(&self, offset: usize) -> Option<u32> {
         crate::model::page_of(&self.pages, offset)
+    }
+
+    /// How an answer cites this document: id, title, territory and year.
+    pub fn cited(&self) -> DocumentRef {
+        DocumentRef {
+            doc_id: self.doc_id.clone(),
+            doc_title: self.title.clone(),
+            territory: self.territory.clone(),
+            year: self.year,
+        }
     }
 
     pub fn of(document: &Document) -> DocumentInfo {
@@ -492,6 +502,23 @@ mod tests {
             Err(Error::Damaged { path, .. }) => assert_eq!(path, knowledge),
             other => panic!("expected damage, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_stored_document_is_cited_as_it_was_read() {
+        let mut document = crate::test_support::make_doc(
+            "001_f1af12ce620947bd",
+            "Accompagnement à la scolarité.",
+            Some(crate::test_support::commune("Cornebarrieu", "31150")),
+        );
+        document.title = "Convention Territoriale Globale — Plan d'action".into();
+        document.year = Some(2022);
+        let cited = DocumentInfo::of(&document).cited();
+        assert_eq!(cited, DocumentRef::from(&document));
+        assert_eq!(
+            cited.to_string(),
+            "Convention Territoriale Globale — Plan d'action (Cornebarrieu, 2022)"
+        );
     }
 
     #[test]

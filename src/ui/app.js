@@ -110,6 +110,13 @@
     return hashFor(["document", docId], extra);
   }
 
+  // How a cited document reads: « Titre (Territoire, 2022) ». Its id goes only in links.
+  function documentLabel(ref) {
+    const title = String(ref.doc_title || "").trim() || ref.doc_id;
+    const about = [ref.territory ? ref.territory.name : null, ref.year].filter(Boolean).join(", ");
+    return title + (about ? " (" + about + ")" : "");
+  }
+
   function entityHref(id) {
     return hashFor(["entite", id]);
   }
@@ -634,7 +641,7 @@
     }
     if (entity.documents.length) {
       sections.push(el("section", { "aria-labelledby": "titre-docs" }, el("h2", { id: "titre-docs" }, "Documents"),
-        el("ul", {}, entity.documents.map((d) => el("li", {}, el("a", { href: documentHref(d) }, d))))));
+        el("ul", { class: "documents" }, entity.documents.map((d) => el("li", {}, el("a", { href: documentHref(d.doc_id) }, documentLabel(d)))))));
     }
     const depth = Math.min(3, Math.max(1, parseInt(params.get("profondeur") || "1", 10) || 1));
     const graphBox = el("section", { class: "graph-box", "aria-labelledby": "titre-graphe" },
@@ -655,8 +662,8 @@
     const href = source && source.passage !== null && source.passage !== undefined
       ? documentHref(d.doc_id, { passage: source.passage })
       : documentHref(d.doc_id);
-    return el("li", {}, el("span", { class: "definition" }, d.text), " — ",
-      el("a", { href }, "source : " + d.doc_id), d.territory ? " (" + d.territory.name + ")" : "",
+    return el("li", {}, el("span", { class: "definition" }, d.text), " — source : ",
+      el("a", { href }, documentLabel(d)),
       d.count > 1 ? el("span", { class: "count" }, " ×" + d.count) : null);
   }
 
@@ -695,11 +702,18 @@
     return el("tr", {},
       el("th", { scope: "row" }, t.territory.name, el("span", { class: "count" }, " " + (t.territory.code || "") + " · " + (t.territory.kind || ""))),
       el("td", {}, roleBadges(t.roles)),
-      el("td", {}, el("ul", { class: "evidence" }, (t.evidence || []).slice(0, 8).map((e) => el("li", {},
-        el("a", { href: documentHref(e.doc_id, e.section && e.section.length ? { chemin: e.section.join(" › ") } : {}) },
-          e.section && e.section.length ? e.section[e.section.length - 1] : e.doc_id),
-        " ", roleBadges([e.role]),
-        e.text ? el("span", { class: "evidence-text" }, " " + e.text) : null)))));
+      el("td", {}, el("ul", { class: "evidence" }, (t.evidence || []).slice(0, 8).map(evidenceItem))));
+  }
+
+  // An excerpt under the action it comes from, with the document named (its id only in the link).
+  function evidenceItem(e) {
+    const inSection = e.section && e.section.length;
+    return el("li", {},
+      el("a", { href: documentHref(e.doc_id, inSection ? { chemin: e.section.join(" › ") } : {}) },
+        inSection ? e.section[e.section.length - 1] : documentLabel(e)),
+      " ", roleBadges([e.role]),
+      inSection ? el("span", { class: "evidence-doc" }, documentLabel(e)) : null,
+      e.text ? el("span", { class: "evidence-text" }, " " + e.text) : null);
   }
 
   // ---------- graph view ----------

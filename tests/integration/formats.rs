@@ -376,7 +376,7 @@ fn evidence_and_definitions_from_a_pdf_carry_their_page() {
         .territories
         .iter()
         .flat_map(|t| &t.evidence)
-        .filter(|e| e.doc_id == "ctg/cornebarrieu")
+        .filter(|e| e.document.doc_id == "ctg/cornebarrieu")
         .collect();
     assert!(!evidence.is_empty(), "{list:?}");
     assert!(evidence.iter().all(|e| e.page.is_some_and(|p| p >= 1)));
@@ -385,7 +385,7 @@ fn evidence_and_definitions_from_a_pdf_carry_their_page() {
         .territories
         .iter()
         .flat_map(|t| &t.evidence)
-        .filter(|e| e.doc_id == "cdv/contrat")
+        .filter(|e| e.document.doc_id == "cdv/contrat")
         .collect();
     assert!(from_docx.iter().all(|e| e.page.is_none()));
     // A sigle defined in the PDF: its source has the page of the definition.
@@ -394,14 +394,14 @@ fn evidence_and_definitions_from_a_pdf_carry_their_page() {
         .definitions
         .iter()
         .flat_map(|d| &d.sources)
-        .find(|s| s.provenance.doc_id == "ctg/cornebarrieu")
+        .find(|s| s.document.doc_id == "ctg/cornebarrieu")
         .expect("CLAS defined in the PDF");
     let page = source.page.expect("a page");
     let detail = engine().document("ctg/cornebarrieu").unwrap();
     let passage = detail
         .passages
         .iter()
-        .rfind(|p| p.start <= source.provenance.start)
+        .rfind(|p| p.start <= source.start)
         .unwrap();
     assert_eq!(Some(page), passage.page);
 }

@@ -42,7 +42,7 @@ fn glossary_of_the_shipped_corpus() {
         let definitions: Vec<String> = entry
             .definitions
             .iter()
-            .map(|d| format!("{} ({}×{})", d.text, d.doc_id, d.count))
+            .map(|d| format!("{} ({}×{})", d.text, d.document.doc_id, d.count))
             .collect();
         out.push_str(&format!(
             "{}\t{}\t{}\n",
@@ -52,7 +52,12 @@ fn glossary_of_the_shipped_corpus() {
             } else {
                 definitions.join(" | ")
             },
-            entry.docs.join(",")
+            entry
+                .docs
+                .iter()
+                .map(|d| d.doc_id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
         ));
     }
     check_golden("glossary.tsv", &out);

@@ -2,6 +2,7 @@
 //! library's `Engine`. One test binary, one module per topic.
 
 mod actions;
+mod citations;
 mod cli;
 mod e2e;
 mod fixture;
