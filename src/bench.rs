@@ -100,6 +100,13 @@ pub struct SizeReport {
     /// Each query of the mix.
     pub queries: Vec<QueryFigure>,
     pub graph_query: Latency,
+    /// Finding the action sheets and what each names, on first use, in ms.
+    pub action_table_ms: f64,
+    pub actions: usize,
+    /// Similar actions elsewhere, for actions spread over the corpus.
+    pub similar_actions: Latency,
+    /// Comparisons of two documents' territories.
+    pub compare: Latency,
     /// Share of generated documents whose inferred territory is the expected one.
     pub territory_accuracy: f64,
 }
@@ -316,6 +323,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
                 graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             }
         }
+        let (action_table_ms, actions, similar_ms, compare_ms) = action_figures(&engine)?;
         let megabytes = n_bytes as f64 / 1e6;
         let build_median_ms = median(&build_ms);
         let build_cpu_s = build_cpu
@@ -352,6 +360,10 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             search: Latency::of(search_ms),
             queries,
             graph_query: Latency::of(graph_ms),
+            action_table_ms,
+            actions,
+            similar_actions: Latency::of(similar_ms),
+            compare: Latency::of(compare_ms),
             territory_accuracy: territory_accuracy(&engine, &out.join("manifest.tsv")),
         });
     }
@@ -360,6 +372,39 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         sizes,
         peak_rss_mb: peak_rss_mb(),
     })
+}
+
+/// The action table's build, then similar actions for 60 actions spread over the corpus and
+/// 30 comparisons of neighbouring documents' territories.
+fn action_figures(engine: &Engine) -> Result<(f64, usize, Vec<f64>, Vec<f64>)> {
+    let started = Instant::now();
+    let all = engine.actions(&maillage::query::ActionsRequest {
+        all: true,
+        ..Default::default()
+    })?;
+    let table_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let step = (all.actions.len() / 60).max(1);
+    let mut similar_ms = Vec::new();
+    for action in all.actions.iter().step_by(step).take(60) {
+        let started = Instant::now();
+        engine.similar_actions(&action.id, None)?;
+        similar_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let codes: Vec<String> = engine
+        .documents()
+        .into_iter()
+        .filter_map(|d| d.territory.map(|t| t.code))
+        .collect();
+    let mut compare_ms = Vec::new();
+    for pair in codes.windows(2).step_by((codes.len() / 30).max(1)).take(30) {
+        let started = Instant::now();
+        match engine.compare(&pair[0], &pair[1]) {
+            Ok(_) => compare_ms.push(started.elapsed().as_secs_f64() * 1000.0),
+            Err(e) if e.is_user_error() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((table_ms, all.actions.len(), similar_ms, compare_ms))
 }
 
 #[cfg(test)]

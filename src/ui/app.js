@@ -350,7 +350,9 @@
     const layout = el("div", { class: filters ? "search-layout" : "search-layout single" },
       filters,
       el("section", { class: "hits-column", "aria-labelledby": "nombre-resultats" },
-        summary, active.length ? el("div", { class: "active-filters" }, active) : null, notes, list,
+        summary, active.length ? el("div", { class: "active-filters" }, active) : null, notes,
+        data.total ? downloadLinks("/api/search", Object.assign({ q: state.q }, state.territory ? { territory: state.territory } : {}, state.kind ? { kind: state.kind } : {}, state.exact ? { exact: "true" } : {})) : null,
+        list,
         pagination(data, state, pages)));
     container.appendChild(layout);
   }
@@ -634,7 +636,7 @@
         el("ul", { class: "definitions" }, entity.definitions.map(definitionItem))));
     }
     sections.push(el("section", { "aria-labelledby": "titre-territoires" }, el("h2", { id: "titre-territoires" }, "Territoires et rôles"),
-      entity.territories.length ? territoriesTable(entity) : el("p", { class: "hint" }, "Aucun territoire associé.")));
+      entity.territories.length ? [downloadLinks("/api/territories", { entity: entity.id }), territoriesTable(entity)] : el("p", { class: "hint" }, "Aucun territoire associé.")));
     if (entity.branches.length) {
       sections.push(el("section", { "aria-labelledby": "titre-antennes" }, el("h2", { id: "titre-antennes" }, "Antennes et branches"),
         el("ul", { class: "entity-list" }, entity.branches.map((b) => el("li", {}, el("a", { href: entityHref(b.id) }, b.name), " ", kindBadge(b.kind))))));
