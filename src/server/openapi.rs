@@ -103,6 +103,13 @@ mod tests {
         ] {
             assert!(paths.contains_key(p), "{p} missing from OpenAPI");
         }
+        let graph_parameters: Vec<&str> = doc["paths"]["/api/graph"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(graph_parameters, ["entity", "depth", "format"]);
         // Every 200 answer names a schema, and every schema it names is described.
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         for (path, item) in paths {

@@ -10,6 +10,9 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use crate::fixture::shipped_index;
+
+// The neighbourhood as GraphML.
+mod graph;
 use maillage::query::Engine;
 use maillage::server::{app, AppState};
 
