@@ -27,6 +27,7 @@ use super::routes;
         routes::entities,
         routes::entity,
         routes::territories,
+        routes::territory,
         routes::graph,
     ),
     components(schemas(
@@ -51,6 +52,7 @@ use super::routes;
         crate::query::EntityList,
         crate::query::EntityRef,
         crate::query::TerritoryList,
+        crate::query::TerritoryDetail,
         crate::query::CorpusStatus,
         crate::query::FormatCount,
         crate::graph::TerritoryRoles,
@@ -99,6 +101,7 @@ mod tests {
             "/api/entities",
             "/api/entities/{id}",
             "/api/territories",
+            "/api/territories/{territory}",
             "/api/graph",
         ] {
             assert!(paths.contains_key(p), "{p} missing from OpenAPI");

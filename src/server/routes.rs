@@ -22,7 +22,7 @@ use crate::graph::{to_graphml, GraphFormat, Subgraph};
 use crate::query::{
     AcronymEntry, Budget, CorpusStatus, DocumentRequest, DocumentSummary, Engine, EntitiesRequest,
     EntityDetail, EntityList, GraphRequest, SearchRequest, SearchResponse, TerritoriesRequest,
-    TerritoryList,
+    TerritoryDetail, TerritoryList, TerritoryRequest,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -336,6 +336,20 @@ pub async fn territories(
         all: false,
     };
     with_engine(&state, move |engine| engine.territories(&request)).await
+}
+
+#[utoipa::path(get, path = "/api/territories/{territory}", tag = "entities",
+    params(("territory" = String, Path, description = "`<kind>:<code>` (`commune:31150`, `epci:200071413`, `departement:31`, `region:76`), a name or a bare code, as the search's `territory` filter")),
+    responses(
+        (status = 200, description = "The territory, what contains it, and the documents about it, about a place inside it or containing it (those a search within it reads)", body = TerritoryDetail),
+        (status = 400, description = "No territory of that name or code (`unknown_territory`, with `suggestions`), or several (`ambiguous_territory`, with `choices`)", body = ErrorResponse)))]
+pub async fn territory(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<TerritoryDetail>, ApiError> {
+    let territory = tail_of(&uri, "/api/territories/", "territory")?;
+    let request = TerritoryRequest { territory };
+    with_engine(&state, move |engine| engine.territory(&request)).await
 }
 
 #[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),

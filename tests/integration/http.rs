@@ -11,7 +11,7 @@ use tower::ServiceExt;
 
 use crate::fixture::shipped_index;
 
-// The neighbourhood as GraphML.
+// The neighbourhood as GraphML and the territory page's answer.
 mod graph;
 use maillage::query::Engine;
 use maillage::server::{app, AppState};
@@ -417,6 +417,7 @@ fn openapi_lists_the_routes() {
         "/api/search",
         "/api/documents/{doc_id}",
         "/api/graph",
+        "/api/territories/{territory}",
         "/health",
     ] {
         assert!(v["paths"][p].is_object(), "{p}");
