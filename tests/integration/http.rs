@@ -443,7 +443,12 @@ fn ui_is_served_with_security_headers() {
         Some("nosniff")
     );
     assert!(String::from_utf8_lossy(&a.body).contains("lang=\"fr\""));
-    for asset in ["/assets/app.js", "/assets/style.css", "/favicon.svg"] {
+    for asset in [
+        "/assets/core.js",
+        "/assets/app.js",
+        "/assets/style.css",
+        "/favicon.svg",
+    ] {
         assert_eq!(get(asset).status, StatusCode::OK, "{asset}");
     }
     let a = get("/nulle-part");
