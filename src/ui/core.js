@@ -1,9 +1,9 @@
 // maillage web UI, shared pieces: DOM helpers, URLs, the API, labels.
 //
-// Why a file of its own: the pages build the same elements and links, and app.js
-// had grown past what one file should hold; each script is a plain file served
-// as it is (no build step, no module loader), so this one runs first and leaves
-// its helpers on `window.maillage`. Everything that comes from the documents is inserted as
+// Why a file of its own: the pages (app.js) and the graph view (graph.js) build
+// the same elements and links; each script is a plain file served as it is (no
+// build step, no module loader), so this one runs first and leaves its helpers
+// on `window.maillage`. Everything that comes from the documents is inserted as
 // text (textContent), never as HTML.
 "use strict";
 
@@ -25,6 +25,13 @@
     partner: "partenaire",
     funder: "financeur",
     mention: "mentionné",
+  };
+  // A territory's kind as the API codes it, in French.
+  const TERRITORY_KIND_LABELS = {
+    commune: "commune",
+    epci: "EPCI",
+    departement: "département",
+    region: "région",
   };
 
   // ---------- small DOM helpers ----------
@@ -86,7 +93,9 @@
       if (value !== null && value !== undefined && value !== "") query.set(key, value);
     }
     const qs = query.toString();
-    return "#/" + path.map(encodeURIComponent).join("/") + (qs ? "?" + qs : "");
+    // `:` needs no escaping in a fragment: `#/territoire/commune:31150` reads as it is.
+    const segment = (s) => encodeURIComponent(s).replace(/%3A/gi, ":");
+    return "#/" + path.map(segment).join("/") + (qs ? "?" + qs : "");
   }
 
   function parseHash() {
@@ -198,10 +207,35 @@
     }
   }
 
+  // ---------- territories ----------
+
+  // `commune:31150`: how the territory page and the graph name a territory.
+  function territoryKey(t) {
+    return t && t.kind && t.code ? t.kind + ":" + t.code : null;
+  }
+
+  function territoryHref(t) {
+    const key = typeof t === "string" ? t : territoryKey(t);
+    return key ? hashFor(["territoire", key]) : null;
+  }
+
+  // A territory's name and code, as a link to its page when it has a kind and a code.
+  function territoryLink(t) {
+    if (!t) return null;
+    const href = territoryHref(t);
+    return href ? el("a", { href, class: "territory-link" }, territoryText(t)) : territoryText(t);
+  }
+
+  // `items` with `separator` between them, for el(): texts and links alike.
+  function joined(items, separator) {
+    return items.flatMap((item, i) => (i ? [separator, item] : [item]));
+  }
+
   window.maillage = {
-    KIND_LABELS, ROLE_LABELS, formatNames,
+    KIND_LABELS, ROLE_LABELS, TERRITORY_KIND_LABELS, formatNames,
     el, append, svg, clear, announce, plural, fold,
     hashFor, parseHash, documentHref, entityHref, originalHref, originalLink, apiPath, api,
     errorBox, loading, territoryText, kindBadge, roleBadges, setTitle, markNav, backIfPossible,
+    territoryKey, territoryHref, territoryLink, joined,
   };
 })();

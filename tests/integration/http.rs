@@ -445,6 +445,7 @@ fn ui_is_served_with_security_headers() {
     assert!(String::from_utf8_lossy(&a.body).contains("lang=\"fr\""));
     for asset in [
         "/assets/core.js",
+        "/assets/graph.js",
         "/assets/app.js",
         "/assets/style.css",
         "/favicon.svg",
