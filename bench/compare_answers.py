@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def run(binary, index, *args):
-    # `graph` prints JSON only, and takes no --json.
+    # `graph` prints JSON by default, and binaries before `--format graphml` take no --json.
     json_flag = [] if args[0] == "graph" else ["--json"]
     out = subprocess.run([binary, *args, "--index", index, *json_flag],
                          capture_output=True, text=True)

@@ -19,6 +19,7 @@ mod gen;
 mod cli_output;
 
 use cli_output::{outln, print_json, show};
+use maillage::graph::{to_graphml, GraphFormat};
 use maillage::pipeline::{self, Stage};
 use maillage::query::{Engine, SearchRequest};
 
@@ -310,12 +311,18 @@ enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
-    /// Afficher en JSON les nœuds et les liens autour d'une entité.
+    /// Afficher les nœuds et les liens autour d'une entité, en JSON ou en GraphML (Gephi, Cytoscape, networkx).
     Graph {
         #[arg(long)]
         entity: String,
         #[arg(long, default_value_t = 1)]
         depth: usize,
+        /// Format de sortie : json (par défaut) ou graphml.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Sortie JSON, comme par défaut (pour les scripts qui passent --json à chaque commande).
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         index: IndexArg,
     },
@@ -638,13 +645,29 @@ fn answer(command: Command) -> anyhow::Result<()> {
         Command::Graph {
             entity,
             depth,
+            format,
+            json,
             index,
         } => {
+            // Read before the index is opened: a typo answers at once.
+            let format = match format.parse::<GraphFormat>()? {
+                GraphFormat::Graphml if json => {
+                    return Err(maillage::Error::InvalidParameter {
+                        name: "format",
+                        message: "--json et --format graphml s'excluent".into(),
+                    }
+                    .into())
+                }
+                format => format,
+            };
             let graph = open(&index)?.neighbourhood(&maillage::query::GraphRequest {
                 entity,
                 depth: Some(depth),
             })?;
-            print_json(&graph)?;
+            match format {
+                GraphFormat::Json => print_json(&graph)?,
+                GraphFormat::Graphml => write!(std::io::stdout(), "{}", to_graphml(&graph))?,
+            }
         }
         Command::Index { .. }
         | Command::Text { .. }

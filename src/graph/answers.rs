@@ -245,79 +245,14 @@ impl KnowledgeGraph {
         let Some(&start) = self.entity_nodes.get(entity_id) else {
             return Subgraph::default();
         };
-        if max_nodes == 0 {
-            return Subgraph::default();
-        }
-        let mut kept: Vec<NodeIndex> = vec![start];
-        let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
-        let mut queue: VecDeque<(NodeIndex, usize)> = VecDeque::from([(start, 0)]);
-        'walk: while let Some((node, distance)) = queue.pop_front() {
-            if distance >= depth {
-                continue;
-            }
-            // Strongest links first: pilots and partners before plain mentions.
-            let mut neighbours: Vec<(u8, u32, NodeIndex)> = self
-                .graph
-                .edges_directed(node, Direction::Outgoing)
-                .map(|e| (e.weight(), e.target()))
-                .chain(
-                    self.graph
-                        .edges_directed(node, Direction::Incoming)
-                        .map(|e| (e.weight(), e.source())),
-                )
-                .map(|(w, other)| {
-                    (
-                        w.role.map(role_rank).unwrap_or(0),
-                        u32::MAX - w.count,
-                        other,
-                    )
-                })
-                .collect();
-            neighbours.sort();
-            for (_, _, other) in neighbours {
-                if kept.len() >= max_nodes {
-                    break 'walk;
-                }
-                if seen.insert(other) {
-                    kept.push(other);
-                    queue.push_back((other, distance + 1));
-                }
-            }
-        }
+        let kept = self.walk(start, depth, max_nodes);
         let mut ids: HashMap<NodeIndex, String> = HashMap::new();
         let mut nodes = Vec::with_capacity(kept.len());
         for &node in &kept {
-            let (Some(data), Some(id)) = (self.graph.node_weight(node), self.node_id(node)) else {
-                continue;
-            };
-            let (label, kind, entity_kind) = match data {
-                NodeData::Document(document) => (
-                    if document.title.is_empty() {
-                        document.doc_id.clone()
-                    } else {
-                        document.title.clone()
-                    },
-                    "document",
-                    None,
-                ),
-                NodeData::Section { doc, section } => (
-                    source
-                        .section(*doc as usize, *section as usize)
-                        .map(|(heading, _)| heading.to_string())
-                        .unwrap_or_default(),
-                    "section",
-                    None,
-                ),
-                NodeData::Territory(territory) => (territory.name.clone(), "territory", None),
-                NodeData::Entity(entity) => (entity.name.clone(), "entity", Some(entity.kind)),
-            };
-            ids.insert(node, id.clone());
-            nodes.push(GraphNode {
-                id,
-                label,
-                kind: kind.to_string(),
-                entity_kind,
-            });
+            if let Some(shown) = self.graph_node(source, node) {
+                ids.insert(node, shown.id.clone());
+                nodes.push(shown);
+            }
         }
         // Only the edges of kept nodes are looked at, never the whole graph.
         let mut edges = Vec::new();
@@ -347,6 +282,85 @@ impl KnowledgeGraph {
             nodes,
             edges: edges.into_iter().map(|(_, edge)| edge).collect(),
         }
+    }
+
+    /// The nodes within `depth` hops of `start` (edges followed both ways), at most
+    /// `max_nodes`, nearest first, and among neighbours the strongest links first.
+    fn walk(&self, start: NodeIndex, depth: usize, max_nodes: usize) -> Vec<NodeIndex> {
+        if max_nodes == 0 {
+            return Vec::new();
+        }
+        let mut kept: Vec<NodeIndex> = vec![start];
+        let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
+        let mut queue: VecDeque<(NodeIndex, usize)> = VecDeque::from([(start, 0)]);
+        while let Some((node, distance)) = queue.pop_front() {
+            if distance >= depth {
+                continue;
+            }
+            // Strongest links first: pilots and partners before plain mentions.
+            let mut neighbours: Vec<(u8, u32, NodeIndex)> = self
+                .graph
+                .edges_directed(node, Direction::Outgoing)
+                .map(|e| (e.weight(), e.target()))
+                .chain(
+                    self.graph
+                        .edges_directed(node, Direction::Incoming)
+                        .map(|e| (e.weight(), e.source())),
+                )
+                .map(|(w, other)| {
+                    (
+                        w.role.map(role_rank).unwrap_or(0),
+                        u32::MAX - w.count,
+                        other,
+                    )
+                })
+                .collect();
+            neighbours.sort();
+            for (_, _, other) in neighbours {
+                if kept.len() >= max_nodes {
+                    return kept;
+                }
+                if seen.insert(other) {
+                    kept.push(other);
+                    queue.push_back((other, distance + 1));
+                }
+            }
+        }
+        kept
+    }
+
+    /// What a document is called in an answer: its title, else its id.
+    fn document_label(&self, doc: u32) -> Option<String> {
+        match self.graph.node_weight(*self.document_nodes.get(&doc)?)? {
+            NodeData::Document(document) => Some(document.label()),
+            _ => None,
+        }
+    }
+
+    /// A node as an answer shows it.
+    fn graph_node(&self, source: &dyn DocumentSource, node: NodeIndex) -> Option<GraphNode> {
+        let id = self.node_id(node)?;
+        let (label, kind, entity_kind, document) = match self.graph.node_weight(node)? {
+            NodeData::Document(document) => (document.label(), "document", None, None),
+            NodeData::Section { doc, section } => (
+                source
+                    .section(*doc as usize, *section as usize)
+                    .map(|(heading, _)| heading.to_string())
+                    .unwrap_or_default(),
+                "section",
+                None,
+                self.document_label(*doc),
+            ),
+            NodeData::Territory(territory) => (territory.name.clone(), "territory", None, None),
+            NodeData::Entity(entity) => (entity.name.clone(), "entity", Some(entity.kind), None),
+        };
+        Some(GraphNode {
+            id,
+            label,
+            kind: kind.to_string(),
+            entity_kind,
+            document,
+        })
     }
 
     /// Ids of the entities present in the graph (those named somewhere, and their parents).

@@ -12,7 +12,8 @@
 //! so a national corpus loads at start-up in a fraction of a second.
 //!
 //! The graph lives three lives, each in its own file: built once from the corpus (`build`),
-//! written and read back (`persist`), and asked at query time (`answers`). This file holds
+//! written and read back (`persist`), and asked at query time (`answers`); an answer can
+//! be written out for graph tools (`export`, GraphML). This file holds
 //! what they share: the node and edge types, the graph with its lookup tables, and the
 //! answer types.
 
@@ -28,10 +29,12 @@ use crate::{Document, DocumentRef, Territory};
 
 mod answers;
 mod build;
+mod export;
 mod persist;
 #[cfg(test)]
 mod tests;
 
+pub use export::{to_graphml, GraphFormat};
 pub use persist::GRAPH_FILE_NAME;
 
 /// Where a piece of evidence sits: a span of one document's text.
@@ -144,6 +147,17 @@ struct DocumentNode {
     doc: u32,
     doc_id: String,
     title: String,
+}
+
+impl DocumentNode {
+    /// Its title, else its id.
+    fn label(&self) -> String {
+        if self.title.is_empty() {
+            self.doc_id.clone()
+        } else {
+            self.title.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,6 +282,10 @@ pub struct GraphNode {
     pub kind: String,
     /// For entities, their kind.
     pub entity_kind: Option<EntityKind>,
+    /// For sections, their document as a document node is labelled (its title, else its
+    /// id): a drawing can group a plan's sections under its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

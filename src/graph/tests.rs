@@ -223,3 +223,50 @@ fn neighbourhood_is_bounded() {
     let json = serde_json::to_string(&small).expect("json");
     assert!(json.contains("\"entity_kind\":\"organisation\""), "{json}");
 }
+
+#[test]
+fn sections_name_their_document_and_nothing_else_does() {
+    let (mut docs, catalog) = tiny_corpus();
+    docs[0].title = "CTG de Cornebarrieu".into();
+    let graph = KnowledgeGraph::build(&docs, &catalog);
+    let around = graph.neighbourhood(&docs, "caf", 2, 100);
+    let sections: Vec<&GraphNode> = around
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "section")
+        .collect();
+    assert!(!sections.is_empty());
+    for node in &sections {
+        let doc_id = node.id["section:".len()..]
+            .split('#')
+            .next()
+            .unwrap_or_default();
+        let doc = docs
+            .iter()
+            .find(|d| d.doc_id == doc_id)
+            .expect("its document");
+        assert_eq!(
+            node.document.as_deref(),
+            Some(doc.title.as_str()),
+            "{}",
+            node.id
+        );
+    }
+    assert!(sections
+        .iter()
+        .any(|n| n.document.as_deref() == Some("CTG de Cornebarrieu")));
+    assert!(around
+        .nodes
+        .iter()
+        .filter(|n| n.kind != "section")
+        .all(|n| n.document.is_none()));
+    // A document without a title is called by its id, as its own node is.
+    let (mut docs, catalog) = tiny_corpus();
+    docs[0].title.clear();
+    let graph = KnowledgeGraph::build(&docs, &catalog);
+    let around = graph.neighbourhood(&docs, "caf", 1, 100);
+    let section = around.nodes.iter().find(|n| n.kind == "section");
+    assert_eq!(section.and_then(|n| n.document.as_deref()), Some("ctg"));
+    let json = serde_json::to_value(&around).expect("json");
+    assert!(json["nodes"][0].get("document").is_none(), "{json}");
+}

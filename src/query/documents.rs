@@ -146,7 +146,7 @@ impl Engine {
         })
     }
 
-    fn summary(&self, document: &DocumentInfo) -> DocumentSummary {
+    pub(super) fn summary(&self, document: &DocumentInfo) -> DocumentSummary {
         DocumentSummary {
             doc_id: document.doc_id.clone(),
             title: document.title.clone(),

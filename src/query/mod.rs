@@ -48,13 +48,13 @@ pub use entities::{EntityDetail, EntityList, EntityRef, EntitySummary};
 pub use glossary::{AcronymDefinitionOut, AcronymEntry, SourceOut};
 pub use graph::TerritoryList;
 pub use requests::{
-    DocumentRequest, EntitiesRequest, GraphRequest, TerritoriesRequest, DEFAULT_DEPTH,
-    DEFAULT_DOCUMENT_PASSAGES, DEFAULT_ENTITY_LIMIT, DEFAULT_TERRITORIES_PAGE,
+    DocumentRequest, EntitiesRequest, GraphRequest, TerritoriesRequest, TerritoryRequest,
+    DEFAULT_DEPTH, DEFAULT_DOCUMENT_PASSAGES, DEFAULT_ENTITY_LIMIT, DEFAULT_TERRITORIES_PAGE,
     MAX_DOCUMENT_PASSAGES,
 };
 pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, MAX_TERRITORY_FACETS};
 use territories::FacetIndex;
-pub use territories::TerritoryFilter;
+pub use territories::{TerritoryDetail, TerritoryFilter};
 pub use typos::Correction;
 
 /// Longest query accepted, in characters.

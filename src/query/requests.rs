@@ -53,6 +53,14 @@ pub struct GraphRequest {
     pub depth: Option<usize>,
 }
 
+/// One territory and the documents about it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TerritoryRequest {
+    /// `<kind>:<code>` (`commune:31150`, `epci:…`, `departement:31`, `region:76`), a name
+    /// or a bare code, as the search's territory filter reads them.
+    pub territory: String,
+}
+
 /// One document with a page of its passages.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DocumentRequest {
@@ -177,6 +185,14 @@ impl GraphRequest {
     }
 }
 
+impl TerritoryRequest {
+    /// The name or code asked, not empty, not endless.
+    pub(crate) fn checked(&self) -> Result<&str> {
+        check_name("territory", &self.territory)?;
+        Ok(self.territory.trim())
+    }
+}
+
 impl DocumentRequest {
     /// `(offset, limit)`.
     pub(crate) fn checked_page(&self) -> Result<(usize, usize)> {
@@ -231,5 +247,15 @@ mod tests {
             depth: Some(MAX_DEPTH + 1),
         };
         assert!(deep.checked_depth().is_err());
+        let blank = TerritoryRequest {
+            territory: "  ".into(),
+        };
+        assert!(matches!(
+            blank.checked(),
+            Err(Error::InvalidParameter {
+                name: "territory",
+                ..
+            })
+        ));
     }
 }

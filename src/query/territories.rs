@@ -1,14 +1,18 @@
 //! Territories as filters: resolving a name or an official code, the documents a
 //! territory keeps, near names when it resolves to nothing, and the per-document
-//! territory and kind slots facets are counted with ([`FacetIndex`]).
+//! territory and kind slots facets are counted with ([`FacetIndex`]). One territory's
+//! page ([`TerritoryDetail`]) is the same filter seen from the place: what it is, what
+//! contains it, and the documents a search within it would read.
 //!
 //! A territory some document is about wins over the official code's readings and
 //! comes first among suggestions: it is what the facets show.
 
 use std::collections::HashMap;
 
+use serde::Serialize;
+
 use super::requests::check_name;
-use super::{Engine, SUGGESTIONS};
+use super::{DocumentSummary, Engine, TerritoryRequest, SUGGESTIONS};
 use crate::extract::territory::{self, Cog};
 use crate::model::Territory;
 use crate::store::DocumentInfo;
@@ -25,7 +29,58 @@ pub struct TerritoryFilter {
     pub included: Vec<Territory>,
 }
 
+/// One territory: what it is, what contains it, and the documents about it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TerritoryDetail {
+    pub territory: Territory,
+    /// The kind as a person reads it (`commune`, `EPCI`, `département`, `région`).
+    pub kind_label: String,
+    /// The EPCI, département and région it lies in, smallest first.
+    pub within: Vec<Territory>,
+    /// The documents about it, about a place inside it or about a place containing it
+    /// (those a search within it reads), in corpus order.
+    pub documents: Vec<DocumentSummary>,
+    /// The documents' own territories among those (as `territories_included` of a search).
+    pub included: Vec<Territory>,
+}
+
 impl Engine {
+    /// One territory, named as a search filter is (`commune:31150`, `epci:…`,
+    /// `departement:31`, `region:76`, a name or a bare code), with the documents a
+    /// search within it reads.
+    pub fn territory(&self, request: &TerritoryRequest) -> Result<TerritoryDetail> {
+        let name = request.checked()?;
+        let filter = self.territory_filter(name)?;
+        let cog = Cog::get();
+        let mut within: Vec<Territory> = Vec::new();
+        let containing = [
+            cog.epci_of(&filter.territory),
+            cog.departement_of(&filter.territory),
+            cog.region_of(&filter.territory),
+        ];
+        for t in containing.into_iter().flatten() {
+            if t != filter.territory && !within.contains(&t) {
+                within.push(t);
+            }
+        }
+        let documents = self
+            .knowledge
+            .documents
+            .iter()
+            .zip(&filter.documents)
+            .filter(|(_, &kept)| kept)
+            .map(|(d, _)| self.summary(d))
+            .collect();
+        Ok(TerritoryDetail {
+            kind_label: filter.territory.kind.label().to_string(),
+            territory: filter.territory,
+            within,
+            documents,
+            included: filter.included,
+        })
+    }
+
     /// Resolves a territory filter given as a name or an official code.
     /// The documents a territory filter keeps: those whose territory lies inside
     /// the one named (Occitanie keeps the plans of its départements, EPCI and

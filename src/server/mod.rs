@@ -224,6 +224,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/entities", get(routes::entities))
         .route("/api/entities/*id", get(routes::entity))
         .route("/api/territories", get(routes::territories))
+        .route("/api/territories/*territory", get(routes::territory))
         .route("/api/graph", get(routes::graph))
         .route("/api/actions", get(actions::actions))
         .route("/api/actions/*id", get(actions::action))

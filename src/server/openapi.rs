@@ -27,6 +27,7 @@ use super::{actions, routes};
         routes::entities,
         routes::entity,
         routes::territories,
+        routes::territory,
         routes::graph,
         actions::actions,
         actions::action,
@@ -54,6 +55,7 @@ use super::{actions, routes};
         crate::query::EntityList,
         crate::query::EntityRef,
         crate::query::TerritoryList,
+        crate::query::TerritoryDetail,
         crate::query::CorpusStatus,
         crate::query::FormatCount,
         crate::query::ActionSummary,
@@ -113,10 +115,18 @@ mod tests {
             "/api/entities",
             "/api/entities/{id}",
             "/api/territories",
+            "/api/territories/{territory}",
             "/api/graph",
         ] {
             assert!(paths.contains_key(p), "{p} missing from OpenAPI");
         }
+        let graph_parameters: Vec<&str> = doc["paths"]["/api/graph"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(graph_parameters, ["entity", "depth", "format"]);
         // Every 200 answer names a schema, and every schema it names is described.
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         for (path, item) in paths {

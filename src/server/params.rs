@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ApiError;
+use crate::graph::GraphFormat;
 
 /// The decoded `(name, value)` pairs of a query string, in order.
 #[derive(Debug, Clone, Default)]
@@ -221,6 +222,10 @@ pub struct GraphParams {
     pub entity: String,
     /// 1 to 3 hops (default 1).
     pub depth: Option<usize>,
+    /// `json` (default) or `graphml` (a GraphML file to download, for Gephi, Cytoscape, networkx).
+    #[param(value_type = Option<String>)]
+    #[serde(default)]
+    pub format: GraphFormat,
 }
 
 impl GraphParams {
@@ -230,6 +235,10 @@ impl GraphParams {
                 .text("entity")?
                 .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
             depth: raw.number("depth")?,
+            format: match raw.text("format")? {
+                Some(format) => format.parse()?,
+                None => GraphFormat::Json,
+            },
         })
     }
 }
@@ -266,6 +275,24 @@ mod tests {
         assert!(raw.number("offset").is_err());
         assert_eq!(raw.number("depth").unwrap(), Some(2));
         assert!(GraphParams::from_query(&raw).is_err(), "entity is required");
+    }
+
+    #[test]
+    fn graph_formats_are_read_and_unknown_ones_refused() {
+        let raw = parse_query_string("entity=CAF&format=GraphML").unwrap();
+        assert_eq!(
+            GraphParams::from_query(&raw).unwrap().format,
+            GraphFormat::Graphml
+        );
+        let raw = parse_query_string("entity=CAF").unwrap();
+        assert_eq!(
+            GraphParams::from_query(&raw).unwrap().format,
+            GraphFormat::Json
+        );
+        let raw = parse_query_string("entity=CAF&format=gexf").unwrap();
+        let err = GraphParams::from_query(&raw).unwrap_err();
+        assert_eq!((err.status.as_u16(), err.code), (400, "invalid_parameter"));
+        assert!(err.message.contains("graphml"), "{}", err.message);
     }
 
     #[test]

@@ -18,10 +18,11 @@ use super::params::{
     TerritoriesParams,
 };
 use super::{AppState, Lane};
-use crate::graph::Subgraph;
+use crate::graph::{to_graphml, GraphFormat, Subgraph};
 use crate::query::{
     AcronymEntry, Budget, CorpusStatus, DocumentRequest, DocumentSummary, Engine, EntitiesRequest,
-    EntityDetail, EntityList, GraphRequest, SearchRequest, TerritoriesRequest,
+    EntityDetail, EntityList, GraphRequest, SearchRequest, SearchResponse, TerritoriesRequest,
+    TerritoryDetail, TerritoryList, TerritoryRequest,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -361,21 +362,51 @@ pub async fn territories(
     })
 }
 
+#[utoipa::path(get, path = "/api/territories/{territory}", tag = "entities",
+    params(("territory" = String, Path, description = "`<kind>:<code>` (`commune:31150`, `epci:200071413`, `departement:31`, `region:76`), a name or a bare code, as the search's `territory` filter")),
+    responses(
+        (status = 200, description = "The territory, what contains it, and the documents about it, about a place inside it or containing it (those a search within it reads)", body = TerritoryDetail),
+        (status = 400, description = "No territory of that name or code (`unknown_territory`, with `suggestions`), or several (`ambiguous_territory`, with `choices`)", body = ErrorResponse)))]
+pub async fn territory(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<TerritoryDetail>, ApiError> {
+    let territory = tail_of(&uri, "/api/territories/", "territory")?;
+    let request = TerritoryRequest { territory };
+    with_engine(&state, move |engine| engine.territory(&request)).await
+}
+
 #[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),
     responses(
-        (status = 200, description = "Nodes `{id,label,kind}` and edges `{source,target,relation,role}` around the entity", body = Subgraph),
-        (status = 400, description = "Missing entity or depth out of 1..=3", body = ErrorResponse),
+        (status = 200, description = "Nodes `{id,label,kind,entity_kind}` and edges `{source,target,relation,role,count}` around the entity; with `format=graphml`, the same nodes and edges as a GraphML file (`application/graphml+xml`, attributes declared by `<key>`)", body = Subgraph),
+        (status = 400, description = "Missing entity, depth out of 1..=3 or unknown format", body = ErrorResponse),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
-pub async fn graph(
-    State(state): State<AppState>,
-    raw: RawQuery,
-) -> Result<Json<Subgraph>, ApiError> {
+pub async fn graph(State(state): State<AppState>, raw: RawQuery) -> Result<Response, ApiError> {
     let params = GraphParams::from_query(&raw)?;
     let request = GraphRequest {
         entity: params.entity,
         depth: params.depth,
     };
-    with_engine(&state, move |engine| engine.neighbourhood(&request)).await
+    let Json(subgraph) = with_engine(&state, move |engine| engine.neighbourhood(&request)).await?;
+    Ok(match params.format {
+        GraphFormat::Json => Json(subgraph).into_response(),
+        GraphFormat::Graphml => graphml_download(&subgraph),
+    })
+}
+
+/// A neighbourhood as a GraphML file to save.
+fn graphml_download(subgraph: &Subgraph) -> Response {
+    let mut response = to_graphml(subgraph).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(GraphFormat::Graphml.content_type()),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"maillage-graphe.graphml\""),
+    );
+    response
 }
 
 #[cfg(test)]

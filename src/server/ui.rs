@@ -7,7 +7,15 @@ use axum::routing::get;
 use axum::Router;
 
 const INDEX_HTML: &str = include_str!("../ui/index.html");
+const CORE_JS: &str = include_str!("../ui/core.js");
+const GRAPH_JS: &str = include_str!("../ui/graph.js");
 const APP_JS: &str = include_str!("../ui/app.js");
+/// The scripts, in the order the page loads them (each uses what the ones before define).
+const SCRIPTS: [(&str, &str); 3] = [
+    ("/assets/core.js", CORE_JS),
+    ("/assets/graph.js", GRAPH_JS),
+    ("/assets/app.js", APP_JS),
+];
 const STYLE_CSS: &str = include_str!("../ui/style.css");
 const FAVICON_SVG: &str = include_str!("../ui/favicon.svg");
 
@@ -24,15 +32,17 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// `/` and the static assets.
 pub fn routes() -> Router {
-    Router::new()
-        .route(
-            "/",
-            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
-        )
-        .route(
-            "/assets/app.js",
-            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
-        )
+    let mut router = Router::new().route(
+        "/",
+        get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
+    );
+    for (path, script) in SCRIPTS {
+        router = router.route(
+            path,
+            get(move || async move { asset("text/javascript; charset=utf-8", script) }),
+        );
+    }
+    router
         .route(
             "/assets/style.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
@@ -61,7 +71,12 @@ mod tests {
     #[test]
     fn the_page_loads_only_its_own_assets() {
         assert!(INDEX_HTML.contains("lang=\"fr\""));
-        assert!(INDEX_HTML.contains("/assets/app.js"));
+        // Every script, in the order its neighbours need.
+        let at: Vec<usize> = SCRIPTS
+            .iter()
+            .map(|(path, _)| INDEX_HTML.find(path).unwrap_or_else(|| panic!("{path}")))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
         assert!(!INDEX_HTML.contains("http://") && !INDEX_HTML.contains("https://"));
         assert!(
             !INDEX_HTML.contains("<script>"),
@@ -72,7 +87,12 @@ mod tests {
     #[test]
     fn documents_text_is_never_written_as_html() {
         // Only the API's snippet (escaped server-side) may go through innerHTML.
-        let uses: Vec<&str> = APP_JS.lines().filter(|l| l.contains("innerHTML")).collect();
+        let uses: Vec<&str> = SCRIPTS
+            .iter()
+            .flat_map(|(_, script)| script.lines())
+            .filter(|l| l.contains("innerHTML"))
+            .collect();
+        assert_eq!(uses.len(), 1, "{uses:?}");
         assert!(uses.iter().all(|l| l.contains("snippet")), "{uses:?}");
     }
 }

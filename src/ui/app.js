@@ -5,204 +5,23 @@
 // no third-party code. Everything that comes from the documents is inserted
 // as text (textContent); the only HTML taken from the API is the search
 // snippet, which the server escapes and marks up with <mark> itself.
+// This file holds the pages and the router; core.js the helpers they share,
+// graph.js the drawing of an entity's neighbourhood.
 "use strict";
 
 (function () {
+  const {
+    TERRITORY_KIND_LABELS, formatNames,
+    el, append, clear, announce, plural, fold,
+    hashFor, parseHash, documentHref, entityHref, originalHref, originalLink, apiPath, api,
+    errorBox, loading, territoryText, kindBadge, roleBadges, setTitle, markNav, backIfPossible,
+    territoryKey, territoryHref, territoryLink, joined, documentLabel,
+  } = window.maillage;
   const main = document.getElementById("contenu");
-  const announcer = document.getElementById("annonce");
   const PAGE_SIZE = 10;
   // The API pages up to this offset: the pager never offers a page it would refuse.
   const MAX_OFFSET = 10000;
   let navigation = 0; // increases on every route change; late answers are dropped
-
-  const KIND_LABELS = {
-    organisation: "Organisation",
-    dispositif: "Dispositif",
-    structure: "Structure",
-    association: "Association",
-    autre: "Autre",
-    territory: "Territoire",
-    territoire: "Territoire",
-    document: "Document",
-  };
-  const ROLE_LABELS = {
-    pilot: "pilote",
-    partner: "partenaire",
-    funder: "financeur",
-    mention: "mentionné",
-  };
-  const PALETTE = ["#1d4f91", "#b3261e", "#2e7d32", "#8a4b08", "#6a1b9a", "#00695c", "#5d4037", "#37474f"];
-
-  // ---------- small DOM helpers ----------
-
-  // el("a", {href: "#/"}, "texte", child): strings become text nodes.
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    append(node, children);
-    return node;
-  }
-
-  function append(node, children) {
-    for (const child of children.flat(Infinity)) {
-      if (child === null || child === undefined || child === false) continue;
-      node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
-    }
-    return node;
-  }
-
-  function svg(tag, attrs) {
-    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "text") node.textContent = value;
-      else node.setAttribute(key, String(value));
-    }
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
-
-  function announce(message) {
-    announcer.textContent = "";
-    window.setTimeout(() => { announcer.textContent = message; }, 30);
-  }
-
-  function plural(n, one, many) {
-    return n.toLocaleString("fr-FR") + " " + (n > 1 ? many : one);
-  }
-
-  // Lower case without accents, for filtering as you type.
-  function fold(text) {
-    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
-
-  // ---------- URLs ----------
-
-  function hashFor(path, params) {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params || {})) {
-      if (value !== null && value !== undefined && value !== "") query.set(key, value);
-    }
-    const qs = query.toString();
-    return "#/" + path.map(encodeURIComponent).join("/") + (qs ? "?" + qs : "");
-  }
-
-  function parseHash() {
-    const raw = window.location.hash.replace(/^#\/?/, "");
-    const cut = raw.indexOf("?");
-    const pathPart = cut >= 0 ? raw.slice(0, cut) : raw;
-    const params = new URLSearchParams(cut >= 0 ? raw.slice(cut + 1) : "");
-    const path = pathPart.split("/").filter((s) => s !== "").map((s) => {
-      try { return decodeURIComponent(s); } catch (e) { return s; }
-    });
-    return { path, params };
-  }
-
-  function documentHref(docId, extra) {
-    return hashFor(["document", docId], extra);
-  }
-
-  // How a cited document reads: « Titre (Territoire, 2022) ». Its id goes only in links.
-  function documentLabel(ref) {
-    const title = String(ref.doc_title || "").trim() || ref.doc_id;
-    const about = [ref.territory ? ref.territory.name : null, ref.year].filter(Boolean).join(", ");
-    return title + (about ? " (" + about + ")" : "");
-  }
-
-  function entityHref(id) {
-    return hashFor(["entite", id]);
-  }
-
-  // The original file of a document, opened at a page when it has pages (PDF viewers read #page=N).
-  function originalHref(docId, page) {
-    return apiPath("/api/documents/", docId) + "/file" + (page ? "#page=" + page : "");
-  }
-
-  const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
-
-  function originalLink(docId, format, page) {
-    const what = formatNames[format] || "fichier";
-    const text = page ? "Ouvrir le " + what + " à la page " + page : "Ouvrir le " + what + " original";
-    return el("a", { class: "original-link", href: originalHref(docId, page), target: "_blank", rel: "noopener" }, text);
-  }
-
-  function apiPath(prefix, id) {
-    return prefix + String(id).split("/").map(encodeURIComponent).join("/");
-  }
-
-  async function api(url) {
-    let response;
-    try {
-      response = await fetch(url, { headers: { Accept: "application/json" } });
-    } catch (e) {
-      throw new Error("Le serveur ne répond pas.");
-    }
-    let body = null;
-    try { body = await response.json(); } catch (e) { body = null; }
-    if (!response.ok) {
-      const message = body && body.error && body.error.message ? body.error.message : "Erreur " + response.status;
-      const error = new Error(message);
-      error.status = response.status;
-      if (body && body.error) {
-        error.code = body.error.code;
-        error.suggestions = body.error.suggestions || [];
-        error.choices = body.error.choices || [];
-      }
-      throw error;
-    }
-    return body;
-  }
-
-  // ---------- shared pieces ----------
-
-  // An error, and when the server offers names close to the one asked (or the places an
-  // ambiguous name may mean), links to them: `hrefFor` turns one into a link.
-  function errorBox(error, hrefFor) {
-    const notFound = error && error.status === 404;
-    const offered = (error && (error.choices || []).length ? error.choices : (error && error.suggestions) || []);
-    const title = error && error.code === "ambiguous_territory" ? "Lequel ? " : (notFound ? "Introuvable. " : "Impossible d’afficher cette page. ");
-    const links = hrefFor && offered.length
-      ? el("p", {}, error.code === "ambiguous_territory" ? "Choisissez : " : "Vouliez-vous dire : ",
-        offered.map((item, i) => [i ? ", " : "", el("a", { href: hrefFor(item) }, typeof item === "string" ? item : territoryText(item))]))
-      : null;
-    return el("div", { class: "notice notice-error", role: "alert" },
-      el("p", {}, el("strong", {}, title), error.message || String(error)), links);
-  }
-
-  function loading() {
-    return el("p", { class: "loading", role: "status" }, "Chargement…");
-  }
-
-  function territoryText(t) {
-    return t ? t.name + (t.code ? " (" + t.code + ")" : "") : null;
-  }
-
-  function kindBadge(kind) {
-    return el("span", { class: "badge badge-" + String(kind || "autre") }, KIND_LABELS[kind] || kind || "—");
-  }
-
-  function roleBadges(roles) {
-    return (roles || []).map((r) => el("span", { class: "badge role-" + r }, ROLE_LABELS[r] || r));
-  }
-
-  function setTitle(text) {
-    document.title = text + " — maillage";
-  }
-
-  function markNav(name) {
-    for (const link of document.querySelectorAll("[data-nav]")) {
-      if (link.getAttribute("data-nav") === name) link.setAttribute("aria-current", "page");
-      else link.removeAttribute("aria-current");
-    }
-  }
 
   // ---------- search page ----------
 
@@ -307,9 +126,9 @@
       notes.push(el("p", { class: "hint" }, "Recherche élargie à : " + data.expansions.join(", ")));
     }
     if (data.territory) {
-      const included = (data.territories_included || []).map(territoryText);
-      notes.push(el("p", { class: "hint" }, "Territoire " + territoryText(data.territory) + " : "
-        + (included.length ? "plans de " + included.join(", ") + " (compris dans ce territoire ou le comprenant)" : "aucun plan de l’index ne le concerne")));
+      const included = (data.territories_included || []).map(territoryLink);
+      notes.push(el("p", { class: "hint" }, "Territoire ", territoryLink(data.territory), " : ",
+        included.length ? ["plans de ", joined(included, ", "), " (compris dans ce territoire ou le comprenant)"] : "aucun plan de l’index ne le concerne"));
     }
     if (data.relaxed) {
       notes.push(el("p", { class: "hint" }, "Tous les mots n’ont pas été trouvés ensemble : les passages les plus proches sont affichés."));
@@ -324,7 +143,7 @@
     const list = el("ol", { class: "hits", start: String(data.offset + 1) });
     for (const hit of data.hits) {
       const about = [];
-      if (hit.territory) about.push(territoryText(hit.territory));
+      if (hit.territory) about.push(territoryLink(hit.territory));
       if (hit.kind) about.push(kindLabels[hit.kind] || hit.kind);
       if (hit.year) about.push(String(hit.year));
       if (hit.page) about.push("p. " + hit.page);
@@ -336,7 +155,7 @@
       }
       list.appendChild(el("li", { class: "hit" },
         el("h2", { class: "hit-title" }, el("a", { href: documentHref(hit.doc_id, { passage: hit.passage }) }, hit.doc_title || hit.doc_id)),
-        about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
+        about.length ? el("p", { class: "hit-meta" }, joined(about, " · ")) : null,
         hit.section && hit.section.length ? el("p", { class: "breadcrumb" }, hit.section.join(" › ")) : null,
         hit.field ? el("p", { class: "field-label" }, el("span", { class: "badge" }, hit.field)) : null,
         snippet,
@@ -344,7 +163,7 @@
     }
 
     const active = [];
-    if (state.territory) active.push(activeFilter("Territoire", state.territory, "territoire", state));
+    if (state.territory) active.push(activeFilter("Territoire", data.territory ? territoryText(data.territory) : state.territory, "territoire", state));
     if (state.kind) active.push(activeFilter("Type", kindLabels[state.kind] || state.kind, "type", state));
 
     const layout = el("div", { class: filters ? "search-layout" : "search-layout single" },
@@ -402,10 +221,10 @@
     if (token !== navigation) return;
     const list = el("ul", { class: "doc-list" });
     for (const d of docs) {
-      const about = [d.kind_label, territoryText(d.territory), d.year ? String(d.year) : null, formatNames[d.format] ? (d.format === "pdf" && d.pages ? "PDF, " + plural(d.pages, "page", "pages") : formatNames[d.format]) : null].filter(Boolean);
+      const about = [d.kind_label, territoryLink(d.territory), d.year ? String(d.year) : null, formatNames[d.format] ? (d.format === "pdf" && d.pages ? "PDF, " + plural(d.pages, "page", "pages") : formatNames[d.format]) : null].filter(Boolean);
       list.appendChild(el("li", {},
         el("a", { href: documentHref(d.doc_id) }, d.title || d.doc_id),
-        el("span", { class: "hit-meta" }, [about.join(" · "), plural(d.passages, "passage", "passages")].filter(Boolean).join(" — "))));
+        el("span", { class: "hit-meta" }, joined(about, " · "), about.length ? " — " : "", plural(d.passages, "passage", "passages"))));
     }
     container.appendChild(el("section", { "aria-labelledby": "titre-documents" },
       el("h2", { id: "titre-documents" }, plural(docs.length, "document indexé", "documents indexés")), list,
@@ -434,7 +253,7 @@
     if (token !== navigation) return;
     clear(main);
     setTitle(doc.title || doc.doc_id);
-    const about = [doc.kind_label, territoryText(doc.territory), doc.year ? String(doc.year) : null].filter(Boolean);
+    const about = [doc.kind_label, territoryLink(doc.territory), doc.year ? String(doc.year) : null].filter(Boolean);
 
     // Passages, with the headings of the sections they open.
     const body = el("div", { class: "passages" });
@@ -479,7 +298,7 @@
     append(main, [
       el("p", { class: "back" }, el("a", { href: "#/", onclick: backIfPossible }, "← Retour")),
       el("h1", {}, doc.title || doc.doc_id),
-      about.length ? el("p", { class: "hit-meta" }, about.join(" · ")) : null,
+      about.length ? el("p", { class: "hit-meta" }, joined(about, " · ")) : null,
       el("p", { class: "hint" }, [plural(doc.passages_total, "passage", "passages"), doc.pages ? plural(doc.pages, "page", "pages") : null, "fichier " + doc.file].filter(Boolean).join(" · ")),
       el("p", { class: "hit-original" }, originalLink(doc.doc_id, doc.format, null)),
       el("div", { class: side.childNodes.length ? "doc-layout" : "doc-layout single" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
@@ -488,7 +307,7 @@
 
     let target = null;
     if (params.has("passage")) target = document.getElementById("passage-" + params.get("passage"));
-    else if (params.has("section")) target = document.getElementById("section-" + params.get("section"));
+    else if (params.has("section")) target = sectionTarget(doc, parseInt(params.get("section"), 10));
     else if (params.has("chemin")) {
       const wanted = params.get("chemin");
       const p = doc.passages.find((x) => (x.heading_path || []).join(" › ") === wanted);
@@ -501,6 +320,22 @@
     }
   }
 
+  // A section's heading, or when the section holds no passage of its own (an axe whose
+  // text is all in its actions), the first passage under it.
+  function sectionTarget(doc, id) {
+    const heading = document.getElementById("section-" + id);
+    if (heading || !Number.isInteger(id)) return heading;
+    const under = (s) => {
+      for (let depth = 0; s !== null && s !== undefined && depth < 64; depth += 1) {
+        if (s === id) return true;
+        s = doc.outline[s] ? doc.outline[s].parent : null;
+      }
+      return false;
+    };
+    const p = doc.passages.find((x) => under(x.section));
+    return p ? document.getElementById("passage-" + p.id) : null;
+  }
+
   function passagePager(doc, pageSize) {
     const shownEnd = doc.passages_offset + doc.passages.length;
     if (doc.passages_offset === 0 && shownEnd >= doc.passages_total) return null;
@@ -511,12 +346,6 @@
     return nav;
   }
 
-  function backIfPossible(event) {
-    if (window.history.length > 1) {
-      event.preventDefault();
-      window.history.back();
-    }
-  }
 
   function outlineTree(doc) {
     const children = new Map();
@@ -626,7 +455,7 @@
     const facts = el("dl", { class: "facts" },
       el("dt", {}, "Type"), el("dd", {}, kindBadge(entity.kind)),
       entity.aliases.length ? [el("dt", {}, "Aussi appelé"), el("dd", {}, entity.aliases.join(", "))] : null,
-      entity.place ? [el("dt", {}, "Lieu"), el("dd", {}, territoryText(entity.place))] : null,
+      entity.place ? [el("dt", {}, "Lieu"), el("dd", {}, territoryLink(entity.place))] : null,
       entity.branch_of ? [el("dt", {}, "Antenne de"), el("dd", {}, el("a", { href: entityHref(entity.branch_of.id) }, entity.branch_of.name))] : null,
       el("dt", {}, "Mentions"), el("dd", {}, plural(entity.mentions, "mention", "mentions") + " dans " + plural(entity.documents.length, "document", "documents")));
 
@@ -665,7 +494,7 @@
       ? documentHref(d.doc_id, { passage: source.passage })
       : documentHref(d.doc_id);
     return el("li", {}, el("span", { class: "definition" }, d.text), " — source : ",
-      el("a", { href }, documentLabel(d)),
+      el("a", { href }, documentLabel(d)), d.territory ? [" · ", territoryLink(d.territory)] : "",
       d.count > 1 ? el("span", { class: "count" }, " ×" + d.count) : null);
   }
 
@@ -702,7 +531,8 @@
 
   function territoryRow(t) {
     return el("tr", {},
-      el("th", { scope: "row" }, t.territory.name, el("span", { class: "count" }, " " + (t.territory.code || "") + " · " + (t.territory.kind || ""))),
+      el("th", { scope: "row" }, el("a", { href: territoryHref(t.territory) }, t.territory.name),
+        el("span", { class: "count" }, " " + (t.territory.code || "") + " · " + (TERRITORY_KIND_LABELS[t.territory.kind] || t.territory.kind || ""))),
       el("td", {}, roleBadges(t.roles)),
       el("td", {}, el("ul", { class: "evidence" }, (t.evidence || []).slice(0, 8).map(evidenceItem))));
   }
@@ -718,119 +548,71 @@
       e.text ? el("span", { class: "evidence-text" }, " " + e.text) : null);
   }
 
-  // ---------- graph view ----------
-
-  function colourFor(kind, kinds) {
-    const i = kinds.indexOf(kind);
-    return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
-  }
-
-  function nodeHref(node) {
-    const kind = String(node.kind || "");
-    const id = String(node.id || "");
-    if (kind === "document") return documentHref(id.replace(/^(doc|document):/, ""));
-    if (kind.startsWith("territ")) return hashFor(["recherche"], { q: node.label || id });
-    return entityHref(id);
-  }
+  // ---------- graph view (drawn by graph.js) ----------
 
   async function drawGraph(box, entity, depth, token) {
+    const query = { entity: entity.id, depth: String(depth) };
     let graph;
     try {
-      graph = await api("/api/graph?" + new URLSearchParams({ entity: entity.id, depth: String(depth) }).toString());
+      graph = await api("/api/graph?" + new URLSearchParams(query).toString());
     } catch (error) {
       if (token === navigation) box.appendChild(errorBox(error));
       return;
     }
     if (token !== navigation) return;
-    const nodes = (graph.nodes || []).filter((n) => n && n.id !== undefined);
-    if (!nodes.length) {
+    if (!(graph.nodes || []).length) {
       box.appendChild(el("p", { class: "hint" }, "Aucun lien connu pour cet acteur."));
       return;
     }
-    const edges = (graph.edges || []).filter((e) => e && e.source !== undefined && e.target !== undefined);
-    const byId = new Map(nodes.map((n) => [String(n.id), n]));
-    // Radial layout: rings by hop distance from the entity.
-    const centre = byId.has(String(entity.id)) ? String(entity.id) : String(nodes[0].id);
-    const distance = new Map([[centre, 0]]);
-    const adjacency = new Map();
-    for (const e of edges) {
-      const a = String(e.source), b = String(e.target);
-      if (!adjacency.has(a)) adjacency.set(a, []);
-      if (!adjacency.has(b)) adjacency.set(b, []);
-      adjacency.get(a).push(b);
-      adjacency.get(b).push(a);
+    const download = "/api/graph?" + new URLSearchParams(Object.assign({ format: "graphml" }, query)).toString();
+    box.appendChild(el("p", { class: "graph-actions" },
+      el("a", { class: "button-link", href: download, download: "maillage-graphe.graphml" }, "Télécharger (GraphML)"),
+      el("span", { class: "hint" }, " pour Gephi, Cytoscape ou networkx : tous les éléments et liens, sans regroupement.")));
+    box.appendChild(window.maillage.graph.render(graph, "entity:" + entity.id, entity.name));
+  }
+
+  // ---------- territory page ----------
+
+  async function renderTerritory(key, token) {
+    markNav("");
+    clear(main);
+    main.appendChild(loading());
+    let detail;
+    try {
+      detail = await api(apiPath("/api/territories/", key));
+    } catch (error) {
+      if (token !== navigation) return;
+      clear(main);
+      append(main, [el("h1", {}, "Territoire"), errorBox(error, (t) => territoryHref(t) || hashFor(["territoire", t.code || t]))]);
+      return;
     }
-    const queue = [centre];
-    while (queue.length) {
-      const id = queue.shift();
-      for (const next of adjacency.get(id) || []) {
-        if (!distance.has(next)) { distance.set(next, distance.get(id) + 1); queue.push(next); }
-      }
-    }
-    const rings = new Map();
-    for (const n of nodes) {
-      const d = distance.has(String(n.id)) ? distance.get(String(n.id)) : 4;
-      if (!rings.has(d)) rings.set(d, []);
-      rings.get(d).push(n);
-    }
-    const size = 640, mid = size / 2;
-    const ringCount = Math.max(1, ...rings.keys());
-    const step = (mid - 70) / ringCount;
-    const position = new Map();
-    // Inner rings first; an outer node sits near the angle of its parent,
-    // so links stay short and rarely cross.
-    const angleOf = new Map();
-    const parentAngle = (n) => {
-      let best = Infinity;
-      for (const other of adjacency.get(String(n.id)) || []) {
-        if (angleOf.has(other)) best = Math.min(best, angleOf.get(other));
-      }
-      return best;
-    };
-    for (const d of [...rings.keys()].sort((a, b) => a - b)) {
-      const ring = rings.get(d);
-      const byName = (a, b) => String(a.kind).localeCompare(String(b.kind)) || String(a.label).localeCompare(String(b.label));
-      if (d <= 1) ring.sort(byName);
-      else ring.sort((a, b) => parentAngle(a) - parentAngle(b) || byName(a, b));
-      // Rotate the ring so its first node faces its parent.
-      const first = d >= 2 && ring.length ? parentAngle(ring[0]) : 0;
-      const offset = Number.isFinite(first) ? first : 0;
-      ring.forEach((n, i) => {
-        const angle = (2 * Math.PI * i) / ring.length + offset;
-        const r = d === 0 ? 0 : step * d;
-        angleOf.set(String(n.id), angle);
-        position.set(String(n.id), { x: mid + r * Math.cos(angle), y: mid + r * Math.sin(angle) });
-      });
-    }
-    const kinds = [...new Set(nodes.map((n) => String(n.kind || "autre")))].sort();
-    const drawing = svg("svg", { viewBox: "0 0 " + size + " " + size, class: "graph", role: "img", "aria-labelledby": "graphe-titre" });
-    drawing.appendChild(svg("title", { id: "graphe-titre", text: "Voisinage de " + entity.name + " : " + plural(nodes.length, "nœud", "nœuds") + ", " + plural(edges.length, "lien", "liens") }));
-    for (const e of edges) {
-      const a = position.get(String(e.source)), b = position.get(String(e.target));
-      if (!a || !b) continue;
-      const line = svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: "edge edge-" + String(e.role || "none") });
-      line.appendChild(svg("title", { text: [e.relation, ROLE_LABELS[e.role] || e.role].filter(Boolean).join(" · ") }));
-      drawing.appendChild(line);
-    }
-    for (const n of nodes) {
-      const p = position.get(String(n.id));
-      const kind = String(n.kind || "autre");
-      const link = svg("a", { href: nodeHref(n), class: "node" });
-      link.appendChild(svg("title", { text: (n.label || n.id) + " (" + (KIND_LABELS[kind] || kind) + ")" }));
-      const isCentre = String(n.id) === centre;
-      link.appendChild(svg("circle", { cx: p.x, cy: p.y, r: isCentre ? 14 : 9, fill: colourFor(kind, kinds), stroke: "#ffffff", "stroke-width": 2 }));
-      const label = String(n.label || n.id);
-      link.appendChild(svg("text", { x: p.x, y: p.y + (isCentre ? 30 : 22), "text-anchor": "middle", class: isCentre ? "node-label centre" : "node-label",
-        text: label.length > 28 ? label.slice(0, 27) + "…" : label }));
-      drawing.appendChild(link);
-    }
-    const legend = el("ul", { class: "legend", "aria-label": "Légende" }, kinds.map((k) => {
-      const swatch = svg("svg", { width: 14, height: 14, viewBox: "0 0 14 14", "aria-hidden": "true" });
-      swatch.appendChild(svg("circle", { cx: 7, cy: 7, r: 6, fill: colourFor(k, kinds) }));
-      return el("li", {}, swatch, " " + (KIND_LABELS[k] || k));
-    }));
-    box.appendChild(el("div", { class: "graph-wrap" }, drawing));
-    box.appendChild(legend);
+    if (token !== navigation) return;
+    clear(main);
+    const t = detail.territory;
+    setTitle(t.name);
+    const own = territoryKey(t);
+    const here = detail.documents.filter((d) => territoryKey(d.territory) === own);
+    const around = detail.documents.filter((d) => territoryKey(d.territory) !== own);
+    const docItem = (d) => el("li", {},
+      el("a", { href: documentHref(d.doc_id) }, d.title || d.doc_id),
+      el("span", { class: "hit-meta" }, [d.kind_label, d.year ? String(d.year) : null].filter(Boolean).join(" · ")),
+      d.territory && territoryKey(d.territory) !== own ? el("span", { class: "hit-meta" }, "Territoire : ", territoryLink(d.territory)) : null);
+    const facts = el("dl", { class: "facts" },
+      el("dt", {}, "Type"), el("dd", {}, TERRITORY_KIND_LABELS[t.kind] || detail.kind_label || t.kind),
+      el("dt", {}, "Code officiel"), el("dd", {}, t.code),
+      detail.within.length ? [el("dt", {}, "Fait partie de"), el("dd", {}, detail.within.map((w, i) => [i ? ", " : "", territoryLink(w)]))] : null);
+    const documents = el("section", { "aria-labelledby": "titre-documents-territoire" },
+      el("h2", { id: "titre-documents-territoire" }, "Documents"),
+      detail.documents.length ? null : el("p", { class: "hint" }, "Aucun document de l’index ne concerne ce territoire."),
+      here.length ? el("ul", { class: "doc-list" }, here.map(docItem)) : null,
+      around.length ? [el("h3", {}, "Documents d’un territoire qui le comprend ou qu’il comprend"), el("ul", { class: "doc-list" }, around.map(docItem))] : null);
+    append(main, [
+      el("p", { class: "back" }, el("a", { href: "#/", onclick: backIfPossible }, "← Retour")),
+      el("h1", {}, t.name),
+      facts,
+      el("p", {}, el("a", { class: "button-link", href: hashFor(["recherche"], { territoire: own }) }, "Rechercher dans ce territoire")),
+      documents,
+    ]);
   }
 
   // ---------- glossary ----------
@@ -1132,6 +914,7 @@
       if (!page || page === "recherche") await renderSearch(params, token);
       else if (page === "document" && id) await renderDocument(path.slice(1).join("/"), params, token);
       else if (page === "entite" && id) await renderEntity(id, params, token);
+      else if (page === "territoire" && id) await renderTerritory(id, token);
       else if (page === "acteurs") await renderEntities(params, token);
       else if (page === "glossaire") await renderGlossary(params, token);
       else if (page === "fichiers") await renderFiles(token);

@@ -542,3 +542,40 @@ fn every_damaged_index_file_is_named_at_open_and_rebuilt_from_the_corpus() {
     assert!(v["total"].as_u64().unwrap() > 0, "{v}");
     maillage::query::Engine::open(&index).unwrap();
 }
+
+#[test]
+fn graph_writes_graphml_for_graph_tools() {
+    let index = shipped_index().to_string_lossy().into_owned();
+    let args = [
+        "graph", "--index", &index, "--entity", "CAF", "--depth", "2",
+    ];
+    let plain = run(&args);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let json: serde_json::Value = serde_json::from_slice(&plain.stdout).expect("JSON");
+    // `--json` and `--format json` print the same answer as before.
+    for extra in [&["--json"][..], &["--format", "json"][..]] {
+        let out = run(&[&args[..], extra].concat());
+        assert!(out.status.success(), "{extra:?}: {}", stderr(&out));
+        assert_eq!(out.stdout, plain.stdout, "{extra:?}");
+    }
+    let out = run(&[&args[..], &["--format", "graphml"][..]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xml = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert_graphml_holds(&read_graphml(&xml), &json);
+
+    // A format it does not write, or two that contradict each other: exit 2, said in French.
+    for extra in [
+        &["--format", "gexf"][..],
+        &["--json", "--format", "graphml"][..],
+    ] {
+        let out = run(&[&args[..], extra].concat());
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(out.stdout.is_empty(), "{extra:?}");
+        assert!(
+            stderr(&out).contains("paramètre `format`"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -315,6 +315,18 @@ async fn journey(client: &Client, base: &str) {
     assert!(!kind.trim().is_empty(), "the entity kind is shown");
     screenshot(client, "e2e-3-entity").await;
 
+    // Every node the graph view draws opens a page that exists: one by one at depth 1
+    // (the sections naming it), grouped at depth 2 (documents, actors, territories).
+    graph_links_resolve(client, base, "mission-locale", 1, &["entity", "section"]).await;
+    graph_links_resolve(
+        client,
+        base,
+        "mission-locale",
+        2,
+        &["entity", "document", "territory"],
+    )
+    .await;
+
     // 4. The glossary, filtered as you type to "LAEP".
     client
         .find(Locator::Css("a[data-nav=glossaire]"))
@@ -403,4 +415,154 @@ async fn pdf_journey(client: &Client, base: &str) {
         .unwrap_or_default()
         .contains("PDF numérisé sans texte"));
     screenshot(client, "e2e-6-files").await;
+}
+
+/// Waits until the page has finished loading (no « Chargement… » left) and has a title.
+async fn settled_heading(client: &Client) -> String {
+    let started = Instant::now();
+    loop {
+        let loading = client
+            .find_all(Locator::Css("main .loading"))
+            .await
+            .map(|found| found.len())
+            .unwrap_or(0);
+        if loading == 0 {
+            if let Ok(h1) = client.find(Locator::Css("main h1")).await {
+                return h1.text().await.unwrap_or_default();
+            }
+        }
+        if started.elapsed() > WAIT {
+            screenshot(client, "e2e-failure").await;
+            panic!("the page did not finish loading");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens the entity's page at `depth`, then clicks each node its graph draws, one after
+/// the other, and checks that none lands on a page that says it cannot be found.
+async fn graph_links_resolve(
+    client: &Client,
+    base: &str,
+    entity: &str,
+    depth: usize,
+    kinds_drawn: &[&str],
+) {
+    let page = format!("{base}/#/entite/{entity}?profondeur={depth}");
+    client.goto(&page).await.expect("entity page");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("svg.graph a.node"))
+        .await
+        .expect("the graph is drawn");
+    client
+        .execute(
+            "document.querySelector('svg.graph').scrollIntoView({block: 'start', behavior: 'instant'}); return true;",
+            vec![],
+        )
+        .await
+        .expect("scroll to the graph");
+    screenshot(client, &format!("e2e-3b-graph-{depth}")).await;
+    let mut nodes: Vec<(String, String)> = Vec::new();
+    for link in client
+        .find_all(Locator::Css("svg.graph a.node"))
+        .await
+        .expect("graph links")
+    {
+        let id = link
+            .attr("data-id")
+            .await
+            .expect("attr")
+            .unwrap_or_default();
+        let href = link.attr("href").await.expect("attr").unwrap_or_default();
+        nodes.push((id, href));
+    }
+    let kinds: std::collections::BTreeSet<&str> = nodes
+        .iter()
+        .filter_map(|(id, _)| id.split(':').next())
+        .collect();
+    for kind in kinds_drawn {
+        assert!(
+            kinds.contains(kind),
+            "no {kind} at depth {depth}: {nodes:?}"
+        );
+    }
+    for (id, href) in &nodes {
+        assert!(href.starts_with("#/"), "{id}: {href}");
+        assert!(!href.contains("%3A"), "{id}: {href}");
+        client.goto(&page).await.expect("entity page");
+        let selector = format!("svg.graph a.node[data-id=\"{}\"]", id.replace('"', "\\\""));
+        client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|e| panic!("no node {id}: {e}"));
+        // A click as a person makes it, dispatched on the node (labels may overlap it).
+        client
+            .execute(
+                "document.querySelector(arguments[0]).dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window})); return true;",
+                vec![serde_json::Value::String(selector.clone())],
+            )
+            .await
+            .expect("click");
+        let started = Instant::now();
+        while !client
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .ends_with(href.as_str())
+        {
+            assert!(
+                started.elapsed() < WAIT,
+                "{id}: the click did not open {href}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let heading = settled_heading(client).await;
+        let text = client
+            .find(Locator::Css("main"))
+            .await
+            .expect("main")
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(
+            !heading.contains("introuvable") && !text.contains("Introuvable"),
+            "{id} → {href}: {heading}"
+        );
+        assert!(
+            client
+                .find_all(Locator::Css("main .notice-error"))
+                .await
+                .map_or(0, |e| e.len())
+                == 0,
+            "{id} → {href}: {text}"
+        );
+        if id.starts_with("territory:") {
+            assert!(text.contains("Rechercher dans ce territoire"), "{text}");
+        }
+        if let Some((_, section)) = href.split_once("section=") {
+            let target = text_of(client, "main .target").await;
+            assert!(!target.is_empty(), "{id}: section {section} not shown");
+        }
+    }
+    // The GraphML download holds the same graph.
+    client.goto(&page).await.expect("entity page");
+    let download = wait_for_text(client, "a.button-link", "GraphML").await;
+    let href = download.attr("href").await.expect("attr").expect("href");
+    assert!(href.contains("format=graphml"), "{href}");
+    let served = client
+        .execute(
+            "return fetch(arguments[0]).then(r => r.text().then(t => [r.status, r.headers.get('content-type'), t.includes('<graphml')]))",
+            vec![serde_json::Value::String(href)],
+        )
+        .await
+        .expect("fetch the GraphML");
+    assert_eq!(
+        served,
+        serde_json::json!([200, "application/graphml+xml", true])
+    );
 }

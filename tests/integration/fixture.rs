@@ -86,3 +86,108 @@ pub fn generated_engine() -> &'static maillage::query::Engine {
         })
         .1
 }
+
+/// A GraphML document as a graph tool reads it: the declared keys, each node's id and data,
+/// each edge's source, target and data. Panics on anything that is not well-formed XML.
+#[derive(Debug, Default)]
+pub struct GraphmlRead {
+    pub keys: Vec<String>,
+    pub nodes: Vec<(String, std::collections::HashMap<String, String>)>,
+    pub edges: Vec<(String, String, std::collections::HashMap<String, String>)>,
+}
+
+pub fn read_graphml(xml: &str) -> GraphmlRead {
+    use quick_xml::events::{BytesStart, Event};
+    use quick_xml::{Reader, XmlVersion};
+    let attribute = |e: &BytesStart<'_>, name: &str| -> Option<String> {
+        e.attributes()
+            .map(|a| a.expect("well-formed attribute"))
+            .find(|a| a.key.as_ref() == name)
+            .map(|a| {
+                a.normalized_value(XmlVersion::Implicit1_0)
+                    .expect("attribute value")
+                    .into_owned()
+            })
+    };
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut read = GraphmlRead::default();
+    let (mut key, mut text) = (None, String::new());
+    loop {
+        match reader.read_event().expect("well-formed GraphML") {
+            Event::Start(e) | Event::Empty(e) => {
+                match e.name().as_ref() {
+                    "key" => read.keys.push(attribute(&e, "id").expect("key id")),
+                    "node" => read
+                        .nodes
+                        .push((attribute(&e, "id").expect("node id"), Default::default())),
+                    "edge" => read.edges.push((
+                        attribute(&e, "source").expect("edge source"),
+                        attribute(&e, "target").expect("edge target"),
+                        Default::default(),
+                    )),
+                    "data" => key = attribute(&e, "key"),
+                    _ => {}
+                }
+                text.clear();
+            }
+            Event::Text(t) => text.push_str(&t.xml_content(XmlVersion::Implicit1_0)),
+            Event::GeneralRef(r) => text.push(match r.resolve_char_ref().expect("reference") {
+                Some(c) => c,
+                None => match r.as_ref() {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    other => panic!("unknown reference &{other};"),
+                },
+            }),
+            Event::End(e) if e.name().as_ref() == "data" => {
+                let name = key.take().expect("data names its key");
+                let value = std::mem::take(&mut text);
+                match (read.edges.last_mut(), read.nodes.last_mut()) {
+                    (Some(edge), _) => edge.2.insert(name, value),
+                    (None, Some(node)) => node.1.insert(name, value),
+                    (None, None) => panic!("data outside a node or an edge"),
+                };
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    read
+}
+
+/// Asserts that a GraphML reading holds exactly the nodes and edges of a JSON graph answer,
+/// with the same attributes.
+pub fn assert_graphml_holds(read: &GraphmlRead, json: &serde_json::Value) {
+    let nodes = json["nodes"].as_array().expect("nodes");
+    let edges = json["edges"].as_array().expect("edges");
+    assert!(!nodes.is_empty() && !edges.is_empty(), "{json}");
+    assert_eq!(read.nodes.len(), nodes.len());
+    assert_eq!(read.edges.len(), edges.len());
+    for ((id, data), node) in read.nodes.iter().zip(nodes) {
+        assert_eq!(Some(id.as_str()), node["id"].as_str());
+        for key in ["label", "kind", "entity_kind", "document"] {
+            assert_eq!(
+                data.get(key).map(String::as_str),
+                node[key].as_str(),
+                "{key} of {id}"
+            );
+        }
+    }
+    for ((source, target, data), edge) in read.edges.iter().zip(edges) {
+        assert_eq!(Some(source.as_str()), edge["source"].as_str());
+        assert_eq!(Some(target.as_str()), edge["target"].as_str());
+        assert_eq!(
+            data.get("relation").map(String::as_str),
+            edge["relation"].as_str()
+        );
+        assert_eq!(data.get("role").map(String::as_str), edge["role"].as_str());
+        assert_eq!(
+            data.get("count").and_then(|c| c.parse::<u64>().ok()),
+            edge["count"].as_u64()
+        );
+    }
+}

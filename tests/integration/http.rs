@@ -10,6 +10,9 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use crate::fixture::shipped_index;
+
+// The neighbourhood as GraphML and the territory page's answer.
+mod graph;
 use maillage::query::Engine;
 use maillage::server::{app, AppState};
 
@@ -414,6 +417,7 @@ fn openapi_lists_the_routes() {
         "/api/search",
         "/api/documents/{doc_id}",
         "/api/graph",
+        "/api/territories/{territory}",
         "/health",
     ] {
         assert!(v["paths"][p].is_object(), "{p}");
@@ -439,7 +443,13 @@ fn ui_is_served_with_security_headers() {
         Some("nosniff")
     );
     assert!(String::from_utf8_lossy(&a.body).contains("lang=\"fr\""));
-    for asset in ["/assets/app.js", "/assets/style.css", "/favicon.svg"] {
+    for asset in [
+        "/assets/core.js",
+        "/assets/graph.js",
+        "/assets/app.js",
+        "/assets/style.css",
+        "/favicon.svg",
+    ] {
         assert_eq!(get(asset).status, StatusCode::OK, "{asset}");
     }
     let a = get("/nulle-part");
