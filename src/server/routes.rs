@@ -21,8 +21,8 @@ use super::{AppState, Lane};
 use crate::graph::{to_graphml, GraphFormat, Subgraph};
 use crate::query::{
     AcronymEntry, Budget, CorpusStatus, DocumentRequest, DocumentSummary, Engine, EntitiesRequest,
-    EntityDetail, EntityList, GraphRequest, SearchRequest, SearchResponse, TerritoriesRequest,
-    TerritoryDetail, TerritoryList, TerritoryRequest,
+    EntityDetail, EntityList, GraphRequest, SearchRequest, TerritoriesRequest, TerritoryDetail,
+    TerritoryRequest,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
