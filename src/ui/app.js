@@ -78,11 +78,17 @@
     drawSearchResults(results, data, { q, territory, kind, page, exact, byPassage });
   }
 
+  // The API's snippet: escaped by the server, only <mark> is markup. The one place HTML is written.
+  function snippetNode(tag, snippet) {
+    const node = el(tag, { class: "snippet" });
+    node.innerHTML = snippet;
+    return node;
+  }
+
   // A result grouped by action: the sheet's title, then its fields that hold the words.
   function actionHit(hit, about) {
     const fields = hit.fields.map((f) => {
-      const text = el("span", { class: "snippet" });
-      text.innerHTML = f.snippet; // escaped by the server; only <mark> is markup
+      const text = snippetNode("span", f.snippet);
       return el("li", {}, f.field ? el("span", { class: "badge" }, f.field) : null, " ", text);
     });
     const path = hit.section.slice(0, -1);
@@ -147,8 +153,7 @@
       if (hit.kind) about.push(kindLabels[hit.kind] || hit.kind);
       if (hit.year) about.push(String(hit.year));
       if (hit.page) about.push("p. " + hit.page);
-      const snippet = el("p", { class: "snippet" });
-      snippet.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
+      const snippet = snippetNode("p", hit.snippet);
       if (hit.action) {
         list.appendChild(actionHit(hit, about));
         continue;
