@@ -266,17 +266,29 @@ impl Engine {
         let facts = Facts {
             engine: self,
             snippets: &snippets,
+            in_text: if grouping == Grouping::Action {
+                let mut words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
+                for other in expansions.iter().chain(corrections.iter().map(|c| &c.to)) {
+                    words.extend(plan::analyse(other).into_iter().map(|(_, t)| t));
+                }
+                Some(self.passages_holding(&searcher, &words)?)
+            } else {
+                None
+            },
         };
         let (total, hits, per_document, t2, t3) = if grouping == Grouping::Action {
             let every: usize = chosen.matches.tops.iter().map(|t| t.candidates.len()).sum();
             let ranked = collecting.rank(&mut chosen, every, &facts)?;
             let t2 = Instant::now();
             let words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
+            let table = self.action_table();
             let title_holds = |action: u32| {
-                self.action_summary(action).is_some_and(|a| {
-                    plan::analyse(&a.title)
-                        .iter()
-                        .any(|(_, t)| words.contains(t))
+                table.rows.get(action as usize).is_some_and(|row| {
+                    self.store
+                        .heading(row.doc as usize, row.section as usize)
+                        .is_some_and(|(title, _)| {
+                            plan::analyse(title).iter().any(|(_, t)| words.contains(t))
+                        })
                 })
             };
             let holds = |doc: usize, passage: usize| {
@@ -481,6 +493,38 @@ impl Engine {
         hits
     }
 
+    /// Every passage whose own text holds one of `words` (analysed terms), from the postings.
+    fn passages_holding(
+        &self,
+        searcher: &Searcher,
+        words: &[String],
+    ) -> Result<crate::text::FastSet<(u32, u32)>> {
+        let mut out = crate::text::FastSet::default();
+        for segment in searcher.segment_readers() {
+            let Some(runs) = self.runs.get(&segment.segment_id()) else {
+                continue;
+            };
+            let inverted = segment.inverted_index(self.fields.text)?;
+            for word in words {
+                let term = tantivy::Term::from_field_text(self.fields.text, word);
+                let Some(mut postings) = inverted
+                    .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+                    .map_err(tantivy::TantivyError::from)?
+                else {
+                    continue;
+                };
+                let mut doc = tantivy::DocSet::doc(&postings);
+                while doc != tantivy::TERMINATED {
+                    if let Some(found) = runs.locate(doc) {
+                        out.insert(found);
+                    }
+                    doc = tantivy::DocSet::advance(&mut postings);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// One ranked passage as a hit; `None` when its document or passage cannot be read.
     fn hit(&self, r: &rank::Ranked, snippets: &SnippetGenerator) -> Option<Hit> {
         let document = self.knowledge.documents.get(r.doc_ord)?;
@@ -518,6 +562,9 @@ impl Engine {
 struct Facts<'a> {
     engine: &'a Engine,
     snippets: &'a SnippetGenerator,
+    /// The passages whose own text holds a query word, when read from the postings at
+    /// once (grouped searches rank every match: one snippet per match would cost more).
+    in_text: Option<crate::text::FastSet<(u32, u32)>>,
 }
 
 impl rank::PassageFacts for Facts<'_> {
@@ -527,6 +574,9 @@ impl rank::PassageFacts for Facts<'_> {
     }
 
     fn matches_in_text(&self, doc_ord: usize, passage: usize) -> bool {
+        if let Some(in_text) = &self.in_text {
+            return in_text.contains(&(doc_ord as u32, passage as u32));
+        }
         self.engine
             .store
             .passage(doc_ord, passage)
