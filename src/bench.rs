@@ -254,75 +254,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             engine = Some(opened);
         }
         let engine = engine.ok_or_else(|| Error::MissingIndex(index_dir.clone()))?;
-        let territory = engine
-            .documents()
-            .iter()
-            .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
-        let mix: Vec<&str> = QUERY_MIX
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        let mut search_ms = Vec::new();
-        let mut per_query: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); mix.len()];
-        for _ in 0..options.query_passes.max(1) {
-            for (i, line) in mix.iter().enumerate() {
-                let (q, filtered) = match line.strip_prefix("territory=") {
-                    Some(rest) => (rest, true),
-                    None => (*line, false),
-                };
-                let request = SearchRequest {
-                    q: q.to_string(),
-                    limit: Some(10),
-                    territory: if filtered { territory.clone() } else { None },
-                    exact: options.exact,
-                    ..Default::default()
-                };
-                let started = Instant::now();
-                let result = engine.search(&request);
-                let ms = started.elapsed().as_secs_f64() * 1000.0;
-                search_ms.push(ms);
-                per_query[i].0.push(ms);
-                match result {
-                    Ok(response) => per_query[i].1 = response.total,
-                    Err(e) if e.is_user_error() => {}
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        let queries = mix
-            .iter()
-            .zip(per_query)
-            .map(|(query, (samples, total))| {
-                let latency = Latency::of(samples);
-                QueryFigure {
-                    query: query.to_string(),
-                    total,
-                    p50_ms: latency.p50_ms,
-                    max_ms: latency.max_ms,
-                }
-            })
-            .collect();
-        let top_entities: Vec<String> = engine
-            .entities(&maillage::query::EntitiesRequest {
-                limit: Some(20),
-                ..Default::default()
-            })?
-            .entities
-            .into_iter()
-            .map(|e| e.id)
-            .collect();
-        let mut graph_ms = Vec::new();
-        for _ in 0..options.query_passes.max(1) {
-            for id in &top_entities {
-                let started = Instant::now();
-                let _ = engine.territories(&maillage::query::TerritoriesRequest {
-                    entity: id.clone(),
-                    ..Default::default()
-                })?;
-                graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-            }
-        }
+        let (search_ms, queries, graph_ms) = query_figures(&engine, options)?;
         let (action_table_ms, actions, similar_ms, compare_ms) = action_figures(&engine)?;
         let megabytes = n_bytes as f64 / 1e6;
         let build_median_ms = median(&build_ms);
@@ -372,6 +304,84 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         sizes,
         peak_rss_mb: peak_rss_mb(),
     })
+}
+
+/// The query mix run `query_passes` times (every search's time, and each query's median),
+/// then the territories of the 20 most named entities.
+fn query_figures(
+    engine: &Engine,
+    options: &BenchOptions,
+) -> Result<(Vec<f64>, Vec<QueryFigure>, Vec<f64>)> {
+    let territory = engine
+        .documents()
+        .iter()
+        .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
+    let mix: Vec<&str> = QUERY_MIX
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut search_ms = Vec::new();
+    let mut per_query: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); mix.len()];
+    for _ in 0..options.query_passes.max(1) {
+        for (i, line) in mix.iter().enumerate() {
+            let (q, filtered) = match line.strip_prefix("territory=") {
+                Some(rest) => (rest, true),
+                None => (*line, false),
+            };
+            let request = SearchRequest {
+                q: q.to_string(),
+                limit: Some(10),
+                territory: if filtered { territory.clone() } else { None },
+                exact: options.exact,
+                ..Default::default()
+            };
+            let started = Instant::now();
+            let result = engine.search(&request);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            search_ms.push(ms);
+            per_query[i].0.push(ms);
+            match result {
+                Ok(response) => per_query[i].1 = response.total,
+                Err(e) if e.is_user_error() => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let queries = mix
+        .iter()
+        .zip(per_query)
+        .map(|(query, (samples, total))| {
+            let latency = Latency::of(samples);
+            QueryFigure {
+                query: query.to_string(),
+                total,
+                p50_ms: latency.p50_ms,
+                max_ms: latency.max_ms,
+            }
+        })
+        .collect();
+    let top_entities: Vec<String> = engine
+        .entities(&maillage::query::EntitiesRequest {
+            limit: Some(20),
+            ..Default::default()
+        })?
+        .entities
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    let mut graph_ms = Vec::new();
+    for _ in 0..options.query_passes.max(1) {
+        for id in &top_entities {
+            let started = Instant::now();
+            let _ = engine.territories(&maillage::query::TerritoriesRequest {
+                entity: id.clone(),
+                ..Default::default()
+            })?;
+            graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    Ok((search_ms, queries, graph_ms))
 }
 
 /// The action table's build, then similar actions for 60 actions spread over the corpus and

@@ -373,6 +373,59 @@ fn main() -> ExitCode {
 /// Opens the index; when there is none yet, or a file of it is damaged, and
 /// the corpus folder exists, builds it first, so a fresh checkout answers its
 /// first search and a damaged index heals.
+/// The commands about action sheets: lists, one sheet with comparable actions, comparisons.
+fn answer_actions(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Actions {
+            q,
+            territory,
+            kind,
+            entity,
+            role,
+            dispositif,
+            limit,
+            offset,
+            format,
+            index,
+            json,
+        } => {
+            let engine = open(&index)?;
+            let list = engine.actions(&maillage::query::ActionsRequest {
+                q,
+                territory,
+                kind,
+                entity,
+                role,
+                dispositif,
+                offset: Some(offset),
+                limit,
+                all: format.is_some(),
+            })?;
+            match format {
+                Some(format) => export(&format, &list.actions)?,
+                None => show(&list, json, cli_output::print_actions)?,
+            }
+        }
+        Command::Action { id, index, json } => {
+            let engine = open(&index)?;
+            let detail = engine.action(&id)?;
+            let similar = engine.similar_actions(&id, None)?;
+            if json {
+                print_json(&serde_json::json!({ "action": detail, "similar": similar.similar }))?;
+            } else {
+                cli_output::print_action(&detail, &similar)?;
+            }
+        }
+        Command::Compare { a, b, index, json } => show(
+            &open(&index)?.compare(&a, &b)?,
+            json,
+            cli_output::print_comparison,
+        )?,
+        _ => anyhow::bail!("commande non prise en charge ici"),
+    }
+    Ok(())
+}
+
 /// Writes records to standard output in an export format.
 fn export<R: maillage::export::Record>(format: &str, records: &[R]) -> anyhow::Result<()> {
     let format = maillage::export::Format::parse(format)?;
@@ -597,51 +650,9 @@ fn answer(command: Command) -> anyhow::Result<()> {
                 None => show(&list, json, cli_output::print_territories)?,
             }
         }
-        Command::Actions {
-            q,
-            territory,
-            kind,
-            entity,
-            role,
-            dispositif,
-            limit,
-            offset,
-            format,
-            index,
-            json,
-        } => {
-            let engine = open(&index)?;
-            let list = engine.actions(&maillage::query::ActionsRequest {
-                q,
-                territory,
-                kind,
-                entity,
-                role,
-                dispositif,
-                offset: Some(offset),
-                limit,
-                all: format.is_some(),
-            })?;
-            match format {
-                Some(format) => export(&format, &list.actions)?,
-                None => show(&list, json, cli_output::print_actions)?,
-            }
+        command @ (Command::Actions { .. } | Command::Action { .. } | Command::Compare { .. }) => {
+            answer_actions(command)?
         }
-        Command::Action { id, index, json } => {
-            let engine = open(&index)?;
-            let detail = engine.action(&id)?;
-            let similar = engine.similar_actions(&id, None)?;
-            if json {
-                print_json(&serde_json::json!({ "action": detail, "similar": similar.similar }))?;
-            } else {
-                cli_output::print_action(&detail, &similar)?;
-            }
-        }
-        Command::Compare { a, b, index, json } => show(
-            &open(&index)?.compare(&a, &b)?,
-            json,
-            cli_output::print_comparison,
-        )?,
         Command::Graph {
             entity,
             depth,

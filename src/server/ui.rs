@@ -9,11 +9,13 @@ use axum::Router;
 const INDEX_HTML: &str = include_str!("../ui/index.html");
 const CORE_JS: &str = include_str!("../ui/core.js");
 const GRAPH_JS: &str = include_str!("../ui/graph.js");
+const ACTIONS_JS: &str = include_str!("../ui/actions.js");
 const APP_JS: &str = include_str!("../ui/app.js");
 /// The scripts, in the order the page loads them (each uses what the ones before define).
-const SCRIPTS: [(&str, &str); 3] = [
+const SCRIPTS: [(&str, &str); 4] = [
     ("/assets/core.js", CORE_JS),
     ("/assets/graph.js", GRAPH_JS),
+    ("/assets/actions.js", ACTIONS_JS),
     ("/assets/app.js", APP_JS),
 ];
 const STYLE_CSS: &str = include_str!("../ui/style.css");

@@ -97,34 +97,8 @@ impl Engine {
                 _ => true,
             }
         };
-        let mut candidates: HashMap<u32, Candidate> = HashMap::new();
-        let n_actions = table.len().max(1) as f32;
+        let mut candidates = self.shared_entities(action, &elsewhere);
         let catalog = self.knowledge.catalog.entities();
-        for named in &table.named[action as usize] {
-            let naming = &table.naming[named.entity as usize];
-            // Named by (almost) every action, an entity tells nothing.
-            let rarity = (n_actions / naming.len().max(1) as f32).ln();
-            if rarity <= 0.0 {
-                continue;
-            }
-            let kind_weight = match catalog.get(named.entity as usize).map(|e| e.kind) {
-                Some(EntityKind::Dispositif) => 1.5,
-                _ => 1.0,
-            };
-            for &other in naming.iter().filter(|&&o| elsewhere(o)) {
-                let Ok(at) =
-                    table.named[other as usize].binary_search_by_key(&named.entity, |n| n.entity)
-                else {
-                    continue;
-                };
-                let theirs = table.named[other as usize][at].roles;
-                let acting = role_bit(Role::Mention) ^ 0xF;
-                let same_role = named.roles & theirs & acting != 0;
-                let entry = candidates.entry(other).or_default();
-                entry.entities += rarity * kind_weight * if same_role { 1.5 } else { 1.0 };
-                entry.shared.push((named.entity, named.roles & theirs));
-            }
-        }
         let (terms, words_of) = self.distinctive_terms(action)?;
         let found = self.actions_with_terms(&terms, &elsewhere)?;
         let best_words = found.values().map(|(s, _)| *s).fold(0.0f32, f32::max);
@@ -195,6 +169,41 @@ impl Engine {
             })
             .collect();
         Ok(SimilarActions { of, similar })
+    }
+
+    /// Actions kept by `keep` that name what action `action` names, scored by the rarity of
+    /// each entity shared (a dispositif counts more, the same role more than a mention).
+    fn shared_entities(&self, action: u32, keep: &dyn Fn(u32) -> bool) -> HashMap<u32, Candidate> {
+        let table = self.action_table();
+        let mut candidates: HashMap<u32, Candidate> = HashMap::new();
+        let n_actions = table.len().max(1) as f32;
+        let catalog = self.knowledge.catalog.entities();
+        for named in &table.named[action as usize] {
+            let naming = &table.naming[named.entity as usize];
+            // Named by (almost) every action, an entity tells nothing.
+            let rarity = (n_actions / naming.len().max(1) as f32).ln();
+            if rarity <= 0.0 {
+                continue;
+            }
+            let kind_weight = match catalog.get(named.entity as usize).map(|e| e.kind) {
+                Some(EntityKind::Dispositif) => 1.5,
+                _ => 1.0,
+            };
+            for &other in naming.iter().filter(|&&o| keep(o)) {
+                let Ok(at) =
+                    table.named[other as usize].binary_search_by_key(&named.entity, |n| n.entity)
+                else {
+                    continue;
+                };
+                let theirs = table.named[other as usize][at].roles;
+                let acting = role_bit(Role::Mention) ^ 0xF;
+                let same_role = named.roles & theirs & acting != 0;
+                let entry = candidates.entry(other).or_default();
+                entry.entities += rarity * kind_weight * if same_role { 1.5 } else { 1.0 };
+                entry.shared.push((named.entity, named.roles & theirs));
+            }
+        }
+        candidates
     }
 
     /// The action's most distinctive analysed terms, and a readable word for each.

@@ -12,9 +12,11 @@
 
 use serde::Serialize;
 use tantivy::snippet::SnippetGenerator;
+use tantivy::Searcher;
 
-use super::snippets;
-use crate::query::{rank, Engine};
+use super::{plan, snippets, Facts, Hit};
+use crate::query::{rank, Correction, Engine};
+use crate::Result;
 
 /// Fields shown per grouped result at most (the rest are counted).
 const FIELDS_PER_GROUP: usize = 6;
@@ -120,6 +122,95 @@ impl Engine {
             }
         }
         groups
+    }
+
+    /// One page of the grouped ranking of every matching passage, the number of results,
+    /// and the results per document (what facets count).
+    pub(super) fn grouped_page(
+        &self,
+        q: &str,
+        ranked: &[rank::Ranked],
+        facts: &Facts<'_>,
+        offset: usize,
+        limit: usize,
+        snippets: &SnippetGenerator,
+    ) -> (usize, Vec<Hit>, Vec<u32>) {
+        let words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
+        let table = self.action_table();
+        let title_holds = |action: u32| {
+            table.rows.get(action as usize).is_some_and(|row| {
+                self.store
+                    .heading(row.doc as usize, row.section as usize)
+                    .is_some_and(|(title, _)| {
+                        plan::analyse(title).iter().any(|(_, t)| words.contains(t))
+                    })
+            })
+        };
+        let holds =
+            |doc: usize, passage: usize| rank::PassageFacts::matches_in_text(facts, doc, passage);
+        let groups = self.group_by_action(ranked, &holds, &title_holds);
+        let mut per_document = vec![0u32; self.knowledge.documents.len()];
+        for g in &groups {
+            if let Some(n) = per_document.get_mut(g.best.doc_ord) {
+                *n += 1;
+            }
+        }
+        let hits = groups
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|g| {
+                let mut hit = self.hit(&g.best, snippets)?;
+                if let Some(action) = g.action {
+                    let summary = self.action_summary(action)?;
+                    hit.action = Some(summary.id);
+                    hit.action_title = Some(summary.title);
+                    hit.fields = self.group_fields(g, snippets);
+                    hit.more_fields = Some(g.shown.len().saturating_sub(hit.fields.len()));
+                }
+                Some(hit)
+            })
+            .collect();
+        (groups.len(), hits, per_document)
+    }
+
+    /// Every passage whose own text holds a word of the query (as typed, its sigles and long
+    /// forms, its corrections), read from the postings of the text field.
+    pub(super) fn passages_holding(
+        &self,
+        searcher: &Searcher,
+        q: &str,
+        expansions: &[String],
+        corrections: &[Correction],
+    ) -> Result<crate::text::FastSet<(u32, u32)>> {
+        let mut words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
+        for other in expansions.iter().chain(corrections.iter().map(|c| &c.to)) {
+            words.extend(plan::analyse(other).into_iter().map(|(_, t)| t));
+        }
+        let mut out = crate::text::FastSet::default();
+        for segment in searcher.segment_readers() {
+            let Some(runs) = self.runs.get(&segment.segment_id()) else {
+                continue;
+            };
+            let inverted = segment.inverted_index(self.fields.text)?;
+            for word in &words {
+                let term = tantivy::Term::from_field_text(self.fields.text, word);
+                let Some(mut postings) = inverted
+                    .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+                    .map_err(tantivy::TantivyError::from)?
+                else {
+                    continue;
+                };
+                let mut doc = tantivy::DocSet::doc(&postings);
+                while doc != tantivy::TERMINATED {
+                    if let Some(found) = runs.locate(doc) {
+                        out.insert(found);
+                    }
+                    doc = tantivy::DocSet::advance(&mut postings);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The fields a grouped result shows, highlighted.

@@ -266,58 +266,20 @@ impl Engine {
         let facts = Facts {
             engine: self,
             snippets: &snippets,
-            in_text: if grouping == Grouping::Action {
-                let mut words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
-                for other in expansions.iter().chain(corrections.iter().map(|c| &c.to)) {
-                    words.extend(plan::analyse(other).into_iter().map(|(_, t)| t));
+            in_text: match grouping {
+                Grouping::Action => {
+                    Some(self.passages_holding(&searcher, q, &expansions, &corrections)?)
                 }
-                Some(self.passages_holding(&searcher, &words)?)
-            } else {
-                None
+                Grouping::Passage => None,
             },
         };
         let (total, hits, per_document, t2, t3) = if grouping == Grouping::Action {
             let every: usize = chosen.matches.tops.iter().map(|t| t.candidates.len()).sum();
             let ranked = collecting.rank(&mut chosen, every, &facts)?;
             let t2 = Instant::now();
-            let words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
-            let table = self.action_table();
-            let title_holds = |action: u32| {
-                table.rows.get(action as usize).is_some_and(|row| {
-                    self.store
-                        .heading(row.doc as usize, row.section as usize)
-                        .is_some_and(|(title, _)| {
-                            plan::analyse(title).iter().any(|(_, t)| words.contains(t))
-                        })
-                })
-            };
-            let holds = |doc: usize, passage: usize| {
-                rank::PassageFacts::matches_in_text(&facts, doc, passage)
-            };
-            let groups = self.group_by_action(&ranked, &holds, &title_holds);
-            let mut per_document = vec![0u32; self.knowledge.documents.len()];
-            for g in &groups {
-                if let Some(n) = per_document.get_mut(g.best.doc_ord) {
-                    *n += 1;
-                }
-            }
-            let hits = groups
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .filter_map(|g| {
-                    let mut hit = self.hit(&g.best, &snippets)?;
-                    if let Some(action) = g.action {
-                        let summary = self.action_summary(action)?;
-                        hit.action = Some(summary.id);
-                        hit.action_title = Some(summary.title);
-                        hit.fields = self.group_fields(g, &snippets);
-                        hit.more_fields = Some(g.shown.len().saturating_sub(hit.fields.len()));
-                    }
-                    Some(hit)
-                })
-                .collect();
-            (groups.len(), hits, per_document, t2, Instant::now())
+            let (total, hits, per_document) =
+                self.grouped_page(q, &ranked, &facts, offset, limit, &snippets);
+            (total, hits, per_document, t2, Instant::now())
         } else {
             let ranked = collecting.rank(&mut chosen, needed, &facts)?;
             let t2 = Instant::now();
@@ -493,40 +455,8 @@ impl Engine {
         hits
     }
 
-    /// Every passage whose own text holds one of `words` (analysed terms), from the postings.
-    fn passages_holding(
-        &self,
-        searcher: &Searcher,
-        words: &[String],
-    ) -> Result<crate::text::FastSet<(u32, u32)>> {
-        let mut out = crate::text::FastSet::default();
-        for segment in searcher.segment_readers() {
-            let Some(runs) = self.runs.get(&segment.segment_id()) else {
-                continue;
-            };
-            let inverted = segment.inverted_index(self.fields.text)?;
-            for word in words {
-                let term = tantivy::Term::from_field_text(self.fields.text, word);
-                let Some(mut postings) = inverted
-                    .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
-                    .map_err(tantivy::TantivyError::from)?
-                else {
-                    continue;
-                };
-                let mut doc = tantivy::DocSet::doc(&postings);
-                while doc != tantivy::TERMINATED {
-                    if let Some(found) = runs.locate(doc) {
-                        out.insert(found);
-                    }
-                    doc = tantivy::DocSet::advance(&mut postings);
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// One ranked passage as a hit; `None` when its document or passage cannot be read.
-    fn hit(&self, r: &rank::Ranked, snippets: &SnippetGenerator) -> Option<Hit> {
+    pub(super) fn hit(&self, r: &rank::Ranked, snippets: &SnippetGenerator) -> Option<Hit> {
         let document = self.knowledge.documents.get(r.doc_ord)?;
         let passage = self.store.passage(r.doc_ord, r.passage)?;
         Some(Hit {
@@ -559,7 +489,7 @@ impl Engine {
 
 /// What the ranking reads of a candidate: from the document store, and the snippet
 /// generator to tell a passage's own matches from its heading's.
-struct Facts<'a> {
+pub(super) struct Facts<'a> {
     engine: &'a Engine,
     snippets: &'a SnippetGenerator,
     /// The passages whose own text holds a query word, when read from the postings at
