@@ -193,8 +193,14 @@ impl AppState {
 
     /// Serves `engine` from now on; requests in flight finish on the old one.
     pub fn replace(&self, engine: Engine) {
+        let engine = Arc::new(engine);
+        // What the first request would otherwise wait for is found in the background.
+        let warm = engine.clone();
+        let _ = std::thread::Builder::new()
+            .name("maillage-warm-up".into())
+            .spawn(move || warm.warm_up());
         let mut slot = self.engine.write().unwrap_or_else(|p| p.into_inner());
-        *slot = Some(Arc::new(engine));
+        *slot = Some(engine);
     }
 
     /// The engine to answer with, or a 503.

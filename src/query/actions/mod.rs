@@ -140,6 +140,12 @@ impl Engine {
             .get_or_init(|| ActionTable::build(&self.store, &self.knowledge.catalog))
     }
 
+    /// Finds what the first request of a kind would otherwise wait for (the action sheets):
+    /// a server calls it in the background once an index is open.
+    pub fn warm_up(&self) {
+        let _ = self.action_table();
+    }
+
     /// Actions matching a request, a page of them and their total.
     pub fn actions(&self, request: &ActionsRequest) -> Result<ActionList> {
         let offset = within("offset", request.offset.unwrap_or(0), 0, MAX_OFFSET)?;
