@@ -88,7 +88,13 @@ pub(crate) fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
         .as_deref()
         .unwrap_or(&response.query);
     outln!(
-        "{} pour « {} » ({:.1} ms){}",
+        "{}{} pour « {} » ({:.1} ms){}",
+        // Past the exact count the total is a lower bound.
+        if response.total_is_lower_bound {
+            "plus de "
+        } else {
+            ""
+        },
         if response.hits.iter().any(|h| h.action.is_some()) {
             plural(response.total, "résultat", "résultats")
         } else {

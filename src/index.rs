@@ -260,6 +260,9 @@ pub struct Matches {
     pub total: usize,
     /// The best passages of each document the filter keeps, in no particular order.
     pub tops: Vec<DocumentTop>,
+    /// The counts stopped being exact once [`CandidatesPerDocument::exact_up_to`] matches
+    /// were counted: `total` and `per_document` are then lower bounds.
+    pub counts_are_lower_bounds: bool,
 }
 
 /// Where each tantivy document of a segment points in the corpus, read from the fast fields
@@ -403,6 +406,14 @@ pub fn segment_runs(searcher: &tantivy::Searcher) -> tantivy::Result<SegmentRuns
 /// passage keeps its score whatever else ranks; so once `needed` documents have a passage
 /// scoring at least *s*, no passage scoring less than *s* can reach the first `needed`
 /// results, and it is counted but not kept.
+///
+/// Counting every match costs as much as scoring it, and grows with the corpus. Matches are
+/// counted exactly until `exact_up_to` have been (over all segments); from then on the walk
+/// asks the query only for passages that can place ([`Weight::for_each_pruning`]), which
+/// passes over whole blocks of postings without scoring them, and the counts are lower
+/// bounds.
+///
+/// [`Weight::for_each_pruning`]: tantivy::query::Weight::for_each_pruning
 pub struct CandidatesPerDocument {
     pub n_documents: usize,
     pub keep: Option<std::sync::Arc<Vec<bool>>>,
@@ -411,7 +422,18 @@ pub struct CandidatesPerDocument {
     /// Most passages kept per document.
     pub per_document: usize,
     pub runs: std::sync::Arc<SegmentRuns>,
+    /// Matches counted exactly before the counts become lower bounds (`usize::MAX`: all).
+    pub exact_up_to: usize,
+    /// Matches counted so far by the segments of one walk, shared between them.
+    pub counted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
+
+/// Matches a segment counts between two looks at the shared count.
+const COUNT_SHARE_EVERY: usize = 512;
+
+/// The exact count most searches give before totals become lower bounds: beyond it, no
+/// page a person reads changes (offsets stop at [`crate::query::MAX_OFFSET`]).
+pub const EXACT_COUNT: usize = 10_000;
 
 /// The state of [`CandidatesPerDocument`] on one segment.
 pub struct SegmentCandidates {
@@ -434,6 +456,35 @@ pub struct SegmentCandidates {
     heaps: Vec<DocumentHeap>,
     /// One bit per group of copies already counted (allocated at the first copy met).
     counted_copies: Vec<u64>,
+    /// See [`CandidatesPerDocument::exact_up_to`]; `None` when every match is counted or
+    /// once counts are lower bounds.
+    exact: Option<ExactCount>,
+    /// The counts are lower bounds: matches that cannot place were passed over.
+    pruned: bool,
+}
+
+/// The exact counting of one segment, until the walk's shared count reaches its limit.
+struct ExactCount {
+    limit: usize,
+    shared: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Matches counted here and not yet added to `shared`.
+    unshared: usize,
+}
+
+impl ExactCount {
+    /// Counts one match; false once the walk has counted `limit`.
+    #[inline]
+    fn count_one(&mut self) -> bool {
+        self.unshared += 1;
+        if self.unshared < COUNT_SHARE_EVERY {
+            return true;
+        }
+        let n = std::mem::take(&mut self.unshared);
+        let before = self
+            .shared
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        before + n < self.limit
+    }
 }
 
 struct DocumentHeap {
@@ -466,6 +517,8 @@ impl SegmentCandidates {
             slot_of: vec![u32::MAX; n_documents],
             heaps: Vec::new(),
             counted_copies: Default::default(),
+            exact: None,
+            pruned: false,
         }
     }
 
@@ -483,7 +536,29 @@ impl SegmentCandidates {
         let nth = self.needed - 1;
         scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
         self.floor = self.floor.max(scores[nth]);
-        self.floor_every = self.heaps.len().saturating_mul(4).max(256);
+        self.floor_every = if self.exact.is_some() {
+            self.heaps.len().saturating_mul(4).max(256)
+        } else {
+            // Pruning: few matches come back, and each rise of the floor skips more.
+            self.needed.saturating_mul(2).max(32)
+        };
+    }
+
+    /// The score a match must pass to be worth reporting: any while counts are exact,
+    /// then just under the floor (a passage scoring the floor can still tie in).
+    fn threshold(&self) -> Score {
+        if !self.pruned {
+            Score::NEG_INFINITY
+        } else {
+            self.floor.next_down()
+        }
+    }
+
+    /// Counts stop being exact here: from now on only passages that can place come back.
+    fn stop_counting(&mut self) {
+        self.exact = None;
+        self.pruned = true;
+        self.raise_floor();
     }
 }
 
@@ -524,7 +599,48 @@ impl Collector for CandidatesPerDocument {
             slot_of: vec![u32::MAX; self.n_documents],
             heaps: Vec::new(),
             counted_copies: Default::default(),
+            exact: (self.exact_up_to != usize::MAX).then(|| ExactCount {
+                limit: self.exact_up_to,
+                shared: self.counted.clone(),
+                unshared: 0,
+            }),
+            pruned: false,
         })
+    }
+
+    /// Walks the segment's matches through [`Weight::for_each_pruning`]: every match while
+    /// the count is exact, then only those that can place.
+    ///
+    /// [`Weight::for_each_pruning`]: tantivy::query::Weight::for_each_pruning
+    fn collect_segment(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Matches> {
+        let mut segment = self.for_segment(segment_ord, reader)?;
+        if self.exact_up_to == usize::MAX {
+            // Every match is counted: nothing to prune, no threshold to return.
+            weight.for_each(reader, &mut |doc, score| {
+                if reader
+                    .alive_bitset()
+                    .is_none_or(|alive| alive.is_alive(doc))
+                {
+                    segment.collect(doc, score);
+                }
+            })?;
+        } else {
+            weight.for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, score| {
+                if reader
+                    .alive_bitset()
+                    .is_none_or(|alive| alive.is_alive(doc))
+                {
+                    segment.collect(doc, score);
+                }
+                segment.threshold()
+            })?;
+        }
+        Ok(segment.harvest())
     }
 
     fn requires_scoring(&self) -> bool {
@@ -536,6 +652,7 @@ impl Collector for CandidatesPerDocument {
             per_document: vec![0; self.n_documents],
             total: 0,
             tops: Vec::new(),
+            counts_are_lower_bounds: false,
         };
         let mut slot_of: HashMap<u32, usize> = HashMap::new();
         let cap = self.per_document.max(1);
@@ -544,6 +661,7 @@ impl Collector for CandidatesPerDocument {
                 *sum += n;
             }
             merged.total += fruit.total;
+            merged.counts_are_lower_bounds |= fruit.counts_are_lower_bounds;
             for top in fruit.tops {
                 match slot_of.get(&top.doc_ord) {
                     None => {
@@ -602,6 +720,11 @@ impl SegmentCollector for SegmentCandidates {
         }
         if !copy {
             self.total += 1;
+            if let Some(exact) = &mut self.exact {
+                if !exact.count_one() {
+                    self.stop_counting();
+                }
+            }
         }
         if score < self.floor {
             return;
@@ -661,6 +784,7 @@ impl SegmentCollector for SegmentCandidates {
             per_document: self.counts,
             total: self.total,
             tops,
+            counts_are_lower_bounds: self.pruned,
         }
     }
 }

@@ -285,7 +285,10 @@ pub(crate) mod tests {
             .parse_query(query)
             .expect("query parses");
         let mut ranks: Vec<usize> = searcher
-            .search(&parsed, &TopDocs::with_limit(texts.len().max(1)))
+            .search(
+                &parsed,
+                &TopDocs::with_limit(texts.len().max(1)).order_by_score(),
+            )
             .expect("search")
             .into_iter()
             .filter_map(|(_, address)| {

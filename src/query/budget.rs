@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::disjunction::TermInFields;
 use crate::{Error, Result};
 
 /// Passages walked between two looks at the budget (a few microseconds of work).
@@ -161,6 +162,7 @@ impl Query for Budgeted {
         Ok(Box::new(BudgetedWeight {
             inner: self.query.weight(enable_scoring)?,
             budget: self.budget.clone(),
+            prunes: self.query.downcast_ref::<TermInFields>().is_some(),
         }))
     }
 
@@ -172,6 +174,9 @@ impl Query for Budgeted {
 struct BudgetedWeight {
     inner: Box<dyn Weight>,
     budget: Arc<Budget>,
+    /// The inner query passes over what cannot place by itself (block-max pruning): its
+    /// own walk is kept, and the budget charged for what it reports.
+    prunes: bool,
 }
 
 impl Weight for BudgetedWeight {
@@ -186,6 +191,47 @@ impl Weight for BudgetedWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         self.inner.explain(reader, doc)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        if self.prunes {
+            let mut left = CHECK_EVERY;
+            let mut stopped = false;
+            return self
+                .inner
+                .for_each_pruning(threshold, reader, &mut |doc, score| {
+                    if !stopped {
+                        left -= 1;
+                        if left == 0 {
+                            left = CHECK_EVERY;
+                            stopped = !self.budget.charge(CHECK_EVERY);
+                        }
+                    }
+                    if stopped {
+                        // Nothing passes an infinite threshold: the walk ends.
+                        Score::INFINITY
+                    } else {
+                        callback(doc, score)
+                    }
+                });
+        }
+        // Any other query is walked through the budgeted scorer, which ends the walk itself.
+        let mut threshold = threshold;
+        let mut scorer = self.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            let score = scorer.score();
+            if score > threshold {
+                threshold = callback(doc, score);
+            }
+            doc = scorer.advance();
+        }
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@
 //! scored only when the collector asks, so postings the intersection skips cost nothing.
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
@@ -190,8 +190,8 @@ impl TermInFieldsWeight {
             let field = term.field();
             let postings = reader
                 .inverted_index(field)?
-                .read_postings(term, IndexRecordOption::WithFreqs)?;
-            let Some(postings) = postings.filter(|p| p.doc() != TERMINATED) else {
+                .read_block_postings(term, IndexRecordOption::WithFreqs)?;
+            let Some(block) = postings.filter(|p| p.doc(0) != TERMINATED) else {
                 continue;
             };
             let fieldnorms = reader
@@ -199,7 +199,8 @@ impl TermInFieldsWeight {
                 .get_field(field)?
                 .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
             scorers.push(FieldTerm {
-                postings,
+                block,
+                cur: 0,
                 fieldnorms,
                 bm25: bm25.boost_by(boost),
             });
@@ -226,47 +227,171 @@ impl Weight for TermInFieldsWeight {
         for mut field in self.field_scorers(reader, 1.0)? {
             if field.doc() <= doc && field.seek(doc) == doc {
                 let fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
-                explanation
-                    .add_detail(field.bm25.explain(fieldnorm_id, field.postings.term_freq()));
+                explanation.add_detail(field.bm25.explain(fieldnorm_id, field.term_freq()));
             }
         }
         Ok(explanation)
     }
+
+    /// Every passage that can score above `threshold`, walked block by block: a stretch of
+    /// doc ids where the best each field's block can give, put together, stays under the
+    /// threshold is passed over without scoring a passage (block-max pruning). The bounds
+    /// are tantivy's block maxima, exact on one segment and at worst a hair low across
+    /// segments whose mean lengths differ, as for tantivy's own top-k pruning.
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let mut fields = self.field_scorers(reader, 1.0)?;
+        let mut docs: Vec<DocId> = fields.iter().map(FieldTerm::doc).collect();
+        // The stretch of doc ids `bound` holds for; empty at first.
+        let mut stretch_end: Option<DocId> = None;
+        let mut bound = Score::INFINITY;
+        let mut scores = Vec::with_capacity(fields.len());
+        loop {
+            let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                return Ok(());
+            }
+            if stretch_end.is_none_or(|end| doc > end) {
+                let end = fields
+                    .iter()
+                    .zip(&docs)
+                    .filter(|(_, &d)| d != TERMINATED)
+                    .map(|(f, _)| f.block_end())
+                    .min()
+                    .unwrap_or(TERMINATED - 1);
+                scores.clear();
+                for (field, &d) in fields.iter_mut().zip(&docs) {
+                    if d <= end {
+                        scores.push(field.block_max());
+                    }
+                }
+                bound = combine(&scores, self.tie_breaker);
+                stretch_end = Some(end);
+            }
+            let end = stretch_end.unwrap_or(TERMINATED - 1);
+            if bound <= threshold {
+                // Nothing up to the end of the stretch can pass: leap past it.
+                let target = end.saturating_add(1).min(TERMINATED);
+                for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
+                    if *d < target {
+                        *d = field.seek(target);
+                    }
+                }
+                stretch_end = None;
+                continue;
+            }
+            scores.clear();
+            for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
+                if *d == doc {
+                    scores.push(field.score());
+                    *d = field.advance();
+                }
+            }
+            let score = combine(&scores, self.tie_breaker);
+            if score > threshold {
+                threshold = callback(doc, score);
+            }
+        }
+    }
 }
 
-/// A term's postings in one field, scored by BM25.
+/// The score of clauses scoring `scores`, the best counting in full and the others by
+/// `tie_breaker`; also a bound of it when `scores` are bounds (it grows with each).
+fn combine(scores: &[Score], tie_breaker: Score) -> Score {
+    let mut max: Score = 0.0;
+    let mut sum: Score = 0.0;
+    for &score in scores {
+        max = max.max(score);
+        sum += score;
+    }
+    if tie_breaker == 1.0 {
+        sum
+    } else {
+        max + (sum - max) * tie_breaker
+    }
+}
+
+/// A term's postings in one field, scored by BM25, read block by block so the best score
+/// of the current block is at hand.
 struct FieldTerm {
-    postings: SegmentPostings,
+    block: BlockSegmentPostings,
+    /// Position in the current block.
+    cur: usize,
     fieldnorms: FieldNormReader,
     bm25: Bm25Weight,
+}
+
+/// Postings per block (tantivy's compression block).
+const BLOCK_LEN: usize = 128;
+
+impl FieldTerm {
+    #[inline]
+    fn term_freq(&self) -> u32 {
+        self.block.freq(self.cur)
+    }
+
+    /// The last doc id the current block can hold: its last posting when full, else (the
+    /// last block) anything up to the end.
+    fn block_end(&self) -> DocId {
+        if self.block.block_len() == BLOCK_LEN {
+            self.block.doc(BLOCK_LEN - 1)
+        } else {
+            TERMINATED - 1
+        }
+    }
+
+    /// The best score any posting of the current block can have.
+    fn block_max(&mut self) -> Score {
+        self.block.block_max_score(&self.fieldnorms, &self.bm25)
+    }
 }
 
 impl DocSet for FieldTerm {
     #[inline]
     fn advance(&mut self) -> DocId {
-        self.postings.advance()
+        if self.cur + 1 == BLOCK_LEN {
+            self.cur = 0;
+            self.block.advance();
+        } else {
+            self.cur += 1;
+        }
+        self.doc()
     }
 
     #[inline]
     fn seek(&mut self, target: DocId) -> DocId {
-        self.postings.seek(target)
+        if self.doc() >= target {
+            return self.doc();
+        }
+        // The next posting is often the one (the block is loaded): look before seeking.
+        let next = (self.cur + 1).min(BLOCK_LEN - 1);
+        if self.block.doc(next) >= target {
+            self.cur = next;
+            return self.doc();
+        }
+        self.cur = self.block.seek(target);
+        self.doc()
     }
 
     #[inline]
     fn doc(&self) -> DocId {
-        self.postings.doc()
+        self.block.doc(self.cur)
     }
 
     fn size_hint(&self) -> u32 {
-        self.postings.size_hint()
+        self.block.doc_freq()
     }
 }
 
 impl Scorer for FieldTerm {
     #[inline]
     fn score(&mut self) -> Score {
-        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.postings.doc());
-        self.bm25.score(fieldnorm_id, self.postings.term_freq())
+        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.doc());
+        self.bm25.score(fieldnorm_id, self.term_freq())
     }
 }
 
@@ -590,6 +715,106 @@ mod tests {
         for ((_, b), (_, p)) in boosted.iter().zip(&plain) {
             assert!((b - 2.0 * p).abs() < 1e-4);
         }
+    }
+
+    /// The ten best (doc, score) of `query` through `for_each_pruning`, the threshold rising
+    /// as a top-k collector's does, and how many matches were reported.
+    fn pruned_top(index: &Index, query: &dyn Query, k: usize) -> (Vec<(u32, f32)>, usize) {
+        let searcher = index.reader().unwrap().searcher();
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut top: Vec<(u32, f32)> = Vec::new();
+        let mut reported = 0;
+        weight
+            .for_each_pruning(
+                Score::NEG_INFINITY,
+                searcher.segment_reader(0),
+                &mut |doc, score| {
+                    reported += 1;
+                    top.push((doc, score));
+                    top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    top.truncate(k);
+                    if top.len() == k {
+                        top[k - 1].1
+                    } else {
+                        Score::NEG_INFINITY
+                    }
+                },
+            )
+            .unwrap();
+        (top, reported)
+    }
+
+    #[test]
+    fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
+        // Short passages dense in « parentalité » first, then thousands of long ones that
+        // name it once: once the first fill the top ten, the later blocks cannot place.
+        let mut lines: Vec<(String, String)> = Vec::new();
+        for i in 0..6000 {
+            lines.push(if i < 200 {
+                (
+                    "parentalité parentalité soutien".into(),
+                    "parentalité".into(),
+                )
+            } else {
+                (
+                    format!("{} parentalité {}", "mot ".repeat(40), i),
+                    "axe famille".into(),
+                )
+            });
+        }
+        let borrowed: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (index, text, section) = index(&borrowed);
+        let query = TermInFields::new(
+            vec![
+                (Term::from_field_text(text, "parentalité"), 1.0),
+                (Term::from_field_text(section, "parentalité"), 1.5),
+            ],
+            0.2,
+        );
+        let mut every = hits(&index, &query);
+        assert_eq!(every.len(), 6000);
+        every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let (top, reported) = pruned_top(&index, &query, 10);
+        assert_eq!(top.len(), 10);
+        for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4);
+        }
+        assert!(reported < 1000, "{reported} of 6000 matches reported");
+    }
+
+    #[test]
+    fn pruning_with_no_threshold_reports_every_match_with_its_score() {
+        let (index, text, section) = index(&lines());
+        let query = TermInFields::new(
+            vec![
+                (Term::from_field_text(text, "soutien"), 1.0),
+                (Term::from_field_text(section, "soutien"), 1.5),
+            ],
+            0.2,
+        );
+        let searcher = index.reader().unwrap().searcher();
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut reported = Vec::new();
+        weight
+            .for_each_pruning(
+                Score::NEG_INFINITY,
+                searcher.segment_reader(0),
+                &mut |doc, score| {
+                    reported.push((doc, score));
+                    Score::NEG_INFINITY
+                },
+            )
+            .unwrap();
+        assert_eq!(reported, hits(&index, &query));
+        assert!(reported.len() > 400, "{}", reported.len());
     }
 
     #[test]

@@ -84,9 +84,11 @@
     for (const f of data.facets.kind || []) kindLabels[f.value] = f.label;
     const reachable = Math.min(data.total, MAX_OFFSET + PAGE_SIZE);
     const pages = Math.max(1, Math.ceil(reachable / PAGE_SIZE));
+    // Past the exact count, the total is a lower bound: say so, and on the facets too.
+    state.countsAreLowerBounds = Boolean(data.total_is_lower_bound);
     const countText = data.total === 0
       ? "Aucun passage trouvé"
-      : (state.byPassage ? plural(data.total, "passage trouvé", "passages trouvés")
+      : (data.total_is_lower_bound ? "Plus de " : "") + (state.byPassage ? plural(data.total, "passage trouvé", "passages trouvés")
         : plural(data.total, "résultat trouvé", "résultats trouvés") + " (fiches-actions et passages)") + (pages > 1 ? " — page " + state.page + " sur " + pages.toLocaleString("fr-FR") : "")
         + (reachable < data.total ? " (les " + reachable.toLocaleString("fr-FR") + " premiers peuvent être parcourus : précisez la recherche)" : "");
     const summary = el("p", { class: "result-count", id: "nombre-resultats" }, countText);
@@ -166,7 +168,7 @@
       const next = { q: state.q, territoire: state.territory, type: state.kind, exact: state.exact ? "1" : "" };
       next[param] = selected ? "" : f.value;
       return el("li", {}, el("a", { href: hashFor(["recherche"], next), "aria-current": selected ? "true" : null, class: selected ? "facet selected" : "facet" },
-        el("span", {}, f.label || f.value), el("span", { class: "count" }, String(f.count))));
+        el("span", {}, f.label || f.value), el("span", { class: "count" }, (state.countsAreLowerBounds ? "≥ " : "") + f.count.toLocaleString("fr-FR"))));
     });
     const others = (totalValues || 0) - values.length;
     const more = others > 0

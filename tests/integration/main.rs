@@ -4,6 +4,7 @@
 mod actions;
 mod citations;
 mod cli;
+mod counts;
 mod e2e;
 mod fixture;
 mod formats;

@@ -277,7 +277,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let top = searcher.search(
             &query,
-            &tantivy::collector::TopDocs::with_limit(MLT_PASSAGES),
+            &tantivy::collector::TopDocs::with_limit(MLT_PASSAGES).order_by_score(),
         )?;
         let table = self.action_table();
         for (score, address) in top {

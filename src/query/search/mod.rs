@@ -110,7 +110,13 @@ pub const MAX_QUERY_TERMS: usize = 32;
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     pub query: String,
+    /// Matching passages (or actions, grouped): exact up to
+    /// [`EXACT_COUNT`](crate::index::EXACT_COUNT), beyond it a lower bound.
     pub total: usize,
+    /// True when `total` and the facet counts are lower bounds: past
+    /// [`EXACT_COUNT`](crate::index::EXACT_COUNT) matches, those that cannot reach a page
+    /// are not counted.
+    pub total_is_lower_bound: bool,
     pub took_ms: f64,
     pub offset: usize,
     pub limit: usize,
@@ -164,6 +170,9 @@ struct Chosen<'p> {
 impl Collecting<'_> {
     /// One pass over the matches of `query`.
     fn walk(&self, query: &dyn Query) -> Result<index::Matches> {
+        self.collector
+            .counted
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         let matches = self.searcher.search(
             &Budgeted::new(query.box_clone(), self.budget.clone()),
             &self.collector,
@@ -252,6 +261,7 @@ impl Engine {
             // Groups are counted exactly: every matching passage is read.
             collector.per_document = usize::MAX;
             collector.needed = usize::MAX;
+            collector.exact_up_to = usize::MAX;
         }
         let mut collecting = Collecting {
             searcher: &searcher,
@@ -261,6 +271,7 @@ impl Engine {
         let mut chosen = collecting.first_answering_tier(&plan)?;
         let t1 = Instant::now();
         let total = chosen.matches.total;
+        let total_is_lower_bound = chosen.matches.counts_are_lower_bounds;
         let relaxed = chosen.relaxed && total > 0;
         let snippets = snippets::generator(&searcher, chosen.query, self.fields.text)?;
         let facts = Facts {
@@ -312,6 +323,7 @@ impl Engine {
         Ok(SearchResponse {
             query: q.to_string(),
             total,
+            total_is_lower_bound,
             // Hundredths of a millisecond: finer is noise.
             took_ms: (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0,
             offset,
@@ -436,6 +448,8 @@ impl Engine {
             needed,
             per_document,
             runs: self.runs.clone(),
+            exact_up_to: index::EXACT_COUNT,
+            counted: Default::default(),
         }
     }
 
