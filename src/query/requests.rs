@@ -35,11 +35,7 @@ pub const MAX_ACTIONS_PAGE: usize = 1000;
 
 /// A search as asked by the CLI or the API (`GET /api/search`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "server",
-    derive(utoipa::IntoParams),
-    into_params(parameter_in = Query)
-)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SearchRequest {
     /// Words, "quoted phrases", -excluded words (at most 1000 characters).
     pub q: String,
@@ -66,11 +62,7 @@ pub struct SearchRequest {
 
 /// A page of entities whose name or alias matches `q`, all when absent (`GET /api/entities`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(
-    feature = "server",
-    derive(utoipa::IntoParams),
-    into_params(parameter_in = Query)
-)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct EntitiesRequest {
     /// Part of a name or alias; all entities when absent.
     pub q: Option<String>,
@@ -84,11 +76,7 @@ pub struct EntitiesRequest {
 
 /// The territories whose plans name an entity, strongest roles first (`GET /api/territories`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(
-    feature = "server",
-    derive(utoipa::IntoParams),
-    into_params(parameter_in = Query)
-)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct TerritoriesRequest {
     /// Entity name, sigle or id.
     pub entity: String,
@@ -106,11 +94,7 @@ pub struct TerritoriesRequest {
 
 /// The graph around an entity (`GET /api/graph`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(
-    feature = "server",
-    derive(utoipa::IntoParams),
-    into_params(parameter_in = Query)
-)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct GraphRequest {
     /// Entity name, sigle or id.
     pub entity: String,
@@ -128,11 +112,7 @@ pub struct TerritoryRequest {
 
 /// One document with a page of its passages (`GET /api/documents/{doc_id}`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(
-    feature = "server",
-    derive(utoipa::IntoParams),
-    into_params(parameter_in = Query)
-)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct DocumentRequest {
     /// The document's id (a path parameter of the API, not a query parameter).
     #[serde(skip_serializing)]
@@ -148,11 +128,7 @@ pub struct DocumentRequest {
 
 /// What `GET /api/actions` and `maillage actions` ask.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(
-    feature = "server",
-    derive(utoipa::IntoParams),
-    into_params(parameter_in = Query)
-)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ActionsRequest {
     /// Words of the action's title or heading path (accents and case ignored).
     pub q: Option<String>,
@@ -455,7 +431,10 @@ mod tests {
             assert_eq!(typed.parse::<DocKind>().unwrap(), kind, "{typed}");
         }
         let err = "plu".parse::<DocKind>().unwrap_err();
-        assert!(err.to_string().contains("n'est pas un type de document"), "{err}");
+        assert!(
+            err.to_string().contains("n'est pas un type de document"),
+            "{err}"
+        );
         // Every request reads its words through the same parse: blank is absent, `any` is
         // every role.
         assert_eq!(parsed::<DocKind>(&Some("  ".into())).unwrap(), None);

@@ -79,6 +79,21 @@ fn tail_of(uri: &Uri, prefix: &str, name: &str) -> Result<String, ApiError> {
     decode_component(raw, name, false)
 }
 
+/// Looks up what the path after `prefix` names (a sigle, an entity, a territory).
+async fn look_up<T, F>(
+    state: &AppState,
+    uri: &Uri,
+    (prefix, name): (&str, &str),
+    work: F,
+) -> Result<Json<T>, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine, &str) -> crate::Result<T> + Send + 'static,
+{
+    let id = tail_of(uri, prefix, name)?;
+    with_engine(state, move |engine| work(engine, &id)).await
+}
+
 /// The error body, for the OpenAPI document.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorResponse {
@@ -283,8 +298,10 @@ pub async fn acronym(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<AcronymEntry>, ApiError> {
-    let abbr = tail_of(&uri, "/api/acronyms/", "abbr")?;
-    with_engine(&state, move |engine| engine.acronym(&abbr)).await
+    look_up(&state, &uri, ("/api/acronyms/", "abbr"), |engine, abbr| {
+        engine.acronym(abbr)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntitiesRequest),
@@ -308,8 +325,10 @@ pub async fn entity(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<EntityDetail>, ApiError> {
-    let id = tail_of(&uri, "/api/entities/", "id")?;
-    with_engine(&state, move |engine| engine.entity(&id)).await
+    look_up(&state, &uri, ("/api/entities/", "id"), |engine, id| {
+        engine.entity(id)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/territories", tag = "entities", params(TerritoriesRequest, ExportParams),
@@ -344,9 +363,17 @@ pub async fn territory(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<TerritoryDetail>, ApiError> {
-    let territory = tail_of(&uri, "/api/territories/", "territory")?;
-    let request = TerritoryRequest { territory };
-    with_engine(&state, move |engine| engine.territory(&request)).await
+    look_up(
+        &state,
+        &uri,
+        ("/api/territories/", "territory"),
+        |engine, t| {
+            engine.territory(&TerritoryRequest {
+                territory: t.to_string(),
+            })
+        },
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphRequest, GraphFormatParams),
