@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use maillage::graph::Evidence;
 use maillage::pipeline::BuildReport;
 use maillage::query::{
-    AcronymEntry, DocumentDetail, DocumentSummary, EntityDetail, EntityList, SearchResponse,
+    AcronymEntry, DocumentDetail, DocumentSummary, EntityDetail, EntityList, Hit, SearchResponse,
     TerritoryList,
 };
 use maillage::DocumentRef;
@@ -77,12 +77,20 @@ pub(crate) fn print_build_report(report: &BuildReport) -> anyhow::Result<()> {
 }
 
 pub(crate) fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
-    let color = std::io::stdout().is_terminal();
-    let (on, off) = if color {
+    print_search_header(response)?;
+    let marks = if std::io::stdout().is_terminal() {
         ("\x1b[1;33m", "\x1b[0m")
     } else {
         ("«", "»")
     };
+    for (i, hit) in response.hits.iter().enumerate() {
+        print_hit(response.offset + i + 1, hit, marks)?;
+    }
+    Ok(())
+}
+
+/// What a search found, and what it searched besides the words typed.
+fn print_search_header(response: &SearchResponse) -> anyhow::Result<()> {
     let shown = response
         .corrected_query
         .as_deref()
@@ -135,56 +143,54 @@ pub(crate) fn print_search(response: &SearchResponse) -> anyhow::Result<()> {
             }
         );
     }
-    for (i, hit) in response.hits.iter().enumerate() {
-        let mut about = Vec::new();
-        if let Some(t) = &hit.territory {
-            about.push(t.name.clone());
-        }
-        if let Some(k) = &hit.kind {
-            about.push(k.clone());
-        }
-        if let Some(y) = hit.year {
-            about.push(y.to_string());
-        }
-        outln!(
-            "\n{:>3}. {}  [{}]",
-            response.offset + i + 1,
-            hit.doc_title,
-            about.join(" · ")
-        );
-        if !hit.section.is_empty() {
-            outln!("     {}", hit.section.join(" › "));
-        }
-        let readable = |html: &str| {
-            let text = html
-                .replace("<mark>", on)
-                .replace("</mark>", off)
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&amp;", "&");
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
-        if let Some(action) = &hit.action {
-            outln!("     action [{action}]");
-            for f in &hit.fields {
-                outln!(
-                    "     {} : {}",
-                    f.field.as_deref().unwrap_or("texte"),
-                    readable(&f.snippet)
-                );
-            }
-            if let Some(more) = hit.more_fields.filter(|&n| n > 0) {
-                outln!("     … et {}", plural(more, "autre champ", "autres champs"));
-            }
-            continue;
-        }
-        if let Some(field) = &hit.field {
-            outln!("     {field}");
-        }
-        outln!("     {}", readable(&hit.snippet));
+    Ok(())
+}
+
+/// One hit, numbered `rank`, its matched words between `marks` (colours on a terminal).
+fn print_hit(rank: usize, hit: &Hit, (on, off): (&str, &str)) -> anyhow::Result<()> {
+    let mut about = Vec::new();
+    if let Some(t) = &hit.territory {
+        about.push(t.name.clone());
     }
+    if let Some(k) = &hit.kind {
+        about.push(k.clone());
+    }
+    if let Some(y) = hit.year {
+        about.push(y.to_string());
+    }
+    outln!("\n{:>3}. {}  [{}]", rank, hit.doc_title, about.join(" · "));
+    if !hit.section.is_empty() {
+        outln!("     {}", hit.section.join(" › "));
+    }
+    let readable = |html: &str| {
+        let text = html
+            .replace("<mark>", on)
+            .replace("</mark>", off)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    if let Some(action) = &hit.action {
+        outln!("     action [{action}]");
+        for f in &hit.fields {
+            outln!(
+                "     {} : {}",
+                f.field.as_deref().unwrap_or("texte"),
+                readable(&f.snippet)
+            );
+        }
+        if let Some(more) = hit.more_fields.filter(|&n| n > 0) {
+            outln!("     … et {}", plural(more, "autre champ", "autres champs"));
+        }
+        return Ok(());
+    }
+    if let Some(field) = &hit.field {
+        outln!("     {field}");
+    }
+    outln!("     {}", readable(&hit.snippet));
     Ok(())
 }
 

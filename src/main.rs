@@ -69,6 +69,34 @@ impl IndexArg {
     }
 }
 
+/// How a list is given: printed for a person, as JSON, or exported as a file.
+#[derive(clap::Args, Clone)]
+struct ListOutput {
+    /// Exporter : csv (séparateur ;), csv-comma ou jsonl.
+    #[arg(long)]
+    format: Option<String>,
+    #[command(flatten)]
+    index: IndexArg,
+    /// Afficher la réponse en JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ListOutput {
+    /// `answer` exported as its `records` when a format is asked, else shown.
+    fn give<T: serde::Serialize, R: maillage::export::Record>(
+        &self,
+        answer: &T,
+        records: &[R],
+        human: fn(&T) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        match &self.format {
+            Some(format) => export(format, records),
+            None => show(answer, self.json, human),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// (Re)construire l'index à partir d'un dossier de corpus.
@@ -97,12 +125,12 @@ enum Command {
         /// Mots, "expressions entre guillemets", -mots à exclure.
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// Nombre de résultats.
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        /// Nombre de résultats à sauter (pagination).
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
+        /// Nombre de résultats (10 par défaut, 100 au plus).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Nombre de résultats à sauter (pagination, 10 000 au plus).
+        #[arg(long)]
+        offset: Option<usize>,
         /// Uniquement les documents de ce territoire (nom ou code officiel) ou d'un territoire qu'il contient.
         #[arg(long)]
         territory: Option<String>,
@@ -112,16 +140,11 @@ enum Command {
         /// Chercher les mots tels que tapés, sans correction orthographique.
         #[arg(long)]
         exact: bool,
-        /// Exporter les résultats : csv (séparateur ;), csv-comma ou jsonl.
-        #[arg(long)]
-        format: Option<String>,
         /// Regrouper les résultats : action (une fiche-action par résultat, avec ses champs qui contiennent les mots) ou passage (par défaut).
         #[arg(long)]
         group: Option<String>,
         #[command(flatten)]
-        index: IndexArg,
-        #[arg(long)]
-        json: bool,
+        out: ListOutput,
     },
     /// Lister les documents indexés.
     Documents {
@@ -181,22 +204,17 @@ enum Command {
         /// Nom, sigle ou identifiant de l'entité.
         #[arg(long)]
         entity: String,
-        /// Rôle : pilote, partenaire, financeur ou mentionné (ou pilot, partner, funder, mention) ; any pour tous.
-        #[arg(long, default_value = "any")]
-        role: String,
+        /// Rôle : pilote, partenaire, financeur ou mentionné (ou pilot, partner, funder, mention) ; any (par défaut) pour tous.
+        #[arg(long)]
+        role: Option<String>,
         /// Nombre maximal de territoires (tous par défaut), rôles les plus forts en premier.
         #[arg(long)]
         limit: Option<usize>,
         /// Nombre de territoires à sauter (pagination).
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Exporter : csv (séparateur ;), csv-comma ou jsonl.
         #[arg(long)]
-        format: Option<String>,
+        offset: Option<usize>,
         #[command(flatten)]
-        index: IndexArg,
-        #[arg(long)]
-        json: bool,
+        out: ListOutput,
     },
     /// Lister les fiches-actions, filtrées par territoire, type de document, entité, rôle ou dispositif.
     Actions {
@@ -221,15 +239,11 @@ enum Command {
         /// Actions affichées (50 par défaut, 1 000 au plus) ; toutes avec --format.
         #[arg(long)]
         limit: Option<usize>,
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Exporter toutes les actions : csv (séparateur ;), csv-comma ou jsonl.
+        /// Nombre d'actions à sauter (pagination).
         #[arg(long)]
-        format: Option<String>,
+        offset: Option<usize>,
         #[command(flatten)]
-        index: IndexArg,
-        #[arg(long)]
-        json: bool,
+        out: ListOutput,
     },
     /// Afficher une fiche-action : ses champs, les entités qu'elle nomme et les actions comparables ailleurs.
     Action {
@@ -313,10 +327,12 @@ enum Command {
     },
     /// Afficher les nœuds et les liens autour d'une entité, en JSON ou en GraphML (Gephi, Cytoscape, networkx).
     Graph {
+        /// Nom, sigle ou identifiant de l'entité.
         #[arg(long)]
         entity: String,
-        #[arg(long, default_value_t = 1)]
-        depth: usize,
+        /// Nombre de sauts autour de l'entité (1 par défaut, 3 au plus).
+        #[arg(long)]
+        depth: Option<usize>,
         /// Format de sortie : json (par défaut) ou graphml.
         #[arg(long, default_value = "json")]
         format: String,
@@ -370,9 +386,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Opens the index; when there is none yet, or a file of it is damaged, and
-/// the corpus folder exists, builds it first, so a fresh checkout answers its
-/// first search and a damaged index heals.
 /// The commands about action sheets: lists, one sheet with comparable actions, comparisons.
 fn answer_actions(command: Command) -> anyhow::Result<()> {
     match command {
@@ -385,26 +398,20 @@ fn answer_actions(command: Command) -> anyhow::Result<()> {
             dispositif,
             limit,
             offset,
-            format,
-            index,
-            json,
+            out,
         } => {
-            let engine = open(&index)?;
-            let list = engine.actions(&maillage::query::ActionsRequest {
+            let list = open(&out.index)?.actions(&maillage::query::ActionsRequest {
                 q,
                 territory,
                 kind,
                 entity,
                 role,
                 dispositif,
-                offset: Some(offset),
+                offset,
                 limit,
-                all: format.is_some(),
+                all: out.format.is_some(),
             })?;
-            match format {
-                Some(format) => export(&format, &list.actions)?,
-                None => show(&list, json, cli_output::print_actions)?,
-            }
+            out.give(&list, &list.actions, cli_output::print_actions)?;
         }
         Command::Action { id, index, json } => {
             let engine = open(&index)?;
@@ -439,6 +446,9 @@ fn export<R: maillage::export::Record>(format: &str, records: &[R]) -> anyhow::R
     Ok(())
 }
 
+/// Opens the index; when there is none yet, or a file of it is damaged, and
+/// the corpus folder exists, builds it first, so a fresh checkout answers its
+/// first search and a damaged index heals.
 fn open(args: &IndexArg) -> anyhow::Result<Engine> {
     let (corpus, why) = match Engine::open(&args.index) {
         Err(maillage::Error::MissingIndex(_)) if args.corpus.is_dir() => (
@@ -564,26 +574,19 @@ fn answer(command: Command) -> anyhow::Result<()> {
             territory,
             kind,
             exact,
-            format,
             group,
-            index,
-            json,
+            out,
         } => {
-            let engine = open(&index)?;
-            let request = SearchRequest {
+            let response = open(&out.index)?.search(&SearchRequest {
                 q: query.join(" "),
-                limit: Some(limit),
-                offset: Some(offset),
+                limit,
+                offset,
                 territory,
                 kind,
                 exact,
                 group,
-            };
-            let response = engine.search(&request)?;
-            match format {
-                Some(format) => export(&format, &response.hits)?,
-                None => show(&response, json, cli_output::print_search)?,
-            }
+            })?;
+            out.give(&response, &response.hits, cli_output::print_search)?;
         }
         Command::Documents { index, json } => show(
             open(&index)?.documents().as_slice(),
@@ -599,6 +602,31 @@ fn answer(command: Command) -> anyhow::Result<()> {
             json,
             cli_output::print_document,
         )?,
+        command @ (Command::Acronyms { .. }
+        | Command::Acronym { .. }
+        | Command::Entities { .. }
+        | Command::Entity { .. }
+        | Command::Territories { .. }
+        | Command::Graph { .. }) => answer_glossary_and_entities(command)?,
+        command @ (Command::Actions { .. } | Command::Action { .. } | Command::Compare { .. }) => {
+            answer_actions(command)?
+        }
+        Command::Index { .. }
+        | Command::Text { .. }
+        | Command::GenCorpus { .. }
+        | Command::Bench { .. } => {
+            // `run` answers these itself; never a panic, even if that changes.
+            anyhow::bail!("commande non prise en charge ici")
+        }
+        #[cfg(feature = "server")]
+        Command::Serve { .. } => anyhow::bail!("commande non prise en charge ici"),
+    }
+    Ok(())
+}
+
+/// The commands about sigles, entities, the territories that name them and their graph.
+fn answer_glossary_and_entities(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Acronyms { index, json } => show(
             open(&index)?.acronyms().as_slice(),
             json,
@@ -634,24 +662,16 @@ fn answer(command: Command) -> anyhow::Result<()> {
             role,
             limit,
             offset,
-            format,
-            index,
-            json,
+            out,
         } => {
-            let list = open(&index)?.territories(&maillage::query::TerritoriesRequest {
+            let list = open(&out.index)?.territories(&maillage::query::TerritoriesRequest {
                 entity,
-                role: Some(role),
+                role,
                 all: limit.is_none(),
                 limit,
-                offset: Some(offset),
+                offset,
             })?;
-            match format {
-                Some(format) => export(&format, &list.territories)?,
-                None => show(&list, json, cli_output::print_territories)?,
-            }
-        }
-        command @ (Command::Actions { .. } | Command::Action { .. } | Command::Compare { .. }) => {
-            answer_actions(command)?
+            out.give(&list, &list.territories, cli_output::print_territories)?;
         }
         Command::Graph {
             entity,
@@ -659,36 +679,39 @@ fn answer(command: Command) -> anyhow::Result<()> {
             format,
             json,
             index,
-        } => {
-            // Read before the index is opened: a typo answers at once.
-            let format = match format.parse::<GraphFormat>()? {
-                GraphFormat::Graphml if json => {
-                    return Err(maillage::Error::InvalidParameter {
-                        name: "format",
-                        message: "--json et --format graphml s'excluent".into(),
-                    }
-                    .into())
-                }
-                format => format,
-            };
-            let graph = open(&index)?.neighbourhood(&maillage::query::GraphRequest {
-                entity,
-                depth: Some(depth),
-            })?;
-            match format {
-                GraphFormat::Json => print_json(&graph)?,
-                GraphFormat::Graphml => write!(std::io::stdout(), "{}", to_graphml(&graph))?,
+        } => print_graph(
+            maillage::query::GraphRequest { entity, depth },
+            &format,
+            json,
+            &index,
+        )?,
+        _ => anyhow::bail!("commande non prise en charge ici"),
+    }
+    Ok(())
+}
+
+/// `maillage graph`: the neighbourhood of an entity, as JSON or GraphML.
+fn print_graph(
+    request: maillage::query::GraphRequest,
+    format: &str,
+    json: bool,
+    index: &IndexArg,
+) -> anyhow::Result<()> {
+    // Read before the index is opened: a typo answers at once.
+    let format = match format.parse::<GraphFormat>()? {
+        GraphFormat::Graphml if json => {
+            return Err(maillage::Error::InvalidParameter {
+                name: "format",
+                message: "--json et --format graphml s'excluent".into(),
             }
+            .into())
         }
-        Command::Index { .. }
-        | Command::Text { .. }
-        | Command::GenCorpus { .. }
-        | Command::Bench { .. } => {
-            // `run` answers these itself; never a panic, even if that changes.
-            anyhow::bail!("commande non prise en charge ici")
-        }
-        #[cfg(feature = "server")]
-        Command::Serve { .. } => anyhow::bail!("commande non prise en charge ici"),
+        format => format,
+    };
+    let graph = open(index)?.neighbourhood(&request)?;
+    match format {
+        GraphFormat::Json => print_json(&graph)?,
+        GraphFormat::Graphml => write!(std::io::stdout(), "{}", to_graphml(&graph))?,
     }
     Ok(())
 }

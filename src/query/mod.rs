@@ -36,9 +36,8 @@ use crate::store::{self, DocStore, DocumentInfo, Knowledge, Meta};
 use crate::{Error, Result};
 
 pub use actions::{
-    ActionDetail, ActionEntity, ActionField, ActionList, ActionSummary, ActionsRequest,
-    ComparedEntity, Comparison, SharedEntity, SimilarAction, SimilarActions, DEFAULT_ACTIONS_PAGE,
-    MAX_ACTIONS_PAGE,
+    ActionDetail, ActionEntity, ActionField, ActionList, ActionSummary, ComparedEntity, Comparison,
+    SharedEntity, SimilarAction, SimilarActions,
 };
 pub use budget::{Budget, Spent, DEFAULT_MAX_SCORED, DEFAULT_SEARCH_TIME};
 pub use documents::{
@@ -48,11 +47,12 @@ pub use entities::{EntityDetail, EntityList, EntityRef, EntitySummary};
 pub use glossary::{AcronymDefinitionOut, AcronymEntry, SourceOut};
 pub use graph::TerritoryList;
 pub use requests::{
-    DocumentRequest, EntitiesRequest, GraphRequest, TerritoriesRequest, TerritoryRequest,
-    DEFAULT_DEPTH, DEFAULT_DOCUMENT_PASSAGES, DEFAULT_ENTITY_LIMIT, DEFAULT_TERRITORIES_PAGE,
-    MAX_DOCUMENT_PASSAGES,
+    ActionsRequest, DocumentRequest, EntitiesRequest, GraphRequest, SearchRequest,
+    TerritoriesRequest, TerritoryRequest, DEFAULT_ACTIONS_PAGE, DEFAULT_DEPTH,
+    DEFAULT_DOCUMENT_PASSAGES, DEFAULT_ENTITY_LIMIT, DEFAULT_SEARCH_LIMIT,
+    DEFAULT_TERRITORIES_PAGE, MAX_ACTIONS_PAGE, MAX_DOCUMENT_PASSAGES,
 };
-pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, MAX_TERRITORY_FACETS};
+pub use search::{FacetCount, Facets, Hit, SearchResponse, MAX_TERRITORY_FACETS};
 use territories::FacetIndex;
 pub use territories::{TerritoryDetail, TerritoryFilter};
 pub use typos::Correction;

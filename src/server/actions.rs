@@ -13,11 +13,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ApiError;
-use super::params::{decode_component, RawQuery};
+use super::params::{decode_component, ExportParams, FromQuery, RawQuery};
 use super::routes::run_engine;
 use super::{AppState, Lane};
 use crate::export::{Exporter, Format, Record};
@@ -28,64 +27,17 @@ const CHUNK: usize = 64 * 1024;
 /// Search hits an export walks through at most (the deepest page reachable).
 const MAX_EXPORTED_HITS: usize = MAX_OFFSET + MAX_LIMIT;
 
-/// `GET /api/actions`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ActionsParams {
-    /// Words of the action's title or heading path.
-    pub q: Option<String>,
-    /// Territory name or official code, any level.
-    pub territory: Option<String>,
-    /// Document kind: ctg, contrat_de_ville, pedt…
-    pub kind: Option<String>,
-    /// An entity the action names (name, sigle or id).
-    pub entity: Option<String>,
-    /// pilot, partner, funder or mention (with `entity`: its role; alone: any entity's).
-    pub role: Option<String>,
-    /// A dispositif the action names (CLAS, LAEP…).
-    pub dispositif: Option<String>,
-    /// Actions per page, 1 to 1000 (default 50); ignored by exports, which hold every action.
-    pub limit: Option<usize>,
-    pub offset: Option<usize>,
-    /// `csv` (`;`, UTF-8 with BOM), `csv-comma` or `jsonl`: a file instead of JSON.
-    pub format: Option<String>,
-}
-
-impl ActionsParams {
-    fn request(raw: &RawQuery) -> Result<(ActionsRequest, Option<Format>), ApiError> {
-        let format = export_format(raw)?;
-        Ok((
-            ActionsRequest {
-                q: raw.text("q")?,
-                territory: raw.text("territory")?,
-                kind: raw.text("kind")?,
-                entity: raw.text("entity")?,
-                role: raw.text("role")?,
-                dispositif: raw.text("dispositif")?,
-                limit: raw.number("limit")?,
-                offset: raw.number("offset")?,
-                all: format.is_some(),
-            },
-            format,
-        ))
-    }
-}
-
-/// The `format` parameter, when an export is asked for (`json` is the default answer).
-pub(crate) fn export_format(raw: &RawQuery) -> Result<Option<Format>, ApiError> {
-    match raw.text("format")?.as_deref().map(str::trim) {
-        None | Some("") | Some("json") => Ok(None),
-        Some(name) => Ok(Some(Format::parse(name)?)),
-    }
-}
-
-#[utoipa::path(get, path = "/api/actions", tag = "actions", params(ActionsParams),
+#[utoipa::path(get, path = "/api/actions", tag = "actions", params(ActionsRequest, ExportParams),
     responses(
         (status = 200, description = "`{total, offset, actions}`: action sheets in corpus order; with `format`, a CSV or JSON Lines file of every action kept", body = ActionList),
         (status = 400, description = "Bad filter", body = ErrorResponse),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
 pub async fn actions(State(state): State<AppState>, raw: RawQuery) -> Result<Response, ApiError> {
-    let (request, format) = ActionsParams::request(&raw)?;
+    let format = ExportParams::format(&raw)?;
+    let request = ActionsRequest {
+        all: format.is_some(),
+        ..ActionsRequest::from_query(&raw)?
+    };
     let Some(format) = format else {
         let list = run_engine(&state, Lane::Lookup, move |engine, _| {
             engine.actions(&request)
@@ -134,7 +86,7 @@ pub async fn action(
 }
 
 /// `GET /api/compare`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// First territory: name or official code, any level.
@@ -151,12 +103,8 @@ pub async fn compare(
     State(state): State<AppState>,
     raw: RawQuery,
 ) -> Result<Json<Comparison>, ApiError> {
-    let a = raw
-        .text("a")?
-        .ok_or_else(|| ApiError::bad_parameter("a", "est obligatoire"))?;
-    let b = raw
-        .text("b")?
-        .ok_or_else(|| ApiError::bad_parameter("b", "est obligatoire"))?;
+    let a = raw.required("a")?;
+    let b = raw.required("b")?;
     run_engine(&state, Lane::Lookup, move |engine, _| {
         engine.compare(&a, &b)
     })

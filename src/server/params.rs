@@ -3,16 +3,21 @@
 //!
 //! A query string is percent-decoded here and checked to be UTF-8 (`%FF`
 //! is a 400, not a silent U+FFFD), numbers are parsed with their bounds
-//! (`limit=99999999999999999999` is a 400 that says why), and each route
-//! gets a typed parameter struct that also documents itself in OpenAPI.
+//! (`limit=99999999999999999999` is a 400 that says why), and each route's
+//! parameters become the library's typed request ([`FromQuery`]), which also
+//! documents them in OpenAPI.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ApiError;
+use crate::export::Format;
 use crate::graph::GraphFormat;
+use crate::query::{
+    ActionsRequest, DocumentRequest, EntitiesRequest, GraphRequest, SearchRequest,
+    TerritoriesRequest,
+};
 
 /// The decoded `(name, value)` pairs of a query string, in order.
 #[derive(Debug, Clone, Default)]
@@ -85,6 +90,12 @@ impl RawQuery {
         }
     }
 
+    /// A text parameter that must be given.
+    pub fn required(&self, name: &'static str) -> Result<String, ApiError> {
+        self.text(name)?
+            .ok_or_else(|| ApiError::bad_parameter(name, "est obligatoire"))
+    }
+
     /// A whole number; empty counts as absent. Its bounds are the engine's to check
     /// (`query::requests`), the same for the CLI and the API.
     pub fn number(&self, name: &str) -> Result<Option<usize>, ApiError> {
@@ -109,57 +120,31 @@ impl RawQuery {
     }
 }
 
-/// `GET /api/search`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SearchParams {
-    /// Words, "quoted phrases", -excluded words (at most 1000 characters).
-    pub q: String,
-    /// Hits per page, 1 to 100 (default 10).
-    pub limit: Option<usize>,
-    /// Hits to skip, 0 to 10000.
-    pub offset: Option<usize>,
-    /// Territory name or official code.
-    pub territory: Option<String>,
-    /// Document kind: ctg, contrat_de_ville, pedt, fiche_coordination, article, conseil_municipal.
-    pub kind: Option<String>,
-    /// `true`: search the words only as typed, without spelling corrections.
-    pub exact: Option<bool>,
-    /// `action`: one result per action sheet with its fields holding the words; `passage` (default).
-    pub group: Option<String>,
+/// A request read from a query string: each parameter turned from a string into its
+/// field (a number is a number here, nothing more); defaults, limits and what the words
+/// mean are the library's to check (`query::requests`), the same for the CLI and the API.
+/// The request types also describe these parameters in OpenAPI.
+pub trait FromQuery: Sized {
+    fn from_query(raw: &RawQuery) -> Result<Self, ApiError>;
 }
 
-impl SearchParams {
-    pub fn from_query(raw: &RawQuery) -> Result<SearchParams, ApiError> {
-        Ok(SearchParams {
+impl FromQuery for SearchRequest {
+    fn from_query(raw: &RawQuery) -> Result<SearchRequest, ApiError> {
+        Ok(SearchRequest {
             q: raw.text("q")?.unwrap_or_default(),
             limit: raw.number("limit")?,
             offset: raw.number("offset")?,
             territory: raw.text("territory")?,
             kind: raw.text("kind")?,
-            exact: raw.flag("exact")?,
+            exact: raw.flag("exact")?.unwrap_or(false),
             group: raw.text("group")?,
         })
     }
 }
 
-/// `GET /api/entities`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EntitiesParams {
-    /// Part of a name or alias; all entities when absent.
-    pub q: Option<String>,
-    /// organisation, dispositif, structure, association, autre.
-    pub kind: Option<String>,
-    /// 1 to 1000 (default 50).
-    pub limit: Option<usize>,
-    /// Entities to skip (default 0).
-    pub offset: Option<usize>,
-}
-
-impl EntitiesParams {
-    pub fn from_query(raw: &RawQuery) -> Result<EntitiesParams, ApiError> {
-        Ok(EntitiesParams {
+impl FromQuery for EntitiesRequest {
+    fn from_query(raw: &RawQuery) -> Result<EntitiesRequest, ApiError> {
+        Ok(EntitiesRequest {
             q: raw.text("q")?,
             kind: raw.text("kind")?,
             limit: raw.number("limit")?,
@@ -168,78 +153,89 @@ impl EntitiesParams {
     }
 }
 
-/// `GET /api/territories`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TerritoriesParams {
-    /// Entity name, sigle or id.
-    pub entity: String,
-    /// pilot, partner, funder, mention or any (default).
-    pub role: Option<String>,
-    /// Territories per page, 1 to 1000 (default 100), strongest roles first.
-    pub limit: Option<usize>,
-    /// Territories to skip (default 0).
-    pub offset: Option<usize>,
-}
-
-impl TerritoriesParams {
-    pub fn from_query(raw: &RawQuery) -> Result<TerritoriesParams, ApiError> {
-        Ok(TerritoriesParams {
-            entity: raw
-                .text("entity")?
-                .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
+impl FromQuery for TerritoriesRequest {
+    fn from_query(raw: &RawQuery) -> Result<TerritoriesRequest, ApiError> {
+        Ok(TerritoriesRequest {
+            entity: raw.required("entity")?,
             role: raw.text("role")?,
             limit: raw.number("limit")?,
             offset: raw.number("offset")?,
+            all: false,
         })
     }
 }
 
-/// `GET /api/documents/{doc_id}`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DocumentParams {
-    /// Passages per answer, 1 to 10,000 (default 2,000); `passages_total` says how many there are.
-    pub limit: Option<usize>,
-    /// Passages to skip (default 0).
-    pub offset: Option<usize>,
-}
-
-impl DocumentParams {
-    pub fn from_query(raw: &RawQuery) -> Result<DocumentParams, ApiError> {
-        Ok(DocumentParams {
+/// The page asked; the document's id is the path's.
+impl FromQuery for DocumentRequest {
+    fn from_query(raw: &RawQuery) -> Result<DocumentRequest, ApiError> {
+        Ok(DocumentRequest {
+            doc_id: String::new(),
             limit: raw.number("limit")?,
             offset: raw.number("offset")?,
+            all: false,
         })
     }
 }
 
-/// `GET /api/graph`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GraphParams {
-    /// Entity name, sigle or id.
-    pub entity: String,
-    /// 1 to 3 hops (default 1).
-    pub depth: Option<usize>,
-    /// `json` (default) or `graphml` (a GraphML file to download, for Gephi, Cytoscape, networkx).
-    #[param(value_type = Option<String>)]
-    #[serde(default)]
-    pub format: GraphFormat,
+impl FromQuery for GraphRequest {
+    fn from_query(raw: &RawQuery) -> Result<GraphRequest, ApiError> {
+        Ok(GraphRequest {
+            entity: raw.required("entity")?,
+            depth: raw.number("depth")?,
+        })
+    }
 }
 
-impl GraphParams {
-    pub fn from_query(raw: &RawQuery) -> Result<GraphParams, ApiError> {
-        Ok(GraphParams {
-            entity: raw
-                .text("entity")?
-                .ok_or_else(|| ApiError::bad_parameter("entity", "est obligatoire"))?,
-            depth: raw.number("depth")?,
-            format: match raw.text("format")? {
-                Some(format) => format.parse()?,
-                None => GraphFormat::Json,
-            },
+/// A page of actions; an export (`format`) holds every action.
+impl FromQuery for ActionsRequest {
+    fn from_query(raw: &RawQuery) -> Result<ActionsRequest, ApiError> {
+        Ok(ActionsRequest {
+            q: raw.text("q")?,
+            territory: raw.text("territory")?,
+            kind: raw.text("kind")?,
+            entity: raw.text("entity")?,
+            role: raw.text("role")?,
+            dispositif: raw.text("dispositif")?,
+            limit: raw.number("limit")?,
+            offset: raw.number("offset")?,
+            all: false,
         })
+    }
+}
+
+/// `format` on the routes whose answer can be a file (`/api/search`, `/api/territories`,
+/// `/api/actions`).
+#[derive(Debug, Clone, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `csv` (`;`, UTF-8 with BOM), `csv-comma` or `jsonl`: a file instead of JSON.
+    pub format: Option<String>,
+}
+
+impl ExportParams {
+    /// The export asked for, if any (`json` is the default answer).
+    pub fn format(raw: &RawQuery) -> Result<Option<Format>, ApiError> {
+        match raw.text("format")?.as_deref() {
+            None | Some("json") => Ok(None),
+            Some(name) => Ok(Some(Format::parse(name)?)),
+        }
+    }
+}
+
+/// `format` on `/api/graph`.
+#[derive(Debug, Clone, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GraphFormatParams {
+    /// `json` (default) or `graphml` (a GraphML file to download, for Gephi, Cytoscape, networkx).
+    pub format: Option<String>,
+}
+
+impl GraphFormatParams {
+    pub fn format(raw: &RawQuery) -> Result<GraphFormat, ApiError> {
+        match raw.text("format")? {
+            Some(format) => Ok(format.parse()?),
+            None => Ok(GraphFormat::Json),
+        }
     }
 }
 
@@ -274,23 +270,23 @@ mod tests {
         assert!(raw.number("limit").is_err());
         assert!(raw.number("offset").is_err());
         assert_eq!(raw.number("depth").unwrap(), Some(2));
-        assert!(GraphParams::from_query(&raw).is_err(), "entity is required");
+        assert!(
+            GraphRequest::from_query(&raw).is_err(),
+            "entity is required"
+        );
     }
 
     #[test]
     fn graph_formats_are_read_and_unknown_ones_refused() {
         let raw = parse_query_string("entity=CAF&format=GraphML").unwrap();
         assert_eq!(
-            GraphParams::from_query(&raw).unwrap().format,
+            GraphFormatParams::format(&raw).unwrap(),
             GraphFormat::Graphml
         );
         let raw = parse_query_string("entity=CAF").unwrap();
-        assert_eq!(
-            GraphParams::from_query(&raw).unwrap().format,
-            GraphFormat::Json
-        );
+        assert_eq!(GraphFormatParams::format(&raw).unwrap(), GraphFormat::Json);
         let raw = parse_query_string("entity=CAF&format=gexf").unwrap();
-        let err = GraphParams::from_query(&raw).unwrap_err();
+        let err = GraphFormatParams::format(&raw).unwrap_err();
         assert_eq!((err.status.as_u16(), err.code), (400, "invalid_parameter"));
         assert!(err.message.contains("graphml"), "{}", err.message);
     }
@@ -298,7 +294,7 @@ mod tests {
     #[test]
     fn bounds_are_left_to_the_engine() {
         let raw = parse_query_string("limit=5000&q=parentalit%C3%A9").unwrap();
-        let params = SearchParams::from_query(&raw).unwrap();
+        let params = SearchRequest::from_query(&raw).unwrap();
         assert_eq!(params.limit, Some(5000));
     }
 }

@@ -13,10 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
-use super::params::{
-    decode_component, DocumentParams, EntitiesParams, GraphParams, RawQuery, SearchParams,
-    TerritoriesParams,
-};
+use super::params::{decode_component, ExportParams, FromQuery, GraphFormatParams, RawQuery};
 use super::{AppState, Lane};
 use crate::graph::{to_graphml, GraphFormat, Subgraph};
 use crate::query::{
@@ -82,6 +79,21 @@ fn tail_of(uri: &Uri, prefix: &str, name: &str) -> Result<String, ApiError> {
     decode_component(raw, name, false)
 }
 
+/// Looks up what the path after `prefix` names (a sigle, an entity, a territory).
+async fn look_up<T, F>(
+    state: &AppState,
+    uri: &Uri,
+    (prefix, name): (&str, &str),
+    work: F,
+) -> Result<Json<T>, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine, &str) -> crate::Result<T> + Send + 'static,
+{
+    let id = tail_of(uri, prefix, name)?;
+    with_engine(state, move |engine| work(engine, &id)).await
+}
+
 /// The error body, for the OpenAPI document.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorResponse {
@@ -134,22 +146,13 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     }))
 }
 
-#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
+#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchRequest, ExportParams),
     responses(
         (status = 200, description = "Ranked passages with highlighted snippets and facets (as `maillage search --json`)", body = SearchResponse),
         (status = 400, description = "Malformed query or parameter", body = ErrorResponse)))]
 pub async fn search(State(state): State<AppState>, raw: RawQuery) -> Result<Response, ApiError> {
-    let format = super::actions::export_format(&raw)?;
-    let params = SearchParams::from_query(&raw)?;
-    let request = SearchRequest {
-        q: params.q,
-        limit: params.limit,
-        offset: params.offset,
-        territory: params.territory,
-        kind: params.kind,
-        exact: params.exact.unwrap_or(false),
-        group: params.group,
-    };
+    let format = ExportParams::format(&raw)?;
+    let request = SearchRequest::from_query(&raw)?;
     if let Some(format) = format {
         // The query is checked before the file starts.
         let check = request.clone();
@@ -185,7 +188,7 @@ pub async fn documents(
 }
 
 #[utoipa::path(get, path = "/api/documents/{doc_id}", tag = "documents",
-    params(("doc_id" = String, Path, description = "Document id; may contain `/`"), DocumentParams),
+    params(("doc_id" = String, Path, description = "Document id; may contain `/`"), DocumentRequest),
     responses(
         (status = 200, description = "Outline, passages, entities and sigles of one document", body = DocumentDetail),
         (status = 404, description = "Unknown document", body = ErrorResponse)))]
@@ -195,7 +198,7 @@ pub async fn document(
     raw: RawQuery,
 ) -> Result<Response, ApiError> {
     let doc_id = tail_of(&uri, "/api/documents/", "doc_id")?;
-    let params = DocumentParams::from_query(&raw)?;
+    let page = DocumentRequest::from_query(&raw)?;
     // Ids may hold `/`: `x/file` is the original of `x` unless `x/file` is a document.
     if let Some(stem) = doc_id.strip_suffix("/file") {
         let engine = state.engine()?;
@@ -203,12 +206,7 @@ pub async fn document(
             return original(&state, stem.to_string()).await;
         }
     }
-    let request = DocumentRequest {
-        doc_id,
-        offset: params.offset,
-        limit: params.limit,
-        all: false,
-    };
+    let request = DocumentRequest { doc_id, ..page };
     Ok(
         with_engine(&state, move |engine| engine.document_page(&request))
             .await?
@@ -300,11 +298,13 @@ pub async fn acronym(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<AcronymEntry>, ApiError> {
-    let abbr = tail_of(&uri, "/api/acronyms/", "abbr")?;
-    with_engine(&state, move |engine| engine.acronym(&abbr)).await
+    look_up(&state, &uri, ("/api/acronyms/", "abbr"), |engine, abbr| {
+        engine.acronym(abbr)
+    })
+    .await
 }
 
-#[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntitiesParams),
+#[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntitiesRequest),
     responses(
         (status = 200, description = "A page of entities (best match, then most mentioned first) with `total`, `offset`, `limit`", body = EntityList),
         (status = 400, description = "Bad kind or limit", body = ErrorResponse)))]
@@ -312,13 +312,7 @@ pub async fn entities(
     State(state): State<AppState>,
     raw: RawQuery,
 ) -> Result<Json<EntityList>, ApiError> {
-    let params = EntitiesParams::from_query(&raw)?;
-    let request = EntitiesRequest {
-        q: params.q,
-        kind: params.kind,
-        limit: params.limit,
-        offset: params.offset,
-    };
+    let request = EntitiesRequest::from_query(&raw)?;
     with_engine(&state, move |engine| engine.entities(&request)).await
 }
 
@@ -331,11 +325,13 @@ pub async fn entity(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<EntityDetail>, ApiError> {
-    let id = tail_of(&uri, "/api/entities/", "id")?;
-    with_engine(&state, move |engine| engine.entity(&id)).await
+    look_up(&state, &uri, ("/api/entities/", "id"), |engine, id| {
+        engine.entity(id)
+    })
+    .await
 }
 
-#[utoipa::path(get, path = "/api/territories", tag = "entities", params(TerritoriesParams),
+#[utoipa::path(get, path = "/api/territories", tag = "entities", params(TerritoriesRequest, ExportParams),
     responses(
         (status = 200, description = "`{entity, role, total, offset, territories}`: the territories whose documents name the entity, strongest roles first, with roles, mention counts and evidence", body = TerritoryList),
         (status = 400, description = "Missing entity or bad role", body = ErrorResponse),
@@ -344,14 +340,10 @@ pub async fn territories(
     State(state): State<AppState>,
     raw: RawQuery,
 ) -> Result<Response, ApiError> {
-    let format = super::actions::export_format(&raw)?;
-    let params = TerritoriesParams::from_query(&raw)?;
+    let format = ExportParams::format(&raw)?;
     let request = TerritoriesRequest {
-        entity: params.entity,
-        role: params.role,
-        limit: params.limit,
-        offset: params.offset,
         all: format.is_some(),
+        ..TerritoriesRequest::from_query(&raw)?
     };
     let Json(list) = with_engine(&state, move |engine| engine.territories(&request)).await?;
     Ok(match format {
@@ -371,24 +363,29 @@ pub async fn territory(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<TerritoryDetail>, ApiError> {
-    let territory = tail_of(&uri, "/api/territories/", "territory")?;
-    let request = TerritoryRequest { territory };
-    with_engine(&state, move |engine| engine.territory(&request)).await
+    look_up(
+        &state,
+        &uri,
+        ("/api/territories/", "territory"),
+        |engine, t| {
+            engine.territory(&TerritoryRequest {
+                territory: t.to_string(),
+            })
+        },
+    )
+    .await
 }
 
-#[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphParams),
+#[utoipa::path(get, path = "/api/graph", tag = "entities", params(GraphRequest, GraphFormatParams),
     responses(
         (status = 200, description = "Nodes `{id,label,kind,entity_kind}` and edges `{source,target,relation,role,count}` around the entity; with `format=graphml`, the same nodes and edges as a GraphML file (`application/graphml+xml`, attributes declared by `<key>`)", body = Subgraph),
         (status = 400, description = "Missing entity, depth out of 1..=3 or unknown format", body = ErrorResponse),
         (status = 404, description = "Unknown entity", body = ErrorResponse)))]
 pub async fn graph(State(state): State<AppState>, raw: RawQuery) -> Result<Response, ApiError> {
-    let params = GraphParams::from_query(&raw)?;
-    let request = GraphRequest {
-        entity: params.entity,
-        depth: params.depth,
-    };
+    let request = GraphRequest::from_query(&raw)?;
+    let format = GraphFormatParams::format(&raw)?;
     let Json(subgraph) = with_engine(&state, move |engine| engine.neighbourhood(&request)).await?;
-    Ok(match params.format {
+    Ok(match format {
         GraphFormat::Json => Json(subgraph).into_response(),
         GraphFormat::Graphml => graphml_download(&subgraph),
     })

@@ -217,25 +217,35 @@
 
   // ---------- document page ----------
 
-  async function renderDocument(docId, params, token) {
-    markNav("");
+  // A page that shows one answer: « Chargement… » while `url` is fetched, then `main`
+  // cleared for the answer, or the page's title and the error (with `suggest` for the
+  // names offered). Null when there is nothing to show: an error, or the reader went on.
+  async function loadPage(nav, url, token, title, suggest) {
+    markNav(nav);
     clear(main);
     main.appendChild(loading());
+    let answer;
+    try {
+      answer = await api(url);
+    } catch (error) {
+      if (token === navigation) {
+        clear(main);
+        append(main, [el("h1", {}, title), errorBox(error, suggest)]);
+      }
+      return null;
+    }
+    if (token !== navigation) return null;
+    clear(main);
+    return answer;
+  }
+
+  async function renderDocument(docId, params, token) {
     // Long plans come in pages of passages; a link to a passage opens its page.
     const pageSize = 2000;
     let from = Math.max(0, parseInt(params.get("depuis") || "0", 10) || 0);
     if (params.has("passage")) from = Math.floor((parseInt(params.get("passage"), 10) || 0) / pageSize) * pageSize;
-    let doc;
-    try {
-      doc = await api(apiPath("/api/documents/", docId) + "?" + new URLSearchParams({ offset: String(from), limit: String(pageSize) }).toString());
-    } catch (error) {
-      if (token !== navigation) return;
-      clear(main);
-      append(main, [el("h1", {}, "Document"), errorBox(error)]);
-      return;
-    }
-    if (token !== navigation) return;
-    clear(main);
+    const doc = await loadPage("", apiPath("/api/documents/", docId) + "?" + new URLSearchParams({ offset: String(from), limit: String(pageSize) }).toString(), token, "Document");
+    if (!doc) return;
     setTitle(doc.title || doc.doc_id);
     const about = [doc.kind_label, territoryLink(doc.territory), doc.year ? String(doc.year) : null].filter(Boolean);
 
@@ -351,20 +361,8 @@
   // ---------- files read and left out ----------
 
   async function renderFiles(token) {
-    markNav("fichiers");
-    clear(main);
-    main.appendChild(loading());
-    let status;
-    try {
-      status = await api("/api/status");
-    } catch (error) {
-      if (token !== navigation) return;
-      clear(main);
-      append(main, [el("h1", {}, "Fichiers du corpus"), errorBox(error)]);
-      return;
-    }
-    if (token !== navigation) return;
-    clear(main);
+    const status = await loadPage("fichiers", "/api/status", token, "Fichiers du corpus");
+    if (!status) return;
     setTitle("Fichiers du corpus");
     const read = status.formats.filter((f) => f.documents > 0)
       .map((f) => el("li", {}, f.label + " : " + plural(f.documents, "document", "documents")));
@@ -420,20 +418,8 @@
   }
 
   async function renderEntity(id, params, token) {
-    markNav("acteurs");
-    clear(main);
-    main.appendChild(loading());
-    let entity;
-    try {
-      entity = await api(apiPath("/api/entities/", id));
-    } catch (error) {
-      if (token !== navigation) return;
-      clear(main);
-      append(main, [el("h1", {}, "Acteur"), errorBox(error, (name) => entityHref(name))]);
-      return;
-    }
-    if (token !== navigation) return;
-    clear(main);
+    const entity = await loadPage("acteurs", apiPath("/api/entities/", id), token, "Acteur", (name) => entityHref(name));
+    if (!entity) return;
     setTitle(entity.name);
 
     const facts = el("dl", { class: "facts" },
@@ -558,20 +544,8 @@
   // ---------- territory page ----------
 
   async function renderTerritory(key, token) {
-    markNav("");
-    clear(main);
-    main.appendChild(loading());
-    let detail;
-    try {
-      detail = await api(apiPath("/api/territories/", key));
-    } catch (error) {
-      if (token !== navigation) return;
-      clear(main);
-      append(main, [el("h1", {}, "Territoire"), errorBox(error, (t) => territoryHref(t) || hashFor(["territoire", t.code || t]))]);
-      return;
-    }
-    if (token !== navigation) return;
-    clear(main);
+    const detail = await loadPage("", apiPath("/api/territories/", key), token, "Territoire", (t) => territoryHref(t) || hashFor(["territoire", t.code || t]));
+    if (!detail) return;
     const t = detail.territory;
     setTitle(t.name);
     const own = territoryKey(t);

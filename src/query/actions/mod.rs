@@ -10,10 +10,10 @@ mod compare;
 mod similar;
 pub(crate) mod table;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::requests::{check_name, within};
-use super::{Engine, MAX_OFFSET};
+use super::requests::{check_name, given, parsed, ActionsRequest};
+use super::Engine;
 use crate::extract::entities::EntityKind;
 use crate::extract::Role;
 use crate::model::{DocKind, Territory};
@@ -22,35 +22,8 @@ pub use compare::{ComparedEntity, Comparison};
 pub use similar::{SharedEntity, SimilarAction, SimilarActions};
 use table::{roles_of, ActionTable};
 
-/// Actions in one page by default.
-pub const DEFAULT_ACTIONS_PAGE: usize = 50;
-/// Most actions in one page.
-pub const MAX_ACTIONS_PAGE: usize = 1000;
 /// Names of each role shown in an action's summary.
 const NAMES_PER_ROLE: usize = 12;
-
-/// What `GET /api/actions` and `maillage actions` ask.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ActionsRequest {
-    /// Words the action's title or heading path must hold (accents and case ignored).
-    pub q: Option<String>,
-    /// A territory name or official code (any level).
-    pub territory: Option<String>,
-    /// A kind of document (`ctg`, `contrat_de_ville`, `pedt`…).
-    pub kind: Option<String>,
-    /// An entity (actor, dispositif, structure) the action names, by name or id.
-    pub entity: Option<String>,
-    /// The role the entity plays there (`pilot`, `partner`, `funder`, `mention`); alone, any
-    /// entity in that role.
-    pub role: Option<String>,
-    /// A dispositif the action names (`CLAS`, `LAEP`…).
-    pub dispositif: Option<String>,
-    pub offset: Option<usize>,
-    pub limit: Option<usize>,
-    /// Every action, not a page (exports).
-    #[serde(default)]
-    pub all: bool,
-}
 
 /// An action in a list: where it is and who it names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -148,17 +121,7 @@ impl Engine {
 
     /// Actions matching a request, a page of them and their total.
     pub fn actions(&self, request: &ActionsRequest) -> Result<ActionList> {
-        let offset = within("offset", request.offset.unwrap_or(0), 0, MAX_OFFSET)?;
-        let limit = if request.all {
-            usize::MAX
-        } else {
-            within(
-                "limit",
-                request.limit.unwrap_or(DEFAULT_ACTIONS_PAGE),
-                1,
-                MAX_ACTIONS_PAGE,
-            )?
-        };
+        let (offset, limit) = request.checked_page()?;
         let matching = self.matching_actions(request)?;
         Ok(ActionList {
             total: matching.len(),
@@ -230,16 +193,10 @@ impl Engine {
     }
 
     fn action_filter(&self, request: &ActionsRequest) -> Result<Filter> {
-        let given = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
         let words = match given(&request.q) {
             Some(q) => {
-                check_name("q", &q)?;
-                crate::text::fold(&q)
+                check_name("q", q)?;
+                crate::text::fold(q)
                     .split(|c: char| !c.is_alphanumeric())
                     .filter(|w| !w.is_empty())
                     .map(str::to_string)
@@ -248,16 +205,13 @@ impl Engine {
             None => Vec::new(),
         };
         let documents = match given(&request.territory) {
-            Some(t) => Some(self.territory_filter(&t)?.documents),
+            Some(t) => Some(self.territory_filter(t)?.documents),
             None => None,
         };
-        let kind = match given(&request.kind) {
-            Some(k) => Some(k.parse::<DocKind>()?),
-            None => None,
-        };
-        let role = match given(&request.role).filter(|r| r != "any") {
+        let kind = parsed::<DocKind>(&request.kind)?;
+        let role = match given(&request.role) {
+            Some("any") | None => None,
             Some(r) => Some(r.parse::<Role>()?),
-            None => None,
         };
         let family = |name: &str| -> Result<Vec<u32>> {
             let entity = self.find_entity(name)?;
@@ -272,19 +226,19 @@ impl Engine {
             Ok(ids)
         };
         let entities = match given(&request.entity) {
-            Some(e) => Some(family(&e)?),
+            Some(e) => Some(family(e)?),
             None => None,
         };
         let dispositifs = match given(&request.dispositif) {
             Some(d) => {
-                let entity = self.find_entity(&d)?;
+                let entity = self.find_entity(d)?;
                 if entity.kind != EntityKind::Dispositif {
                     return Err(Error::InvalidParameter {
                         name: "dispositif",
                         message: format!("« {} » n'est pas un dispositif", entity.name),
                     });
                 }
-                Some(family(&d)?)
+                Some(family(d)?)
             }
             None => None,
         };

@@ -8,7 +8,8 @@
 //! expanded both ways from the corpus glossary: `CLAS` also finds
 //! "contrat local d'accompagnement à la scolarité", and the reverse.
 //!
-//! This file holds the request, the response and the steps of one search;
+//! This file holds the response and the steps of one search (the request and its limits
+//! are `query::requests`'s);
 //! planning the query, spelling corrections, facets and snippets each have
 //! their own file.
 
@@ -21,7 +22,7 @@ mod snippets;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::Searcher;
@@ -29,8 +30,9 @@ use tantivy::Searcher;
 use super::budget::{Budget, Budgeted};
 use super::parse::{self, UserQuery};
 use super::rank;
+use super::requests::{given, parsed, SearchRequest};
 use super::typos::Correction;
-use super::{Engine, TerritoryFilter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
+use super::{Engine, TerritoryFilter};
 use crate::model::{DocKind, Territory};
 use crate::{index, Error, Result};
 use corrections::corrected_query;
@@ -42,30 +44,6 @@ pub(super) use plan::{analyse, looks_like_sigle};
 /// Candidates kept per document beyond the page's needs (duplicates, heading-only repeats);
 /// a ranking that needs more collects again with more.
 const SPARE_CANDIDATES: usize = 6;
-
-/// A search as asked by the CLI or the API.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct SearchRequest {
-    pub q: String,
-    #[serde(default)]
-    pub limit: Option<usize>,
-    #[serde(default)]
-    pub offset: Option<usize>,
-    /// A territory name or official code; also matches documents of the
-    /// territories it contains.
-    #[serde(default)]
-    pub territory: Option<String>,
-    /// A document kind (`ctg`, `contrat_de_ville`, `pedt`…).
-    #[serde(default)]
-    pub kind: Option<String>,
-    /// Search the words only as typed: no spelling corrections.
-    #[serde(default)]
-    pub exact: bool,
-    /// `action`: one result per action sheet, with the fields holding the words;
-    /// `passage` (the default): one result per passage.
-    #[serde(default)]
-    pub group: Option<String>,
-}
 
 /// One ranked passage.
 #[derive(Debug, Clone, Serialize)]
@@ -343,47 +321,13 @@ impl Engine {
     /// Checks every value of `request` against its limits, resolves the territory
     /// and kind filters, and parses the query: errors for a person, in that order.
     fn checked<'r>(&self, request: &'r SearchRequest) -> Result<Checked<'r>> {
-        let q = request.q.trim();
-        if q.is_empty() {
-            return Err(Error::InvalidQuery("la requête est vide".into()));
-        }
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(Error::InvalidQuery(format!(
-                "la requête dépasse {MAX_QUERY_CHARS} caractères"
-            )));
-        }
-        let limit = request.limit.unwrap_or(10);
-        if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::InvalidParameter {
-                name: "limit",
-                message: format!("doit être compris entre 1 et {MAX_LIMIT}"),
-            });
-        }
-        let offset = request.offset.unwrap_or(0);
-        if offset > MAX_OFFSET {
-            return Err(Error::InvalidParameter {
-                name: "offset",
-                message: format!("doit valoir au plus {MAX_OFFSET}"),
-            });
-        }
-        let territory = match request
-            .territory
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        let q = request.checked_query()?;
+        let (limit, offset) = request.checked_page()?;
+        let territory = match given(&request.territory) {
             Some(t) => Some(self.territory_filter(t)?),
             None => None,
         };
-        let kind: Option<DocKind> = match request
-            .kind
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-        {
-            Some(k) => Some(k.parse()?),
-            None => None,
-        };
+        let kind = parsed::<DocKind>(&request.kind)?;
         let grouping: Grouping = request.group.as_deref().unwrap_or("").parse()?;
         let user = parse::parse(q);
         if user.is_empty() {
