@@ -149,8 +149,7 @@ impl<'d> Parts<'d> {
 
     fn add_document(&mut self, document: &'d Document) -> Result<()> {
         let path = self.path;
-        self.docs
-            .extend_from_slice(&self.text_offset.to_le_bytes());
+        self.docs.extend_from_slice(&self.text_offset.to_le_bytes());
         self.docs
             .extend_from_slice(&(document.text.len() as u64).to_le_bytes());
         for n in [

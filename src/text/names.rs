@@ -57,7 +57,10 @@ static PLURAL_DETERMINERS: Lazy<WordList> =
 /// One word folded for a key; `St`/`Ste` read as `saint`/`sainte` when `saints`. Borrows
 /// `word` when folding changes nothing (most words of running text).
 pub fn fold_word(word: &str, saints: bool) -> Cow<'_, str> {
-    let folded = if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    let folded = if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         Cow::Borrowed(word)
     } else {
         let mut out = String::with_capacity(word.len());
@@ -113,7 +116,8 @@ impl<'a> NameKey<'a> {
     }
 
     fn is_function_word(&self, folded: &str) -> bool {
-        self.function_words.is_some_and(|list| list.contains(folded))
+        self.function_words
+            .is_some_and(|list| list.contains(folded))
     }
 
     /// The key's words, in order.
@@ -131,8 +135,8 @@ impl<'a> NameKey<'a> {
             // `group_start..index` is a noun group.
             if index > group_start {
                 let group = &folded[group_start..index];
-                let plural = self.singular
-                    && reads_plural(group, group_start, index, &folded, &function);
+                let plural =
+                    self.singular && reads_plural(group, group_start, index, &folded, &function);
                 let mut opening_run = true;
                 for word in group {
                     opening_run &= looks_plural(word);
@@ -226,7 +230,10 @@ mod tests {
     #[test]
     fn proper_names_keep_their_s() {
         assert_eq!(entity_key("Gildas"), "gildas");
-        assert_eq!(entity_key("Centre social Saint-Gildas"), "centre social saint gildas");
+        assert_eq!(
+            entity_key("Centre social Saint-Gildas"),
+            "centre social saint gildas"
+        );
         assert_eq!(entity_key("Ville de Cahors"), "ville cahors");
         assert_eq!(entity_key("Mission locale d'Alès"), "mission locale ales");
         assert_eq!(entity_key("CCAS"), "ccas");
@@ -237,7 +244,10 @@ mod tests {
         let place = NameKey::new().saints();
         assert_eq!(place.key("St-Gildas-des-Bois", ""), "saintgildasdesbois");
         assert_eq!(place.key("Ste-Foy", ""), place.key("Sainte Foy", ""));
-        assert_eq!(NameKey::new().key("ST Microelectronics", " "), "st microelectronics");
+        assert_eq!(
+            NameKey::new().key("ST Microelectronics", " "),
+            "st microelectronics"
+        );
     }
 
     #[test]

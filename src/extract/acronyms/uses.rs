@@ -340,6 +340,7 @@ fn tokens_into(
 /// Reads the token that starts at `start` of `cell`: its end, the union of its chars'
 /// classes, and whether it holds a dot between capitals. Its runs of letters that are
 /// lower-case words go to `words`.
+#[inline]
 fn read_token(
     cell: &str,
     start: usize,
@@ -403,6 +404,7 @@ struct LetterRun {
 
 impl LetterRun {
     /// Adds the letter at `at` (`len` bytes) to the open run, or opens one with it.
+    #[inline]
     fn extend(run: &mut Option<LetterRun>, at: usize, len: usize, lowercase: bool) {
         match run {
             Some(run) => {
@@ -423,6 +425,7 @@ impl LetterRun {
 
     /// Closes the open run at `end` (offsets in the cell, which starts at `cell_start`),
     /// keeping it as a lower-case word when it is one.
+    #[inline]
     fn close(
         run: &mut Option<LetterRun>,
         cell_start: usize,

@@ -315,7 +315,10 @@ mod tests {
     fn a_leading_label_is_skipped_in_chars_of_the_text() {
         let text = "PARTENAIRES : CAF, Mission locale";
         let skip = label_prefix_len(text, "PARTENAIRES");
-        assert_eq!(text.chars().skip(skip).collect::<String>(), "CAF, Mission locale");
+        assert_eq!(
+            text.chars().skip(skip).collect::<String>(),
+            "CAF, Mission locale"
+        );
         // A ligature opens into two letters in the fold but is one char of the text.
         let text = "Mise en œuvre : Ville d’Alès";
         let skip = label_prefix_len(text, "MISE EN OEUVRE");

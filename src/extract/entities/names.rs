@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use once_cell::sync::Lazy;
 
 use super::EntityKind;
-use crate::text::{NameKey, WordList};
 use crate::extract::Role;
+use crate::text::{NameKey, WordList};
 
 static HEADS_TSV: &str = include_str!("../../../data/entity_heads.tsv");
 
@@ -168,7 +168,10 @@ mod tests {
         assert_eq!(name_key("CCAS"), "ccas");
         assert_eq!(name_key("Bureaux municipaux"), "bureau municipal");
         assert_eq!(name_key("Œuvre"), name_key("OEUVRE"));
-        assert_eq!(name_key("Centre social Saint-Gildas"), "centre social saint gildas");
+        assert_eq!(
+            name_key("Centre social Saint-Gildas"),
+            "centre social saint gildas"
+        );
     }
 
     #[test]

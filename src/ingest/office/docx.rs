@@ -76,7 +76,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         ("footnotes", "word/footnotes.xml"),
         ("endnotes", "word/endnotes.xml"),
     ] {
-        append_notes(&mut reader, &mut pkg, &part_of(kind, default), limits, &mut text)?;
+        append_notes(
+            &mut reader,
+            &mut pkg,
+            &part_of(kind, default),
+            limits,
+            &mut text,
+        )?;
     }
 
     let core = root_rels

@@ -410,7 +410,56 @@ impl xml::PartReader for Reader {
         local: &str,
         layout: &mut Layout,
     ) -> Result<(), Unreadable> {
-        self.end(frame, ns, local, layout)
+        match frame {
+            Frame::Plain => {
+                if self.in_styles > 0 {
+                    self.styles.end(ns, local);
+                }
+            }
+            Frame::Styles => self.in_styles = self.in_styles.saturating_sub(1),
+            Frame::Para { outer_bold } => {
+                self.bold = outer_bold;
+                layout.close_para()?
+            }
+            Frame::Span { outer_bold } => self.bold = outer_bold,
+            Frame::List => {
+                if let Some(list) = self.lists.pop() {
+                    if list.root == self.lists.len() {
+                        self.continued.last = list.counters;
+                        if let Some(id) = list.id {
+                            if self.continued.by_id.len() < 10_000 {
+                                self.continued.by_id.insert(id, list.counters);
+                            }
+                        }
+                    }
+                }
+            }
+            Frame::Item => {
+                if let Some(list) = self.lists.last_mut() {
+                    list.item_open = false;
+                    list.pending = None;
+                }
+            }
+            Frame::Table => layout.close_table()?,
+            Frame::Row => layout.close_row()?,
+            Frame::Cell { copies } => layout.close_cell(0, copies)?,
+            Frame::Defer => layout.close_defer()?,
+            Frame::Number => {
+                let number = self.number.take().unwrap_or_default();
+                let mut label = String::new();
+                super::layout::push_clean(&mut label, number.trim());
+                let label = label.trim();
+                if !label.is_empty() {
+                    let label = format!("{label} ");
+                    if let Some(para) = layout.para() {
+                        para.label = Some(label);
+                    } else if let Some(list) = self.lists.last_mut().filter(|l| l.item_open) {
+                        list.pending = Some(Some(label));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn text(
@@ -596,65 +645,6 @@ impl Reader {
         })
     }
 
-    fn end(
-        &mut self,
-        frame: Frame,
-        ns: Ns,
-        local: &str,
-        layout: &mut Layout,
-    ) -> Result<(), Unreadable> {
-        match frame {
-            Frame::Plain => {
-                if self.in_styles > 0 {
-                    self.styles.end(ns, local);
-                }
-            }
-            Frame::Styles => self.in_styles = self.in_styles.saturating_sub(1),
-            Frame::Para { outer_bold } => {
-                self.bold = outer_bold;
-                layout.close_para()?
-            }
-            Frame::Span { outer_bold } => self.bold = outer_bold,
-            Frame::List => {
-                if let Some(list) = self.lists.pop() {
-                    if list.root == self.lists.len() {
-                        self.continued.last = list.counters;
-                        if let Some(id) = list.id {
-                            if self.continued.by_id.len() < 10_000 {
-                                self.continued.by_id.insert(id, list.counters);
-                            }
-                        }
-                    }
-                }
-            }
-            Frame::Item => {
-                if let Some(list) = self.lists.last_mut() {
-                    list.item_open = false;
-                    list.pending = None;
-                }
-            }
-            Frame::Table => layout.close_table()?,
-            Frame::Row => layout.close_row()?,
-            Frame::Cell { copies } => layout.close_cell(0, copies)?,
-            Frame::Defer => layout.close_defer()?,
-            Frame::Number => {
-                let number = self.number.take().unwrap_or_default();
-                let mut label = String::new();
-                super::layout::push_clean(&mut label, number.trim());
-                let label = label.trim();
-                if !label.is_empty() {
-                    let label = format!("{label} ");
-                    if let Some(para) = layout.para() {
-                        para.label = Some(label);
-                    } else if let Some(list) = self.lists.last_mut().filter(|l| l.item_open) {
-                        list.pending = Some(Some(label));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
     fn open_list(&mut self, e: &BytesStart<'_>, layout: &Layout) {
         let depth = layout.sink_depth();
         let parent = self
@@ -671,7 +661,11 @@ impl Reader {
             ),
             None => {
                 let counters = if let Some(id) = attr(e, "continue-list") {
-                    self.continued.by_id.get(&id).copied().unwrap_or([None; LEVELS])
+                    self.continued
+                        .by_id
+                        .get(&id)
+                        .copied()
+                        .unwrap_or([None; LEVELS])
                 } else if attr(e, "continue-numbering").as_deref() == Some("true") {
                     self.continued.last
                 } else {
