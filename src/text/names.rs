@@ -17,7 +17,8 @@
 //! - another word of the group agrees with it (`Missions Locales`, `Centres communaux`),
 //! - or a plural determiner comes before it (`data/plural_determiners.txt`: `Maison des
 //!   Solidarités`),
-//! - or it heads a name and a complement follows (`Maisons d'assistants maternels`).
+//! - or it is the head noun of a name of several words (`Maisons d'assistants maternels`,
+//!   `Quartiers politique`).
 //!
 //! Only the run of plural-looking words that opens the group changes. A name of one word,
 //! and a lone word after `de` (`Ville de Cahors`, `Collège Saint-Gildas`), keep their `s`.
@@ -176,8 +177,10 @@ fn reads_plural(
     let agreement = group.len() > 1 && looks_plural(&group[1]);
     let determiner = start > 0 && PLURAL_DETERMINERS.contains(&folded[start - 1]);
     let first_group = function[..start].iter().all(|&f| f);
-    let heads_with_complement = first_group && end < folded.len() && function[end];
-    agreement || determiner || heads_with_complement
+    // The head noun of a name of several words is a common noun (`Quartiers politique`,
+    // `Maisons d'assistants`).
+    let head_noun = first_group && (group.len() > 1 || (end < folded.len() && function[end]));
+    agreement || determiner || head_noun
 }
 
 /// Five letters or more, ending in `s` (not `ss`) or in `aux`.
@@ -225,6 +228,7 @@ mod tests {
         assert_eq!(entity_key("Maison des Solidarités"), "maison solidarite");
         assert_eq!(entity_key("Réseaux sociaux"), "reseau social");
         assert_eq!(entity_key("Bureaux municipaux"), "bureau municipal");
+        assert_eq!(entity_key("Quartiers politique"), "quartier politique");
     }
 
     #[test]
