@@ -113,10 +113,7 @@ mod tests {
     }
 
     fn texts_of(text: &str) -> Vec<String> {
-        tokens_of(text)
-            .into_iter()
-            .map(|token| token.text)
-            .collect()
+        crate::analysis::tests::texts(tokens_of(text))
     }
 
     #[test]

@@ -24,30 +24,7 @@ use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-/// `char::is_alphanumeric`, answered without a table search for the
-/// characters French text is made of (ASCII, accented Latin letters,
-/// typographic punctuation); every scanner asks it of every character.
-#[inline]
-pub fn is_alphanumeric(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphanumeric(),
-        0xC0..=0x17F => c != '×' && c != '÷',
-        0x2000..=0x206F => false,
-        _ => c.is_alphanumeric(),
-    }
-}
-
-/// `char::is_alphabetic`, fast for French text (see [`is_alphanumeric`]).
-#[inline]
-pub fn is_alphabetic(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphabetic(),
-        0xC0..=0x17F => c != '×' && c != '÷',
-        0x2000..=0x206F => false,
-        _ => c.is_alphabetic(),
-    }
-}
-
+pub use crate::text::words::{is_alphabetic, is_alphanumeric};
 pub use crate::text::{fold, fold_into};
 
 /// Token filter applying [`fold`] to every token.
@@ -117,16 +94,6 @@ impl<'a, T: TokenStream> TokenStream for FoldingTokenStream<'a, T> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn fast_character_classes_agree_with_unicode() {
-        for code in 0..0x3_0000u32 {
-            if let Some(c) = char::from_u32(code) {
-                assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
-                assert_eq!(super::is_alphabetic(c), c.is_alphabetic(), "{c:?}");
-            }
-        }
-    }
-
     use super::*;
     use crate::analysis::tests::{assert_token, collect_tokens};
     use crate::analysis::tokenizer::FrenchTokenizer;

@@ -107,6 +107,11 @@ pub(crate) mod tests {
         tokens
     }
 
+    /// The texts of `tokens`.
+    pub(crate) fn texts(tokens: Vec<Token>) -> Vec<String> {
+        tokens.into_iter().map(|token| token.text).collect()
+    }
+
     fn same_terms(left: &str, right: &str) -> bool {
         analyze(left) == analyze(right)
     }

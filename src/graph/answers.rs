@@ -111,63 +111,7 @@ impl KnowledgeGraph {
         role: Option<Role>,
         page: std::ops::Range<usize>,
     ) -> TerritoryPage {
-        struct Gathered<'g> {
-            territory: &'g Territory,
-            roles: Vec<Role>,
-            /// (role, section or document node, span), at most a few per role.
-            evidence: Vec<(Role, NodeIndex, Span)>,
-            n_mentions: u32,
-        }
-        let mut slot_of: HashMap<NodeIndex, usize> = HashMap::new();
-        let mut gathered: Vec<Gathered> = Vec::new();
-        let edges = self.graph.raw_edges();
-        for entity_node in self.entity_family(entity_id) {
-            for edge_index in self.named_by.get(&entity_node).into_iter().flatten() {
-                let Some(edge) = edges.get(edge_index.index()) else {
-                    continue;
-                };
-                let data = &edge.weight;
-                let Some(edge_role) = data.role else { continue };
-                if role.is_some_and(|r| r != edge_role) {
-                    continue;
-                }
-                let source = edge.source();
-                // The document comes from the edge's evidence, which sits beside the edge:
-                // no visit to the section node for each of thousands of edges.
-                let Some(doc) = self.evidence_of(data).first().map(|span| span.doc) else {
-                    continue;
-                };
-                let covered = self.document_covers.get(doc as usize).into_iter().flatten();
-                for (node, territory) in covered.filter_map(|&t| match self.graph.node_weight(t) {
-                    Some(NodeData::Territory(territory)) => Some((t, territory)),
-                    _ => None,
-                }) {
-                    let slot = *slot_of.entry(node).or_insert_with(|| {
-                        gathered.push(Gathered {
-                            territory,
-                            roles: Vec::new(),
-                            evidence: Vec::new(),
-                            n_mentions: 0,
-                        });
-                        gathered.len() - 1
-                    });
-                    let entry = &mut gathered[slot];
-                    if !entry.roles.contains(&edge_role) {
-                        entry.roles.push(edge_role);
-                    }
-                    let shown = entry
-                        .evidence
-                        .iter()
-                        .filter(|(r, _, _)| *r == edge_role)
-                        .count();
-                    let room = MAX_EVIDENCE_PER_ROLE.saturating_sub(shown);
-                    for span in self.evidence_of(data).iter().take(room) {
-                        entry.evidence.push((edge_role, source, *span));
-                    }
-                    entry.n_mentions += data.count;
-                }
-            }
-        }
+        let mut gathered = self.gather_territories(entity_id, role);
         for g in &mut gathered {
             g.roles.sort_by_key(|r| role_rank(*r));
         }
@@ -186,34 +130,81 @@ impl KnowledgeGraph {
             .into_iter()
             .skip(page.start)
             .take(page.end.saturating_sub(page.start))
-            .map(|g| {
-                let mut evidence: Vec<Evidence> = g
-                    .evidence
-                    .iter()
-                    .map(|(role, node, span)| Evidence {
-                        document: source.document(span.doc as usize).unwrap_or_default(),
-                        section: self.section_path(source, *node),
-                        role: *role,
-                        text: Self::excerpt(source, span),
-                        passage: span.passage,
-                        page: source.page_of(span.doc as usize, span.start as usize),
-                    })
-                    .collect();
-                evidence.sort_by(|a, b| {
-                    role_rank(a.role)
-                        .cmp(&role_rank(b.role))
-                        .then(a.document.doc_id.cmp(&b.document.doc_id))
-                        .then(a.section.cmp(&b.section))
-                });
-                TerritoryRoles {
-                    territory: g.territory.clone(),
-                    roles: g.roles,
-                    mentions: g.n_mentions,
-                    evidence,
-                }
-            })
+            .map(|g| self.territory_roles(source, g))
             .collect();
         TerritoryPage { total, territories }
+    }
+
+    /// The territories covered by the documents that name the entity (any alias, any
+    /// branch) in `role` (None = any), each with the roles, a few spans of evidence per
+    /// role and the count of mentions; in the order first met.
+    fn gather_territories(&self, entity_id: &str, role: Option<Role>) -> Vec<Gathered<'_>> {
+        let mut slot_of: HashMap<NodeIndex, usize> = HashMap::new();
+        let mut gathered: Vec<Gathered> = Vec::new();
+        let edges = self.graph.raw_edges();
+        for entity_node in self.entity_family(entity_id) {
+            for edge_index in self.named_by.get(&entity_node).into_iter().flatten() {
+                let Some(edge) = edges.get(edge_index.index()) else {
+                    continue;
+                };
+                let data = &edge.weight;
+                let Some(edge_role) = data.role else { continue };
+                if role.is_some_and(|r| r != edge_role) {
+                    continue;
+                }
+                // The document comes from the edge's evidence, which sits beside the edge:
+                // no visit to the section node for each of thousands of edges.
+                let evidence = self.evidence_of(data);
+                let Some(doc) = evidence.first().map(|span| span.doc) else {
+                    continue;
+                };
+                let covered = self.document_covers.get(doc as usize).into_iter().flatten();
+                for (node, territory) in covered.filter_map(|&t| match self.graph.node_weight(t) {
+                    Some(NodeData::Territory(territory)) => Some((t, territory)),
+                    _ => None,
+                }) {
+                    let slot = *slot_of.entry(node).or_insert_with(|| {
+                        gathered.push(Gathered {
+                            territory,
+                            roles: Vec::new(),
+                            evidence: Vec::new(),
+                            n_mentions: 0,
+                        });
+                        gathered.len() - 1
+                    });
+                    gathered[slot].add(edge_role, edge.source(), evidence, data.count);
+                }
+            }
+        }
+        gathered
+    }
+
+    /// One territory of [`Self::territories_of`]'s page, its evidence read from `source`.
+    fn territory_roles(&self, source: &dyn DocumentSource, g: Gathered<'_>) -> TerritoryRoles {
+        let mut evidence: Vec<Evidence> = g
+            .evidence
+            .iter()
+            .map(|(role, node, span)| Evidence {
+                document: source.document(span.doc as usize).unwrap_or_default(),
+                section: self.section_path(source, *node),
+                role: *role,
+                text: Self::excerpt(source, span),
+                passage: span.passage,
+                page: source.page_of(span.doc as usize, span.start as usize),
+            })
+            .collect();
+        evidence.sort_by(|a, b| {
+            role_rank(a.role)
+                .cmp(&role_rank(b.role))
+                .then(a.document.doc_id.cmp(&b.document.doc_id))
+                .then(a.section.cmp(&b.section))
+        });
+        TerritoryRoles {
+            territory: g.territory.clone(),
+            roles: g.roles,
+            mentions: g.n_mentions,
+            evidence,
+        }
     }
 
     fn node_id(&self, node: NodeIndex) -> Option<String> {
@@ -368,5 +359,29 @@ impl KnowledgeGraph {
         let mut ids: Vec<&str> = self.entity_nodes.keys().map(String::as_str).collect();
         ids.sort_unstable();
         ids
+    }
+}
+
+/// What [`KnowledgeGraph::territories_of`] gathers for one territory.
+struct Gathered<'g> {
+    territory: &'g Territory,
+    roles: Vec<Role>,
+    /// (role, section or document node, span), at most a few per role.
+    evidence: Vec<(Role, NodeIndex, Span)>,
+    n_mentions: u32,
+}
+
+impl Gathered<'_> {
+    /// One edge naming the entity in `role` from `node`, with its evidence and count.
+    fn add(&mut self, role: Role, node: NodeIndex, evidence: &[Span], count: u32) {
+        if !self.roles.contains(&role) {
+            self.roles.push(role);
+        }
+        let shown = self.evidence.iter().filter(|(r, _, _)| *r == role).count();
+        let room = MAX_EVIDENCE_PER_ROLE.saturating_sub(shown);
+        for span in evidence.iter().take(room) {
+            self.evidence.push((role, node, *span));
+        }
+        self.n_mentions += count;
     }
 }

@@ -85,102 +85,23 @@ fn opt_u32(value: Option<usize>, what: &str, path: &Path) -> Result<u32> {
 
 /// Writes `documents` to `path` (synced), in the layout of the module doc.
 pub fn write(path: &Path, documents: &[Document]) -> Result<()> {
-    let mut docs = Vec::with_capacity(documents.len() * DOC_BYTES);
-    let mut sections = Vec::new();
-    let mut passages = Vec::new();
-    let mut strings: Vec<u8> = Vec::new();
-    let mut field_ids: HashMap<&str, u32> = HashMap::new();
-    let mut fields = Vec::new();
-    let (mut n_sections, mut n_passages, mut text_offset) = (0usize, 0usize, 0u64);
-    let add_string = |strings: &mut Vec<u8>, s: &str| -> Result<(u32, u32)> {
-        let offset = to_u32(strings.len(), "string offset", path)?;
-        strings.extend_from_slice(s.as_bytes());
-        Ok((offset, to_u32(s.len(), "string length", path)?))
-    };
+    let mut parts = Parts::new(path, documents.len());
     for document in documents {
-        docs.extend_from_slice(&text_offset.to_le_bytes());
-        docs.extend_from_slice(&(document.text.len() as u64).to_le_bytes());
-        for n in [
-            n_sections,
-            document.sections.len(),
-            n_passages,
-            document.passages.len(),
-            document.text.chars().count(),
-        ] {
-            docs.extend_from_slice(&to_u32(n, "count", path)?.to_le_bytes());
-        }
-        docs.extend_from_slice(&0u32.to_le_bytes());
-        text_offset += document.text.len() as u64;
-        n_sections += document.sections.len();
-        n_passages += document.passages.len();
-        for section in &document.sections {
-            let heading = add_string(&mut strings, &section.heading)?;
-            let number = match &section.number {
-                Some(number) => add_string(&mut strings, number)?,
-                None => (NONE, 0),
-            };
-            sections.extend_from_slice(&opt_u32(section.parent, "parent", path)?.to_le_bytes());
-            let depth = u16::try_from(section.depth).unwrap_or(u16::MAX);
-            sections.extend_from_slice(&depth.to_le_bytes());
-            sections.push(kind_code(section.kind));
-            sections.push(0);
-            for n in [section.start, section.end] {
-                sections.extend_from_slice(&to_u32(n, "offset", path)?.to_le_bytes());
-            }
-            for n in [heading.0, heading.1, number.0, number.1] {
-                sections.extend_from_slice(&n.to_le_bytes());
-            }
-        }
-        for passage in &document.passages {
-            let field = match passage.field.as_deref() {
-                Some(label) => match field_ids.get(label) {
-                    Some(&id) => id,
-                    None => {
-                        let id = to_u32(field_ids.len(), "field", path)?;
-                        let (offset, len) = add_string(&mut strings, label)?;
-                        fields.extend_from_slice(&offset.to_le_bytes());
-                        fields.extend_from_slice(&len.to_le_bytes());
-                        field_ids.insert(label, id);
-                        id
-                    }
-                },
-                None => NONE,
-            };
-            let section = opt_u32(passage.section, "section", path)?;
-            passages.extend_from_slice(&section.to_le_bytes());
-            passages.extend_from_slice(&field.to_le_bytes());
-            for n in [
-                passage.start,
-                passage.end,
-                passage.byte_start,
-                passage.byte_end,
-            ] {
-                passages.extend_from_slice(&to_u32(n, "offset", path)?.to_le_bytes());
-            }
-        }
+        parts.add_document(document)?;
     }
-    let n_docs = to_u32(documents.len(), "document count", path)?;
-    let n_fields = to_u32(field_ids.len(), "field count", path)?;
-    let parts: [&[u8]; 5] = [&docs, &sections, &passages, &fields, &strings];
-    let texts_len: u64 = text_offset;
-    let mut header = Vec::with_capacity(HEADER_BYTES);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&n_docs.to_le_bytes());
-    header.extend_from_slice(&n_fields.to_le_bytes());
-    let mut offset = HEADER_BYTES as u64;
-    for part in parts {
-        header.extend_from_slice(&offset.to_le_bytes());
-        header.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        offset += part.len() as u64;
-    }
-    header.extend_from_slice(&offset.to_le_bytes());
-    header.extend_from_slice(&texts_len.to_le_bytes());
-
+    let header = parts.header(documents.len())?;
+    let parts_in_order: [&[u8]; 5] = [
+        &parts.docs,
+        &parts.sections,
+        &parts.passages,
+        &parts.fields,
+        &parts.strings,
+    ];
     let io_error = |e: std::io::Error| Error::io(format!("writing {}", path.display()), e);
     let file = fs::File::create(path).map_err(io_error)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     out.write_all(&header).map_err(io_error)?;
-    for part in parts {
+    for part in parts_in_order {
         out.write_all(part).map_err(io_error)?;
     }
     for document in documents {
@@ -188,6 +109,152 @@ pub fn write(path: &Path, documents: &[Document]) -> Result<()> {
     }
     let file = out.into_inner().map_err(|e| io_error(e.into_error()))?;
     file.sync_all().map_err(io_error)
+}
+
+/// The record parts of `documents.bin` as they are written, document after document.
+struct Parts<'d> {
+    path: &'d Path,
+    docs: Vec<u8>,
+    sections: Vec<u8>,
+    passages: Vec<u8>,
+    fields: Vec<u8>,
+    strings: Vec<u8>,
+    field_ids: HashMap<&'d str, u32>,
+    n_sections: usize,
+    n_passages: usize,
+    text_offset: u64,
+}
+
+impl<'d> Parts<'d> {
+    fn new(path: &'d Path, n_documents: usize) -> Parts<'d> {
+        Parts {
+            path,
+            docs: Vec::with_capacity(n_documents * DOC_BYTES),
+            sections: Vec::new(),
+            passages: Vec::new(),
+            fields: Vec::new(),
+            strings: Vec::new(),
+            field_ids: HashMap::new(),
+            n_sections: 0,
+            n_passages: 0,
+            text_offset: 0,
+        }
+    }
+
+    fn add_string(&mut self, s: &str) -> Result<(u32, u32)> {
+        let offset = to_u32(self.strings.len(), "string offset", self.path)?;
+        self.strings.extend_from_slice(s.as_bytes());
+        Ok((offset, to_u32(s.len(), "string length", self.path)?))
+    }
+
+    fn add_document(&mut self, document: &'d Document) -> Result<()> {
+        let path = self.path;
+        self.docs.extend_from_slice(&self.text_offset.to_le_bytes());
+        self.docs
+            .extend_from_slice(&(document.text.len() as u64).to_le_bytes());
+        for n in [
+            self.n_sections,
+            document.sections.len(),
+            self.n_passages,
+            document.passages.len(),
+            document.text.chars().count(),
+        ] {
+            self.docs
+                .extend_from_slice(&to_u32(n, "count", path)?.to_le_bytes());
+        }
+        self.docs.extend_from_slice(&0u32.to_le_bytes());
+        self.text_offset += document.text.len() as u64;
+        self.n_sections += document.sections.len();
+        self.n_passages += document.passages.len();
+        for section in &document.sections {
+            self.add_section(section)?;
+        }
+        for passage in &document.passages {
+            self.add_passage(passage)?;
+        }
+        Ok(())
+    }
+
+    fn add_section(&mut self, section: &Section) -> Result<()> {
+        let path = self.path;
+        let heading = self.add_string(&section.heading)?;
+        let number = match &section.number {
+            Some(number) => self.add_string(number)?,
+            None => (NONE, 0),
+        };
+        let sections = &mut self.sections;
+        sections.extend_from_slice(&opt_u32(section.parent, "parent", path)?.to_le_bytes());
+        let depth = u16::try_from(section.depth).unwrap_or(u16::MAX);
+        sections.extend_from_slice(&depth.to_le_bytes());
+        sections.push(kind_code(section.kind));
+        sections.push(0);
+        for n in [section.start, section.end] {
+            sections.extend_from_slice(&to_u32(n, "offset", path)?.to_le_bytes());
+        }
+        for n in [heading.0, heading.1, number.0, number.1] {
+            sections.extend_from_slice(&n.to_le_bytes());
+        }
+        Ok(())
+    }
+
+    fn add_passage(&mut self, passage: &'d Passage) -> Result<()> {
+        let path = self.path;
+        let field = match passage.field.as_deref() {
+            Some(label) => self.field_id(label)?,
+            None => NONE,
+        };
+        let section = opt_u32(passage.section, "section", path)?;
+        self.passages.extend_from_slice(&section.to_le_bytes());
+        self.passages.extend_from_slice(&field.to_le_bytes());
+        for n in [
+            passage.start,
+            passage.end,
+            passage.byte_start,
+            passage.byte_end,
+        ] {
+            self.passages
+                .extend_from_slice(&to_u32(n, "offset", path)?.to_le_bytes());
+        }
+        Ok(())
+    }
+
+    /// The id of a field label, given the first time it is met.
+    fn field_id(&mut self, label: &'d str) -> Result<u32> {
+        if let Some(&id) = self.field_ids.get(label) {
+            return Ok(id);
+        }
+        let id = to_u32(self.field_ids.len(), "field", self.path)?;
+        let (offset, len) = self.add_string(label)?;
+        self.fields.extend_from_slice(&offset.to_le_bytes());
+        self.fields.extend_from_slice(&len.to_le_bytes());
+        self.field_ids.insert(label, id);
+        Ok(id)
+    }
+
+    /// The header: counts, then where each part lies, the texts last.
+    fn header(&self, n_documents: usize) -> Result<Vec<u8>> {
+        let n_docs = to_u32(n_documents, "document count", self.path)?;
+        let n_fields = to_u32(self.field_ids.len(), "field count", self.path)?;
+        let mut header = Vec::with_capacity(HEADER_BYTES);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&n_docs.to_le_bytes());
+        header.extend_from_slice(&n_fields.to_le_bytes());
+        let mut offset = HEADER_BYTES as u64;
+        for part in [
+            &self.docs,
+            &self.sections,
+            &self.passages,
+            &self.fields,
+            &self.strings,
+        ] {
+            header.extend_from_slice(&offset.to_le_bytes());
+            header.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            offset += part.len() as u64;
+        }
+        header.extend_from_slice(&offset.to_le_bytes());
+        header.extend_from_slice(&self.text_offset.to_le_bytes());
+        Ok(header)
+    }
 }
 
 /// One passage as stored: its span, section and field, and its text.

@@ -52,9 +52,9 @@ impl Labels {
 /// structure recovery: `Éléments  de diagnostic :` → `elements de diagnostic`.
 ///
 /// Whitespace runs become one space (none at the edges), spaces next to a `/`
-/// go, and trailing `:`, ` `, `.` are trimmed. Combining marks are dropped after
-/// canonical decomposition (every character with a non-zero combining class
-/// is a mark, so decomposing character by character equals NFD here).
+/// go, typographic apostrophes and dashes are written `'` and `-`, and trailing
+/// `:`, ` `, `.` are trimmed. Letters go through the shared fold (`text::fold`:
+/// `ŒUVRE` → `oeuvre`, `ﬁnancement` → `financement`).
 pub(crate) fn fold(text: &str) -> String {
     let mut folder = Folder::with_capacity(text.len());
     folder.feed_str(text);
@@ -77,6 +77,8 @@ struct Folder {
     pending_space: bool,
     /// Bytes pushed that no later step removes (not ` `, `:`, `.`).
     solid: usize,
+    /// Where one character's letters are folded.
+    scratch: String,
 }
 
 impl Folder {
@@ -85,6 +87,7 @@ impl Folder {
             out: String::with_capacity(capacity),
             pending_space: false,
             solid: 0,
+            scratch: String::new(),
         }
     }
 
@@ -110,14 +113,7 @@ impl Folder {
                 at += 1;
             } else {
                 let c = text[at..].chars().next().expect("char boundary");
-                match latin_fold(c) {
-                    Some(mapped) => {
-                        for m in mapped.chars() {
-                            self.push(m);
-                        }
-                    }
-                    None => self.feed(c),
-                }
+                self.feed(c);
                 at += c.len_utf8();
             }
         }
@@ -134,16 +130,19 @@ impl Folder {
         }
     }
 
+    /// One character: the marks labels care about here, the letters by the shared fold.
     #[inline]
     fn feed(&mut self, c: char) {
-        if c.is_ascii() {
+        if c.is_ascii() || matches!(c, '’' | '‘' | '–' | '—') || c.is_whitespace() {
             self.push_mapped(c);
         } else {
-            unicode_normalization::char::decompose_canonical(c, |d| {
-                if !unicode_normalization::char::is_combining_mark(d) {
-                    self.push_mapped(d);
-                }
-            });
+            let mut letters = std::mem::take(&mut self.scratch);
+            letters.clear();
+            crate::text::fold::fold_char_into(c, &mut letters);
+            for folded in letters.chars() {
+                self.push_mapped(folded);
+            }
+            self.scratch = letters;
         }
     }
 
@@ -152,14 +151,6 @@ impl Folder {
         match c {
             'a'..='z' | '0'..='9' => self.push(c),
             'A'..='Z' => self.push(c.to_ascii_lowercase()),
-            'œ' | 'Œ' => {
-                self.push('o');
-                self.push('e');
-            }
-            'æ' | 'Æ' => {
-                self.push('a');
-                self.push('e');
-            }
             '’' | '‘' | '`' => self.push('\''),
             '–' | '—' => self.push('-'),
             c if c.is_whitespace() => self.pending_space = true,
@@ -188,35 +179,6 @@ impl Folder {
         if c != '/' && !self.out.is_empty() && !self.out.ends_with('/') {
             self.out.push(' ');
         }
-    }
-}
-
-/// First character not in [`LATIN_FOLDS`].
-const LATIN_END: u32 = 0x250;
-
-/// What [`Folder::feed`] pushes for each non-whitespace character from
-/// U+0080 to U+024F (accented Latin letters mostly), computed by it once.
-static LATIN_FOLDS: Lazy<Vec<Option<String>>> = Lazy::new(|| {
-    (0x80..LATIN_END)
-        .map(|code| {
-            let c = char::from_u32(code)?;
-            if c.is_whitespace() {
-                return None;
-            }
-            let mut folder = Folder::with_capacity(4);
-            folder.feed(c);
-            Some(folder.out)
-        })
-        .collect()
-});
-
-#[inline]
-fn latin_fold(c: char) -> Option<&'static str> {
-    let code = u32::from(c);
-    if (0x80..LATIN_END).contains(&code) {
-        LATIN_FOLDS[(code - 0x80) as usize].as_deref()
-    } else {
-        None
     }
 }
 

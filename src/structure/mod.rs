@@ -39,6 +39,9 @@ mod meta;
 mod passages;
 mod tables;
 
+/// The canonical label of a field label written any way (`Financeurs :` → `FINANCEMENTS`).
+pub(crate) use labels::whole_label as canonical_field_label;
+
 use std::collections::HashMap;
 
 use crate::{Document, SectionKind};

@@ -6,9 +6,15 @@
 //! word; here there is one, and the modules that need a finer key (a name key that drops
 //! function words) build it on this one.
 
+#[cfg(test)]
+mod agreement;
 pub mod fold;
+pub mod names;
+pub mod words;
 
-pub use fold::{fold, fold_into};
+pub use fold::{fold, fold_into, fold_marks, Folded, Marks};
+pub use names::{NameKey, WordList};
+pub use words::{words, WordSpan};
 
 /// A hash map on rustc's Fx hash: our keys are short words and numbers of our own data,
 /// looked up once per token, and SipHash's resistance to chosen keys costs more than the

@@ -34,7 +34,7 @@
 
 mod align;
 mod definitions;
-mod text;
+pub(crate) mod text;
 mod uses;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

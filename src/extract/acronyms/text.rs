@@ -8,24 +8,21 @@
 
 use once_cell::sync::Lazy;
 
+use crate::text::{NameKey, WordList};
+
 /// French function words a sigle may skip (folded, lower case).
-static FUNCTION_WORDS: Lazy<FastSet<String>> =
-    Lazy::new(|| word_list(include_str!("../../../data/function_words_fr.txt")));
+static FUNCTION_WORDS: Lazy<WordList> =
+    Lazy::new(|| WordList::parse(include_str!("../../../data/function_words_fr.txt")));
 
 /// Capitalized words that are not sigles (upper case, no accents).
-static STOPLIST: Lazy<FastSet<String>> =
-    Lazy::new(|| word_list(include_str!("../../../data/acronym_stoplist.txt")));
+static STOPLIST: Lazy<WordList> =
+    Lazy::new(|| WordList::parse(include_str!("../../../data/acronym_stoplist.txt")));
+
+/// How long forms are compared: function words dropped, plural noun groups singular.
+static LONG_FORM_KEY: Lazy<NameKey<'static>> =
+    Lazy::new(|| NameKey::new().dropping(&FUNCTION_WORDS).singular());
 
 pub use crate::text::FastSet;
-
-fn word_list(source: &str) -> FastSet<String> {
-    source
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(str::to_string)
-        .collect()
-}
 
 pub use crate::text::{fold, fold_into};
 
@@ -151,58 +148,31 @@ pub struct Word {
 /// `l’école`) and hyphens (`Haute-Garonne`) separate words; quotes, stars and
 /// other punctuation are dropped.
 pub fn split_words(phrase: &str) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut word_start: Option<usize> = None;
-    let push = |start: usize, end: usize, words: &mut Vec<Word>| {
-        let raw = &phrase[start..end];
-        let folded = fold(raw);
-        if folded.chars().any(char::is_alphabetic) {
-            words.push(Word {
+    crate::text::words(phrase)
+        .filter_map(|span| {
+            let raw = span.text(phrase);
+            let folded = fold(raw);
+            folded.chars().any(char::is_alphabetic).then(|| Word {
                 is_function: is_function_word(&folded),
                 capitalized: raw.chars().next().is_some_and(char::is_uppercase),
                 folded,
-                start,
-                end,
-            });
-        }
-    };
-    for (index, c) in phrase.char_indices() {
-        if crate::analysis::folding::is_alphanumeric(c) {
-            if word_start.is_none() {
-                word_start = Some(index);
-            }
-            continue;
-        }
-        if let Some(start) = word_start.take() {
-            // An apostrophe closes an elided word and keeps it: `d'` -> `d`.
-            push(start, index, &mut words);
-        }
-    }
-    if let Some(start) = word_start {
-        push(start, phrase.len(), &mut words);
-    }
-    words
+                start: span.start_byte,
+                end: span.end_byte,
+            })
+        })
+        .collect()
 }
 
-/// The comparison key of a long form: content words only, folded, plural
-/// `s`/`x` removed, so `Maisons d'assistants maternels` and `maison
-/// d’assistant maternel` compare equal.
+/// The comparison key of a long form: content words only, folded, plural noun
+/// groups singular (the name key's rule, `text::names`), so `Maisons
+/// d'assistants maternels` and `maison d’assistant maternel` compare equal.
 pub fn long_form_key(long_form: &str) -> String {
-    split_words(long_form)
-        .iter()
-        .filter(|word| !word.is_function)
-        .map(|word| singular(&word.folded))
+    LONG_FORM_KEY
+        .words(long_form)
+        .into_iter()
+        .filter(|word| word.chars().any(char::is_alphabetic))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn singular(folded_word: &str) -> String {
-    if folded_word.chars().count() > 3 {
-        if let Some(stem) = folded_word.strip_suffix(['s', 'x']) {
-            return stem.to_string();
-        }
-    }
-    folded_word.to_string()
 }
 
 /// Lines split into table cells, with their byte offsets.

@@ -11,6 +11,8 @@
 
 use std::collections::HashSet;
 
+use crate::text::words::{char_at, is_alphabetic, is_alphanumeric};
+
 use super::text::{
     canonical_sigle, cells, fold, fold_into, is_function_word, is_stoplisted, sigle_shape, FastSet,
     SigleShape,
@@ -288,13 +290,6 @@ fn tokens_into(
     tokens.clear();
     let bytes = cell.as_bytes();
     let mut any_capital_start = false;
-    // The run of letters being read: where it starts (`NO_RUN` when none), its
-    // chars, all but the first in lower case, all ASCII.
-    const NO_RUN: usize = usize::MAX;
-    let mut run_start = NO_RUN;
-    let mut run_chars = 0;
-    let mut run_rest_lower = true;
-    let mut run_ascii = true;
     let mut pos = 0;
     while pos < bytes.len() {
         let class = ASCII_CLASS[usize::from(bytes[pos])];
@@ -304,81 +299,14 @@ fn tokens_into(
         }
         if class & NON_ASCII != 0 {
             let (c, len) = char_at(cell, pos);
-            if !crate::analysis::folding::is_alphanumeric(c) {
+            if !is_alphanumeric(c) {
                 pos += len;
                 continue;
             }
         }
         // A token starts: read it to its end.
         let start = pos;
-        let mut last_is_ascii_capital = false;
-        let mut end = pos;
-        let mut has_dot = false;
-        let mut seen = 0u8;
-        while end < bytes.len() {
-            let b = bytes[end];
-            let class = ASCII_CLASS[usize::from(b)];
-            let (len, class) = if class & (ALPHANUMERIC | AMPERSAND) != 0 {
-                (1, class)
-            } else if class & NON_ASCII != 0 {
-                let (c, len) = char_at(cell, end);
-                if !crate::analysis::folding::is_alphanumeric(c) {
-                    break;
-                }
-                let mut class = ALPHANUMERIC;
-                if crate::analysis::folding::is_alphabetic(c) {
-                    class |= ALPHABETIC;
-                }
-                if c.is_lowercase() {
-                    class |= LOWERCASE;
-                }
-                (len, class)
-            } else if b == b'.'
-                && last_is_ascii_capital
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_uppercase)
-            {
-                has_dot = true;
-                (1, 0)
-            } else {
-                break;
-            };
-            seen |= class;
-            if class & ALPHABETIC != 0 {
-                if run_start == NO_RUN {
-                    run_start = end;
-                    run_chars = 1;
-                    run_rest_lower = true;
-                    run_ascii = len == 1;
-                } else {
-                    run_chars += 1;
-                    run_rest_lower &= class & LOWERCASE != 0;
-                    run_ascii &= len == 1;
-                }
-            } else if run_start != NO_RUN {
-                push_word(
-                    words,
-                    cell_start + run_start..cell_start + end,
-                    run_chars,
-                    run_rest_lower,
-                    run_ascii,
-                );
-                run_start = NO_RUN;
-            }
-            last_is_ascii_capital = class & UPPERCASE != 0;
-            end += len;
-        }
-        if run_start != NO_RUN {
-            push_word(
-                words,
-                cell_start + run_start..cell_start + end,
-                run_chars,
-                run_rest_lower,
-                run_ascii,
-            );
-            run_start = NO_RUN;
-        }
-        let has_lowercase = seen & LOWERCASE != 0;
-        let has_alphabetic = seen & ALPHABETIC != 0;
+        let (end, seen, has_dot) = read_token(cell, start, cell_start, words);
         let token = &cell[start..end];
         if has_dot && sigle_shape(token).is_none() {
             // Not a dotted sigle: its parts are tokens of their own.
@@ -400,13 +328,120 @@ fn tokens_into(
             tokens.push(Token {
                 start,
                 end,
-                has_lowercase,
-                has_alphabetic,
+                has_lowercase: seen & LOWERCASE != 0,
+                has_alphabetic: seen & ALPHABETIC != 0,
             });
         }
         pos = end;
     }
     any_capital_start
+}
+
+/// Reads the token that starts at `start` of `cell`: its end, the union of its chars'
+/// classes, and whether it holds a dot between capitals. Its runs of letters that are
+/// lower-case words go to `words`.
+#[inline]
+fn read_token(
+    cell: &str,
+    start: usize,
+    cell_start: usize,
+    words: &mut Vec<LowerCaseWord>,
+) -> (usize, u8, bool) {
+    let bytes = cell.as_bytes();
+    let mut run: Option<LetterRun> = None;
+    let mut last_is_ascii_capital = false;
+    let mut end = start;
+    let mut has_dot = false;
+    let mut seen = 0u8;
+    while end < bytes.len() {
+        let b = bytes[end];
+        let class = ASCII_CLASS[usize::from(b)];
+        let (len, class) = if class & (ALPHANUMERIC | AMPERSAND) != 0 {
+            (1, class)
+        } else if class & NON_ASCII != 0 {
+            let (c, len) = char_at(cell, end);
+            if !is_alphanumeric(c) {
+                break;
+            }
+            let mut class = ALPHANUMERIC;
+            if is_alphabetic(c) {
+                class |= ALPHABETIC;
+            }
+            if c.is_lowercase() {
+                class |= LOWERCASE;
+            }
+            (len, class)
+        } else if b == b'.'
+            && last_is_ascii_capital
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_uppercase)
+        {
+            has_dot = true;
+            (1, 0)
+        } else {
+            break;
+        };
+        seen |= class;
+        if class & ALPHABETIC != 0 {
+            LetterRun::extend(&mut run, end, len, class & LOWERCASE != 0);
+        } else {
+            LetterRun::close(&mut run, cell_start, end, words);
+        }
+        last_is_ascii_capital = class & UPPERCASE != 0;
+        end += len;
+    }
+    LetterRun::close(&mut run, cell_start, end, words);
+    (end, seen, has_dot)
+}
+
+/// A run of letters being read inside a token: where it starts, its chars, whether all
+/// but the first are in lower case and all are ASCII.
+struct LetterRun {
+    start: usize,
+    chars: usize,
+    rest_lower: bool,
+    ascii: bool,
+}
+
+impl LetterRun {
+    /// Adds the letter at `at` (`len` bytes) to the open run, or opens one with it.
+    #[inline]
+    fn extend(run: &mut Option<LetterRun>, at: usize, len: usize, lowercase: bool) {
+        match run {
+            Some(run) => {
+                run.chars += 1;
+                run.rest_lower &= lowercase;
+                run.ascii &= len == 1;
+            }
+            None => {
+                *run = Some(LetterRun {
+                    start: at,
+                    chars: 1,
+                    rest_lower: true,
+                    ascii: len == 1,
+                });
+            }
+        }
+    }
+
+    /// Closes the open run at `end` (offsets in the cell, which starts at `cell_start`),
+    /// keeping it as a lower-case word when it is one.
+    #[inline]
+    fn close(
+        run: &mut Option<LetterRun>,
+        cell_start: usize,
+        end: usize,
+        words: &mut Vec<LowerCaseWord>,
+    ) {
+        if let Some(run) = run.take() {
+            push_word(
+                words,
+                cell_start + run.start..cell_start + end,
+                run.chars,
+                run.rest_lower,
+                run.ascii,
+            );
+        }
+    }
 }
 
 const ALPHANUMERIC: u8 = 1;
@@ -441,17 +476,6 @@ static ASCII_CLASS: [u8; 256] = {
     }
     table
 };
-
-/// The char at byte `pos` of `text` and its length in bytes.
-fn char_at(text: &str, pos: usize) -> (char, usize) {
-    match text.as_bytes()[pos] {
-        b if b.is_ascii() => (char::from(b), 1),
-        _ => {
-            let c = text[pos..].chars().next().unwrap_or('\0');
-            (c, c.len_utf8())
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use once_cell::sync::Lazy;
 
 use super::names::{fold_text, is_sigle_like, name_key};
+use crate::text::{Folded, Marks};
 
 static VAGUE_ITEMS_TXT: &str = include_str!("../../../data/entity_vague_items.txt");
 
@@ -229,13 +230,16 @@ fn clean_field_item(piece: &str, is_known: &dyn Fn(&str) -> bool) -> Option<Fiel
 pub(super) fn label_prefix_len(text: &str, label: &str) -> usize {
     let folded_label = fold_text(label);
     let folded_label = folded_label.trim();
-    let folded_text = fold_text(text);
-    let trimmed = folded_text.trim_start();
-    let leading = folded_text.chars().count() - trimmed.chars().count();
+    // The fold remembers where each of its bytes came from: a ligature in the label
+    // (`MISE EN ŒUVRE`) opens into two letters but is one char of the text.
+    let folded = Folded::new(text, Marks::Spaced);
+    let trimmed = folded.text.trim_start();
+    let leading = folded.text.len() - trimmed.len();
     if !folded_label.is_empty() && trimmed.starts_with(folded_label) {
         let rest = &trimmed[folded_label.len()..];
-        let rest_chars = rest.chars().take_while(|c| *c == ' ' || *c == ':').count();
-        leading + folded_label.chars().count() + rest_chars
+        let rest_len = rest.len() - rest.trim_start_matches([' ', ':']).len();
+        let end = folded.input_end(leading + folded_label.len() + rest_len);
+        text[..end].chars().count()
     } else {
         0
     }
@@ -305,6 +309,21 @@ mod tests {
         );
         assert_eq!(items[1].sigle.as_deref(), Some("Afi"));
         assert!(items[1].association);
+    }
+
+    #[test]
+    fn a_leading_label_is_skipped_in_chars_of_the_text() {
+        let text = "PARTENAIRES : CAF, Mission locale";
+        let skip = label_prefix_len(text, "PARTENAIRES");
+        assert_eq!(
+            text.chars().skip(skip).collect::<String>(),
+            "CAF, Mission locale"
+        );
+        // A ligature opens into two letters in the fold but is one char of the text.
+        let text = "Mise en œuvre : Ville d’Alès";
+        let skip = label_prefix_len(text, "MISE EN OEUVRE");
+        assert_eq!(text.chars().skip(skip).collect::<String>(), "Ville d’Alès");
+        assert_eq!(label_prefix_len("Ville de Cahors", "PARTENAIRES"), 0);
     }
 
     #[test]

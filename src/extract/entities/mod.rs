@@ -43,7 +43,7 @@ use super::Role;
 use crate::Territory;
 
 pub use fields::{split_field_items, FieldItem};
-pub use names::{fold_char, name_key, role_of_field};
+pub use names::{name_key, role_of_field};
 
 use names::fold_text;
 

@@ -9,21 +9,20 @@
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
-use unicode_normalization::char::decompose_canonical;
 
 use super::EntityKind;
 use crate::extract::Role;
+use crate::text::{NameKey, WordList};
 
 static HEADS_TSV: &str = include_str!("../../../data/entity_heads.tsv");
 
 /// Words ignored when comparing names (`data/name_function_words.txt`).
-static FUNCTION_WORDS: Lazy<crate::text::FastSet<&'static str>> = Lazy::new(|| {
-    include_str!("../../../data/name_function_words.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
-});
+static FUNCTION_WORDS: Lazy<WordList> =
+    Lazy::new(|| WordList::parse(include_str!("../../../data/name_function_words.txt")));
+
+/// How entity names are keyed: function words dropped, plural noun groups singular.
+static NAME_KEY: Lazy<NameKey<'static>> =
+    Lazy::new(|| NameKey::new().dropping(&FUNCTION_WORDS).singular());
 
 static HEAD_KINDS: Lazy<HashMap<String, EntityKind>> = Lazy::new(|| {
     HEADS_TSV
@@ -38,62 +37,14 @@ static HEAD_KINDS: Lazy<HashMap<String, EntityKind>> = Lazy::new(|| {
         .collect()
 });
 
-/// Folds one char to lower case without accent; dashes and all white space become a space,
-/// typographic apostrophes a straight one. Always exactly one char out, so offsets are kept.
-pub fn fold_char(c: char) -> char {
-    match FOLDED_LATIN.get(c as usize) {
-        Some(&folded) => folded,
-        None => fold_char_slow(c),
-    }
-}
-
-/// [`fold_char`] by the Unicode tables.
-pub(super) fn fold_char_slow(c: char) -> char {
-    match c {
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
-        '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => ' ',
-        c if c.is_whitespace() => ' ',
-        c => {
-            let mut base = None;
-            decompose_canonical(c, |d| {
-                if base.is_none() {
-                    base = Some(d);
-                }
-            });
-            let base = base.unwrap_or(c);
-            base.to_lowercase().next().unwrap_or(base)
-        }
-    }
-}
-
-/// [`fold_char`] of U+0000 to U+024F (ASCII and the accented Latin letters), computed once:
-/// nearly every char of a French text.
-pub(super) static FOLDED_LATIN: Lazy<Vec<char>> = Lazy::new(|| {
-    (0..0x250u32)
-        .map(|code| char::from_u32(code).map_or('\0', fold_char_slow))
-        .collect()
-});
-
+/// The shared fold with marks spaced (`Pôle‑Emploi` → `pole emploi`, `l’Œuvre` →
+/// `l'oeuvre`): how names are compared with the text they are scanned in.
 pub(super) fn fold_text(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    crate::text::fold_marks(s, crate::text::Marks::Spaced)
 }
 
 pub(super) fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.contains(word)
-}
-
-/// `missions` → `mission`, `sociaux` → `social`; short words (sigles such as `CCAS`) untouched.
-fn depluralize(word: &str) -> String {
-    let n_chars = word.chars().count();
-    if n_chars >= 5 && word.ends_with("eaux") {
-        word[..word.len() - 1].to_string()
-    } else if n_chars >= 5 && word.ends_with("aux") {
-        format!("{}al", &word[..word.len() - 3])
-    } else if n_chars >= 5 && word.ends_with('s') && !word.ends_with("ss") {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
-    }
 }
 
 /// The plural of a folded word: `locale` → `locales`, `communal` → `communaux`.
@@ -109,21 +60,11 @@ pub(super) fn pluralize_word(word: &str) -> String {
     }
 }
 
-/// The comparison key of a name: folded, punctuation and function words removed, singular.
-/// `Missions Locales` and `mission locale` share the key `mission locale`.
+/// The comparison key of a name: folded, punctuation and function words removed, plural
+/// noun groups singular (`text::names`). `Missions Locales` and `mission locale` share the
+/// key `mission locale`; `Ville de Cahors` keeps its `s`.
 pub fn name_key(name: &str) -> String {
-    // The shared fold, which opens ligatures (`Œuvre` and `Oeuvre` share a key); offsets do
-    // not matter here, unlike in the scanner's one-char fold.
-    let folded: String = crate::text::fold(name)
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    folded
-        .split_whitespace()
-        .filter(|word| !is_function_word(word))
-        .map(depluralize)
-        .collect::<Vec<_>>()
-        .join(" ")
+    NAME_KEY.key(name, " ")
 }
 
 /// `CAF`, `MLHG`, `DDETS-PP`: one word, at least two letters, every letter a capital.
@@ -191,22 +132,25 @@ pub(super) fn kind_from_head(name: &str) -> Option<EntityKind> {
     HEAD_KINDS.get(head).copied()
 }
 
+/// The role each canonical field label gives (`data/field_roles.tsv`).
+static FIELD_ROLES: Lazy<HashMap<&'static str, Role>> = Lazy::new(|| {
+    include_str!("../../../data/field_roles.tsv")
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let (label, role) = line.split_once('\t')?;
+            Some((label.trim(), Role::parse(role)?))
+        })
+        .collect()
+});
+
 /// Maps a field label (`PILOTES`, `Structure porteuse`, `Financements`, `PARTENAIRES`) to the role
 /// an actor named in it plays; `None` for fields that give no role (`MOYENS`, `INDICATEURS`).
+/// The label is read as the structure reader reads it (`data/field_labels.txt`), the role
+/// comes from `data/field_roles.tsv`.
 pub fn role_of_field(label: &str) -> Option<Role> {
-    let key = name_key(label);
-    if key.starts_with("moyen") || key.starts_with("cout") || key.starts_with("budget") {
-        return None;
-    }
-    if key.contains("financ") {
-        Some(Role::Funder)
-    } else if key.starts_with("partenai") || key.starts_with("partenariat") {
-        Some(Role::Partner)
-    } else if key.starts_with("pilot") || key.contains("porteu") || key.starts_with("portage") {
-        Some(Role::Pilot)
-    } else {
-        None
-    }
+    let canonical = crate::structure::canonical_field_label(label)?;
+    FIELD_ROLES.get(canonical.as_str()).copied()
 }
 
 #[cfg(test)]
@@ -222,8 +166,12 @@ mod tests {
             name_key("Centre communal d'action sociale")
         );
         assert_eq!(name_key("CCAS"), "ccas");
-        assert_eq!(name_key("Bureaux"), "bureau");
-        assert_eq!(name_key("Éducation nationales"), "education nationale");
+        assert_eq!(name_key("Bureaux municipaux"), "bureau municipal");
+        assert_eq!(name_key("Œuvre"), name_key("OEUVRE"));
+        assert_eq!(
+            name_key("Centre social Saint-Gildas"),
+            "centre social saint gildas"
+        );
     }
 
     #[test]
@@ -235,6 +183,17 @@ mod tests {
         assert_eq!(role_of_field("FINANCEURS"), Some(Role::Funder));
         assert_eq!(role_of_field("MOYENS FINANCIERS"), None);
         assert_eq!(role_of_field("INDICATEURS"), None);
+    }
+
+    #[test]
+    fn every_role_names_a_canonical_label() {
+        for label in FIELD_ROLES.keys() {
+            assert_eq!(
+                crate::structure::canonical_field_label(label).as_deref(),
+                Some(*label)
+            );
+        }
+        assert_eq!(FIELD_ROLES.len(), 4);
     }
 
     #[test]

@@ -2,15 +2,18 @@
 //!
 //! Mentions are looked for in every document of a national corpus, so the scan is one pass
 //! over each text with all the folded spellings in a byte trie, walked from word starts only
-//! and folding as it goes (no folded copy of the text, offsets stay exact). Short sigles must
+//! and folding as it goes (no folded copy of the text). The fold is the shared one
+//! (`text::fold`, marks spaced): a character that opens into several (`ﬁ`, `Œ`, `ß`) is fed
+//! to the trie whole, and a match may only end after a whole input character, so its
+//! offsets always fall on the text's characters. Short sigles must
 //! also match in capitals (`CAF`, not `caf` nor `CAFÉS`); longer names match in any case and
 //! in the plural.
 
 use std::collections::HashSet;
 
-use super::names::{
-    fold_char_slow, fold_text, is_function_word, needs_exact_case, pluralize_word, FOLDED_LATIN,
-};
+use super::names::{fold_text, is_function_word, needs_exact_case, pluralize_word};
+use crate::text::fold::{fold_char_marks_into, Marks};
+use crate::text::words::{char_at, is_alphanumeric};
 
 /// One searchable spelling of an entity.
 struct ScanPattern {
@@ -137,25 +140,13 @@ impl Trie {
     }
 }
 
-/// The char at byte `pos` of `text` (which must be a char boundary) and its length.
-#[inline]
-fn char_at(text: &str, pos: usize) -> (char, usize) {
-    let b = text.as_bytes()[pos];
-    if b.is_ascii() {
-        (char::from(b), 1)
-    } else {
-        let c = text[pos..].chars().next().unwrap_or('\0');
-        (c, c.len_utf8())
-    }
-}
-
 #[inline]
 fn is_alphanumeric_at(text: &str, pos: usize) -> bool {
     let b = text.as_bytes()[pos];
     if b.is_ascii() {
         b.is_ascii_alphanumeric()
     } else {
-        crate::analysis::folding::is_alphanumeric(char_at(text, pos).0)
+        is_alphanumeric(char_at(text, pos).0)
     }
 }
 
@@ -198,18 +189,18 @@ impl Scanner {
         let Some(trie) = &self.trie else {
             return Vec::new();
         };
-        let latin = &*FOLDED_LATIN;
         let bytes = text.as_bytes();
-        // The class of each ASCII byte once folded.
+        // The class of each ASCII byte once folded (every ASCII char folds to one byte).
         let mut ascii_class = [0u8; 128];
+        let mut folded = String::with_capacity(8);
         for (b, class) in ascii_class.iter_mut().enumerate() {
-            let folded = latin[b];
-            if folded.is_ascii() {
-                *class = trie.class_of[folded as usize];
+            folded.clear();
+            fold_char_marks_into(char::from(b as u8), Marks::Spaced, &mut folded);
+            if let [byte] = folded.as_bytes() {
+                *class = trie.class_of[usize::from(*byte)];
             }
         }
         let mut candidates = Vec::new();
-        let mut utf8 = [0u8; 4];
         for &(start, start_char) in &starts.positions {
             let (pos, char_index) = (start as usize, start_char as usize);
             // Walk the trie from here, one folded char at a time.
@@ -227,13 +218,14 @@ impl Scanner {
                     (child, 1)
                 } else {
                     let (c, len) = char_at(text, end);
-                    let folded = match latin.get(c as usize) {
-                        Some(&f) => f,
-                        None => fold_char_slow(c),
+                    folded.clear();
+                    fold_char_marks_into(c, Marks::Spaced, &mut folded);
+                    // A char that folds to nothing (a lone combining mark) ends the walk.
+                    let child = if folded.is_empty() {
+                        0
+                    } else {
+                        trie.step(node, folded.as_bytes()).unwrap_or(0)
                     };
-                    let child = trie
-                        .step(node, folded.encode_utf8(&mut utf8).as_bytes())
-                        .unwrap_or(0);
                     (child, len)
                 };
                 if child == 0 {
@@ -307,7 +299,7 @@ impl WordStarts {
                 (1, b.is_ascii_alphanumeric())
             } else {
                 let (c, len) = char_at(text, pos);
-                (len, crate::analysis::folding::is_alphanumeric(c))
+                (len, is_alphanumeric(c))
             };
             if !previous_is_alphanumeric {
                 positions.push((pos as u32, n_chars as u32));

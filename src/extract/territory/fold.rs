@@ -9,6 +9,9 @@
 
 use std::borrow::Cow;
 
+use crate::text::names::fold_word;
+use crate::text::{NameKey, WordList};
+
 /// One word of a text: a maximal run of letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word<'a> {
@@ -61,45 +64,14 @@ pub(crate) fn is_article(folded: &str) -> bool {
 /// name on their own, and not a sign that a capitalised neighbour belongs to a longer proper
 /// name.
 pub(crate) fn is_particle(folded: &str) -> bool {
-    static PARTICLES: once_cell::sync::Lazy<crate::text::FastSet<&'static str>> =
-        once_cell::sync::Lazy::new(|| {
-            include_str!("../../../data/place_name_particles.txt")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .collect()
-        });
+    static PARTICLES: once_cell::sync::Lazy<WordList> = once_cell::sync::Lazy::new(|| {
+        WordList::parse(include_str!("../../../data/place_name_particles.txt"))
+    });
     PARTICLES.contains(folded)
 }
 
-/// Folds one word: lower case, accents dropped, "œ" → "oe", "st" → "saint". Borrows `word`
-/// when it is already folded (ASCII, no capital, not an abbreviation of "saint"): no
-/// allocation for most words of running text.
-fn fold_word(word: &str) -> Cow<'_, str> {
-    let already_folded = word
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
-    if already_folded && word != "st" && word != "ste" {
-        return Cow::Borrowed(word);
-    }
-    Cow::Owned(fold_word_owned(word))
-}
-
-fn fold_word_owned(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        push_folded_char(c, &mut out);
-    }
-    match out.as_str() {
-        "st" => "saint".to_string(),
-        "ste" => "sainte".to_string(),
-        _ => out,
-    }
-}
-
-fn push_folded_char(c: char, out: &mut String) {
-    crate::text::fold::fold_char_into(c, out);
-}
+/// How place names are keyed: folded words, `St`/`Ste` read as `Saint`/`Sainte`, glued.
+const PLACE_KEY: NameKey<'static> = NameKey::new().saints();
 
 /// True for what may separate two words of one place name.
 fn is_name_separator(separator: &str) -> bool {
@@ -116,41 +88,27 @@ fn is_name_separator(separator: &str) -> bool {
     (1..=3).contains(&n_chars)
 }
 
-/// Cuts a text into words, with byte and character offsets.
+/// Cuts a text into words (`text::words`), with byte and character offsets, each folded as
+/// place names are.
 pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out: Vec<Word<'_>> = Vec::new();
-    let mut current_start: Option<(usize, usize)> = None;
     let mut previous_end_byte = 0;
-    let mut char_idx = 0;
-    let mut push = |start: (usize, usize), end_byte: usize, end_char: usize, prev_end: usize| {
-        let word_text = &text[start.0..end_byte];
-        let separator = &text[prev_end..start.0];
+    for span in crate::text::words(text) {
+        let word_text = span.text(text);
+        let separator = &text[previous_end_byte..span.start_byte];
         let joins_previous = !out.is_empty() && is_name_separator(separator);
         let hyphen_before = joins_previous && matches!(separator, "-" | "\u{2010}" | "\u{2011}");
         out.push(Word {
             text: word_text,
-            folded: fold_word(word_text),
-            start_byte: start.0,
-            end_byte,
-            start_char: start.1,
-            end_char,
+            folded: fold_word(word_text, true),
+            start_byte: span.start_byte,
+            end_byte: span.end_byte,
+            start_char: span.start_char,
+            end_char: span.end_char,
             joins_previous,
             hyphen_before,
         });
-    };
-    for (byte_idx, c) in text.char_indices() {
-        if crate::analysis::folding::is_alphanumeric(c) {
-            if current_start.is_none() {
-                current_start = Some((byte_idx, char_idx));
-            }
-        } else if let Some(start) = current_start.take() {
-            push(start, byte_idx, char_idx, previous_end_byte);
-            previous_end_byte = byte_idx;
-        }
-        char_idx += 1;
-    }
-    if let Some(start) = current_start {
-        push(start, text.len(), char_idx, previous_end_byte);
+        previous_end_byte = span.end_byte;
     }
     out
 }
@@ -158,48 +116,31 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
 /// A name's lookup key, made in one pass without cutting it into [`Word`]s (the geographic
 /// code has 36,000 names to fold at start-up).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NameKey {
+pub(crate) struct PlaceKey {
     pub key: String,
     pub n_words: usize,
     /// Byte length, in `key`, of a leading article followed by more words ("l" in "lunion").
     pub article_len: Option<usize>,
 }
 
-pub(crate) fn name_key_parts(name: &str) -> NameKey {
+pub(crate) fn name_key_parts(name: &str) -> PlaceKey {
     let mut key = String::with_capacity(name.len());
-    let mut word = String::new();
     let mut n_words = 0;
     let mut first_word_article_len = None;
-    let mut flush = |word: &mut String, key: &mut String, n_words: &mut usize| {
-        if word.is_empty() {
-            return;
-        }
-        let folded: &str = match word.as_str() {
-            "st" => "saint",
-            "ste" => "sainte",
-            w => w,
-        };
-        if *n_words == 0 && is_article(folded) {
+    for span in crate::text::words(name) {
+        let folded = fold_word(span.text(name), true);
+        if n_words == 0 && is_article(&folded) {
             first_word_article_len = Some(folded.len());
         }
-        key.push_str(folded);
-        *n_words += 1;
-        word.clear();
-    };
-    for c in name.chars() {
-        if crate::analysis::folding::is_alphanumeric(c) {
-            push_folded_char(c, &mut word);
-        } else {
-            flush(&mut word, &mut key, &mut n_words);
-        }
+        key.push_str(&folded);
+        n_words += 1;
     }
-    flush(&mut word, &mut key, &mut n_words);
     let article_len = if n_words > 1 {
         first_word_article_len
     } else {
         None
     };
-    NameKey {
+    PlaceKey {
         key,
         n_words,
         article_len,
@@ -208,15 +149,16 @@ pub(crate) fn name_key_parts(name: &str) -> NameKey {
 
 /// The folded words of a name ("Saint-Jean-de-Luz" → saint, jean, de, luz).
 pub(crate) fn name_words(name: &str) -> Vec<String> {
-    words(name)
+    PLACE_KEY
+        .words(name)
         .into_iter()
-        .map(|w| w.folded.into_owned())
+        .map(Cow::into_owned)
         .collect()
 }
 
 /// The lookup key of a name: its folded words glued together.
 pub(crate) fn name_key(name: &str) -> String {
-    name_words(name).concat()
+    PLACE_KEY.key(name, "")
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! is consistent with a larger one also named.
 
 mod cog;
-mod fold;
+pub(crate) mod fold;
 mod scan;
 
 use std::collections::HashMap;

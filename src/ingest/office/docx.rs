@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::docx_styles::{NumLabel, Numbering, Styles};
 use super::layout::Layout;
 use super::types::{Extracted, Limits, Unreadable};
-use super::xml::{self, attr, general_ref, on};
+use super::xml::{self, attr, on};
 use super::zipread::{ole_error, resolve_target, Package, OLE_MAGIC};
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -31,23 +31,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
     }
     let mut pkg = Package::open(bytes, limits)?;
     let root_rels = relationships(&mut pkg, "_rels/.rels")?;
-    let main = root_rels
-        .iter()
-        .find(|r| r.kind == "officeDocument")
-        .map(|r| resolve_target("", &r.target))
-        .filter(|part| pkg.has(part))
-        .unwrap_or_else(|| "word/document.xml".to_string());
-    if !pkg.has(&main) {
-        return Err(Unreadable::Damaged(
-            if pkg.has("xl/workbook.xml") || pkg.has("ppt/presentation.xml") {
-                "pas un document Word (classeur ou présentation)".to_string()
-            } else if pkg.has("content.xml") {
-                "document OpenDocument, pas un .docx".to_string()
-            } else {
-                "pas un document Word : word/document.xml absent".to_string()
-            },
-        ));
-    }
+    let main = main_part(&pkg, &root_rels)?;
     let rels_of_main = {
         let (dir, file) = main.rsplit_once('/').unwrap_or(("", main.as_str()));
         let path = if dir.is_empty() {
@@ -92,24 +76,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         ("footnotes", "word/footnotes.xml"),
         ("endnotes", "word/endnotes.xml"),
     ] {
-        let part = part_of(kind, default);
-        let mut notes = Layout::new(limits.max_output_bytes.saturating_sub(text.len() + 2));
-        reader.paras.clear();
-        reader.fields.clear();
-        let walked = reader
-            .walk(&mut pkg, &part, &mut notes)
-            .and_then(|()| notes.finish());
-        match walked {
-            Ok(notes) if !notes.is_empty() => {
-                if !text.is_empty() {
-                    text.push_str("\n\n");
-                }
-                text.push_str(&notes);
-            }
-            Ok(_) => {}
-            Err(Unreadable::TooLarge(detail)) => return Err(Unreadable::TooLarge(detail)),
-            Err(_) => {}
-        }
+        append_notes(
+            &mut reader,
+            &mut pkg,
+            &part_of(kind, default),
+            limits,
+            &mut text,
+        )?;
     }
 
     let core = root_rels
@@ -170,6 +143,57 @@ fn relationships(pkg: &mut Package<'_>, part: &str) -> Result<Vec<Relationship>,
         Ok(out)
     });
     Ok(lenient(read)?.flatten().unwrap_or_default())
+}
+
+/// The document's main part, named by the package's relationships; a package without
+/// one is told apart (a workbook, an OpenDocument file, a damaged Word file).
+fn main_part(pkg: &Package<'_>, root_rels: &[Relationship]) -> Result<String, Unreadable> {
+    let main = root_rels
+        .iter()
+        .find(|r| r.kind == "officeDocument")
+        .map(|r| resolve_target("", &r.target))
+        .filter(|part| pkg.has(part))
+        .unwrap_or_else(|| "word/document.xml".to_string());
+    if !pkg.has(&main) {
+        return Err(Unreadable::Damaged(
+            if pkg.has("xl/workbook.xml") || pkg.has("ppt/presentation.xml") {
+                "pas un document Word (classeur ou présentation)".to_string()
+            } else if pkg.has("content.xml") {
+                "document OpenDocument, pas un .docx".to_string()
+            } else {
+                "pas un document Word : word/document.xml absent".to_string()
+            },
+        ));
+    }
+    Ok(main)
+}
+
+/// Walks a notes part and appends its text after `text`, a blank line between; only a
+/// text grown too large is an error.
+fn append_notes(
+    reader: &mut Reader,
+    pkg: &mut Package<'_>,
+    part: &str,
+    limits: &Limits,
+    text: &mut String,
+) -> Result<(), Unreadable> {
+    let mut notes = Layout::new(limits.max_output_bytes.saturating_sub(text.len() + 2));
+    reader.paras.clear();
+    reader.fields.clear();
+    let walked = reader
+        .walk(pkg, part, &mut notes)
+        .and_then(|()| notes.finish());
+    match walked {
+        Ok(notes) if !notes.is_empty() => {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&notes);
+            Ok(())
+        }
+        Err(Unreadable::TooLarge(detail)) => Err(Unreadable::TooLarge(detail)),
+        Ok(_) | Err(_) => Ok(()),
+    }
 }
 
 // ---- the document walk ---------------------------------------------------------------
@@ -238,67 +262,53 @@ impl Reader {
         part: &str,
         layout: &mut Layout,
     ) -> Result<(), Unreadable> {
-        let walked = pkg.with_entry(part, |input| {
-            let mut reader = xml::reader(input);
-            let mut buf = Vec::new();
-            let mut skip = Vec::new();
-            let mut frames: Vec<Frame> = Vec::new();
-            let mut rooted = false;
-            loop {
-                let (ns, event) = xml::next_event(&mut reader, &mut buf, part, ns_of)?;
-                match event {
-                    Event::Start(e) => {
-                        rooted = true;
-                        if !self.start(ns, &e, &mut frames, layout)? {
-                            skip.clear();
-                            if let Err(err) = reader.read_to_end_into(e.name(), &mut skip) {
-                                return Err(xml::error(&reader, part, &err));
-                            }
-                        }
-                    }
-                    Event::Empty(e) => {
-                        rooted = true;
-                        let depth = frames.len();
-                        if self.start(ns, &e, &mut frames, layout)? && frames.len() > depth {
-                            if let Some(frame) = frames.pop() {
-                                self.end(frame, layout)?;
-                            }
-                        }
-                    }
-                    Event::End(_) => match frames.pop() {
-                        Some(frame) => self.end(frame, layout)?,
-                        None => return Err(xml::truncated(part)),
-                    },
-                    Event::Text(t) if frames.last() == Some(&Frame::Text) && self.capturing() => {
-                        layout
-                            .text(&t.xml10_content().replace(['\n', '\r'], " "), self.run_bold)?;
-                    }
-                    Event::CData(t) if frames.last() == Some(&Frame::Text) && self.capturing() => {
-                        layout
-                            .text(&t.xml10_content().replace(['\n', '\r'], " "), self.run_bold)?;
-                    }
-                    Event::GeneralRef(r) => {
-                        let c = general_ref(&r, part)?;
-                        if frames.last() == Some(&Frame::Text) && self.capturing() {
-                            layout.text(c.encode_utf8(&mut [0; 4]), self.run_bold)?;
-                        }
-                    }
-                    Event::Eof => {
-                        if !frames.is_empty() {
-                            return Err(xml::truncated(part));
-                        }
-                        if !rooted {
-                            return Err(Unreadable::Damaged(format!("{part} : aucun élément XML")));
-                        }
-                        return Ok(());
-                    }
-                    _ => {}
-                }
-            }
-        })?;
-        walked.ok_or_else(|| Unreadable::Damaged(format!("{part} absent")))
+        xml::walk_part(self, pkg, part, layout)
+    }
+}
+
+impl xml::PartReader for Reader {
+    type Ns = Ns;
+    type Frame = Frame;
+
+    fn ns_of(uri: &str) -> Ns {
+        ns_of(uri)
     }
 
+    fn start(
+        &mut self,
+        ns: Ns,
+        e: &BytesStart<'_>,
+        frames: &mut Vec<Frame>,
+        layout: &mut Layout,
+    ) -> Result<bool, Unreadable> {
+        self.start(ns, e, frames, layout)
+    }
+
+    fn end(&mut self, frame: Frame, _: Ns, _: &str, layout: &mut Layout) -> Result<(), Unreadable> {
+        self.end(frame, layout)
+    }
+
+    /// Only the text of `w:t` (and `m:t`) elements counts, outside hidden runs and field
+    /// instructions; line breaks inside it are spaces.
+    fn text(
+        &mut self,
+        text: &str,
+        from_ref: bool,
+        frames: &[Frame],
+        layout: &mut Layout,
+    ) -> Result<(), Unreadable> {
+        if frames.last() != Some(&Frame::Text) || !self.capturing() {
+            return Ok(());
+        }
+        if from_ref {
+            layout.text(text, self.run_bold)
+        } else {
+            layout.text(&text.replace(['\n', '\r'], " "), self.run_bold)
+        }
+    }
+}
+
+impl Reader {
     /// Handles an element start; pushes its frame. False: skip the element's content.
     fn start(
         &mut self,
@@ -367,34 +377,26 @@ impl Reader {
                 Frame::Para
             }
             "pPr" if top == Some(Frame::Para) => Frame::PPr,
-            "pStyle" if top == Some(Frame::PPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.style = attr(e, "val");
-                }
-                Frame::Plain
-            }
+            "pStyle" if top == Some(Frame::PPr) => self.set_para(|p| p.style = attr(e, "val")),
             "outlineLvl" if top == Some(Frame::PPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.outline = attr(e, "val").and_then(|v| v.parse().ok());
-                }
-                Frame::Plain
+                self.set_para(|p| p.outline = attr(e, "val").and_then(|v| v.parse().ok()))
             }
             "numPr" if top == Some(Frame::PPr) => Frame::NumPr,
-            "numId" if top == Some(Frame::NumPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.num_id = attr(e, "val");
-                }
-                Frame::Plain
-            }
+            "numId" if top == Some(Frame::NumPr) => self.set_para(|p| p.num_id = attr(e, "val")),
             "ilvl" if top == Some(Frame::NumPr) => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
-                }
-                Frame::Plain
+                self.set_para(|p| p.ilvl = attr(e, "val").and_then(|v| v.parse().ok()))
             }
             _ => Frame::Plain,
         };
         Ok(frame)
+    }
+
+    /// Sets a property of the open paragraph; the property's element holds nothing more.
+    fn set_para(&mut self, set: impl FnOnce(&mut ParaProps)) -> Frame {
+        if let Some(p) = self.paras.last_mut() {
+            set(p);
+        }
+        Frame::Plain
     }
 
     /// A run and what it holds besides text: hidden and bold properties,

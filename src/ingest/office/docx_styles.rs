@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use quick_xml::events::Event;
+use quick_xml::events::BytesStart;
 
 use super::types::Unreadable;
 use super::xml::{self, attr, format_number, NumFmt};
@@ -32,80 +32,68 @@ pub(super) struct Styles {
     map: HashMap<String, StyleInfo>,
 }
 
-impl Styles {
-    pub(super) fn read(pkg: &mut Package<'_>, part: &str) -> Result<Styles, Unreadable> {
-        let read = pkg.with_entry(part, |input| {
-            let mut reader = xml::reader(input);
-            let mut buf = Vec::new();
-            let mut skip = Vec::new();
-            let mut map = HashMap::new();
-            let mut current: Option<(String, StyleInfo)> = None;
-            let (mut in_ppr, mut in_numpr) = (false, false);
-            loop {
-                buf.clear();
-                let event = match reader.read_event_into(&mut buf) {
-                    Ok(event) => event,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
+/// The state of a styles.xml read.
+#[derive(Default)]
+struct StylesReader {
+    map: HashMap<String, StyleInfo>,
+    current: Option<(String, StyleInfo)>,
+    in_ppr: bool,
+    in_numpr: bool,
+}
+
+impl xml::DefinitionsReader for StylesReader {
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> bool {
+        let val = || attr(e, "val");
+        match e.local_name().as_ref() {
+            "style" if !empty => {
+                let paragraph = attr(e, "type").is_none_or(|t| t == "paragraph");
+                self.current = match (paragraph, attr(e, "styleId")) {
+                    (true, Some(id)) => Some((id, StyleInfo::default())),
+                    _ => None,
                 };
-                match event {
-                    Event::Start(ref e) | Event::Empty(ref e) => {
-                        let empty = matches!(event, Event::Empty(_));
-                        let val = || attr(e, "val");
-                        match e.local_name().as_ref() {
-                            "style" if !empty => {
-                                let paragraph = attr(e, "type").is_none_or(|t| t == "paragraph");
-                                current = match (paragraph, attr(e, "styleId")) {
-                                    (true, Some(id)) => Some((id, StyleInfo::default())),
-                                    _ => None,
-                                };
-                            }
-                            "tblStylePr" | "rPr" | "pPrChange" | "latentStyles" | "docDefaults"
-                                if !empty =>
-                            {
-                                skip.clear();
-                                if let Err(e) = reader.read_to_end_into(e.name(), &mut skip) {
-                                    return Err(xml::error(&reader, part, &e));
-                                }
-                            }
-                            "pPr" if !empty => in_ppr = true,
-                            "numPr" if in_ppr && !empty => in_numpr = true,
-                            name => {
-                                if let Some((_, info)) = current.as_mut() {
-                                    match name {
-                                        "name" => info.name = val().unwrap_or_default(),
-                                        "basedOn" => info.based_on = val(),
-                                        "outlineLvl" if in_ppr => {
-                                            info.outline = val().and_then(|v| v.parse().ok())
-                                        }
-                                        "numId" if in_numpr => info.num_id = val(),
-                                        "ilvl" if in_numpr => {
-                                            info.ilvl = val().and_then(|v| v.parse().ok())
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                            }
+            }
+            "tblStylePr" | "rPr" | "pPrChange" | "latentStyles" | "docDefaults" => return true,
+            "pPr" if !empty => self.in_ppr = true,
+            "numPr" if self.in_ppr && !empty => self.in_numpr = true,
+            name => {
+                if let Some((_, info)) = self.current.as_mut() {
+                    match name {
+                        "name" => info.name = val().unwrap_or_default(),
+                        "basedOn" => info.based_on = val(),
+                        "outlineLvl" if self.in_ppr => {
+                            info.outline = val().and_then(|v| v.parse().ok())
                         }
-                    }
-                    Event::End(e) => match e.local_name().as_ref() {
-                        "style" => {
-                            if let Some((id, info)) = current.take() {
-                                if map.len() < MAX_DEFINITIONS {
-                                    map.insert(id, info);
-                                }
-                            }
-                        }
-                        "pPr" => in_ppr = false,
-                        "numPr" => in_numpr = false,
+                        "numId" if self.in_numpr => info.num_id = val(),
+                        "ilvl" if self.in_numpr => info.ilvl = val().and_then(|v| v.parse().ok()),
                         _ => {}
-                    },
-                    Event::Eof => break,
-                    _ => {}
+                    }
                 }
             }
-            Ok(Styles { map })
-        })?;
-        Ok(read.unwrap_or_default())
+        }
+        false
+    }
+
+    fn end(&mut self, local: &str) {
+        match local {
+            "style" => {
+                if let Some((id, info)) = self.current.take() {
+                    if self.map.len() < MAX_DEFINITIONS {
+                        self.map.insert(id, info);
+                    }
+                }
+            }
+            "pPr" => self.in_ppr = false,
+            "numPr" => self.in_numpr = false,
+            _ => {}
+        }
+    }
+}
+
+impl Styles {
+    pub(super) fn read(pkg: &mut Package<'_>, part: &str) -> Result<Styles, Unreadable> {
+        let mut reader = StylesReader::default();
+        xml::read_definitions(&mut reader, pkg, part)?;
+        Ok(Styles { map: reader.map })
     }
 
     /// The style `id` and the styles it is based on, nearest first.
@@ -189,109 +177,89 @@ fn level_index(value: Option<String>) -> Option<usize> {
         .filter(|&l| l < 9)
 }
 
-impl Numbering {
-    pub(super) fn read(pkg: &mut Package<'_>, part: &str) -> Result<Numbering, Unreadable> {
-        let read = pkg.with_entry(part, |input| {
-            let mut reader = xml::reader(input);
-            let mut buf = Vec::new();
-            let mut skip = Vec::new();
-            let mut numbering = Numbering::default();
-            let mut abstract_: Option<(String, [Option<Level>; 9])> = None;
-            let mut num: Option<(String, Num)> = None;
-            let mut level: Option<(usize, Level)> = None;
-            let mut override_level: Option<usize> = None;
-            loop {
-                buf.clear();
-                let event = match reader.read_event_into(&mut buf) {
-                    Ok(event) => event,
-                    Err(e) => return Err(xml::error(&reader, part, &e)),
-                };
-                match event {
-                    Event::Start(ref e) | Event::Empty(ref e) => {
-                        let empty = matches!(event, Event::Empty(_));
-                        match e.local_name().as_ref() {
-                            "abstractNum" if !empty => {
-                                abstract_ =
-                                    attr(e, "abstractNumId").map(|id| (id, Default::default()))
-                            }
-                            "num" if !empty => {
-                                num = attr(e, "numId").map(|id| (id, Num::default()))
-                            }
-                            "abstractNumId" => {
-                                if let (Some((_, n)), Some(v)) = (num.as_mut(), attr(e, "val")) {
-                                    n.abstract_id = v;
-                                }
-                            }
-                            "lvlOverride" if !empty => {
-                                override_level = level_index(attr(e, "ilvl"))
-                            }
-                            "startOverride" => {
-                                if let (Some((_, n)), Some(l)) = (num.as_mut(), override_level) {
-                                    n.start_override[l] =
-                                        attr(e, "val").and_then(|v| v.parse().ok());
-                                }
-                            }
-                            "lvl" if !empty => {
-                                level = level_index(attr(e, "ilvl")).map(|l| (l, Level::default()))
-                            }
-                            "start" => {
-                                if let Some((_, l)) = level.as_mut() {
-                                    l.start = attr(e, "val").and_then(|v| v.parse().ok());
-                                }
-                            }
-                            "numFmt" => {
-                                if let Some((_, l)) = level.as_mut() {
-                                    l.fmt = attr(e, "val").unwrap_or_default();
-                                }
-                            }
-                            "lvlText" => {
-                                if let Some((_, l)) = level.as_mut() {
-                                    l.text = attr(e, "val").unwrap_or_default();
-                                }
-                            }
-                            "pPr" | "rPr" | "lvlPicBulletId" if !empty => {
-                                skip.clear();
-                                if let Err(e) = reader.read_to_end_into(e.name(), &mut skip) {
-                                    return Err(xml::error(&reader, part, &e));
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                    Event::End(e) => match e.local_name().as_ref() {
-                        "lvl" => {
-                            if let Some((index, def)) = level.take() {
-                                if let Some((_, n)) = num.as_mut() {
-                                    n.level_override[index] = Some(def);
-                                } else if let Some((_, levels)) = abstract_.as_mut() {
-                                    levels[index] = Some(def);
-                                }
-                            }
-                        }
-                        "lvlOverride" => override_level = None,
-                        "abstractNum" => {
-                            if let Some((id, levels)) = abstract_.take() {
-                                if numbering.abstracts.len() < MAX_DEFINITIONS {
-                                    numbering.abstracts.insert(id, levels);
-                                }
-                            }
-                        }
-                        "num" => {
-                            if let Some((id, n)) = num.take() {
-                                if numbering.nums.len() < MAX_DEFINITIONS {
-                                    numbering.nums.insert(id, n);
-                                }
-                            }
-                        }
-                        _ => {}
-                    },
-                    Event::Eof => break,
-                    _ => {}
+/// The state of a numbering.xml read.
+#[derive(Default)]
+struct NumberingReader {
+    numbering: Numbering,
+    abstract_: Option<(String, [Option<Level>; 9])>,
+    num: Option<(String, Num)>,
+    level: Option<(usize, Level)>,
+    override_level: Option<usize>,
+}
+
+impl xml::DefinitionsReader for NumberingReader {
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> bool {
+        let val = || attr(e, "val");
+        match e.local_name().as_ref() {
+            "abstractNum" if !empty => {
+                self.abstract_ = attr(e, "abstractNumId").map(|id| (id, Default::default()))
+            }
+            "num" if !empty => self.num = attr(e, "numId").map(|id| (id, Num::default())),
+            "abstractNumId" => {
+                if let (Some((_, n)), Some(v)) = (self.num.as_mut(), val()) {
+                    n.abstract_id = v;
                 }
             }
-            Ok(numbering)
-        })?;
-        Ok(read.unwrap_or_default())
+            "lvlOverride" if !empty => self.override_level = level_index(attr(e, "ilvl")),
+            "startOverride" => {
+                if let (Some((_, n)), Some(l)) = (self.num.as_mut(), self.override_level) {
+                    n.start_override[l] = val().and_then(|v| v.parse().ok());
+                }
+            }
+            "lvl" if !empty => {
+                self.level = level_index(attr(e, "ilvl")).map(|l| (l, Level::default()))
+            }
+            name @ ("start" | "numFmt" | "lvlText") => {
+                if let Some((_, l)) = self.level.as_mut() {
+                    match name {
+                        "start" => l.start = val().and_then(|v| v.parse().ok()),
+                        "numFmt" => l.fmt = val().unwrap_or_default(),
+                        _ => l.text = val().unwrap_or_default(),
+                    }
+                }
+            }
+            "pPr" | "rPr" | "lvlPicBulletId" => return true,
+            _ => {}
+        }
+        false
+    }
+
+    fn end(&mut self, local: &str) {
+        match local {
+            "lvl" => {
+                if let Some((index, def)) = self.level.take() {
+                    if let Some((_, n)) = self.num.as_mut() {
+                        n.level_override[index] = Some(def);
+                    } else if let Some((_, levels)) = self.abstract_.as_mut() {
+                        levels[index] = Some(def);
+                    }
+                }
+            }
+            "lvlOverride" => self.override_level = None,
+            "abstractNum" => {
+                if let Some((id, levels)) = self.abstract_.take() {
+                    if self.numbering.abstracts.len() < MAX_DEFINITIONS {
+                        self.numbering.abstracts.insert(id, levels);
+                    }
+                }
+            }
+            "num" => {
+                if let Some((id, n)) = self.num.take() {
+                    if self.numbering.nums.len() < MAX_DEFINITIONS {
+                        self.numbering.nums.insert(id, n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Numbering {
+    pub(super) fn read(pkg: &mut Package<'_>, part: &str) -> Result<Numbering, Unreadable> {
+        let mut reader = NumberingReader::default();
+        xml::read_definitions(&mut reader, pkg, part)?;
+        Ok(reader.numbering)
     }
 
     /// The label of the next item of list `num_id` at level `ilvl` (counting it).

@@ -10,7 +10,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::layout::Layout;
 use super::types::{Extracted, Limits, Unreadable};
-use super::xml::{self, attr, format_number, general_ref, NumFmt};
+use super::xml::{self, attr, format_number, NumFmt};
 use super::zipread::{ole_error, Package, OLE_MAGIC};
 
 const TEXT: &str = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
@@ -67,9 +67,10 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         number: None,
         in_styles: 0,
         bold: false,
+        continued: Continued::default(),
     };
     let mut layout = Layout::new(limits.max_output_bytes);
-    reader.walk(&mut pkg, "content.xml", &mut layout)?;
+    xml::walk_part(&mut reader, &mut pkg, "content.xml", &mut layout)?;
     let text = layout.finish()?;
     let title = xml::first_element_text(&mut pkg, "meta.xml", DC, "title")?;
     Ok(Extracted {
@@ -347,6 +348,8 @@ struct Reader {
     in_styles: usize,
     /// Whether the text being read is bold.
     bold: bool,
+    /// Lists finished so far, for a later list that continues one.
+    continued: Continued,
 }
 
 /// Counters of finished lists that a later list may continue.
@@ -356,101 +359,22 @@ struct Continued {
     by_id: HashMap<String, [Option<i64>; LEVELS]>,
 }
 
-impl Reader {
-    fn walk(
-        &mut self,
-        pkg: &mut Package<'_>,
-        part: &str,
-        layout: &mut Layout,
-    ) -> Result<(), Unreadable> {
-        let mut continued = Continued::default();
-        let walked = pkg.with_entry(part, |input| {
-            let mut reader = xml::reader(input);
-            let mut buf = Vec::new();
-            let mut skip = Vec::new();
-            let mut frames: Vec<Frame> = Vec::new();
-            let mut rooted = false;
-            loop {
-                let (ns, event) = xml::next_event(&mut reader, &mut buf, part, ns_of)?;
-                match event {
-                    Event::Start(e) => {
-                        rooted = true;
-                        if !self.start(ns, &e, &mut frames, layout, &mut continued)? {
-                            skip.clear();
-                            if let Err(err) = reader.read_to_end_into(e.name(), &mut skip) {
-                                return Err(xml::error(&reader, part, &err));
-                            }
-                        }
-                    }
-                    Event::Empty(e) => {
-                        rooted = true;
-                        let depth = frames.len();
-                        if self.start(ns, &e, &mut frames, layout, &mut continued)?
-                            && frames.len() > depth
-                        {
-                            if let Some(frame) = frames.pop() {
-                                self.end(
-                                    frame,
-                                    ns,
-                                    e.local_name().as_ref(),
-                                    layout,
-                                    &mut continued,
-                                )?;
-                            }
-                        }
-                    }
-                    Event::End(e) => match frames.pop() {
-                        Some(frame) => {
-                            self.end(frame, ns, e.local_name().as_ref(), layout, &mut continued)?
-                        }
-                        None => return Err(xml::truncated(part)),
-                    },
-                    Event::Text(t) => self.text(&t.xml10_content(), layout)?,
-                    Event::CData(t) => self.text(&t.xml10_content(), layout)?,
-                    Event::GeneralRef(r) => {
-                        let c = general_ref(&r, part)?;
-                        self.text(c.encode_utf8(&mut [0; 4]), layout)?;
-                    }
-                    Event::Eof => {
-                        if !frames.is_empty() {
-                            return Err(xml::truncated(part));
-                        }
-                        if !rooted {
-                            return Err(Unreadable::Damaged(format!("{part} : aucun élément XML")));
-                        }
-                        return Ok(());
-                    }
-                    _ => {}
-                }
-            }
-        })?;
-        walked.ok_or_else(|| Unreadable::Damaged(format!("{part} absent")))
+impl xml::PartReader for Reader {
+    type Ns = Ns;
+    type Frame = Frame;
+
+    fn ns_of(uri: &str) -> Ns {
+        ns_of(uri)
     }
 
-    fn text(&mut self, text: &str, layout: &mut Layout) -> Result<(), Unreadable> {
-        if self.in_styles > 0 {
-            return Ok(());
-        }
-        if let Some(number) = self.number.as_mut() {
-            if number.len() < 200 {
-                number.push_str(text);
-            }
-            return Ok(());
-        }
-        layout.text_collapsing(text, self.bold)
-    }
-
-    fn bold_of(&self, e: &BytesStart<'_>) -> Option<bool> {
-        attr(e, "style-name").and_then(|name| self.styles.bold.get(&name).copied())
-    }
-
+    /// Inside the styles, every element feeds the styles; elsewhere text, tables and
+    /// drawings each have their own starts, and what holds no body text is skipped.
     fn start(
         &mut self,
         ns: Ns,
         e: &BytesStart<'_>,
         frames: &mut Vec<Frame>,
         layout: &mut Layout,
-        continued: &mut Continued,
     ) -> Result<bool, Unreadable> {
         let local = e.local_name();
         let local = local.as_ref();
@@ -459,128 +383,20 @@ impl Reader {
             frames.push(Frame::Plain);
             return Ok(true);
         }
-        let frame = match (ns, local) {
-            (Ns::Text, "p" | "h") => {
-                self.open_para(local == "h", e, layout)?;
-                let outer_bold = self.bold;
-                self.bold = self.bold_of(e).unwrap_or(false);
-                Frame::Para { outer_bold }
-            }
-            (Ns::Text, "span") => {
-                let outer_bold = self.bold;
-                self.bold = self.bold_of(e).unwrap_or(outer_bold);
-                Frame::Span { outer_bold }
-            }
-            (Ns::Text, "list") => {
-                self.open_list(e, layout, continued);
-                Frame::List
-            }
-            (Ns::Text, "list-item" | "list-header") => {
-                if self.open_item(local == "list-header", e, layout) {
-                    Frame::Item
-                } else {
-                    Frame::Plain
-                }
-            }
-            (Ns::Text, "s") => {
-                if layout.in_para() {
-                    let n = attr(e, "c")
-                        .and_then(|v| v.parse::<usize>().ok())
-                        .unwrap_or(1)
-                        .clamp(1, 100);
-                    for _ in 0..n {
-                        layout.ch(' ')?;
-                    }
-                }
-                Frame::Plain
-            }
-            (Ns::Text, "tab") => {
-                layout.ch('\t')?;
-                Frame::Plain
-            }
-            (Ns::Text, "line-break") => {
-                layout.ch('\n')?;
-                Frame::Plain
-            }
-            (Ns::Text, "note-body") => {
-                layout.open_defer(true)?;
-                Frame::Defer
-            }
-            (Ns::Text, "number") => {
-                self.number = Some(String::new());
-                Frame::Number
-            }
-            (
-                Ns::Text,
-                "note-citation"
-                | "tracked-changes"
-                | "sequence-decls"
-                | "variable-decls"
-                | "user-field-decls"
-                | "dde-connection-decls"
-                | "ruby-text"
-                | "deletion",
-            ) => return Ok(false),
-            (Ns::Text, name) if name.ends_with("-source") => return Ok(false),
-            (Ns::Office, "automatic-styles" | "styles") => {
+        if skipped(ns, local) {
+            return Ok(false);
+        }
+        let frame = match ns {
+            Ns::Text => self.text_start(local, e, layout)?,
+            Ns::Table => table_start(local, e, layout)?,
+            Ns::Office if matches!(local, "automatic-styles" | "styles") => {
                 self.in_styles += 1;
                 Frame::Styles
             }
-            (
-                Ns::Office,
-                "annotation" | "font-face-decls" | "scripts" | "forms" | "settings"
-                | "master-styles" | "event-listeners",
-            ) => return Ok(false),
-            (Ns::Table, "table") => {
-                if layout.open_table()? {
-                    Frame::Table
-                } else {
-                    Frame::Plain
-                }
-            }
-            (Ns::Table, "table-row") => {
-                if layout.open_row()? {
-                    Frame::Row
-                } else {
-                    Frame::Plain
-                }
-            }
-            (Ns::Table, "table-cell" | "covered-table-cell") => {
-                if layout.open_cell()? {
-                    let repeated = attr(e, "number-columns-repeated")
-                        .and_then(|v| v.parse::<usize>().ok())
-                        .unwrap_or(1);
-                    Frame::Cell {
-                        copies: repeated.clamp(1, 64) - 1,
-                    }
-                } else {
-                    Frame::Plain
-                }
-            }
-            (
-                Ns::Table,
-                "table-columns"
-                | "table-column"
-                | "table-header-columns"
-                | "table-column-group"
-                | "table-source"
-                | "title"
-                | "desc",
-            ) => return Ok(false),
-            (
-                Ns::Draw,
-                "text-box" | "custom-shape" | "rect" | "ellipse" | "circle" | "line" | "polyline"
-                | "polygon" | "regular-polygon" | "path" | "connector" | "caption" | "measure",
-            ) => {
+            Ns::Draw if is_drawn_text(local) => {
                 layout.open_defer(false)?;
                 Frame::Defer
             }
-            (
-                Ns::Draw,
-                "image" | "object" | "object-ole" | "applet" | "plugin" | "floating-frame"
-                | "contour-polygon" | "contour-path" | "image-map" | "glue-point",
-            ) => return Ok(false),
-            (Ns::Svg, "title" | "desc") => return Ok(false),
             _ => Frame::Plain,
         };
         frames.push(frame);
@@ -593,7 +409,6 @@ impl Reader {
         ns: Ns,
         local: &str,
         layout: &mut Layout,
-        continued: &mut Continued,
     ) -> Result<(), Unreadable> {
         match frame {
             Frame::Plain => {
@@ -610,10 +425,10 @@ impl Reader {
             Frame::List => {
                 if let Some(list) = self.lists.pop() {
                     if list.root == self.lists.len() {
-                        continued.last = list.counters;
+                        self.continued.last = list.counters;
                         if let Some(id) = list.id {
-                            if continued.by_id.len() < 10_000 {
-                                continued.by_id.insert(id, list.counters);
+                            if self.continued.by_id.len() < 10_000 {
+                                self.continued.by_id.insert(id, list.counters);
                             }
                         }
                     }
@@ -647,7 +462,190 @@ impl Reader {
         Ok(())
     }
 
-    fn open_list(&mut self, e: &BytesStart<'_>, layout: &Layout, continued: &Continued) {
+    fn text(
+        &mut self,
+        text: &str,
+        _: bool,
+        _: &[Frame],
+        layout: &mut Layout,
+    ) -> Result<(), Unreadable> {
+        self.text(text, layout)
+    }
+}
+
+/// Elements that hold no body text (declarations, notes' citations, deleted text,
+/// images, titles of drawings): their content is skipped.
+fn skipped(ns: Ns, local: &str) -> bool {
+    match ns {
+        Ns::Text => {
+            matches!(
+                local,
+                "note-citation"
+                    | "tracked-changes"
+                    | "sequence-decls"
+                    | "variable-decls"
+                    | "user-field-decls"
+                    | "dde-connection-decls"
+                    | "ruby-text"
+                    | "deletion"
+            ) || local.ends_with("-source")
+        }
+        Ns::Office => matches!(
+            local,
+            "annotation"
+                | "font-face-decls"
+                | "scripts"
+                | "forms"
+                | "settings"
+                | "master-styles"
+                | "event-listeners"
+        ),
+        Ns::Table => matches!(
+            local,
+            "table-columns"
+                | "table-column"
+                | "table-header-columns"
+                | "table-column-group"
+                | "table-source"
+                | "title"
+                | "desc"
+        ),
+        Ns::Draw => matches!(
+            local,
+            "image"
+                | "object"
+                | "object-ole"
+                | "applet"
+                | "plugin"
+                | "floating-frame"
+                | "contour-polygon"
+                | "contour-path"
+                | "image-map"
+                | "glue-point"
+        ),
+        Ns::Svg => matches!(local, "title" | "desc"),
+        Ns::Style | Ns::Other => false,
+    }
+}
+
+/// Drawings whose text is read, after the paragraph they are anchored in.
+fn is_drawn_text(local: &str) -> bool {
+    matches!(
+        local,
+        "text-box"
+            | "custom-shape"
+            | "rect"
+            | "ellipse"
+            | "circle"
+            | "line"
+            | "polyline"
+            | "polygon"
+            | "regular-polygon"
+            | "path"
+            | "connector"
+            | "caption"
+            | "measure"
+    )
+}
+
+/// A table, its rows and cells (a cell repeated `number-columns-repeated` times).
+fn table_start(local: &str, e: &BytesStart<'_>, layout: &mut Layout) -> Result<Frame, Unreadable> {
+    Ok(match local {
+        "table" if layout.open_table()? => Frame::Table,
+        "table-row" if layout.open_row()? => Frame::Row,
+        "table-cell" | "covered-table-cell" if layout.open_cell()? => {
+            let repeated = attr(e, "number-columns-repeated")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(1);
+            Frame::Cell {
+                copies: repeated.clamp(1, 64) - 1,
+            }
+        }
+        _ => Frame::Plain,
+    })
+}
+
+impl Reader {
+    fn text(&mut self, text: &str, layout: &mut Layout) -> Result<(), Unreadable> {
+        if self.in_styles > 0 {
+            return Ok(());
+        }
+        if let Some(number) = self.number.as_mut() {
+            if number.len() < 200 {
+                number.push_str(text);
+            }
+            return Ok(());
+        }
+        layout.text_collapsing(text, self.bold)
+    }
+
+    fn bold_of(&self, e: &BytesStart<'_>) -> Option<bool> {
+        attr(e, "style-name").and_then(|name| self.styles.bold.get(&name).copied())
+    }
+
+    /// Paragraphs, headings, spans, lists and the marks inside a paragraph.
+    fn text_start(
+        &mut self,
+        local: &str,
+        e: &BytesStart<'_>,
+        layout: &mut Layout,
+    ) -> Result<Frame, Unreadable> {
+        Ok(match local {
+            "p" | "h" => {
+                self.open_para(local == "h", e, layout)?;
+                let outer_bold = self.bold;
+                self.bold = self.bold_of(e).unwrap_or(false);
+                Frame::Para { outer_bold }
+            }
+            "span" => {
+                let outer_bold = self.bold;
+                self.bold = self.bold_of(e).unwrap_or(outer_bold);
+                Frame::Span { outer_bold }
+            }
+            "list" => {
+                self.open_list(e, layout);
+                Frame::List
+            }
+            "list-item" | "list-header" => {
+                if self.open_item(local == "list-header", e, layout) {
+                    Frame::Item
+                } else {
+                    Frame::Plain
+                }
+            }
+            "s" => {
+                if layout.in_para() {
+                    let n = attr(e, "c")
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 100);
+                    for _ in 0..n {
+                        layout.ch(' ')?;
+                    }
+                }
+                Frame::Plain
+            }
+            "tab" => {
+                layout.ch('\t')?;
+                Frame::Plain
+            }
+            "line-break" => {
+                layout.ch('\n')?;
+                Frame::Plain
+            }
+            "note-body" => {
+                layout.open_defer(true)?;
+                Frame::Defer
+            }
+            "number" => {
+                self.number = Some(String::new());
+                Frame::Number
+            }
+            _ => Frame::Plain,
+        })
+    }
+
+    fn open_list(&mut self, e: &BytesStart<'_>, layout: &Layout) {
         let depth = layout.sink_depth();
         let parent = self
             .lists
@@ -663,9 +661,13 @@ impl Reader {
             ),
             None => {
                 let counters = if let Some(id) = attr(e, "continue-list") {
-                    continued.by_id.get(&id).copied().unwrap_or([None; LEVELS])
+                    self.continued
+                        .by_id
+                        .get(&id)
+                        .copied()
+                        .unwrap_or([None; LEVELS])
                 } else if attr(e, "continue-numbering").as_deref() == Some("true") {
-                    continued.last
+                    self.continued.last
                 } else {
                     [None; LEVELS]
                 };

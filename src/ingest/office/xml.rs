@@ -4,8 +4,11 @@ use quick_xml::events::{BytesRef, BytesStart};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, XmlVersion};
 
+use quick_xml::events::Event;
+
+use super::layout::Layout;
 use super::types::Unreadable;
-use super::zipread::{io_error, Budgeted};
+use super::zipread::{io_error, Budgeted, Package};
 
 pub(crate) type XmlReader<'r, 'z> = NsReader<&'r mut std::io::BufReader<Budgeted<'z>>>;
 
@@ -31,6 +34,150 @@ pub(crate) fn next_event<'b, N>(
         Ok((resolved, event)) => Ok((ns(ns_uri(&resolved)), event)),
         Err(e) => Err(error(reader, part, &e)),
     }
+}
+
+/// What a reader of a document part does with its elements. The walk itself (events,
+/// skipped elements, the stack of open elements, a truncated or empty part) is
+/// [`walk_part`], one for DOCX and ODT.
+pub(crate) trait PartReader {
+    /// What the reader makes of a namespace URI.
+    type Ns: Copy;
+    /// What an open element is, for what its end must do.
+    type Frame: Copy;
+
+    fn ns_of(uri: &str) -> Self::Ns;
+
+    /// An element opens: pushes its frame onto `frames`, or answers false to skip its
+    /// content.
+    fn start(
+        &mut self,
+        ns: Self::Ns,
+        e: &BytesStart<'_>,
+        frames: &mut Vec<Self::Frame>,
+        layout: &mut Layout,
+    ) -> Result<bool, Unreadable>;
+
+    /// An element closes (`local` is its local name).
+    fn end(
+        &mut self,
+        frame: Self::Frame,
+        ns: Self::Ns,
+        local: &str,
+        layout: &mut Layout,
+    ) -> Result<(), Unreadable>;
+
+    /// Text inside the innermost open element; `from_ref` for a character reference.
+    fn text(
+        &mut self,
+        text: &str,
+        from_ref: bool,
+        frames: &[Self::Frame],
+        layout: &mut Layout,
+    ) -> Result<(), Unreadable>;
+}
+
+/// Walks `part` of `pkg` with `reader`; a missing part is damage.
+pub(crate) fn walk_part<R: PartReader>(
+    reader: &mut R,
+    pkg: &mut Package<'_>,
+    part: &str,
+    layout: &mut Layout,
+) -> Result<(), Unreadable> {
+    let walked = pkg.with_entry(part, |input| {
+        let mut xml = self::reader(input);
+        let mut buf = Vec::new();
+        let mut skip = Vec::new();
+        let mut frames: Vec<R::Frame> = Vec::new();
+        let mut rooted = false;
+        loop {
+            let (ns, event) = next_event(&mut xml, &mut buf, part, R::ns_of)?;
+            match event {
+                Event::Start(e) => {
+                    rooted = true;
+                    if !reader.start(ns, &e, &mut frames, layout)? {
+                        skip.clear();
+                        if let Err(err) = xml.read_to_end_into(e.name(), &mut skip) {
+                            return Err(error(&xml, part, &err));
+                        }
+                    }
+                }
+                Event::Empty(e) => {
+                    rooted = true;
+                    let depth = frames.len();
+                    if reader.start(ns, &e, &mut frames, layout)? && frames.len() > depth {
+                        if let Some(frame) = frames.pop() {
+                            reader.end(frame, ns, e.local_name().as_ref(), layout)?;
+                        }
+                    }
+                }
+                Event::End(e) => match frames.pop() {
+                    Some(frame) => reader.end(frame, ns, e.local_name().as_ref(), layout)?,
+                    None => return Err(truncated(part)),
+                },
+                Event::Text(t) => reader.text(&t.xml10_content(), false, &frames, layout)?,
+                Event::CData(t) => reader.text(&t.xml10_content(), false, &frames, layout)?,
+                Event::GeneralRef(r) => {
+                    let c = general_ref(&r, part)?;
+                    reader.text(c.encode_utf8(&mut [0; 4]), true, &frames, layout)?;
+                }
+                Event::Eof => {
+                    if !frames.is_empty() {
+                        return Err(truncated(part));
+                    }
+                    if !rooted {
+                        return Err(Unreadable::Damaged(format!("{part} : aucun élément XML")));
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+    })?;
+    walked.ok_or_else(|| Unreadable::Damaged(format!("{part} absent")))
+}
+
+/// A reader of a definitions part (styles, numbering): a flat walk of its elements, with
+/// no stack and no text.
+pub(crate) trait DefinitionsReader {
+    /// An element opens (`empty`: it has no content); true skips its content.
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> bool;
+    /// An element closes.
+    fn end(&mut self, local: &str);
+}
+
+/// Reads `part` of `pkg` with `reader`; false when the part is missing.
+pub(crate) fn read_definitions(
+    reader: &mut impl DefinitionsReader,
+    pkg: &mut Package<'_>,
+    part: &str,
+) -> Result<bool, Unreadable> {
+    let read = pkg.with_entry(part, |input| {
+        let mut xml = self::reader(input);
+        let mut buf = Vec::new();
+        let mut skip = Vec::new();
+        loop {
+            buf.clear();
+            let event = match xml.read_event_into(&mut buf) {
+                Ok(event) => event,
+                Err(e) => return Err(error(&xml, part, &e)),
+            };
+            match event {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let empty = matches!(event, Event::Empty(_));
+                    if reader.start(e, empty) && !empty {
+                        skip.clear();
+                        if let Err(err) = xml.read_to_end_into(e.name(), &mut skip) {
+                            return Err(error(&xml, part, &err));
+                        }
+                    }
+                }
+                Event::End(e) => reader.end(e.local_name().as_ref()),
+                Event::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    })?;
+    Ok(read.is_some())
 }
 
 /// The namespace URI an element resolved to (empty when unbound or unknown).

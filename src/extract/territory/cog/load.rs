@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::super::fold::{is_article, name_key, name_key_parts, name_words, NameKey};
+use super::super::fold::{is_article, name_key, name_key_parts, name_words, PlaceKey};
 use super::{
     Cog, Commune, Cue, CueKind, CueSide, Departement, Epci, FastMap, FastSet, NameEntry, NameList,
     Region, Unit, EPCI_TYPE_WORDS,
@@ -239,7 +239,7 @@ impl Cog {
     }
 
     fn add_name(&mut self, name: &str, unit: Unit, official: bool) {
-        let NameKey {
+        let PlaceKey {
             key,
             n_words,
             article_len,
