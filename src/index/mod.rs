@@ -1,0 +1,210 @@
+//! The tantivy side: one tantivy document per [`Passage`], searched with the
+//! shared French analyzer.
+//!
+//! Only what ranking needs lives in tantivy (the analysed text fields and two
+//! integers locating the passage); the passage itself is read back from the
+//! [`DocStore`](crate::store::DocStore), so there is one copy of every text,
+//! and what belongs to a document (territory, kind) is known from its number.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tantivy::indexer::UserOperation;
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
+use tantivy::{doc, Index, IndexWriter};
+
+use crate::analysis;
+use crate::model::{Document, Passage};
+use crate::{Error, Result};
+
+mod collect;
+mod runs;
+
+pub use collect::{
+    Candidate, CandidatesPerDocument, DocumentTop, Matches, SegmentCandidates, EXACT_COUNT,
+};
+pub use runs::{segment_runs, DocumentRuns, SegmentRuns};
+
+/// Heading paths are indexed joined by this separator.
+pub const HEADING_SEPARATOR: &str = " › ";
+
+/// The fields of the passage index, resolved once.
+///
+/// What belongs to a document (its territory, kind, year) is not repeated on its passages:
+/// filters on it are sets of documents, applied while matches are collected.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Position of the document in the corpus.
+    pub doc_ord: Field,
+    /// Position of the passage in its document.
+    pub passage: Field,
+    /// The passage's [`text_key`] when another passage of its document has the same
+    /// text (0 otherwise): such copies are shown once, so they are counted once.
+    pub duplicate: Field,
+    pub title: Field,
+    pub section: Field,
+    pub field_label: Field,
+    pub text: Field,
+}
+
+/// Builds the schema of the passage index.
+pub fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let analysed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let french = analysed(analysis::FRENCH);
+    let repeated = analysed(analysis::FRENCH_REPEATED);
+    let fields = Fields {
+        doc_ord: builder.add_u64_field("doc_ord", FAST),
+        passage: builder.add_u64_field("passage", FAST),
+        duplicate: builder.add_u64_field("duplicate", FAST),
+        title: builder.add_text_field("title", repeated.clone()),
+        section: builder.add_text_field("section", repeated),
+        field_label: builder.add_text_field("field", french.clone()),
+        text: builder.add_text_field("text", french),
+    };
+    (builder.build(), fields)
+}
+
+/// Resolves the fields of an existing index's schema.
+pub fn fields_of(schema: &Schema) -> Result<Fields> {
+    let get = |name: &str| {
+        schema.get_field(name).map_err(|_| {
+            Error::Tantivy(tantivy::TantivyError::SchemaError(format!(
+                "index has no field `{name}`: rebuild it with `maillage index`"
+            )))
+        })
+    };
+    Ok(Fields {
+        doc_ord: get("doc_ord")?,
+        passage: get("passage")?,
+        duplicate: get("duplicate")?,
+        title: get("title")?,
+        section: get("section")?,
+        field_label: get("field")?,
+        text: get("text")?,
+    })
+}
+
+/// Writes every passage of `documents` into a new tantivy index in `dir`.
+pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    analysis::register(&index);
+    // Two threads match the machine; the arena is per thread.
+    let n_threads = std::thread::available_parallelism()
+        .map(|n| n.get().min(4))
+        .unwrap_or(1);
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(n_threads, 256_000_000 * n_threads)?;
+    for (doc_ord, document) in documents.iter().enumerate() {
+        // Each section's joined heading path, made once for all its passages.
+        let section_paths: Vec<String> = (0..document.sections.len())
+            .map(|s| document.heading_path(Some(s)).join(HEADING_SEPARATOR))
+            .collect();
+        // One batch per document: the indexing threads take a plan at a time
+        // instead of waking up for every passage.
+        let mut batch = Vec::with_capacity(document.passages.len());
+        let keys: Vec<u64> = document
+            .passages
+            .iter()
+            .map(|p| text_key(document.passage_text(p)))
+            .collect();
+        let mut copies: HashMap<u64, u32> = HashMap::with_capacity(keys.len());
+        for &key in &keys {
+            *copies.entry(key).or_default() += 1;
+        }
+        for (passage, &key) in document.passages.iter().zip(&keys) {
+            let duplicate = if copies[&key] > 1 { key.max(1) } else { 0 };
+            // A heading's own passage is found through the `section` field
+            // like every passage under it; indexing its words again as body
+            // text would rank bare headings above the fiches they announce.
+            let body = if is_heading_only(document, passage) {
+                ""
+            } else {
+                document.passage_text(passage)
+            };
+            let section = passage
+                .section
+                .and_then(|s| section_paths.get(s))
+                .map(String::as_str)
+                .unwrap_or("");
+            let mut tdoc = doc!(
+                f.doc_ord => doc_ord as u64,
+                f.passage => passage.id as u64,
+                f.duplicate => duplicate,
+                f.title => document.title.as_str(),
+                f.section => section,
+                f.text => body,
+            );
+            if let Some(label) = &passage.field {
+                tdoc.add_text(f.field_label, label);
+            }
+            batch.push(UserOperation::Add(tdoc));
+        }
+        writer.run(batch)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// A key of a text equal for texts equal once case and runs of white space are ignored:
+/// the ranking shows one passage per key and document, and counts are made the same way.
+pub fn text_key(text: &str) -> u64 {
+    // FNV-1a over the lower-cased words, one space between them.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |c: char| {
+        let mut buffer = [0u8; 4];
+        for &byte in c.encode_utf8(&mut buffer).as_bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            feed(' ');
+        }
+        for c in word.chars() {
+            if c.is_ascii() {
+                feed(c.to_ascii_lowercase());
+            } else {
+                c.to_lowercase().for_each(&mut feed);
+            }
+        }
+    }
+    hash
+}
+
+/// True for the passage that only repeats its section's heading.
+pub fn is_heading_only(document: &Document, passage: &Passage) -> bool {
+    fn squashed(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.split_whitespace().flat_map(str::chars)
+    }
+    passage.field.is_none()
+        && passage
+            .section
+            .and_then(|s| document.sections.get(s))
+            .is_some_and(|s| squashed(&s.heading).eq(squashed(document.passage_text(passage))))
+}
+
+/// Opens the tantivy index in `dir` with the French analyzer registered.
+///
+/// A search walks its segments on every core at once: the writer makes one segment per
+/// indexing thread, so a lone search uses the whole machine, and under load the searches
+/// share the same pool instead of each taking a thread of its own.
+pub fn open(dir: &Path) -> Result<(Index, Fields)> {
+    let mut index = Index::open_in_dir(dir)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 1 && index.searchable_segment_metas()?.len() > 1 {
+        index.set_multithread_executor(cores.min(8))?;
+    }
+    analysis::register(&index);
+    let fields = fields_of(&index.schema())?;
+    Ok((index, fields))
+}

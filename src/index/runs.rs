@@ -1,0 +1,169 @@
+//! Where each doc id of a segment points in the corpus: read once when an index opens, so a
+//! collector finds the document of a match in a step or two instead of decoding fast fields.
+
+use std::collections::HashMap;
+
+use tantivy::{DocId, SegmentReader};
+
+/// Where each tantivy document of a segment points in the corpus, read from the fast fields
+/// once when an index is opened instead of decoded again by every search.
+///
+/// Documents are kept as runs of consecutive doc ids: the passages of a document are added
+/// together, so a segment holds a few runs per document, and a collector walking doc ids in
+/// order finds the document of each match in a step or two.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentRuns {
+    /// First doc id of each run, increasing.
+    starts: Vec<DocId>,
+    /// The document of each run (`u32::MAX`: none).
+    doc_ords: Vec<u32>,
+    /// The passage of each doc id (`u32::MAX`: none).
+    passages: Vec<u32>,
+    /// Per doc id, the group of copies of one text in one document its passage
+    /// belongs to (`u32::MAX`: no copy); empty when the segment has no copies.
+    copy_group: Vec<u32>,
+    /// Number of groups of copies.
+    pub(super) n_copy_groups: u32,
+}
+
+impl DocumentRuns {
+    /// Runs from each doc id's document and passage, in doc id order (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_pairs(pairs: &[(u32, u32)]) -> DocumentRuns {
+        let mut runs = DocumentRuns::default();
+        for (doc, &(doc_ord, passage)) in pairs.iter().enumerate() {
+            if runs.doc_ords.last() != Some(&doc_ord) {
+                runs.starts.push(doc as DocId);
+                runs.doc_ords.push(doc_ord);
+            }
+            runs.passages.push(passage);
+        }
+        runs
+    }
+
+    /// The runs of one segment, read from its `doc_ord` and `passage` columns.
+    pub fn of(segment: &SegmentReader) -> tantivy::Result<DocumentRuns> {
+        let fast = segment.fast_fields();
+        let doc_ords = fast.u64("doc_ord")?;
+        let passages = fast.u64("passage")?;
+        let duplicates = fast.u64("duplicate")?;
+        let mut groups: HashMap<(u32, u64), u32> = HashMap::new();
+        let as_u32 = |v: Option<u64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(u32::MAX);
+        let mut runs = DocumentRuns {
+            passages: Vec::with_capacity(segment.max_doc() as usize),
+            ..DocumentRuns::default()
+        };
+        for doc in 0..segment.max_doc() {
+            let doc_ord = as_u32(doc_ords.first(doc));
+            if runs.doc_ords.last() != Some(&doc_ord) {
+                runs.starts.push(doc);
+                runs.doc_ords.push(doc_ord);
+            }
+            runs.passages.push(as_u32(passages.first(doc)));
+            if let Some(key) = duplicates.first(doc).filter(|&k| k != 0) {
+                let next = groups.len() as u32;
+                let group = *groups.entry((doc_ord, key)).or_insert(next);
+                if runs.copy_group.is_empty() {
+                    runs.copy_group = vec![u32::MAX; segment.max_doc() as usize];
+                }
+                runs.copy_group[doc as usize] = group;
+            }
+        }
+        runs.n_copy_groups = groups.len() as u32;
+        Ok(runs)
+    }
+
+    /// The group of copies `doc`'s passage belongs to, if its text repeats in its document.
+    #[inline]
+    pub(super) fn copy_group(&self, doc: DocId) -> Option<u32> {
+        self.copy_group
+            .get(doc as usize)
+            .copied()
+            .filter(|&g| g != u32::MAX)
+    }
+
+    /// The passage (in its document) of `doc`.
+    #[inline]
+    pub(super) fn passage(&self, doc: DocId) -> Option<u32> {
+        self.passages
+            .get(doc as usize)
+            .copied()
+            .filter(|&p| p != u32::MAX)
+    }
+
+    /// The document and passage `doc` stands for.
+    pub fn locate(&self, doc: DocId) -> Option<(u32, u32)> {
+        let mut cursor = 0;
+        Some((self.find(doc, &mut cursor)?, self.passage(doc)?))
+    }
+
+    /// The document of `doc`; `cursor` is the run of the previous call (doc ids usually
+    /// come in increasing order, so the next run is one or two steps away).
+    #[inline]
+    pub(super) fn find(&self, doc: DocId, cursor: &mut usize) -> Option<u32> {
+        let n = self.starts.len();
+        let mut at = *cursor;
+        if at >= n || self.starts[at] > doc {
+            at = self.starts.partition_point(|&s| s <= doc).checked_sub(1)?;
+        } else {
+            let mut steps = 0;
+            while at + 1 < n && self.starts[at + 1] <= doc {
+                at += 1;
+                steps += 1;
+                if steps == 8 {
+                    // A long jump (a sparse query): search instead of walking.
+                    at = self.starts.partition_point(|&s| s <= doc) - 1;
+                    break;
+                }
+            }
+        }
+        *cursor = at;
+        self.doc_ords.get(at).copied().filter(|&d| d != u32::MAX)
+    }
+}
+
+/// The runs of every segment of a searcher, made once per opened index.
+pub type SegmentRuns = HashMap<tantivy::index::SegmentId, std::sync::Arc<DocumentRuns>>;
+
+/// [`DocumentRuns`] of every segment of `searcher`.
+pub fn segment_runs(searcher: &tantivy::Searcher) -> tantivy::Result<SegmentRuns> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            Ok((
+                segment.segment_id(),
+                std::sync::Arc::new(DocumentRuns::of(segment)?),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_find_the_document_of_any_doc_id() {
+        let runs = DocumentRuns {
+            starts: vec![0, 3, 4, 10],
+            doc_ords: vec![7, 2, u32::MAX, 5],
+            passages: (0..12).collect(),
+            ..DocumentRuns::default()
+        };
+        let mut cursor = 0;
+        let found: Vec<Option<u32>> = [0, 1, 3, 4, 9, 10, 500]
+            .iter()
+            .map(|&d| runs.find(d, &mut cursor))
+            .collect();
+        assert_eq!(
+            found,
+            [Some(7), Some(7), Some(2), None, None, Some(5), Some(5)]
+        );
+        // Out of order, as a fallback: the same answers.
+        for (doc, want) in [(3, Some(2)), (0, Some(7)), (11, Some(5)), (2, Some(7))] {
+            assert_eq!(runs.find(doc, &mut cursor), want, "{doc}");
+        }
+        assert_eq!(DocumentRuns::default().find(0, &mut 0), None);
+    }
+}

@@ -1,0 +1,316 @@
+//! The disjunctions against tantivy's own queries, and the pruning walk against a full one.
+
+use super::*;
+use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
+use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+use tantivy::{doc, Index};
+
+/// A small index of two text fields, one tantivy document per line.
+fn index(lines: &[(&str, &str)]) -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+    let mut schema = Schema::builder();
+    let text = schema.add_text_field("text", TEXT);
+    let section = schema.add_text_field("section", TEXT);
+    let index = Index::create_in_ram(schema.build());
+    let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for (t, s) in lines {
+        writer
+            .add_document(doc!(text => *t, section => *s))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    (index, text, section)
+}
+
+fn term(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Every match with its score, in doc order.
+struct All;
+struct AllInSegment(Vec<(u32, f32)>);
+
+impl Collector for All {
+    type Fruit = Vec<(u32, f32)>;
+    type Child = AllInSegment;
+    fn for_segment(&self, _: u32, _: &SegmentReader) -> tantivy::Result<AllInSegment> {
+        Ok(AllInSegment(Vec::new()))
+    }
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for AllInSegment {
+    type Fruit = Vec<(u32, f32)>;
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.0.push((doc, score));
+    }
+    fn harvest(self) -> Self::Fruit {
+        self.0
+    }
+}
+
+/// Every (doc, score) a query gives, in doc order. Not through `TopDocs`: its pruning
+/// path sums the clauses of tantivy's own disjunction-max over plain terms.
+fn hits(index: &Index, query: &dyn Query) -> Vec<(u32, f32)> {
+    let searcher = index.reader().unwrap().searcher();
+    let mut hits = searcher.search(query, &All).unwrap();
+    hits.sort_by_key(|h| h.0);
+    hits
+}
+
+fn lines() -> Vec<(&'static str, &'static str)> {
+    let mut lines = Vec::new();
+    for i in 0..3000 {
+        lines.push(match i % 7 {
+            0 => ("parentalité et soutien", "axe famille"),
+            1 => ("accueil du jeune enfant", "parentalité"),
+            2 => ("parentalité parentalité", "parentalité soutien"),
+            3 => ("insertion des jeunes", "emploi"),
+            _ if i % 1000 == 999 => ("soutien", "soutien"),
+            _ => ("rien", "autre chose"),
+        });
+    }
+    lines
+}
+
+#[test]
+fn scores_like_a_disjunction_max_and_matches_the_same_passages() {
+    let (index, text, section) = index(&lines());
+    let ours = Disjunction::max(
+        vec![
+            (term(text, "parentalité"), 1.0),
+            (term(section, "parentalité"), 1.5),
+        ],
+        0.2,
+    );
+    let theirs = DisjunctionMaxQuery::with_tie_breaker(
+        vec![
+            term(text, "parentalité"),
+            Box::new(tantivy::query::BoostQuery::new(
+                term(section, "parentalité"),
+                1.5,
+            )),
+        ],
+        0.2,
+    );
+    let (a, b) = (hits(&index, &ours), hits(&index, &theirs));
+    assert_eq!(a.len(), b.len());
+    assert!(a.len() > 1000, "{}", a.len());
+    for ((da, sa), (db, sb)) in a.iter().zip(&b) {
+        assert_eq!(da, db);
+        assert!((sa - sb).abs() < 1e-4, "doc {da}: {sa} vs {sb}");
+    }
+    let searcher = index.reader().unwrap().searcher();
+    assert_eq!(searcher.search(&ours, &Count).unwrap(), a.len());
+}
+
+#[test]
+fn sum_adds_every_matching_clause() {
+    let (index, text, section) = index(&lines());
+    let sum = Disjunction::sum(vec![
+        (term(text, "soutien"), 1.0),
+        (term(section, "soutien"), 1.0),
+    ]);
+    let union = BooleanQuery::union(vec![term(text, "soutien"), term(section, "soutien")]);
+    let (a, b) = (hits(&index, &sum), hits(&index, &union));
+    assert_eq!(
+        a.iter().map(|h| h.0).collect::<Vec<_>>(),
+        b.iter().map(|h| h.0).collect::<Vec<_>>()
+    );
+    for ((_, sa), (_, sb)) in a.iter().zip(&b) {
+        assert!((sa - sb).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn inside_an_intersection_it_seeks_past_what_the_other_words_skip() {
+    let (index, text, section) = index(&lines());
+    let word = |w: &str| -> Box<dyn Query> {
+        Box::new(Disjunction::max(
+            vec![(term(text, w), 1.0), (term(section, w), 1.5)],
+            0.2,
+        ))
+    };
+    let theirs = |w: &str| -> Box<dyn Query> {
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            vec![
+                term(text, w),
+                Box::new(tantivy::query::BoostQuery::new(term(section, w), 1.5)),
+            ],
+            0.2,
+        ))
+    };
+    // "soutien" is rare in the section field past the first lines: the intersection
+    // leaps, and both must agree on every document and score.
+    let ours = BooleanQuery::new(vec![
+        (Occur::Must, word("parentalité")),
+        (Occur::Must, word("soutien")),
+    ]);
+    let reference = BooleanQuery::new(vec![
+        (Occur::Must, theirs("parentalité")),
+        (Occur::Must, theirs("soutien")),
+    ]);
+    let (a, b) = (hits(&index, &ours), hits(&index, &reference));
+    assert_eq!(
+        a.iter().map(|h| h.0).collect::<Vec<_>>(),
+        b.iter().map(|h| h.0).collect::<Vec<_>>()
+    );
+    assert!(!a.is_empty());
+    for ((_, sa), (_, sb)) in a.iter().zip(&b) {
+        assert!((sa - sb).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn of_keeps_a_lone_clause_and_boosts_it_only_when_asked() {
+    let (index, text, _) = index(&lines());
+    assert!(hits(&index, &*Disjunction::of(Vec::new(), 0.2)).is_empty());
+    let plain = hits(&index, &*term(text, "emploi"));
+    assert_eq!(
+        hits(
+            &index,
+            &*Disjunction::of(vec![(term(text, "emploi"), 1.0)], 0.2)
+        ),
+        plain
+    );
+    let boosted = hits(
+        &index,
+        &*Disjunction::of(vec![(term(text, "emploi"), 2.0)], 0.2),
+    );
+    assert_eq!(boosted.len(), plain.len());
+    for ((_, b), (_, p)) in boosted.iter().zip(&plain) {
+        assert!((b - 2.0 * p).abs() < 1e-4);
+    }
+}
+
+/// The ten best (doc, score) of `query` through `for_each_pruning`, the threshold rising
+/// as a top-k collector's does, and how many matches were reported.
+fn pruned_top(index: &Index, query: &dyn Query, k: usize) -> (Vec<(u32, f32)>, usize) {
+    let searcher = index.reader().unwrap().searcher();
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(&searcher))
+        .unwrap();
+    let mut top: Vec<(u32, f32)> = Vec::new();
+    let mut reported = 0;
+    weight
+        .for_each_pruning(
+            Score::NEG_INFINITY,
+            searcher.segment_reader(0),
+            &mut |doc, score| {
+                reported += 1;
+                top.push((doc, score));
+                top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                top.truncate(k);
+                if top.len() == k {
+                    top[k - 1].1
+                } else {
+                    Score::NEG_INFINITY
+                }
+            },
+        )
+        .unwrap();
+    (top, reported)
+}
+
+#[test]
+fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
+    // Short passages dense in « parentalité » first, then thousands of long ones that
+    // name it once: once the first fill the top ten, the later blocks cannot place.
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for i in 0..6000 {
+        lines.push(if i < 200 {
+            (
+                "parentalité parentalité soutien".into(),
+                "parentalité".into(),
+            )
+        } else {
+            (
+                format!("{} parentalité {}", "mot ".repeat(40), i),
+                "axe famille".into(),
+            )
+        });
+    }
+    let borrowed: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (index, text, section) = index(&borrowed);
+    let query = TermInFields::new(
+        vec![
+            (Term::from_field_text(text, "parentalité"), 1.0),
+            (Term::from_field_text(section, "parentalité"), 1.5),
+        ],
+        0.2,
+    );
+    let mut every = hits(&index, &query);
+    assert_eq!(every.len(), 6000);
+    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (top, reported) = pruned_top(&index, &query, 10);
+    assert_eq!(top.len(), 10);
+    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
+        assert_eq!(da, db);
+        assert!((sa - sb).abs() < 1e-4);
+    }
+    assert!(reported < 1000, "{reported} of 6000 matches reported");
+}
+
+#[test]
+fn pruning_with_no_threshold_reports_every_match_with_its_score() {
+    let (index, text, section) = index(&lines());
+    let query = TermInFields::new(
+        vec![
+            (Term::from_field_text(text, "soutien"), 1.0),
+            (Term::from_field_text(section, "soutien"), 1.5),
+        ],
+        0.2,
+    );
+    let searcher = index.reader().unwrap().searcher();
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(&searcher))
+        .unwrap();
+    let mut reported = Vec::new();
+    weight
+        .for_each_pruning(
+            Score::NEG_INFINITY,
+            searcher.segment_reader(0),
+            &mut |doc, score| {
+                reported.push((doc, score));
+                Score::NEG_INFINITY
+            },
+        )
+        .unwrap();
+    assert_eq!(reported, hits(&index, &query));
+    assert!(reported.len() > 400, "{}", reported.len());
+}
+
+#[test]
+fn no_clause_matching_gives_nothing_and_explains_a_match() {
+    let (index, text, section) = index(&lines());
+    let none = Disjunction::max(
+        vec![(term(text, "absent"), 1.0), (term(section, "absent"), 1.0)],
+        0.2,
+    );
+    assert!(hits(&index, &none).is_empty());
+    let some = Disjunction::max(
+        vec![(term(text, "emploi"), 1.0), (term(section, "emploi"), 2.0)],
+        0.2,
+    );
+    let found = hits(&index, &some);
+    assert_eq!(found.len(), 3000 / 7 + 1);
+    let searcher = index.reader().unwrap().searcher();
+    let explanation = some
+        .explain(&searcher, tantivy::DocAddress::new(0, found[0].0))
+        .unwrap();
+    assert!((explanation.value() - found[0].1).abs() < 1e-4);
+    assert!(some
+        .explain(&searcher, tantivy::DocAddress::new(0, 0))
+        .is_err());
+}
