@@ -20,6 +20,10 @@
 //! - or it is the head noun of a name of several words (`Maisons d'assistants maternels`,
 //!   `Quartiers politique`).
 //!
+//! A sigle's long form is a description made of common nouns, never a proper name: its key
+//! ([`NameKey::every_word_singular`]) makes every word of four letters or more singular
+//! (`Lieux d'accueil enfant parent` and `Lieu d'accueil enfants parents` are one long form).
+//!
 //! Only the run of plural-looking words that opens the group changes. A name of one word,
 //! and a lone word after `de` (`Ville de Cahors`, `Collège Saint-Gildas`), keep their `s`.
 //! The rule reads folded words only, so capitals and accents never change a key.
@@ -82,6 +86,7 @@ pub fn fold_word(word: &str, saints: bool) -> Cow<'_, str> {
 pub struct NameKey<'a> {
     function_words: Option<&'a WordList>,
     singular: bool,
+    every_word_singular: bool,
     saints: bool,
 }
 
@@ -91,6 +96,7 @@ impl<'a> NameKey<'a> {
         NameKey {
             function_words: None,
             singular: false,
+            every_word_singular: false,
             saints: false,
         }
     }
@@ -100,6 +106,7 @@ impl<'a> NameKey<'a> {
         NameKey {
             function_words: Some(function_words),
             singular: self.singular,
+            every_word_singular: self.every_word_singular,
             saints: self.saints,
         }
     }
@@ -107,6 +114,13 @@ impl<'a> NameKey<'a> {
     /// Makes plural noun groups singular (the rule of the module's doc).
     pub const fn singular(mut self) -> NameKey<'a> {
         self.singular = true;
+        self
+    }
+
+    /// Makes every word of four letters or more singular, a final `s` or `x` dropped: for
+    /// descriptions (a sigle's long form), where no word is a proper name.
+    pub const fn every_word_singular(mut self) -> NameKey<'a> {
+        self.every_word_singular = true;
         self
     }
 
@@ -143,6 +157,8 @@ impl<'a> NameKey<'a> {
                     opening_run &= looks_plural(word);
                     kept.push(if plural && opening_run {
                         Cow::Owned(singular_of(word))
+                    } else if self.every_word_singular {
+                        description_singular(word)
                     } else {
                         word.clone()
                     });
@@ -197,6 +213,14 @@ fn singular_of(word: &str) -> String {
         format!("{stem}al")
     } else {
         word.strip_suffix('s').unwrap_or(word).to_string()
+    }
+}
+
+/// A description's word made singular: more than three letters, a final `s` or `x` dropped.
+fn description_singular<'n>(word: &Cow<'n, str>) -> Cow<'n, str> {
+    match word.strip_suffix(['s', 'x']) {
+        Some(stem) if word.chars().count() > 3 => Cow::Owned(stem.to_string()),
+        _ => word.clone(),
     }
 }
 

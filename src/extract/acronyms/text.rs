@@ -19,8 +19,11 @@ static STOPLIST: Lazy<WordList> =
     Lazy::new(|| WordList::parse(include_str!("../../../data/acronym_stoplist.txt")));
 
 /// How long forms are compared: function words dropped, plural noun groups singular.
-static LONG_FORM_KEY: Lazy<NameKey<'static>> =
-    Lazy::new(|| NameKey::new().dropping(&FUNCTION_WORDS).singular());
+static LONG_FORM_KEY: Lazy<NameKey<'static>> = Lazy::new(|| {
+    NameKey::new()
+        .dropping(&FUNCTION_WORDS)
+        .every_word_singular()
+});
 
 pub use crate::text::FastSet;
 
@@ -335,6 +338,10 @@ mod tests {
         assert_ne!(
             long_form_key("Maison du lien social"),
             long_form_key("Maison des jeunes")
+        );
+        assert_eq!(
+            long_form_key("Lieux d'accueil enfant parent"),
+            long_form_key("Lieu d’accueil enfants parents")
         );
     }
 
