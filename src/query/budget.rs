@@ -343,6 +343,36 @@ mod tests {
     }
 
     #[test]
+    fn a_pruning_walk_stops_too_when_the_budget_is_spent() {
+        let index = index_of(20_000);
+        let text = index.schema().get_field("text").unwrap();
+        let word = TermInFields::new(vec![(Term::from_field_text(text, "atelier"), 1.0)], 0.2);
+        let budget = Arc::new(Budget::new(DEFAULT_SEARCH_TIME, 5_000));
+        let query = Budgeted::new(Box::new(word), budget.clone());
+        let searcher = index.reader().unwrap().searcher();
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut reported = 0;
+        for segment in searcher.segment_readers() {
+            weight
+                .for_each_pruning(Score::NEG_INFINITY, segment, &mut |_, _| {
+                    reported += 1;
+                    Score::NEG_INFINITY
+                })
+                .unwrap();
+        }
+        assert!((4_096..20_000).contains(&reported), "{reported}");
+        assert!(matches!(
+            budget.check(),
+            Err(Error::Budget {
+                spent: Spent::Scored,
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn a_spent_deadline_or_a_gone_client_stop_the_walk() {
         let index = index_of(20_000);
         let (n, outcome) = count_under(&index, Budget::new(Duration::ZERO, DEFAULT_MAX_SCORED));
