@@ -252,7 +252,8 @@ impl Weight for TermInFieldsWeight {
         let mut scores = Vec::with_capacity(fields.len());
         loop {
             let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
-            if doc == TERMINATED {
+            // Nothing passes an infinite threshold (a spent budget): the walk ends here.
+            if doc == TERMINATED || threshold == Score::INFINITY {
                 return Ok(());
             }
             if stretch_end.is_none_or(|end| doc > end) {
