@@ -206,15 +206,6 @@ enum Ns {
     Other,
 }
 
-fn ns_of(uri: &str) -> Ns {
-    match uri {
-        W_MAIN | W_STRICT => Ns::W,
-        MC => Ns::Mc,
-        M_MAIN | M_STRICT => Ns::Math,
-        _ => Ns::Other,
-    }
-}
-
 /// What an open element is, for what its end must do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Frame {
@@ -271,44 +262,14 @@ impl xml::PartReader for Reader {
     type Frame = Frame;
 
     fn ns_of(uri: &str) -> Ns {
-        ns_of(uri)
-    }
-
-    fn start(
-        &mut self,
-        ns: Ns,
-        e: &BytesStart<'_>,
-        frames: &mut Vec<Frame>,
-        layout: &mut Layout,
-    ) -> Result<bool, Unreadable> {
-        self.start(ns, e, frames, layout)
-    }
-
-    fn end(&mut self, frame: Frame, _: Ns, _: &str, layout: &mut Layout) -> Result<(), Unreadable> {
-        self.end(frame, layout)
-    }
-
-    /// Only the text of `w:t` (and `m:t`) elements counts, outside hidden runs and field
-    /// instructions; line breaks inside it are spaces.
-    fn text(
-        &mut self,
-        text: &str,
-        from_ref: bool,
-        frames: &[Frame],
-        layout: &mut Layout,
-    ) -> Result<(), Unreadable> {
-        if frames.last() != Some(&Frame::Text) || !self.capturing() {
-            return Ok(());
-        }
-        if from_ref {
-            layout.text(text, self.run_bold)
-        } else {
-            layout.text(&text.replace(['\n', '\r'], " "), self.run_bold)
+        match uri {
+            W_MAIN | W_STRICT => Ns::W,
+            MC => Ns::Mc,
+            M_MAIN | M_STRICT => Ns::Math,
+            _ => Ns::Other,
         }
     }
-}
 
-impl Reader {
     /// Handles an element start; pushes its frame. False: skip the element's content.
     fn start(
         &mut self,
@@ -362,6 +323,48 @@ impl Reader {
         Ok(true)
     }
 
+    fn end(&mut self, frame: Frame, _: Ns, _: &str, layout: &mut Layout) -> Result<(), Unreadable> {
+        match frame {
+            Frame::Para => {
+                self.paragraph_props(layout);
+                layout.close_para()?;
+                self.paras.pop();
+            }
+            Frame::PPr => self.paragraph_props(layout),
+            Frame::Run => {
+                self.run_hidden = false;
+                self.run_bold = false;
+            }
+            Frame::Table => layout.close_table()?,
+            Frame::Row => layout.close_row()?,
+            Frame::Cell { span } => layout.close_cell(span - 1, 0)?,
+            Frame::TextBox => layout.close_defer()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Only the text of `w:t` (and `m:t`) elements counts, outside hidden runs and field
+    /// instructions; line breaks inside it are spaces.
+    fn text(
+        &mut self,
+        text: &str,
+        from_ref: bool,
+        frames: &[Frame],
+        layout: &mut Layout,
+    ) -> Result<(), Unreadable> {
+        if frames.last() != Some(&Frame::Text) || !self.capturing() {
+            return Ok(());
+        }
+        if from_ref {
+            layout.text(text, self.run_bold)
+        } else {
+            layout.text(&text.replace(['\n', '\r'], " "), self.run_bold)
+        }
+    }
+}
+
+impl Reader {
     /// A paragraph and its properties: style, outline level, list reference.
     fn paragraph_start(
         &mut self,
@@ -473,27 +476,6 @@ impl Reader {
             _ => Frame::Plain,
         };
         Ok(frame)
-    }
-
-    fn end(&mut self, frame: Frame, layout: &mut Layout) -> Result<(), Unreadable> {
-        match frame {
-            Frame::Para => {
-                self.paragraph_props(layout);
-                layout.close_para()?;
-                self.paras.pop();
-            }
-            Frame::PPr => self.paragraph_props(layout),
-            Frame::Run => {
-                self.run_hidden = false;
-                self.run_bold = false;
-            }
-            Frame::Table => layout.close_table()?,
-            Frame::Row => layout.close_row()?,
-            Frame::Cell { span } => layout.close_cell(span - 1, 0)?,
-            Frame::TextBox => layout.close_defer()?,
-            _ => {}
-        }
-        Ok(())
     }
 
     /// Once a paragraph's properties are known: heading or not, list label.
