@@ -93,6 +93,9 @@ pub struct Engine {
     doc_by_id: HashMap<String, usize>,
     /// The action sheets, found on first use.
     actions: std::sync::OnceLock<actions::table::ActionTable>,
+    /// The most passages one term of the text is in, read on first use (see
+    /// [`typos::most_passages`]).
+    most_passages: std::sync::OnceLock<u64>,
 }
 
 /// What `/health` and `maillage info` say about the open index.
@@ -176,6 +179,7 @@ impl Engine {
             generation_dir: generation.dir,
             doc_by_id,
             actions: std::sync::OnceLock::new(),
+            most_passages: std::sync::OnceLock::new(),
         })
     }
 

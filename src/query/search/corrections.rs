@@ -16,6 +16,15 @@ use crate::query::parse::UserQuery;
 const SPELLING_SAMPLES: usize = 12;
 
 impl Engine {
+    /// [`typos::most_passages`] of the text, read once.
+    fn most_passages(&self, searcher: &tantivy::Searcher) -> Result<u64> {
+        if let Some(&most) = self.most_passages.get() {
+            return Ok(most);
+        }
+        let most = typos::most_passages(searcher, self.fields.text)?;
+        Ok(*self.most_passages.get_or_init(|| most))
+    }
+
     /// The words of `user` to search also as a near spelling ([`typos`]).
     pub(super) fn corrections(
         &self,
@@ -47,7 +56,9 @@ impl Engine {
                 .unwrap_or("");
             // A word found in many passages cannot be outnumbered: no dictionary walk.
             let known = typos::passages_with(searcher, &all_fields, stem)?;
-            if known.saturating_mul(typos::OUTNUMBERED) > searcher.num_docs() {
+            if known > 0
+                && known.saturating_mul(typos::OUTNUMBERED) > self.most_passages(searcher)?
+            {
                 continue;
             }
             // Each probe gets the edits its own length allows, at most the word's.
