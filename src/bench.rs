@@ -34,6 +34,9 @@ pub struct BenchOptions {
     pub queries_only: bool,
     /// Search the words only as typed (no typo tier), to measure what corrections cost.
     pub exact: bool,
+    /// The query mix, one query per line (`territory=` filters by a territory); the shipped
+    /// mix when `None`.
+    pub queries: Option<String>,
 }
 
 /// Percentiles of a set of durations, in milliseconds.
@@ -316,7 +319,10 @@ fn query_figures(
         .documents()
         .iter()
         .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
-    let mix: Vec<&str> = QUERY_MIX
+    let mix: Vec<&str> = options
+        .queries
+        .as_deref()
+        .unwrap_or(QUERY_MIX)
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

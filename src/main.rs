@@ -302,6 +302,10 @@ enum Command {
         /// Chercher les mots tels que tapés, sans correction orthographique (pour en mesurer le coût).
         #[arg(long)]
         exact: bool,
+        /// Fichier de requêtes, une par ligne (`territory=` pour filtrer par un territoire) ;
+        /// par défaut le jeu de BENCHMARKS.md.
+        #[arg(long)]
+        queries: Option<PathBuf>,
     },
     /// Servir l'interface web et l'API JSON ; construit d'abord l'index s'il manque ou n'est plus à jour.
     #[cfg(feature = "server")]
@@ -521,9 +525,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             work_dir,
             queries_only,
             exact,
+            queries,
         } => {
+            let queries = match queries {
+                Some(path) => Some(std::fs::read_to_string(&path).with_context(|| {
+                    format!("lecture du fichier de requêtes {}", path.display())
+                })?),
+                None => None,
+            };
             let options = bench::BenchOptions {
                 exact,
+                queries,
                 corpus,
                 work_dir,
                 sizes,
