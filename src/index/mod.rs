@@ -23,7 +23,7 @@ mod runs;
 pub use collect::{
     Candidate, CandidatesPerDocument, DocumentTop, Matches, SegmentCandidates, EXACT_COUNT,
 };
-pub use runs::{segment_runs, DocumentRuns, SegmentRuns};
+pub use runs::{segment_runs, DocumentRuns, Repeats, SegmentRuns};
 
 /// Heading paths are indexed joined by this separator.
 pub const HEADING_SEPARATOR: &str = " › ";
@@ -41,6 +41,9 @@ pub struct Fields {
     /// The passage's [`text_key`] when another passage of its document has the same
     /// text (0 otherwise): such copies are shown once, so they are counted once.
     pub duplicate: Field,
+    /// The passage's section, plus one (0: none). Passages of one section carry the same
+    /// heading path, so a phrase found in one is found in all (see [`Repeats`]).
+    pub section_ord: Field,
     pub title: Field,
     pub section: Field,
     pub field_label: Field,
@@ -63,6 +66,7 @@ pub fn schema() -> (Schema, Fields) {
         doc_ord: builder.add_u64_field("doc_ord", FAST),
         passage: builder.add_u64_field("passage", FAST),
         duplicate: builder.add_u64_field("duplicate", FAST),
+        section_ord: builder.add_u64_field("section_ord", FAST),
         title: builder.add_text_field("title", repeated.clone()),
         section: builder.add_text_field("section", repeated),
         field_label: builder.add_text_field("field", french.clone()),
@@ -84,6 +88,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         doc_ord: get("doc_ord")?,
         passage: get("passage")?,
         duplicate: get("duplicate")?,
+        section_ord: get("section_ord")?,
         title: get("title")?,
         section: get("section")?,
         field_label: get("field")?,
@@ -138,6 +143,7 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,
                 f.duplicate => duplicate,
+                f.section_ord => passage.section.map_or(0, |s| s as u64 + 1),
                 f.title => document.title.as_str(),
                 f.section => section,
                 f.text => body,

@@ -24,6 +24,19 @@ pub struct DocumentRuns {
     copy_group: Vec<u32>,
     /// Number of groups of copies.
     pub(super) n_copy_groups: u32,
+    /// First doc id of each run of passages of one section of one document, increasing
+    /// (every start of a document run is one too).
+    section_starts: Vec<DocId>,
+}
+
+/// What a field repeats: the value every passage of a run of doc ids shares, so a query
+/// that matches one of them matches all, with the same score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeats {
+    /// The document's title: the same on every passage of the document.
+    Document,
+    /// The heading path: the same on every passage of one section.
+    Section,
 }
 
 impl DocumentRuns {
@@ -38,6 +51,8 @@ impl DocumentRuns {
             }
             runs.passages.push(passage);
         }
+        // Sections unknown: every passage is a run of its own.
+        runs.section_starts = (0..pairs.len() as DocId).collect();
         runs
     }
 
@@ -47,18 +62,25 @@ impl DocumentRuns {
         let doc_ords = fast.u64("doc_ord")?;
         let passages = fast.u64("passage")?;
         let duplicates = fast.u64("duplicate")?;
+        let sections = fast.u64("section_ord")?;
         let mut groups: HashMap<(u32, u64), u32> = HashMap::new();
         let as_u32 = |v: Option<u64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(u32::MAX);
         let mut runs = DocumentRuns {
             passages: Vec::with_capacity(segment.max_doc() as usize),
             ..DocumentRuns::default()
         };
+        let mut previous_section = None;
         for doc in 0..segment.max_doc() {
             let doc_ord = as_u32(doc_ords.first(doc));
+            let section = sections.first(doc);
             if runs.doc_ords.last() != Some(&doc_ord) {
                 runs.starts.push(doc);
                 runs.doc_ords.push(doc_ord);
+                runs.section_starts.push(doc);
+            } else if section != previous_section {
+                runs.section_starts.push(doc);
             }
+            previous_section = section;
             runs.passages.push(as_u32(passages.first(doc)));
             if let Some(key) = duplicates.first(doc).filter(|&k| k != 0) {
                 let next = groups.len() as u32;
@@ -89,6 +111,21 @@ impl DocumentRuns {
             .get(doc as usize)
             .copied()
             .filter(|&p| p != u32::MAX)
+    }
+
+    /// The first doc id past the run of `doc`: every doc id from `doc` up to it holds the
+    /// same value of a field that [`Repeats`] so (always past `doc`).
+    pub fn run_end(&self, doc: DocId, repeats: Repeats) -> DocId {
+        let starts = match repeats {
+            Repeats::Document => &self.starts,
+            Repeats::Section => &self.section_starts,
+        };
+        let next = starts.partition_point(|&s| s <= doc);
+        starts
+            .get(next)
+            .copied()
+            .unwrap_or(self.passages.len() as DocId)
+            .max(doc.saturating_add(1))
     }
 
     /// The document and passage `doc` stands for.
@@ -165,5 +202,23 @@ mod tests {
             assert_eq!(runs.find(doc, &mut cursor), want, "{doc}");
         }
         assert_eq!(DocumentRuns::default().find(0, &mut 0), None);
+    }
+
+    #[test]
+    fn a_run_ends_where_its_document_or_its_section_changes() {
+        // Doc ids 0-3 are one plan (sections 1, 1, 2, 2), 4-5 another (section 1 twice).
+        let runs = DocumentRuns {
+            starts: vec![0, 4],
+            doc_ords: vec![0, 1],
+            passages: (0..6).collect(),
+            section_starts: vec![0, 2, 4],
+            ..DocumentRuns::default()
+        };
+        let ends = |repeats| -> Vec<DocId> { (0..6).map(|d| runs.run_end(d, repeats)).collect() };
+        assert_eq!(ends(Repeats::Document), [4, 4, 4, 4, 6, 6]);
+        assert_eq!(ends(Repeats::Section), [2, 2, 4, 4, 6, 6]);
+        // Past the last doc id, or with nothing known: a run of one.
+        assert_eq!(runs.run_end(9, Repeats::Section), 10);
+        assert_eq!(DocumentRuns::default().run_end(3, Repeats::Document), 4);
     }
 }

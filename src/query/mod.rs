@@ -18,6 +18,7 @@ mod glossary;
 mod graph;
 pub mod parse;
 pub(crate) mod rank;
+mod repeated;
 mod requests;
 mod search;
 mod territories;

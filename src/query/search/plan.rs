@@ -14,8 +14,10 @@ use tantivy::Term;
 use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
 use crate::analysis;
+use crate::index::Repeats;
 use crate::query::disjunction::{Disjunction, TermInFields};
 use crate::query::parse::UserQuery;
+use crate::query::repeated::Repeated;
 use crate::query::typos::Correction;
 use crate::query::Engine;
 use crate::{Error, Result};
@@ -392,10 +394,28 @@ impl Engine {
                         .collect(),
                     slop,
                 ));
+                // Title and headings repeat over runs of passages: one phrase check a run.
+                let q = match self.repeats(field) {
+                    Some(repeats) => Box::new(Repeated::new(q, repeats, self.runs.clone())),
+                    None => q,
+                };
                 (q, boost)
             })
             .collect();
         Disjunction::of(per_field, TIE_BREAKER)
+    }
+}
+
+impl Engine {
+    /// What `field` repeats from passage to passage, if anything.
+    fn repeats(&self, field: Field) -> Option<Repeats> {
+        if field == self.fields.title {
+            Some(Repeats::Document)
+        } else if field == self.fields.section {
+            Some(Repeats::Section)
+        } else {
+            None
+        }
     }
 }
 
