@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use super::runs::{DocumentRuns, SegmentRuns};
 
@@ -70,6 +70,10 @@ pub struct Matches {
     /// The counts stopped being exact once [`CandidatesPerDocument::exact_up_to`] matches
     /// were counted: `total` and `per_document` are then lower bounds.
     pub counts_are_lower_bounds: bool,
+    /// `per_document` is a lower bound for the documents the filter leaves out (always
+    /// when `counts_are_lower_bounds`): past the exact count only the kept documents were
+    /// walked ([`CandidatesPerDocument::seek_kept`]).
+    pub facets_are_lower_bounds: bool,
 }
 
 /// One pass over the matches of a query: counts per document, and the `per_document` best
@@ -99,6 +103,14 @@ pub struct CandidatesPerDocument {
     pub exact_up_to: usize,
     /// Matches counted so far by the segments of one walk, shared between them.
     pub counted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// `keep` lets few documents through: once `exact_up_to` matches of all documents
+    /// (kept or not, for the facets) were counted, the walk seeks from one kept document's
+    /// doc ids to the next instead of walking every match. The kept documents' counts, and
+    /// so the total, stay exact; the others' become lower bounds.
+    pub seek_kept: bool,
+    /// Matches of every document counted so far by the segments of one walk (with
+    /// `seek_kept`), shared between them.
+    pub seen: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// Matches a segment counts between two looks at the shared count.
@@ -134,6 +146,8 @@ pub struct SegmentCandidates {
     exact: Option<ExactCount>,
     /// The counts are lower bounds: matches that cannot place were passed over.
     pruned: bool,
+    /// Only the kept documents' doc ids were walked past some point.
+    facets_capped: bool,
 }
 
 /// The exact counting of one segment, until the walk's shared count reaches its limit.
@@ -192,6 +206,7 @@ impl SegmentCandidates {
             counted_copies: Default::default(),
             exact: None,
             pruned: false,
+            facets_capped: false,
         }
     }
 
@@ -278,6 +293,7 @@ impl Collector for CandidatesPerDocument {
                 unshared: 0,
             }),
             pruned: false,
+            facets_capped: false,
         })
     }
 
@@ -292,7 +308,10 @@ impl Collector for CandidatesPerDocument {
         reader: &SegmentReader,
     ) -> tantivy::Result<Matches> {
         let mut segment = self.for_segment(segment_ord, reader)?;
-        if self.exact_up_to == usize::MAX {
+        if let (true, Some(keep)) = (self.seek_kept && self.exact_up_to != usize::MAX, &self.keep) {
+            let kept: Vec<(DocId, DocId)> = segment.runs.runs_of(keep).collect();
+            self.walk_kept(weight, reader, &mut segment, &kept)?;
+        } else if self.exact_up_to == usize::MAX {
             // Every match is counted: nothing to prune, no threshold to return.
             weight.for_each(reader, &mut |doc, score| {
                 if reader
@@ -326,6 +345,7 @@ impl Collector for CandidatesPerDocument {
             total: 0,
             tops: Vec::new(),
             counts_are_lower_bounds: false,
+            facets_are_lower_bounds: false,
         };
         let mut slot_of: HashMap<u32, usize> = HashMap::new();
         let cap = self.per_document.max(1);
@@ -335,6 +355,7 @@ impl Collector for CandidatesPerDocument {
             }
             merged.total += fruit.total;
             merged.counts_are_lower_bounds |= fruit.counts_are_lower_bounds;
+            merged.facets_are_lower_bounds |= fruit.facets_are_lower_bounds;
             for top in fruit.tops {
                 match slot_of.get(&top.doc_ord) {
                     None => {
@@ -354,6 +375,63 @@ impl Collector for CandidatesPerDocument {
             }
         }
         Ok(merged)
+    }
+}
+
+impl CandidatesPerDocument {
+    /// The walk of [`CandidatesPerDocument::seek_kept`]: every match until `exact_up_to`
+    /// matches of all documents were counted, then the kept documents' doc ids only
+    /// (`kept`: their runs in this segment, increasing).
+    fn walk_kept(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        reader: &SegmentReader,
+        segment: &mut SegmentCandidates,
+        kept: &[(DocId, DocId)],
+    ) -> tantivy::Result<()> {
+        let alive = |doc| {
+            reader
+                .alive_bitset()
+                .is_none_or(|alive| alive.is_alive(doc))
+        };
+        let mut seen = ExactCount {
+            limit: self.exact_up_to,
+            shared: self.seen.clone(),
+            unshared: 0,
+        };
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive(doc) {
+                segment.collect(doc, scorer.score());
+            }
+            doc = scorer.advance();
+            if !seen.count_one() {
+                break;
+            }
+        }
+        if doc == TERMINATED {
+            return Ok(());
+        }
+        segment.facets_capped = true;
+        for &(start, end) in kept {
+            if end <= doc {
+                continue;
+            }
+            if doc < start {
+                doc = scorer.seek(start);
+            }
+            while doc < end {
+                if alive(doc) {
+                    segment.collect(doc, scorer.score());
+                }
+                doc = scorer.advance();
+            }
+            if doc == TERMINATED {
+                break;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -458,6 +536,7 @@ impl SegmentCollector for SegmentCandidates {
             total: self.total,
             tops,
             counts_are_lower_bounds: self.pruned,
+            facets_are_lower_bounds: self.pruned || self.facets_capped,
         }
     }
 }
@@ -475,5 +554,110 @@ mod tests {
         let order: Vec<u32> = std::iter::from_fn(|| heap.pop().map(|w| w.0.passage)).collect();
         // Lowest score first; among equal scores, the later passage goes first.
         assert_eq!(order, [0, 3, 2, 1]);
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+    use std::sync::Arc;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+
+    /// 120 plans of twelve paragraphs on « parentalité » each: more matches than a segment
+    /// counts between two looks at the shared count.
+    fn plans() -> Vec<crate::Document> {
+        (0..120)
+            .map(|i| {
+                let mut text = format!("Convention territoriale globale numéro {i}\n\n");
+                for j in 0..12 {
+                    text.push_str(&format!(
+                        "Le centre social propose aux familles un atelier de parentalité \
+                         chaque semaine, avec {} partenaires ({i}, {j}).\n\n",
+                        "plusieurs ".repeat(j % 4 + 1)
+                    ));
+                }
+                crate::structure::parse(&format!("plan-{i}"), &text)
+            })
+            .collect()
+    }
+
+    fn collector(
+        runs: Arc<SegmentRuns>,
+        keep: Arc<Vec<bool>>,
+        exact_up_to: usize,
+    ) -> CandidatesPerDocument {
+        CandidatesPerDocument {
+            n_documents: keep.len(),
+            keep: Some(keep),
+            needed: 10,
+            per_document: 16,
+            runs,
+            exact_up_to,
+            counted: Default::default(),
+            seek_kept: true,
+            seen: Default::default(),
+        }
+    }
+
+    #[test]
+    fn seeking_the_kept_plans_keeps_their_counts_and_candidates_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::index::write(dir.path(), &plans()).unwrap();
+        let (index, fields) = crate::index::open(dir.path()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let runs = Arc::new(crate::index::segment_runs(&searcher).unwrap());
+        let query = TermQuery::new(
+            Term::from_field_text(fields.text, "parental"),
+            IndexRecordOption::WithFreqs,
+        );
+        let keep: Arc<Vec<bool>> = Arc::new((0..120).map(|i| i == 3 || i == 115).collect());
+
+        let every = searcher
+            .search(&query, &collector(runs.clone(), keep.clone(), usize::MAX))
+            .unwrap();
+        // Far fewer matches than the limit: nothing changes.
+        let under = searcher
+            .search(&query, &collector(runs.clone(), keep.clone(), 10_000))
+            .unwrap();
+        // The limit reached within the first plans: the others are sought.
+        let over = searcher
+            .search(&query, &collector(runs.clone(), keep.clone(), 40))
+            .unwrap();
+
+        assert!(every.total >= 20, "two kept plans of about twelve matches");
+        assert!(!every.facets_are_lower_bounds && !under.facets_are_lower_bounds);
+        assert_eq!(under.per_document, every.per_document);
+        assert!(over.facets_are_lower_bounds);
+        assert!(!over.counts_are_lower_bounds);
+        assert_eq!(over.total, every.total);
+        for (doc, (&got, &all)) in over
+            .per_document
+            .iter()
+            .zip(&every.per_document)
+            .enumerate()
+        {
+            if keep[doc] {
+                assert_eq!(got, all, "kept plan {doc}");
+            } else {
+                assert!(got <= all, "plan {doc}");
+            }
+        }
+        assert!(
+            over.per_document.iter().sum::<u32>() < every.per_document.iter().sum::<u32>(),
+            "plans past the limit were not walked"
+        );
+        let tops = |m: &Matches| {
+            let mut tops: Vec<(u32, Vec<u32>)> = m
+                .tops
+                .iter()
+                .map(|t| (t.doc_ord, t.candidates.iter().map(|c| c.passage).collect()))
+                .collect();
+            tops.sort();
+            tops
+        };
+        assert_eq!(tops(&over), tops(&every));
+        assert_eq!(tops(&over).len(), 2);
     }
 }

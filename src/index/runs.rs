@@ -128,6 +128,30 @@ impl DocumentRuns {
             .max(doc.saturating_add(1))
     }
 
+    /// The doc ids of the documents `keep` keeps (indexed by document), as increasing
+    /// ranges `start..end`.
+    pub(super) fn runs_of<'a>(
+        &'a self,
+        keep: &'a [bool],
+    ) -> impl Iterator<Item = (DocId, DocId)> + 'a {
+        let end_of_segment = self.passages.len() as DocId;
+        self.starts
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, &start)| {
+                let doc_ord = *self.doc_ords.get(i)?;
+                keep.get(doc_ord as usize)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| {
+                        (
+                            start,
+                            self.starts.get(i + 1).copied().unwrap_or(end_of_segment),
+                        )
+                    })
+            })
+    }
+
     /// The document and passage `doc` stands for.
     pub fn locate(&self, doc: DocId) -> Option<(u32, u32)> {
         let mut cursor = 0;

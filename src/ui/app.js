@@ -85,7 +85,7 @@
     const reachable = Math.min(data.total, MAX_OFFSET + PAGE_SIZE);
     const pages = Math.max(1, Math.ceil(reachable / PAGE_SIZE));
     // Past the exact count, the total is a lower bound: say so, and on the facets too.
-    state.countsAreLowerBounds = Boolean(data.total_is_lower_bound);
+    state.countsAreLowerBounds = Boolean(data.total_is_lower_bound || data.facets_are_lower_bounds);
     const countText = data.total === 0
       ? "Aucun passage trouvé"
       : (data.total_is_lower_bound ? "Plus de " : "") + (state.byPassage ? plural(data.total, "passage trouvé", "passages trouvés")

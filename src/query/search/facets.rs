@@ -3,7 +3,9 @@
 //! They are counted from the per-document match counts of the collection pass,
 //! through the engine's [`FacetIndex`](crate::query::territories::FacetIndex),
 //! before the territory and kind filters, so a user sees what else a filter
-//! would give.
+//! would give. Like the total they are exact up to the exact count; past it, a
+//! filter keeping few plans reads only those, and the other plans' counts are
+//! lower bounds (`facets_are_lower_bounds`).
 
 use serde::Serialize;
 

@@ -95,6 +95,11 @@ pub struct SearchResponse {
     /// [`EXACT_COUNT`](crate::index::EXACT_COUNT) matches, those that cannot reach a page
     /// are not counted.
     pub total_is_lower_bound: bool,
+    /// True when the facet counts are lower bounds: with `total_is_lower_bound`, and also
+    /// with a territory or kind filter keeping few plans, once
+    /// [`EXACT_COUNT`](crate::index::EXACT_COUNT) matches of every plan were counted (only
+    /// the kept plans are read past that; the total stays exact).
+    pub facets_are_lower_bounds: bool,
     pub took_ms: f64,
     pub offset: usize,
     pub limit: usize,
@@ -150,6 +155,9 @@ impl Collecting<'_> {
     fn walk(&self, query: &dyn Query) -> Result<index::Matches> {
         self.collector
             .counted
+            .store(0, std::sync::atomic::Ordering::Relaxed);
+        self.collector
+            .seen
             .store(0, std::sync::atomic::Ordering::Relaxed);
         let matches = self.searcher.search(
             &Budgeted::new(query.box_clone(), self.budget.clone()),
@@ -250,6 +258,7 @@ impl Engine {
         let t1 = Instant::now();
         let total = chosen.matches.total;
         let total_is_lower_bound = chosen.matches.counts_are_lower_bounds;
+        let facets_are_lower_bounds = chosen.matches.facets_are_lower_bounds;
         let relaxed = chosen.relaxed && total > 0;
         let snippets = snippets::generator(&searcher, chosen.query, self.fields.text)?;
         let facts = Facts {
@@ -302,6 +311,7 @@ impl Engine {
             query: q.to_string(),
             total,
             total_is_lower_bound,
+            facets_are_lower_bounds,
             // Hundredths of a millisecond: finer is noise.
             took_ms: (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0,
             offset,
@@ -394,6 +404,10 @@ impl Engine {
             runs: self.runs.clone(),
             exact_up_to: index::EXACT_COUNT,
             counted: Default::default(),
+            // A filter down to a few plans: past the exact count, seek from one to the next
+            // rather than walk every plan's matches (the facets then become lower bounds).
+            seek_kept: keep_few(kept, documents.len()),
+            seen: Default::default(),
         }
     }
 
@@ -443,6 +457,12 @@ impl Engine {
             more_fields: None,
         })
     }
+}
+
+/// Whether a filter keeping `kept` of `documents` plans keeps few enough for seeking from one
+/// to the next to beat walking every match: at most one in eight.
+fn keep_few(kept: usize, documents: usize) -> bool {
+    kept.saturating_mul(8) <= documents
 }
 
 /// What the ranking reads of a candidate: from the document store, and the snippet
