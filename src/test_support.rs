@@ -104,3 +104,32 @@ pub(crate) fn test_places(name: &str) -> Option<Territory> {
         })
         .map(|(_, t)| t)
 }
+
+/// Every match of a query with its score: what a wrapper around a query must leave as it was.
+pub(crate) struct All;
+
+pub(crate) struct AllInSegment(Vec<(u32, f32)>);
+
+impl tantivy::collector::Collector for All {
+    type Fruit = Vec<(u32, f32)>;
+    type Child = AllInSegment;
+    fn for_segment(&self, _: u32, _: &tantivy::SegmentReader) -> tantivy::Result<AllInSegment> {
+        Ok(AllInSegment(Vec::new()))
+    }
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.concat())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for AllInSegment {
+    type Fruit = Vec<(u32, f32)>;
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.0.push((doc, score));
+    }
+    fn harvest(self) -> Self::Fruit {
+        self.0
+    }
+}

@@ -168,7 +168,7 @@ impl Scorer for RepeatedScorer {
 mod tests {
     use super::*;
     use crate::index;
-    use tantivy::collector::{Collector, SegmentCollector};
+    use crate::test_support::All;
     use tantivy::query::{BooleanQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption};
 
@@ -196,33 +196,6 @@ mod tests {
             crate::structure::parse("cahors", first),
             crate::structure::parse("figeac", second),
         ]
-    }
-
-    struct All;
-    struct AllInSegment(Vec<(u32, f32)>);
-
-    impl Collector for All {
-        type Fruit = Vec<(u32, f32)>;
-        type Child = AllInSegment;
-        fn for_segment(&self, _: u32, _: &SegmentReader) -> tantivy::Result<AllInSegment> {
-            Ok(AllInSegment(Vec::new()))
-        }
-        fn requires_scoring(&self) -> bool {
-            true
-        }
-        fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
-            Ok(fruits.concat())
-        }
-    }
-
-    impl SegmentCollector for AllInSegment {
-        type Fruit = Vec<(u32, f32)>;
-        fn collect(&mut self, doc: DocId, score: Score) {
-            self.0.push((doc, score));
-        }
-        fn harvest(self) -> Self::Fruit {
-            self.0
-        }
     }
 
     /// The phrase as a search asks it: stop words leave gaps in the positions.

@@ -1,7 +1,8 @@
 //! The disjunctions against tantivy's own queries, and the pruning walk against a full one.
 
 use super::*;
-use tantivy::collector::{Collector, Count, SegmentCollector};
+use crate::test_support::All;
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, TEXT};
 use tantivy::{doc, Index};
@@ -27,34 +28,6 @@ fn term(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
         Term::from_field_text(field, word),
         IndexRecordOption::WithFreqs,
     ))
-}
-
-/// Every match with its score, in doc order.
-struct All;
-struct AllInSegment(Vec<(u32, f32)>);
-
-impl Collector for All {
-    type Fruit = Vec<(u32, f32)>;
-    type Child = AllInSegment;
-    fn for_segment(&self, _: u32, _: &SegmentReader) -> tantivy::Result<AllInSegment> {
-        Ok(AllInSegment(Vec::new()))
-    }
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for AllInSegment {
-    type Fruit = Vec<(u32, f32)>;
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.0.push((doc, score));
-    }
-    fn harvest(self) -> Self::Fruit {
-        self.0
-    }
 }
 
 /// Every (doc, score) a query gives, in doc order. Not through `TopDocs`: its pruning
