@@ -77,7 +77,8 @@ impl DocumentRuns {
                 runs.starts.push(doc);
                 runs.doc_ords.push(doc_ord);
                 runs.section_starts.push(doc);
-            } else if section != previous_section {
+            } else if section.is_none() || section != previous_section {
+                // Without its section a passage is a run of its own.
                 runs.section_starts.push(doc);
             }
             previous_section = section;
