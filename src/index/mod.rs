@@ -50,6 +50,20 @@ pub struct Fields {
     pub text: Field,
 }
 
+impl Fields {
+    /// What `field` repeats from passage to passage: [`write`] gives every passage its
+    /// document's title and its section's heading path.
+    pub fn repeats(&self, field: Field) -> Option<Repeats> {
+        if field == self.title {
+            Some(Repeats::Document)
+        } else if field == self.section {
+            Some(Repeats::Section)
+        } else {
+            None
+        }
+    }
+}
+
 /// Builds the schema of the passage index.
 pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();

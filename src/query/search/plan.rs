@@ -14,7 +14,6 @@ use tantivy::Term;
 use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
 use crate::analysis;
-use crate::index::Repeats;
 use crate::query::disjunction::{Disjunction, TermInFields};
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
@@ -395,7 +394,7 @@ impl Engine {
                     slop,
                 ));
                 // Title and headings repeat over runs of passages: one phrase check a run.
-                let q = match self.repeats(field) {
+                let q = match self.fields.repeats(field) {
                     Some(repeats) => Box::new(Repeated::new(q, repeats, self.runs.clone())),
                     None => q,
                 };
@@ -403,19 +402,6 @@ impl Engine {
             })
             .collect();
         Disjunction::of(per_field, TIE_BREAKER)
-    }
-}
-
-impl Engine {
-    /// What `field` repeats from passage to passage, if anything.
-    fn repeats(&self, field: Field) -> Option<Repeats> {
-        if field == self.fields.title {
-            Some(Repeats::Document)
-        } else if field == self.fields.section {
-            Some(Repeats::Section)
-        } else {
-            None
-        }
     }
 }
 
