@@ -80,7 +80,9 @@ impl Iterator for Words<'_> {
 
     fn next(&mut self) -> Option<WordSpan> {
         let mut start = None;
-        for c in self.text[self.byte..].chars() {
+        while self.byte < self.text.len() {
+            // ASCII, most of French text, is classified without decoding.
+            let (c, len) = char_at(self.text, self.byte);
             if is_alphanumeric(c) {
                 start.get_or_insert((self.byte, self.char_index));
             } else if let Some((start_byte, start_char)) = start {
@@ -91,7 +93,7 @@ impl Iterator for Words<'_> {
                     end_char: self.char_index,
                 });
             }
-            self.byte += c.len_utf8();
+            self.byte += len;
             self.char_index += 1;
         }
         start.map(|(start_byte, start_char)| WordSpan {

@@ -303,6 +303,29 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_names_are_still_read_word_by_word() {
+        // Seven words glued by hyphens, and one by spaces in a capitalised heading: the
+        // scanner stops gluing only once no name starts with the key, never inside one.
+        assert_eq!(
+            mentioned("Une réunion à Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson (51)."),
+            vec![pair(
+                "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson",
+                "51513"
+            )]
+        );
+        assert_eq!(
+            mentioned("PARTENAIRES : Ville de Saint Remy en Bouzemont Saint Genest et Isson"),
+            vec![pair(
+                "Saint Remy en Bouzemont Saint Genest et Isson",
+                "51513"
+            )]
+        );
+        let cog = Cog::get();
+        assert!(cog.may_start_a_longer_name("saintremy"));
+        assert!(!cog.may_start_a_longer_name("parentalite"));
+    }
+
+    #[test]
     fn cue_words_make_ordinary_words_places() {
         assert_eq!(
             mentioned("Le projet politique de territoire porté par la ville de L'Union."),

@@ -136,6 +136,11 @@ fn match_at(
         }
         key.push_str(&w.folded);
         key_ends.push(key.len());
+        // A word that folds to nothing leaves the key as it is, and could end a name.
+        let next_folds_to_nothing = ws.get(i + offset + 1).is_some_and(|n| n.folded.is_empty());
+        if !next_folds_to_nothing && !cog.may_start_a_longer_name(key) {
+            break;
+        }
     }
     for n in (1..=key_ends.len()).rev() {
         let last = &ws[i + n - 1];

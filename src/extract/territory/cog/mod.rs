@@ -141,9 +141,17 @@ pub struct Cog {
     pub(crate) after_cue_kinds: FastMap<String, Vec<CueKind>>,
     /// The most words any name has, to bound the scanner's look-ahead.
     pub(crate) max_name_words: usize,
+    /// Hashes of the proper prefixes of every key of `names` and `epci_cores`: the scanner
+    /// stops gluing words onto a key no name starts with. A collision only costs a lookup.
+    name_prefixes: FastSet<u64>,
 }
 
 static COG: Lazy<Cog> = Lazy::new(Cog::parse);
+
+fn prefix_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
 
 pub(crate) use crate::text::{FastMap, FastSet};
 
@@ -182,6 +190,23 @@ impl Cog {
     /// The units a folded name points to.
     pub(crate) fn entries(&self, key: &str) -> Option<&[NameEntry]> {
         self.names.get(key).map(NameList::as_slice)
+    }
+
+    /// False when no name's key (nor intercommunality core's) is longer than `key` and
+    /// starts with it: gluing more words onto `key` cannot make a name.
+    pub(crate) fn may_start_a_longer_name(&self, key: &str) -> bool {
+        self.name_prefixes.contains(&prefix_hash(key))
+    }
+
+    /// Fills [`Cog::may_start_a_longer_name`]'s table once every name is known.
+    fn index_name_prefixes(&mut self) {
+        let mut prefixes = FastSet::default();
+        for key in self.names.keys().chain(self.epci_cores.keys()) {
+            for (end, _) in key.char_indices().skip(1) {
+                prefixes.insert(prefix_hash(&key[..end]));
+            }
+        }
+        self.name_prefixes = prefixes;
     }
 
     pub(crate) fn territory_of(&self, unit: Unit) -> Territory {
