@@ -128,7 +128,42 @@ pub struct Glossary {
 /// Long-form keys to glossary entries: a search looks its words up on every query, and
 /// keying every definition again each time cost more than the rest of planning.
 #[derive(Debug, Clone, Default)]
-struct LongFormIndex(std::sync::OnceLock<HashMap<String, Vec<usize>>>);
+struct LongFormIndex(std::sync::OnceLock<LongForms>);
+
+#[derive(Debug, Clone)]
+struct LongForms {
+    /// Each long form's key → the entries defining it.
+    entries_of_key: HashMap<String, Vec<usize>>,
+    /// Each entry's definitions' keys, cut into words, in the order of the definitions.
+    definition_words: Vec<Vec<Vec<String>>>,
+}
+
+fn same_words(words: &[String], wanted: &[&str]) -> bool {
+    words.len() == wanted.len() && words.iter().zip(wanted).all(|(w, v)| w == v)
+}
+
+impl LongForms {
+    fn of(entries: &[GlossaryEntry]) -> LongForms {
+        let mut entries_of_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut definition_words = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            let mut words_of_entry = Vec::with_capacity(entry.definitions.len());
+            for d in &entry.definitions {
+                let key = long_form_key(&d.text);
+                words_of_entry.push(key.split(' ').map(str::to_string).collect());
+                let slot = entries_of_key.entry(key).or_default();
+                if slot.last() != Some(&i) {
+                    slot.push(i);
+                }
+            }
+            definition_words.push(words_of_entry);
+        }
+        LongForms {
+            entries_of_key,
+            definition_words,
+        }
+    }
+}
 
 impl PartialEq for LongFormIndex {
     /// Derived from the entries: two glossaries are equal when their entries are.
@@ -258,6 +293,12 @@ impl Glossary {
             .unwrap_or_default()
     }
 
+    fn long_forms(&self) -> &LongForms {
+        self.long_forms
+            .0
+            .get_or_init(|| LongForms::of(&self.entries))
+    }
+
     /// For acronym-aware search the other way: the sigles whose long form
     /// matches `phrase` (accent/case/apostrophe-insensitive, plural-tolerant,
     /// function words ignored).
@@ -266,19 +307,8 @@ impl Glossary {
         if key.is_empty() {
             return Vec::new();
         }
-        let index = self.long_forms.0.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, entry) in self.entries.iter().enumerate() {
-                for d in &entry.definitions {
-                    let slot = index.entry(long_form_key(&d.text)).or_default();
-                    if slot.last() != Some(&i) {
-                        slot.push(i);
-                    }
-                }
-            }
-            index
-        });
-        index
+        self.long_forms()
+            .entries_of_key
             .get(&key)
             .map(|found| {
                 found
@@ -302,20 +332,23 @@ impl Glossary {
             return None;
         }
         let mut found: Option<(&str, &str)> = None;
-        for entry in &self.entries {
-            let matched = entry.definitions.iter().find(|d| {
-                let key = long_form_key(&d.text);
-                let words: Vec<&str> = key.split(' ').collect();
-                // Its first words, or three words in a row elsewhere: two words from
-                // the middle of a long form (« politique … ville ») are a notion of
-                // their own more often than a way of naming the sigle.
-                words.len() > wanted.len()
-                    && 2 * wanted.len() >= words.len()
-                    && (words.starts_with(&wanted)
-                        || wanted.len() >= 3
-                            && words.windows(wanted.len()).any(|w| w == wanted.as_slice()))
-            });
-            if let Some(definition) = matched {
+        let long_forms = self.long_forms();
+        for (entry, definition_words) in self.entries.iter().zip(&long_forms.definition_words) {
+            let matched = entry
+                .definitions
+                .iter()
+                .zip(definition_words)
+                .find(|(_, words)| {
+                    // Its first words, or three words in a row elsewhere: two words from
+                    // the middle of a long form (« politique … ville ») are a notion of
+                    // their own more often than a way of naming the sigle.
+                    words.len() > wanted.len()
+                        && 2 * wanted.len() >= words.len()
+                        && (same_words(&words[..wanted.len()], &wanted)
+                            || wanted.len() >= 3
+                                && words.windows(wanted.len()).any(|w| same_words(w, &wanted)))
+                });
+            if let Some((definition, _)) = matched {
                 if found.is_some_and(|(abbr, _)| abbr != entry.abbr) {
                     return None;
                 }

@@ -161,6 +161,41 @@ fn glossary_lookups_ignore_case_dots_accents_and_plural() {
 }
 
 #[test]
+fn part_of_a_long_form_reaches_its_sigle_by_its_head_or_three_words_in_a_row() {
+    let docs = [document(
+        "cdv",
+        "Les Quartiers Prioritaires de la Politique de la Ville (QPV) et le Lieu d'Accueil \
+         Enfants Parents (LAEP) ; un Projet Éducatif de Territoire (PEDT).",
+    )];
+    let glossary = Glossary::build(&docs);
+    // Its first words, accents, case and plural aside.
+    assert_eq!(
+        glossary.abbreviation_of_part("quartier prioritaire"),
+        Some(("QPV", "Quartiers Prioritaires de la Politique de la Ville"))
+    );
+    assert_eq!(
+        glossary
+            .abbreviation_of_part("projets educatifs")
+            .map(|(abbr, _)| abbr),
+        Some("PEDT")
+    );
+    // Three words in a row elsewhere, covering half of it.
+    assert_eq!(
+        glossary
+            .abbreviation_of_part("accueil enfants parents")
+            .map(|(abbr, _)| abbr),
+        Some("LAEP")
+    );
+    // Two words from its middle, or the whole long form, are not a part.
+    assert_eq!(glossary.abbreviation_of_part("politique ville"), None);
+    assert_eq!(
+        glossary.abbreviation_of_part("lieu accueil enfants parents"),
+        None
+    );
+    assert_eq!(glossary.abbreviation_of_part("accueil"), None);
+}
+
+#[test]
 fn glossary_entries_are_sorted_case_insensitively() {
     let docs = [document(
         "fiche",
