@@ -20,8 +20,8 @@ pub struct DocumentRuns {
     /// The passage of each doc id (`u32::MAX`: none).
     passages: Vec<u32>,
     /// Per doc id, the group of copies of one text in one document its passage
-    /// belongs to (`u32::MAX`: no copy); empty when the segment has no copies.
-    copy_group: Vec<u32>,
+    /// belongs to, if any.
+    copy_groups: CopyGroups,
     /// Number of groups of copies.
     pub(super) n_copy_groups: u32,
     /// First doc id of each run of passages of one section of one document, increasing
@@ -86,10 +86,7 @@ impl DocumentRuns {
             if let Some(key) = duplicates.first(doc).filter(|&k| k != 0) {
                 let next = groups.len() as u32;
                 let group = *groups.entry((doc_ord, key)).or_insert(next);
-                if runs.copy_group.is_empty() {
-                    runs.copy_group = vec![u32::MAX; segment.max_doc() as usize];
-                }
-                runs.copy_group[doc as usize] = group;
+                runs.copy_groups.push(doc, group);
             }
         }
         runs.n_copy_groups = groups.len() as u32;
@@ -99,10 +96,7 @@ impl DocumentRuns {
     /// The group of copies `doc`'s passage belongs to, if its text repeats in its document.
     #[inline]
     pub(super) fn copy_group(&self, doc: DocId) -> Option<u32> {
-        self.copy_group
-            .get(doc as usize)
-            .copied()
-            .filter(|&g| g != u32::MAX)
+        self.copy_groups.get(doc)
     }
 
     /// The passage (in its document) of `doc`.
@@ -201,9 +195,63 @@ pub fn segment_runs(searcher: &tantivy::Searcher) -> tantivy::Result<SegmentRuns
         .collect()
 }
 
+/// The group of copies of each doc id that has one, asked of every match a search
+/// counts. Few passages are copies, so a bit per doc id says which (72 KB for 578,000
+/// passages, held in cache where an array of groups per doc id missed it at every match),
+/// and the groups of those alone are kept, found by rank.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct CopyGroups {
+    /// Bit `doc % 64` of word `doc / 64`: `doc` is a copy.
+    bits: Vec<u64>,
+    /// Copies before each word of `bits`.
+    ranks: Vec<u32>,
+    /// The group of each copy, in doc id order.
+    groups: Vec<u32>,
+}
+
+impl CopyGroups {
+    /// Records that `doc` is in `group`; doc ids come in increasing order.
+    fn push(&mut self, doc: DocId, group: u32) {
+        let word = doc as usize / 64;
+        while self.bits.len() <= word {
+            self.bits.push(0);
+            self.ranks.push(self.groups.len() as u32);
+        }
+        self.bits[word] |= 1 << (doc % 64);
+        self.groups.push(group);
+    }
+
+    #[inline]
+    fn get(&self, doc: DocId) -> Option<u32> {
+        let word = doc as usize / 64;
+        let bits = *self.bits.get(word)?;
+        let bit = 1u64 << (doc % 64);
+        if bits & bit == 0 {
+            return None;
+        }
+        let rank = self.ranks[word] + (bits & (bit - 1)).count_ones();
+        self.groups.get(rank as usize).copied()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_groups_answer_every_doc_id_like_an_array_would() {
+        // Copies at word edges (63, 64), two in one word, one far on, none past the last.
+        let copies: &[(DocId, u32)] = &[(0, 0), (3, 1), (63, 0), (64, 2), (70, 2), (1000, 3)];
+        let mut groups = CopyGroups::default();
+        for &(doc, group) in copies {
+            groups.push(doc, group);
+        }
+        for doc in 0..1100 {
+            let expected = copies.iter().find(|(d, _)| *d == doc).map(|(_, g)| *g);
+            assert_eq!(groups.get(doc), expected, "doc {doc}");
+        }
+        assert_eq!(CopyGroups::default().get(5), None);
+    }
 
     #[test]
     fn runs_find_the_document_of_any_doc_id() {
