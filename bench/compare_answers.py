@@ -56,11 +56,16 @@ def same(before, after):
     lower = a.pop("total_is_lower_bound", False)
     lower_before = b.pop("total_is_lower_bound", False)
     facets_lower = a.pop("facets_are_lower_bounds", False)
-    b.pop("facets_are_lower_bounds", None)
+    facets_lower_before = b.pop("facets_are_lower_bounds", False)
     if not lower and facets_lower:
         # Past the exact count only the plans a filter keeps were read: the total is
         # exact, the facet counts of the other plans no larger than the exact ones.
         bf, af = counts(b.pop("facets", {})), counts(a.pop("facets", {}))
+        if facets_lower_before:
+            # Two sets of lower bounds: segments searched at once reach the exact count
+            # at slightly different points from one run to the next, even with one
+            # binary. The total and the hits compare.
+            return a == b
         if any(n > bf[k] for k, n in af.items() if k in bf):
             return False
         return a == b
