@@ -75,7 +75,6 @@ impl Cog {
             .collect();
         cog.cues = parse_cues(CUES_TSV);
         cog.index_cues();
-        cog.index_name_prefixes();
         cog
     }
 
@@ -98,7 +97,7 @@ impl Cog {
             before_cues_by_last_word: FastMap::default(),
             after_cue_kinds: FastMap::default(),
             max_name_words: 1,
-            name_prefixes: FastSet::default(),
+            name_prefixes: std::sync::OnceLock::new(),
         }
     }
 

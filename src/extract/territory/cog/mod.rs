@@ -143,7 +143,8 @@ pub struct Cog {
     pub(crate) max_name_words: usize,
     /// Hashes of the proper prefixes of every key of `names` and `epci_cores`: the scanner
     /// stops gluing words onto a key no name starts with. A collision only costs a lookup.
-    name_prefixes: FastSet<u64>,
+    /// Made at the first scan: a server that scans no text does not pay for it.
+    name_prefixes: std::sync::OnceLock<FastSet<u64>>,
 }
 
 static COG: Lazy<Cog> = Lazy::new(Cog::parse);
@@ -195,18 +196,19 @@ impl Cog {
     /// False when no name's key (nor intercommunality core's) is longer than `key` and
     /// starts with it: gluing more words onto `key` cannot make a name.
     pub(crate) fn may_start_a_longer_name(&self, key: &str) -> bool {
-        self.name_prefixes.contains(&prefix_hash(key))
+        self.name_prefixes
+            .get_or_init(|| self.prefix_hashes())
+            .contains(&prefix_hash(key))
     }
 
-    /// Fills [`Cog::may_start_a_longer_name`]'s table once every name is known.
-    fn index_name_prefixes(&mut self) {
+    fn prefix_hashes(&self) -> FastSet<u64> {
         let mut prefixes = FastSet::default();
         for key in self.names.keys().chain(self.epci_cores.keys()) {
             for (end, _) in key.char_indices().skip(1) {
                 prefixes.insert(prefix_hash(&key[..end]));
             }
         }
-        self.name_prefixes = prefixes;
+        prefixes
     }
 
     pub(crate) fn territory_of(&self, unit: Unit) -> Territory {
