@@ -503,7 +503,7 @@ impl SegmentCollector for SegmentCandidates {
                 return;
             }
         }
-        let Some(passage) = self.runs.passage(doc) else {
+        let Some(passage) = self.runs.passage_in(doc, self.run_cursor) else {
             return;
         };
         entry.heap.push(Worst(Candidate { score, passage }));

@@ -17,8 +17,15 @@ pub struct DocumentRuns {
     starts: Vec<DocId>,
     /// The document of each run (`u32::MAX`: none).
     doc_ords: Vec<u32>,
-    /// The passage of each doc id (`u32::MAX`: none).
+    /// The passage of each run's first doc id (`u32::MAX`: none). A document's passages are
+    /// written in order in one batch, so the passage of a doc id is its run's first plus its
+    /// place in the run; nothing else is read for it, so the answer stays in cache.
+    first_passages: Vec<u32>,
+    /// The passage of each doc id (`u32::MAX`: none), kept only for a segment where some run
+    /// does not number its passages one after the other.
     passages: Vec<u32>,
+    /// Doc ids in the segment.
+    max_doc: DocId,
     /// Per doc id, the group of copies of one text in one document its passage
     /// belongs to, if any.
     copy_groups: CopyGroups,
@@ -53,6 +60,7 @@ impl DocumentRuns {
         }
         // Sections unknown: every passage is a run of its own.
         runs.section_starts = (0..pairs.len() as DocId).collect();
+        runs.number_passages();
         runs
     }
 
@@ -90,7 +98,43 @@ impl DocumentRuns {
             }
         }
         runs.n_copy_groups = groups.len() as u32;
+        runs.number_passages();
         Ok(runs)
+    }
+
+    /// Keeps each run's first passage, and the passage of every doc id only if some run
+    /// does not number its passages one after the other.
+    fn number_passages(&mut self) {
+        self.max_doc = self.passages.len() as DocId;
+        let mut affine = true;
+        self.first_passages = Vec::with_capacity(self.starts.len());
+        for (run, &start) in self.starts.iter().enumerate() {
+            let end = self.starts.get(run + 1).copied().unwrap_or(self.max_doc);
+            let first = self
+                .passages
+                .get(start as usize)
+                .copied()
+                .unwrap_or(u32::MAX);
+            self.first_passages.push(first);
+            affine &= first != u32::MAX
+                && (start..end).all(|doc| {
+                    u32::try_from(doc - start)
+                        .ok()
+                        .and_then(|offset| first.checked_add(offset))
+                        == self
+                            .passages
+                            .get(doc as usize)
+                            .copied()
+                            .filter(|&p| p != u32::MAX)
+                });
+        }
+        if affine {
+            self.passages = Vec::new();
+        } else {
+            tracing::debug!(
+                "a segment numbers some passages out of order: one passage per doc id kept"
+            );
+        }
     }
 
     /// The group of copies `doc`'s passage belongs to, if its text repeats in its document.
@@ -99,13 +143,22 @@ impl DocumentRuns {
         self.copy_groups.get(doc)
     }
 
-    /// The passage (in its document) of `doc`.
+    /// The passage (in its document) of `doc`, which lies in run `run` (see [`Self::find`]).
     #[inline]
-    pub(super) fn passage(&self, doc: DocId) -> Option<u32> {
-        self.passages
-            .get(doc as usize)
-            .copied()
-            .filter(|&p| p != u32::MAX)
+    pub(super) fn passage_in(&self, doc: DocId, run: usize) -> Option<u32> {
+        if !self.passages.is_empty() {
+            return self
+                .passages
+                .get(doc as usize)
+                .copied()
+                .filter(|&p| p != u32::MAX);
+        }
+        let start = *self.starts.get(run)?;
+        let first = *self.first_passages.get(run)?;
+        if first == u32::MAX || doc < start || doc >= self.max_doc {
+            return None;
+        }
+        first.checked_add(doc - start)
     }
 
     /// The first doc id past the run of `doc`: every doc id from `doc` up to it holds the
@@ -119,7 +172,7 @@ impl DocumentRuns {
         starts
             .get(next)
             .copied()
-            .unwrap_or(self.passages.len() as DocId)
+            .unwrap_or(self.max_doc)
             .max(doc.saturating_add(1))
     }
 
@@ -129,7 +182,7 @@ impl DocumentRuns {
         &'a self,
         keep: &'a [bool],
     ) -> impl Iterator<Item = (DocId, DocId)> + 'a {
-        let end_of_segment = self.passages.len() as DocId;
+        let end_of_segment = self.max_doc;
         self.starts
             .iter()
             .enumerate()
@@ -149,8 +202,9 @@ impl DocumentRuns {
 
     /// The document and passage `doc` stands for.
     pub fn locate(&self, doc: DocId) -> Option<(u32, u32)> {
-        let mut cursor = 0;
-        Some((self.find(doc, &mut cursor)?, self.passage(doc)?))
+        let mut run = 0;
+        let doc_ord = self.find(doc, &mut run)?;
+        Some((doc_ord, self.passage_in(doc, run)?))
     }
 
     /// The document of `doc`; `cursor` is the run of the previous call (doc ids usually
@@ -196,9 +250,9 @@ pub fn segment_runs(searcher: &tantivy::Searcher) -> tantivy::Result<SegmentRuns
 }
 
 /// The group of copies of each doc id that has one, asked of every match a search
-/// counts. Few passages are copies, so a bit per doc id says which (72 KB for 578,000
-/// passages, held in cache where an array of groups per doc id missed it at every match),
-/// and the groups of those alone are kept, found by rank.
+/// counts. A bit per doc id says which passages are copies (72 KB for 578,000 passages,
+/// held in cache where an array of groups per doc id missed it at every match), and the
+/// groups of those alone are kept, found by rank.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct CopyGroups {
     /// Bit `doc % 64` of word `doc / 64`: `doc` is a copy.
@@ -254,13 +308,41 @@ mod tests {
     }
 
     #[test]
+    fn a_passage_is_its_runs_first_plus_its_place_unless_a_run_skips_one() {
+        // Two plans: passages 0-2 of plan 4, then 0-1 of plan 9.
+        let runs = DocumentRuns::from_pairs(&[(4, 0), (4, 1), (4, 2), (9, 0), (9, 1)]);
+        assert!(
+            runs.passages.is_empty(),
+            "numbered in order: no array per doc id"
+        );
+        let located: Vec<_> = (0..6).map(|d| runs.locate(d)).collect();
+        assert_eq!(
+            located,
+            [
+                Some((4, 0)),
+                Some((4, 1)),
+                Some((4, 2)),
+                Some((9, 0)),
+                Some((9, 1)),
+                None
+            ]
+        );
+        // A run that skips a passage keeps the array, and the same answers as it.
+        let runs = DocumentRuns::from_pairs(&[(4, 0), (4, 2), (9, 0)]);
+        assert!(!runs.passages.is_empty());
+        let located: Vec<_> = (0..3).map(|d| runs.locate(d)).collect();
+        assert_eq!(located, [Some((4, 0)), Some((4, 2)), Some((9, 0))]);
+    }
+
+    #[test]
     fn runs_find_the_document_of_any_doc_id() {
-        let runs = DocumentRuns {
+        let mut runs = DocumentRuns {
             starts: vec![0, 3, 4, 10],
             doc_ords: vec![7, 2, u32::MAX, 5],
             passages: (0..12).collect(),
             ..DocumentRuns::default()
         };
+        runs.number_passages();
         let mut cursor = 0;
         let found: Vec<Option<u32>> = [0, 1, 3, 4, 9, 10, 500]
             .iter()
@@ -280,13 +362,14 @@ mod tests {
     #[test]
     fn a_run_ends_where_its_document_or_its_section_changes() {
         // Doc ids 0-3 are one plan (sections 1, 1, 2, 2), 4-5 another (section 1 twice).
-        let runs = DocumentRuns {
+        let mut runs = DocumentRuns {
             starts: vec![0, 4],
             doc_ords: vec![0, 1],
             passages: (0..6).collect(),
             section_starts: vec![0, 2, 4],
             ..DocumentRuns::default()
         };
+        runs.number_passages();
         let ends = |repeats| -> Vec<DocId> { (0..6).map(|d| runs.run_end(d, repeats)).collect() };
         assert_eq!(ends(Repeats::Document), [4, 4, 4, 4, 6, 6]);
         assert_eq!(ends(Repeats::Section), [2, 2, 4, 4, 6, 6]);
