@@ -118,9 +118,7 @@ impl DocumentRuns {
             self.first_passages.push(first);
             affine &= first != u32::MAX
                 && (start..end).all(|doc| {
-                    u32::try_from(doc - start)
-                        .ok()
-                        .and_then(|offset| first.checked_add(offset))
+                    first.checked_add(doc - start)
                         == self
                             .passages
                             .get(doc as usize)
