@@ -23,6 +23,10 @@
 //! Removed words (elided articles, stop words) keep their positions, so
 //! phrase queries (`"situation de handicap"`) match exactly.
 //!
+//! [`FRENCH_PAIRS`] is the same chain followed by [`pairs::PairFilter`]: each term paired
+//! with its neighbours, so that a phrase is found through its pairs without reading
+//! positions.
+//!
 //! # Example
 //! ```rust
 //! use maillage::analysis::analyze;
@@ -35,6 +39,7 @@
 pub mod elision;
 pub mod folding;
 pub mod memo;
+pub mod pairs;
 pub mod stemming;
 pub mod stop_words;
 pub mod tokenizer;
@@ -49,6 +54,12 @@ pub const FRENCH: &str = "maillage_fr";
 /// The same analyzer remembering its last texts ([`memo`]), for the fields every passage
 /// repeats (title, heading path).
 pub const FRENCH_REPEATED: &str = "maillage_fr_repeated";
+
+/// The analyzer followed by [`pairs::PairFilter`]: neighbouring terms as one term each.
+pub const FRENCH_PAIRS: &str = "maillage_fr_pairs";
+
+/// [`FRENCH_PAIRS`] remembering its last texts, for the title's and headings' pairs.
+pub const FRENCH_PAIRS_REPEATED: &str = "maillage_fr_pairs_repeated";
 
 /// Tokens at least this long (in bytes) are junk (base64, glued URLs) and
 /// are dropped.
@@ -65,9 +76,27 @@ pub fn french_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers [`FRENCH`] and [`FRENCH_REPEATED`] on the index's tokenizer manager.
+/// [`french_analyzer`] whose terms are then paired ([`pairs`]).
+pub fn pairs_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer::FrenchTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(elision::ElisionFilter)
+        .filter(folding::FoldingFilter)
+        .filter(stop_words::french_stop_word_filter())
+        .filter(stemming::FrenchStemmer)
+        .filter(pairs::PairFilter)
+        .build()
+}
+
+/// Registers [`FRENCH`], [`FRENCH_REPEATED`], [`FRENCH_PAIRS`] and [`FRENCH_PAIRS_REPEATED`]
+/// on the index's tokenizer manager.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(FRENCH, french_analyzer());
+    index.tokenizers().register(FRENCH_PAIRS, pairs_analyzer());
+    index.tokenizers().register(
+        FRENCH_PAIRS_REPEATED,
+        TextAnalyzer::from(memo::Memo::new(pairs_analyzer())),
+    );
     index.tokenizers().register(
         FRENCH_REPEATED,
         TextAnalyzer::from(memo::Memo::new(french_analyzer())),

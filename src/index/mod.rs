@@ -48,9 +48,31 @@ pub struct Fields {
     pub section: Field,
     pub field_label: Field,
     pub text: Field,
+    /// The neighbouring terms of the text, the title, the heading path and the field label paired
+    /// ([`analysis::pairs`]), with their counts and no positions: a phrase in those
+    /// fields is searched through its pairs.
+    pub pairs: Field,
+    pub title_pairs: Field,
+    pub section_pairs: Field,
+    pub field_label_pairs: Field,
 }
 
 impl Fields {
+    /// The field holding the pairs of `field`'s neighbouring terms, if it has one.
+    pub fn pairs_of(&self, field: Field) -> Option<Field> {
+        if field == self.text {
+            Some(self.pairs)
+        } else if field == self.title {
+            Some(self.title_pairs)
+        } else if field == self.section {
+            Some(self.section_pairs)
+        } else if field == self.field_label {
+            Some(self.field_label_pairs)
+        } else {
+            None
+        }
+    }
+
     /// What `field` repeats from passage to passage: [`write`] gives every passage its
     /// document's title and its section's heading path.
     pub fn repeats(&self, field: Field) -> Option<Repeats> {
@@ -76,6 +98,15 @@ pub fn schema() -> (Schema, Fields) {
     };
     let french = analysed(analysis::FRENCH);
     let repeated = analysed(analysis::FRENCH_REPEATED);
+    let paired = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                // Scored with the paired field's lengths: the pairs' own are never read.
+                .set_fieldnorms(false),
+        )
+    };
     let fields = Fields {
         doc_ord: builder.add_u64_field("doc_ord", FAST),
         passage: builder.add_u64_field("passage", FAST),
@@ -85,6 +116,11 @@ pub fn schema() -> (Schema, Fields) {
         section: builder.add_text_field("section", repeated),
         field_label: builder.add_text_field("field", french.clone()),
         text: builder.add_text_field("text", french),
+        pairs: builder.add_text_field("pairs", paired(analysis::FRENCH_PAIRS)),
+        title_pairs: builder.add_text_field("title_pairs", paired(analysis::FRENCH_PAIRS_REPEATED)),
+        section_pairs: builder
+            .add_text_field("section_pairs", paired(analysis::FRENCH_PAIRS_REPEATED)),
+        field_label_pairs: builder.add_text_field("field_pairs", paired(analysis::FRENCH_PAIRS)),
     };
     (builder.build(), fields)
 }
@@ -107,20 +143,29 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         section: get("section")?,
         field_label: get("field")?,
         text: get("text")?,
+        pairs: get("pairs")?,
+        title_pairs: get("title_pairs")?,
+        section_pairs: get("section_pairs")?,
+        field_label_pairs: get("field_pairs")?,
     })
 }
+
+/// Bytes of tantivy's indexing arena per indexing thread.
+const ARENA_PER_THREAD: usize = 640_000_000;
 
 /// Writes every passage of `documents` into a new tantivy index in `dir`.
 pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     analysis::register(&index);
-    // Two threads match the machine; the arena is per thread.
+    // Two threads match the machine; the arena is per thread. A thread writes a segment
+    // each time its arena fills: a search walks every segment, so the arena is made large
+    // enough for 10,000 plans to give one segment per thread (memory is taken as used).
     let n_threads = std::thread::available_parallelism()
         .map(|n| n.get().min(4))
         .unwrap_or(1);
     let mut writer: IndexWriter =
-        index.writer_with_num_threads(n_threads, 256_000_000 * n_threads)?;
+        index.writer_with_num_threads(n_threads, ARENA_PER_THREAD * n_threads)?;
     for (doc_ord, document) in documents.iter().enumerate() {
         // Each section's joined heading path, made once for all its passages.
         let section_paths: Vec<String> = (0..document.sections.len())
@@ -161,9 +206,13 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
                 f.title => document.title.as_str(),
                 f.section => section,
                 f.text => body,
+                f.pairs => body,
+                f.title_pairs => document.title.as_str(),
+                f.section_pairs => section,
             );
             if let Some(label) = &passage.field {
                 tdoc.add_text(f.field_label, label);
+                tdoc.add_text(f.field_label_pairs, label);
             }
             batch.push(UserOperation::Add(tdoc));
         }

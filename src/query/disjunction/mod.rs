@@ -120,15 +120,70 @@ impl Weight for DisjunctionWeight {
 /// One analysed word in several fields, each with its boost, scored like a [`Disjunction::max`]
 /// of term queries. Most query words are this: built from the postings themselves, the
 /// clauses are called directly on every match instead of through a pointer each.
+///
+/// A clause can also be a pair of terms ([`crate::analysis::pairs`]) standing for a
+/// two-term phrase of another field: its postings are the pair's, its score the phrase's
+/// (BM25 over the phrase's terms, with that field's lengths), as a phrase query would give.
 #[derive(Debug, Clone)]
 pub struct TermInFields {
-    terms: Vec<(Term, Score)>,
+    clauses: Vec<Clause>,
     tie_breaker: Score,
+}
+
+/// A term whose postings are read, and what it is scored as.
+#[derive(Debug, Clone)]
+struct Clause {
+    term: Term,
+    boost: Score,
+    /// For a pair, the phrase it stands for: the terms scored, in their field.
+    phrase: Option<Vec<Term>>,
+}
+
+impl Clause {
+    /// The terms BM25 weighs: the phrase's, else the term itself.
+    fn scored_terms(&self) -> &[Term] {
+        self.phrase
+            .as_deref()
+            .unwrap_or(std::slice::from_ref(&self.term))
+    }
 }
 
 impl TermInFields {
     pub fn new(terms: Vec<(Term, Score)>, tie_breaker: Score) -> TermInFields {
-        TermInFields { terms, tie_breaker }
+        TermInFields {
+            clauses: terms
+                .into_iter()
+                .map(|(term, boost)| Clause {
+                    term,
+                    boost,
+                    phrase: None,
+                })
+                .collect(),
+            tie_breaker,
+        }
+    }
+
+    /// The two-term `phrase` (terms of one field, in order) found through its `pair` term:
+    /// the same passages and scores as a phrase query without slop on that field, when
+    /// the pair holds the two terms at the phrase's gap.
+    pub fn pair(pair: Term, phrase: Vec<Term>, boost: Score) -> TermInFields {
+        TermInFields::pairs(vec![(pair, phrase, boost)], 1.0)
+    }
+
+    /// Several [`TermInFields::pair`]s (one phrase in several fields), each with its
+    /// boost, scored like a [`Disjunction::max`] of phrase queries.
+    pub fn pairs(pairs: Vec<(Term, Vec<Term>, Score)>, tie_breaker: Score) -> TermInFields {
+        TermInFields {
+            clauses: pairs
+                .into_iter()
+                .map(|(term, phrase, boost)| Clause {
+                    term,
+                    boost,
+                    phrase: Some(phrase),
+                })
+                .collect(),
+            tie_breaker,
+        }
     }
 }
 
@@ -141,24 +196,30 @@ impl Query for TermInFields {
         else {
             // Without scores (a count) plain term queries do as well.
             let clauses = self
-                .terms
+                .clauses
                 .iter()
-                .map(|(term, boost)| {
+                .map(|clause| {
                     let query: Box<dyn Query> = Box::new(tantivy::query::TermQuery::new(
-                        term.clone(),
+                        clause.term.clone(),
                         IndexRecordOption::Basic,
                     ));
-                    (query, *boost)
+                    (query, clause.boost)
                 })
                 .collect();
             return Disjunction::max(clauses, self.tie_breaker).weight(enable_scoring);
         };
         let weights = self
-            .terms
+            .clauses
             .iter()
-            .map(|(term, boost)| {
-                let bm25 = Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?;
-                Ok((term.clone(), bm25.boost_by(*boost)))
+            .map(|clause| {
+                let scored = clause.scored_terms();
+                let bm25 = Bm25Weight::for_terms(statistics_provider, scored)?;
+                Ok(ClauseWeight {
+                    term: clause.term.clone(),
+                    bm25: bm25.boost_by(clause.boost),
+                    lengths_of: scored[0].field(),
+                    is_pair: clause.phrase.is_some(),
+                })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(TermInFieldsWeight {
@@ -168,14 +229,27 @@ impl Query for TermInFields {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (term, _) in &self.terms {
-            visitor(term, false);
+        // A pair is its phrase's words to whoever highlights them.
+        for clause in &self.clauses {
+            for term in clause.scored_terms() {
+                visitor(term, clause.phrase.is_some());
+            }
         }
     }
 }
 
+/// A clause ready to score: its term, its BM25, the field whose lengths it is scored with.
+struct ClauseWeight {
+    term: Term,
+    bm25: Bm25Weight,
+    lengths_of: tantivy::schema::Field,
+    /// The block maxima stored with the postings were made with another field's lengths:
+    /// each block's is computed from its postings instead.
+    is_pair: bool,
+}
+
 struct TermInFieldsWeight {
-    weights: Vec<(Term, Bm25Weight)>,
+    weights: Vec<ClauseWeight>,
     tie_breaker: Score,
 }
 
@@ -186,23 +260,23 @@ impl TermInFieldsWeight {
         boost: Score,
     ) -> tantivy::Result<Vec<FieldTerm>> {
         let mut scorers = Vec::with_capacity(self.weights.len());
-        for (term, bm25) in &self.weights {
-            let field = term.field();
+        for clause in &self.weights {
             let postings = reader
-                .inverted_index(field)?
-                .read_block_postings(term, IndexRecordOption::WithFreqs)?;
+                .inverted_index(clause.term.field())?
+                .read_block_postings(&clause.term, IndexRecordOption::WithFreqs)?;
             let Some(block) = postings.filter(|p| p.doc(0) != TERMINATED) else {
                 continue;
             };
             let fieldnorms = reader
                 .fieldnorms_readers()
-                .get_field(field)?
+                .get_field(clause.lengths_of)?
                 .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
             scorers.push(FieldTerm {
                 block,
                 cur: 0,
                 fieldnorms,
-                bm25: bm25.boost_by(boost),
+                bm25: clause.bm25.boost_by(boost),
+                exact_block_max: clause.is_pair,
             });
         }
         Ok(scorers)
@@ -324,6 +398,8 @@ struct FieldTerm {
     cur: usize,
     fieldnorms: FieldNormReader,
     bm25: Bm25Weight,
+    /// The block maximum is computed from the block's postings, not read from the skip data.
+    exact_block_max: bool,
 }
 
 /// Postings per block (tantivy's compression block).
@@ -347,7 +423,16 @@ impl FieldTerm {
 
     /// The best score any posting of the current block can have.
     fn block_max(&mut self) -> Score {
-        self.block.block_max_score(&self.fieldnorms, &self.bm25)
+        if !self.exact_block_max {
+            return self.block.block_max_score(&self.fieldnorms, &self.bm25);
+        }
+        let scores = self
+            .block
+            .docs()
+            .iter()
+            .zip(self.block.freqs())
+            .map(|(&doc, &freq)| self.bm25.score(self.fieldnorms.fieldnorm_id(doc), freq));
+        scores.fold(0.0, Score::max)
     }
 }
 

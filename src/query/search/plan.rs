@@ -7,13 +7,15 @@
 //! (concept, every word required, words optional), and the first that finds
 //! something answers.
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
-use tantivy::schema::Field;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
-use crate::analysis;
+use crate::analysis::{self, pairs};
 use crate::query::disjunction::{Disjunction, TermInFields};
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
@@ -382,17 +384,25 @@ impl Engine {
                 TIE_BREAKER,
             ));
         }
+        if slop == 0 {
+            if let Some(pairs) = self.pairs_in_fields(terms, fields) {
+                return pairs;
+            }
+        }
         let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
         let per_field: Vec<(Box<dyn Query>, f32)> = fields
             .iter()
             .map(|&(field, boost)| {
-                let q: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(
-                    terms
-                        .iter()
-                        .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
-                        .collect(),
-                    slop,
-                ));
+                let q: Box<dyn Query> = match self.fields.pairs_of(field) {
+                    Some(pairs) if slop == 0 => phrase_by_pairs(field, pairs, terms),
+                    _ => Box::new(PhraseQuery::new_with_offset_and_slop(
+                        terms
+                            .iter()
+                            .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+                            .collect(),
+                        slop,
+                    )),
+                };
                 // Title and headings repeat over runs of passages: one phrase check a run.
                 let q = match self.fields.repeats(field) {
                     Some(repeats) => Box::new(Repeated::new(q, repeats, self.runs.clone())),
@@ -403,6 +413,75 @@ impl Engine {
             .collect();
         Disjunction::of(per_field, TIE_BREAKER)
     }
+}
+
+impl Engine {
+    /// A two-term phrase without slop in `fields` as the pairs standing for it, one per
+    /// field, searched and pruned like one word in its fields; `None` when the two terms
+    /// are too far apart to be paired or a field has no pairs.
+    fn pairs_in_fields(
+        &self,
+        terms: &[(usize, String)],
+        fields: &[(Field, f32)],
+    ) -> Option<Box<dyn Query>> {
+        let [_, _] = terms else {
+            return None;
+        };
+        let [pair] = pairs::pairs_of_phrase(terms).try_into().ok()?;
+        let clauses = fields
+            .iter()
+            .map(|&(field, boost)| {
+                let pairs_field = self.fields.pairs_of(field)?;
+                let phrase = terms
+                    .iter()
+                    .map(|(_, t)| Term::from_field_text(field, t))
+                    .collect();
+                Some((Term::from_field_text(pairs_field, &pair), phrase, boost))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Box::new(TermInFields::pairs(clauses, TIE_BREAKER)))
+    }
+}
+
+/// An exact phrase (two terms or more) in `field`, found through the pairs of its
+/// neighbouring terms in `pairs_field` ([`crate::analysis::pairs`]): two terms close
+/// enough to be paired are their pair alone (no positions read); a longer phrase is
+/// checked only in the passages holding all its pairs.
+fn phrase_by_pairs(field: Field, pairs_field: Field, terms: &[(usize, String)]) -> Box<dyn Query> {
+    let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
+    let phrase_terms: Vec<Term> = terms
+        .iter()
+        .map(|(_, t)| Term::from_field_text(field, t))
+        .collect();
+    let pairs = pairs::pairs_of_phrase(terms);
+    if let ([pair], [_, _]) = (pairs.as_slice(), terms) {
+        return Box::new(TermInFields::pair(
+            Term::from_field_text(pairs_field, pair),
+            phrase_terms,
+            1.0,
+        ));
+    }
+    let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(
+        terms
+            .iter()
+            .zip(phrase_terms)
+            .map(|((p, _), term)| (p - first, term))
+            .collect(),
+        0,
+    ));
+    if pairs.is_empty() {
+        return phrase;
+    }
+    // The pairs score nothing: the phrase's score is the sum, unchanged.
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, phrase)];
+    for pair in pairs {
+        let holds: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(pairs_field, &pair),
+            IndexRecordOption::Basic,
+        ));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(holds, 0.0))));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The correction of `word`, if it has one.
@@ -455,6 +534,83 @@ fn check_term_count(units: &[Unit], phrases: &[Unit]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::All;
+    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+    use tantivy::{doc, Index};
+
+    /// Every (doc, score) of `query`, in doc order.
+    fn hits(index: &Index, query: &dyn Query) -> Vec<(u32, f32)> {
+        let searcher = index.reader().unwrap().searcher();
+        let mut hits = searcher.search(query, &All).unwrap();
+        hits.sort_by_key(|h| h.0);
+        hits
+    }
+
+    #[test]
+    fn a_phrase_found_through_its_pairs_matches_and_scores_like_a_phrase_query() {
+        let mut schema = Schema::builder();
+        let indexed = |tokenizer: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(record),
+            )
+        };
+        let text = schema.add_text_field(
+            "text",
+            indexed(analysis::FRENCH, IndexRecordOption::WithFreqsAndPositions),
+        );
+        let pairs = schema.add_text_field(
+            "pairs",
+            indexed(analysis::FRENCH_PAIRS, IndexRecordOption::WithFreqs),
+        );
+        let index = Index::create_in_ram(schema.build());
+        analysis::register(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let lines = [
+            "Le contrat de ville du quartier",
+            "CONTRAT DE VILLE et contrat de ville : deux fois",
+            "contrat pour la ville",
+            "un contrat unique ville",
+            "la ville et son contrat",
+            "Contrat local d’accompagnement à la scolarité (CLAS)",
+            "contrat local d'accompagnement à la scolarité, puis le contrat local d'accompagnement à la scolarité",
+            "contrat local, accompagnement et scolarité",
+            "Mission Locale",
+            "la mission de la locale",
+            "rien à voir",
+        ];
+        for round in 0..40 {
+            for (i, line) in lines.iter().enumerate() {
+                // Lengths vary, so the scores do.
+                let body = format!("{line}{}", " et encore".repeat((round + i) % 5));
+                writer
+                    .add_document(doc!(text => body.as_str(), pairs => body.as_str()))
+                    .unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        for phrase in [
+            "contrat de ville",
+            "mission locale",
+            "contrat local d'accompagnement à la scolarité",
+            "accompagnement à la scolarité",
+        ] {
+            let terms = analyse(phrase);
+            let first = terms[0].0;
+            let plain = PhraseQuery::new_with_offset_and_slop(
+                terms
+                    .iter()
+                    .map(|(p, t)| (p - first, Term::from_field_text(text, t)))
+                    .collect(),
+                0,
+            );
+            let expected = hits(&index, &plain);
+            assert!(expected.len() >= 40, "{phrase}: {}", expected.len());
+            let by_pairs = phrase_by_pairs(text, pairs, &terms);
+            assert_eq!(hits(&index, &*by_pairs), expected, "{phrase}");
+        }
+    }
 
     #[test]
     fn sigles_are_recognised() {
