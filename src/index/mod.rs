@@ -50,7 +50,8 @@ pub struct Fields {
     pub text: Field,
     /// The neighbouring terms of the text, the title, the heading path and the field label paired
     /// ([`analysis::pairs`]), with their counts and no positions: a phrase in those
-    /// fields is searched through its pairs.
+    /// fields is searched through its pairs. The title's and the heading path's are on the
+    /// first passage of each run of passages repeating them ([`Repeats`]) only.
     pub pairs: Field,
     pub title_pairs: Field,
     pub section_pairs: Field,
@@ -58,7 +59,8 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// The field holding the pairs of `field`'s neighbouring terms, if it has one.
+    /// The field holding the pairs of `field`'s neighbouring terms, if it has one (on the
+    /// first passage of each run only when `field` [`repeats`](Self::repeats)).
     pub fn pairs_of(&self, field: Field) -> Option<Field> {
         if field == self.text {
             Some(self.pairs)
@@ -183,7 +185,8 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
         for &key in &keys {
             *copies.entry(key).or_default() += 1;
         }
-        for (passage, &key) in document.passages.iter().zip(&keys) {
+        let mut previous_section_ord = None;
+        for (i, (passage, &key)) in document.passages.iter().zip(&keys).enumerate() {
             let duplicate = if copies[&key] > 1 { key.max(1) } else { 0 };
             // A heading's own passage is found through the `section` field
             // like every passage under it; indexing its words again as body
@@ -198,18 +201,27 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
                 .and_then(|s| section_paths.get(s))
                 .map(String::as_str)
                 .unwrap_or("");
+            let section_ord = passage.section.map_or(0, |s| s as u64 + 1);
             let mut tdoc = doc!(
                 f.doc_ord => doc_ord as u64,
                 f.passage => passage.id as u64,
                 f.duplicate => duplicate,
-                f.section_ord => passage.section.map_or(0, |s| s as u64 + 1),
+                f.section_ord => section_ord,
                 f.title => document.title.as_str(),
                 f.section => section,
                 f.text => body,
                 f.pairs => body,
-                f.title_pairs => document.title.as_str(),
-                f.section_pairs => section,
             );
+            // The pairs of the title and the heading path go on the first passage of their
+            // run only (the runs `DocumentRuns` reads back): a search extends them to the
+            // rest of the run, which repeats the same text.
+            if i == 0 {
+                tdoc.add_text(f.title_pairs, document.title.as_str());
+            }
+            if i == 0 || previous_section_ord != Some(section_ord) {
+                tdoc.add_text(f.section_pairs, section);
+            }
+            previous_section_ord = Some(section_ord);
             if let Some(label) = &passage.field {
                 tdoc.add_text(f.field_label, label);
                 tdoc.add_text(f.field_label_pairs, label);

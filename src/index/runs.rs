@@ -159,6 +159,49 @@ impl DocumentRuns {
         first.checked_add(doc - start)
     }
 
+    /// [`Self::run_end`] for walks going forward: `cursor` (0 at first) remembers the run
+    /// found last, so the next is usually found in a step instead of a search.
+    #[inline]
+    pub fn run_end_from(&self, doc: DocId, repeats: Repeats, cursor: &mut usize) -> DocId {
+        let starts = match repeats {
+            Repeats::Document => &self.starts,
+            Repeats::Section => &self.section_starts,
+        };
+        let mut run = *cursor;
+        if starts.get(run).is_none_or(|&s| s > doc) {
+            run = starts.partition_point(|&s| s <= doc).saturating_sub(1);
+        } else {
+            let mut steps = 0;
+            while starts.get(run + 1).is_some_and(|&s| s <= doc) {
+                run += 1;
+                steps += 1;
+                if steps == 4 {
+                    run = starts.partition_point(|&s| s <= doc).saturating_sub(1);
+                    break;
+                }
+            }
+        }
+        *cursor = run;
+        starts
+            .get(run + 1)
+            .copied()
+            .unwrap_or(self.max_doc)
+            .max(doc.saturating_add(1))
+    }
+
+    /// The first doc id of the run of `doc` (see [`Self::run_end`]).
+    pub fn run_start(&self, doc: DocId, repeats: Repeats) -> DocId {
+        let starts = match repeats {
+            Repeats::Document => &self.starts,
+            Repeats::Section => &self.section_starts,
+        };
+        let next = starts.partition_point(|&s| s <= doc);
+        next.checked_sub(1)
+            .and_then(|run| starts.get(run))
+            .copied()
+            .unwrap_or(doc)
+    }
+
     /// The first doc id past the run of `doc`: every doc id from `doc` up to it holds the
     /// same value of a field that [`Repeats`] so (always past `doc`).
     pub fn run_end(&self, doc: DocId, repeats: Repeats) -> DocId {
@@ -373,6 +416,29 @@ mod tests {
         assert_eq!(ends(Repeats::Section), [2, 2, 4, 4, 6, 6]);
         // Past the last doc id, or with nothing known: a run of one.
         assert_eq!(runs.run_end(9, Repeats::Section), 10);
+        let starts = |repeats| {
+            (0..6)
+                .map(|d| runs.run_start(d, repeats))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(starts(Repeats::Document), [0, 0, 0, 0, 4, 4]);
+        assert_eq!(starts(Repeats::Section), [0, 0, 2, 2, 4, 4]);
+        // Forward, backward and far: the same ends as the search.
+        let mut cursor = 0;
+        for doc in [0, 1, 3, 5, 2, 0, 9, 4] {
+            for repeats in [Repeats::Document, Repeats::Section] {
+                assert_eq!(
+                    runs.run_end_from(doc, repeats, &mut cursor.clone()),
+                    runs.run_end(doc, repeats),
+                    "{doc}"
+                );
+            }
+            assert_eq!(
+                runs.run_end_from(doc, Repeats::Section, &mut cursor),
+                runs.run_end(doc, Repeats::Section),
+                "{doc}"
+            );
+        }
         assert_eq!(DocumentRuns::default().run_end(3, Repeats::Document), 4);
     }
 }

@@ -141,8 +141,14 @@ impl DocSet for RepeatedScorer {
             self.doc = target;
             return self.doc;
         }
-        self.inner.seek(target);
-        self.enter_run()
+        // The run holding `target` is answered at its first doc id (where a field kept on
+        // the first passage of a run only is), the same answer as at `target`.
+        let start = self.runs.run_start(target, self.repeats);
+        self.inner.seek(start.max(self.run_end));
+        if self.enter_run() != TERMINATED && self.doc < target {
+            self.doc = target;
+        }
+        self.doc
     }
 
     fn doc(&self) -> DocId {
@@ -245,6 +251,88 @@ mod tests {
             let want = searcher.search(&with(plain.box_clone()), &All).unwrap();
             let got = searcher.search(&with(Box::new(repeated)), &All).unwrap();
             assert_eq!(got, want, "{words:?} with « parents »");
+        }
+    }
+
+    /// The pairs of a title or a heading path are on the first passage of each run only:
+    /// a phrase found through them, alone or sought inside an intersection, gives every
+    /// passage of the run with the phrase query's score.
+    #[test]
+    fn a_phrase_found_through_the_pairs_of_its_run_matches_and_scores_like_the_phrase() {
+        use crate::analysis::pairs::pairs_of_phrase;
+        use crate::query::disjunction::{RunsOf, TermInFields};
+        let dir = tempfile::tempdir().unwrap();
+        index::write(dir.path(), &plans()).unwrap();
+        let (tantivy_index, fields) = index::open(dir.path()).unwrap();
+        let searcher = tantivy_index.reader().unwrap().searcher();
+        let runs = Arc::new(index::segment_runs(&searcher).unwrap());
+        let cases = [
+            (fields.section, Repeats::Section, "soutenir la parentalité"),
+            (fields.section, Repeats::Section, "insertion des jeunes"),
+            (
+                fields.section,
+                Repeats::Section,
+                "parentalité et la réussite éducative",
+            ),
+            (fields.title, Repeats::Document, "contrat de ville"),
+            (
+                fields.title,
+                Repeats::Document,
+                "convention territoriale globale",
+            ),
+        ];
+        for (field, repeats, words) in cases {
+            let terms = crate::query::search::analyse(words);
+            let pairs_field = fields.pairs_of(field).expect("paired");
+            let by_pairs: Box<dyn Query> = match pairs_of_phrase(&terms).as_slice() {
+                [pair] if terms.len() == 2 => Box::new(TermInFields::pairs(
+                    vec![(
+                        Term::from_field_text(pairs_field, pair),
+                        terms
+                            .iter()
+                            .map(|(_, t)| Term::from_field_text(field, t))
+                            .collect(),
+                        1.0,
+                        Some(RunsOf {
+                            repeats,
+                            runs: runs.clone(),
+                        }),
+                    )],
+                    1.0,
+                )),
+                _ => Box::new(Repeated::new(
+                    crate::query::search::phrase_by_pairs(field, pairs_field, &terms),
+                    repeats,
+                    runs.clone(),
+                )),
+            };
+            let plain = phrase(field, words);
+            let want = searcher.search(&*plain, &All).unwrap();
+            assert!(want.len() >= 2, "{words:?} matches several passages");
+            assert_eq!(
+                searcher.search(&*by_pairs, &All).unwrap(),
+                want,
+                "{words:?}"
+            );
+
+            // Sought from doc ids inside the runs: the same answers.
+            for rare in ["parent", "mercred", "associ"] {
+                let with = |q: Box<dyn Query>| {
+                    BooleanQuery::new(vec![
+                        (Occur::Must, q),
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(fields.text, rare),
+                                IndexRecordOption::WithFreqs,
+                            )) as Box<dyn Query>,
+                        ),
+                    ])
+                };
+                let want = searcher.search(&with(plain.box_clone()), &All).unwrap();
+                let got = searcher.search(&with(by_pairs.box_clone()), &All).unwrap();
+                assert_eq!(got, want, "{words:?} with {rare}");
+            }
         }
     }
 }

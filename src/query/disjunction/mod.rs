@@ -14,6 +14,10 @@ use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
+use std::sync::Arc;
+
+use crate::index::{DocumentRuns, Repeats, SegmentRuns};
+
 /// Matches when any clause matches. The score is the best clause's plus `tie_breaker`
 /// times the others' (a disjunction-max); with a tie breaker of 1 it is their sum.
 #[derive(Debug)]
@@ -137,6 +141,15 @@ struct Clause {
     boost: Score,
     /// For a pair, the phrase it stands for: the terms scored, in their field.
     phrase: Option<Vec<Term>>,
+    /// The term is indexed on the first passage of each run only: a match is the run.
+    runs: Option<RunsOf>,
+}
+
+/// The runs of passages a term indexed once per run stands for.
+#[derive(Debug, Clone)]
+pub struct RunsOf {
+    pub repeats: Repeats,
+    pub runs: Arc<SegmentRuns>,
 }
 
 impl Clause {
@@ -157,6 +170,7 @@ impl TermInFields {
                     term,
                     boost,
                     phrase: None,
+                    runs: None,
                 })
                 .collect(),
             tie_breaker,
@@ -167,19 +181,24 @@ impl TermInFields {
     /// the same passages and scores as a phrase query without slop on that field, when
     /// the pair holds the two terms at the phrase's gap.
     pub fn pair(pair: Term, phrase: Vec<Term>, boost: Score) -> TermInFields {
-        TermInFields::pairs(vec![(pair, phrase, boost)], 1.0)
+        TermInFields::pairs(vec![(pair, phrase, boost, None)], 1.0)
     }
 
     /// Several [`TermInFields::pair`]s (one phrase in several fields), each with its
-    /// boost, scored like a [`Disjunction::max`] of phrase queries.
-    pub fn pairs(pairs: Vec<(Term, Vec<Term>, Score)>, tie_breaker: Score) -> TermInFields {
+    /// boost, scored like a [`Disjunction::max`] of phrase queries; a pair indexed on the
+    /// first passage of each run only comes with those runs.
+    pub fn pairs(
+        pairs: Vec<(Term, Vec<Term>, Score, Option<RunsOf>)>,
+        tie_breaker: Score,
+    ) -> TermInFields {
         TermInFields {
             clauses: pairs
                 .into_iter()
-                .map(|(term, phrase, boost)| Clause {
+                .map(|(term, phrase, boost, runs)| Clause {
                     term,
                     boost,
                     phrase: Some(phrase),
+                    runs,
                 })
                 .collect(),
             tie_breaker,
@@ -219,6 +238,7 @@ impl Query for TermInFields {
                     bm25: bm25.boost_by(clause.boost),
                     lengths_of: scored[0].field(),
                     is_pair: clause.phrase.is_some(),
+                    runs: clause.runs.clone(),
                 })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
@@ -246,6 +266,7 @@ struct ClauseWeight {
     /// The block maxima stored with the postings were made with another field's lengths:
     /// each block's is computed from its postings instead.
     is_pair: bool,
+    runs: Option<RunsOf>,
 }
 
 struct TermInFieldsWeight {
@@ -271,13 +292,32 @@ impl TermInFieldsWeight {
                 .fieldnorms_readers()
                 .get_field(clause.lengths_of)?
                 .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-            scorers.push(FieldTerm {
+            let runs = match &clause.runs {
+                None => None,
+                Some(of) => {
+                    let runs = match of.runs.get(&reader.segment_id()) {
+                        Some(runs) => runs.clone(),
+                        None => Arc::new(DocumentRuns::of(reader)?),
+                    };
+                    Some(Box::new(RunCursor {
+                        runs,
+                        repeats: of.repeats,
+                        doc: 0,
+                        end: 0,
+                        cursor: 0,
+                    }))
+                }
+            };
+            let mut scorer = FieldTerm {
                 block,
                 cur: 0,
                 fieldnorms,
                 bm25: clause.bm25.boost_by(boost),
                 exact_block_max: clause.is_pair,
-            });
+                runs,
+            };
+            scorer.enter_run();
+            scorers.push(scorer);
         }
         Ok(scorers)
     }
@@ -400,6 +440,19 @@ struct FieldTerm {
     bm25: Bm25Weight,
     /// The block maximum is computed from the block's postings, not read from the skip data.
     exact_block_max: bool,
+    /// Postings on the first passage of each run only: where in the run the walk is.
+    runs: Option<Box<RunCursor>>,
+}
+
+/// A walk through the run of the posting a [`FieldTerm`] is on.
+struct RunCursor {
+    runs: Arc<DocumentRuns>,
+    repeats: Repeats,
+    /// The doc id reached in the run, and the first past it.
+    doc: DocId,
+    end: DocId,
+    /// For [`DocumentRuns::run_end_from`].
+    cursor: usize,
 }
 
 /// Postings per block (tantivy's compression block).
@@ -411,13 +464,35 @@ impl FieldTerm {
         self.block.freq(self.cur)
     }
 
-    /// The last doc id the current block can hold: its last posting when full, else (the
-    /// last block) anything up to the end.
+    /// The doc id of the posting the block cursor is on.
+    #[inline]
+    fn posting(&self) -> DocId {
+        self.block.doc(self.cur)
+    }
+
+    /// With runs: the posting the block cursor is on starts the run walked.
+    fn enter_run(&mut self) {
+        let posting = self.posting();
+        if let Some(run) = &mut self.runs {
+            run.doc = posting;
+            run.end = if posting == TERMINATED {
+                TERMINATED
+            } else {
+                run.runs.run_end_from(posting, run.repeats, &mut run.cursor)
+            };
+        }
+    }
+
+    /// The last doc id the current block can hold: its last posting (or, with runs, the
+    /// end of that posting's run) when full, else (the last block) anything up to the end.
     fn block_end(&self) -> DocId {
-        if self.block.block_len() == BLOCK_LEN {
-            self.block.doc(BLOCK_LEN - 1)
-        } else {
-            TERMINATED - 1
+        if self.block.block_len() != BLOCK_LEN {
+            return TERMINATED - 1;
+        }
+        let last = self.block.doc(BLOCK_LEN - 1);
+        match &self.runs {
+            None => last,
+            Some(run) => run.runs.run_end(last, run.repeats) - 1,
         }
     }
 
@@ -434,17 +509,46 @@ impl FieldTerm {
             .map(|(&doc, &freq)| self.bm25.score(self.fieldnorms.fieldnorm_id(doc), freq));
         scores.fold(0.0, Score::max)
     }
-}
 
-impl DocSet for FieldTerm {
+    /// Moves the block cursor to the first posting at or past `target`.
     #[inline]
-    fn advance(&mut self) -> DocId {
+    fn seek_posting(&mut self, target: DocId) {
+        if self.posting() >= target {
+            return;
+        }
+        // The next posting is often the one (the block is loaded): look before seeking.
+        let next = (self.cur + 1).min(BLOCK_LEN - 1);
+        if self.block.doc(next) >= target {
+            self.cur = next;
+            return;
+        }
+        self.cur = self.block.seek(target);
+    }
+
+    #[inline]
+    fn advance_posting(&mut self) {
         if self.cur + 1 == BLOCK_LEN {
             self.cur = 0;
             self.block.advance();
         } else {
             self.cur += 1;
         }
+    }
+}
+
+impl DocSet for FieldTerm {
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        if let Some(run) = &mut self.runs {
+            if run.doc + 1 < run.end {
+                run.doc += 1;
+                return run.doc;
+            }
+            self.advance_posting();
+            self.enter_run();
+            return self.doc();
+        }
+        self.advance_posting();
         self.doc()
     }
 
@@ -453,19 +557,33 @@ impl DocSet for FieldTerm {
         if self.doc() >= target {
             return self.doc();
         }
-        // The next posting is often the one (the block is loaded): look before seeking.
-        let next = (self.cur + 1).min(BLOCK_LEN - 1);
-        if self.block.doc(next) >= target {
-            self.cur = next;
+        let Some(run) = &mut self.runs else {
+            self.seek_posting(target);
             return self.doc();
+        };
+        if target < run.end {
+            run.doc = target;
+            return target;
         }
-        self.cur = self.block.seek(target);
+        // The run holding `target` has its posting on its first doc id, if it has one
+        // (never behind the current run: past the last run there is none).
+        let start = run.runs.run_start(target, run.repeats).max(run.end);
+        self.seek_posting(start);
+        self.enter_run();
+        if let Some(run) = &mut self.runs {
+            if run.doc < target && target < run.end {
+                run.doc = target;
+            }
+        }
         self.doc()
     }
 
     #[inline]
     fn doc(&self) -> DocId {
-        self.block.doc(self.cur)
+        match &self.runs {
+            None => self.posting(),
+            Some(run) => run.doc,
+        }
     }
 
     fn size_hint(&self) -> u32 {

@@ -38,6 +38,8 @@ use crate::{index, Error, Result};
 use corrections::corrected_query;
 pub use facets::{FacetCount, Facets, MAX_TERRITORY_FACETS};
 pub use group::{Grouping, HitField};
+#[cfg(test)]
+pub(super) use plan::phrase_by_pairs;
 use plan::Plan;
 pub(super) use plan::{analyse, looks_like_sigle};
 

@@ -16,7 +16,7 @@ use tantivy::Term;
 use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
 use crate::analysis::{self, pairs};
-use crate::query::disjunction::{Disjunction, TermInFields};
+use crate::query::disjunction::{Disjunction, RunsOf, TermInFields};
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
 use crate::query::typos::Correction;
@@ -436,7 +436,17 @@ impl Engine {
                     .iter()
                     .map(|(_, t)| Term::from_field_text(field, t))
                     .collect();
-                Some((Term::from_field_text(pairs_field, &pair), phrase, boost))
+                // The title's and headings' pairs are on the first passage of each run.
+                let runs = self.fields.repeats(field).map(|repeats| RunsOf {
+                    repeats,
+                    runs: self.runs.clone(),
+                });
+                Some((
+                    Term::from_field_text(pairs_field, &pair),
+                    phrase,
+                    boost,
+                    runs,
+                ))
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Box::new(TermInFields::pairs(clauses, TIE_BREAKER)))
@@ -447,7 +457,11 @@ impl Engine {
 /// neighbouring terms in `pairs_field` ([`crate::analysis::pairs`]): two terms close
 /// enough to be paired are their pair alone (no positions read); a longer phrase is
 /// checked only in the passages holding all its pairs.
-fn phrase_by_pairs(field: Field, pairs_field: Field, terms: &[(usize, String)]) -> Box<dyn Query> {
+pub(in crate::query) fn phrase_by_pairs(
+    field: Field,
+    pairs_field: Field,
+    terms: &[(usize, String)],
+) -> Box<dyn Query> {
     let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
     let phrase_terms: Vec<Term> = terms
         .iter()
