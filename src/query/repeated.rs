@@ -70,12 +70,13 @@ struct RepeatedWeight {
 impl Weight for RepeatedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let inner = self.inner.scorer(reader, boost)?;
-        // A segment the runs were not read for (never the case for an opened index):
-        // every doc id is checked.
-        Ok(match self.runs.get(&reader.segment_id()) {
-            Some(runs) => Box::new(RepeatedScorer::new(inner, runs.clone(), self.repeats)),
-            None => inner,
-        })
+        // A segment the runs were not read for (never the case for an opened index): read
+        // them now, since a field kept on the first passage of each run needs them.
+        let runs = match self.runs.get(&reader.segment_id()) {
+            Some(runs) => runs.clone(),
+            None => Arc::new(DocumentRuns::of(reader)?),
+        };
+        Ok(Box::new(RepeatedScorer::new(inner, runs, self.repeats)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
