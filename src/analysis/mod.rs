@@ -44,7 +44,9 @@ pub mod stemming;
 pub mod stop_words;
 pub mod tokenizer;
 
-use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{
+    RemoveLongFilter, TextAnalyzer, TextAnalyzerBuilder, TokenStream, Tokenizer,
+};
 
 pub use stop_words::is_stop_word;
 
@@ -65,27 +67,25 @@ pub const FRENCH_PAIRS_REPEATED: &str = "maillage_fr_pairs_repeated";
 /// are dropped.
 pub const MAX_TOKEN_BYTES: usize = 64;
 
-/// The analyzer: tokenizer, elision, folding, stop words, stemming.
-pub fn french_analyzer() -> TextAnalyzer {
+/// The chain every analyzer of the index starts with: tokenizer, elision, folding, stop
+/// words, stemming.
+fn french_chain() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(tokenizer::FrenchTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(elision::ElisionFilter)
         .filter(folding::FoldingFilter)
         .filter(stop_words::french_stop_word_filter())
         .filter(stemming::FrenchStemmer)
-        .build()
+}
+
+/// The analyzer: tokenizer, elision, folding, stop words, stemming.
+pub fn french_analyzer() -> TextAnalyzer {
+    french_chain().build()
 }
 
 /// [`french_analyzer`] whose terms are then paired ([`pairs`]).
 pub fn pairs_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(tokenizer::FrenchTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(elision::ElisionFilter)
-        .filter(folding::FoldingFilter)
-        .filter(stop_words::french_stop_word_filter())
-        .filter(stemming::FrenchStemmer)
-        .filter(pairs::PairFilter)
-        .build()
+    french_chain().filter(pairs::PairFilter).build()
 }
 
 /// Registers [`FRENCH`], [`FRENCH_REPEATED`], [`FRENCH_PAIRS`] and [`FRENCH_PAIRS_REPEATED`]

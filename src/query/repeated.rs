@@ -216,6 +216,20 @@ mod tests {
         ))
     }
 
+    /// `query` and the analysed `word` in `field`, both required.
+    fn with_word(query: Box<dyn Query>, field: Field, word: &str) -> BooleanQuery {
+        BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>,
+            ),
+        ])
+    }
+
     #[test]
     fn a_repeated_phrase_matches_and_scores_like_the_phrase() {
         let dir = tempfile::tempdir().unwrap();
@@ -237,18 +251,7 @@ mod tests {
             assert_eq!(searcher.search(&repeated, &All).unwrap(), want, "{words:?}");
 
             // Inside an intersection the phrase is sought, not walked: the same answers.
-            let with = |q: Box<dyn Query>| {
-                BooleanQuery::new(vec![
-                    (Occur::Must, q),
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(fields.text, "parent"),
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn Query>,
-                    ),
-                ])
-            };
+            let with = |q: Box<dyn Query>| with_word(q, fields.text, "parent");
             let want = searcher.search(&with(plain.box_clone()), &All).unwrap();
             let got = searcher.search(&with(Box::new(repeated)), &All).unwrap();
             assert_eq!(got, want, "{words:?} with « parents »");
@@ -318,18 +321,7 @@ mod tests {
 
             // Sought from doc ids inside the runs: the same answers.
             for rare in ["parent", "mercred", "associ"] {
-                let with = |q: Box<dyn Query>| {
-                    BooleanQuery::new(vec![
-                        (Occur::Must, q),
-                        (
-                            Occur::Must,
-                            Box::new(TermQuery::new(
-                                Term::from_field_text(fields.text, rare),
-                                IndexRecordOption::WithFreqs,
-                            )) as Box<dyn Query>,
-                        ),
-                    ])
-                };
+                let with = |q: Box<dyn Query>| with_word(q, fields.text, rare);
                 let want = searcher.search(&with(plain.box_clone()), &All).unwrap();
                 let got = searcher.search(&with(by_pairs.box_clone()), &All).unwrap();
                 assert_eq!(got, want, "{words:?} with {rare}");
