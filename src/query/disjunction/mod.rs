@@ -177,16 +177,11 @@ impl TermInFields {
         }
     }
 
-    /// The two-term `phrase` (terms of one field, in order) found through its `pair` term:
-    /// the same passages and scores as a phrase query without slop on that field, when
-    /// the pair holds the two terms at the phrase's gap.
-    pub fn pair(pair: Term, phrase: Vec<Term>, boost: Score) -> TermInFields {
-        TermInFields::pairs(vec![(pair, phrase, boost, None)], 1.0)
-    }
-
-    /// Several [`TermInFields::pair`]s (one phrase in several fields), each with its
-    /// boost, scored like a [`Disjunction::max`] of phrase queries; a pair indexed on the
-    /// first passage of each run only comes with those runs.
+    /// A two-term phrase in several fields found through its pair term in each: each
+    /// clause is (the pair, the phrase's terms in their field, the boost, and the runs when
+    /// the pair is indexed on the first passage of each run only). The same passages and
+    /// scores as a [`Disjunction::max`] of phrase queries without slop, when each pair holds
+    /// the two terms at the phrase's gap.
     pub fn pairs(
         pairs: Vec<(Term, Vec<Term>, Score, Option<RunsOf>)>,
         tie_breaker: Score,

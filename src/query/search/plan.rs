@@ -453,10 +453,9 @@ impl Engine {
     }
 }
 
-/// An exact phrase (two terms or more) in `field`, found through the pairs of its
-/// neighbouring terms in `pairs_field` ([`crate::analysis::pairs`]): two terms close
-/// enough to be paired are their pair alone (no positions read); a longer phrase is
-/// checked only in the passages holding all its pairs.
+/// An exact phrase (two terms or more) in `field`, checked only in the passages holding
+/// all the pairs of its neighbouring terms in `pairs_field` ([`crate::analysis::pairs`]).
+/// A two-term phrase is its pairs alone: [`Engine::pairs_in_fields`].
 pub(in crate::query) fn phrase_by_pairs(
     field: Field,
     pairs_field: Field,
@@ -468,13 +467,6 @@ pub(in crate::query) fn phrase_by_pairs(
         .map(|(_, t)| Term::from_field_text(field, t))
         .collect();
     let pairs = pairs::pairs_of_phrase(terms);
-    if let ([pair], [_, _]) = (pairs.as_slice(), terms) {
-        return Box::new(TermInFields::pair(
-            Term::from_field_text(pairs_field, pair),
-            phrase_terms,
-            1.0,
-        ));
-    }
     let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(
         terms
             .iter()
