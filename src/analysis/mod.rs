@@ -106,7 +106,11 @@ pub fn register(index: &tantivy::Index) {
 /// The terms the index stores for `text`, in order (for tests, query
 /// building, highlighting).
 pub fn analyze(text: &str) -> Vec<String> {
-    let mut analyzer = french_analyzer();
+    terms_of(french_analyzer(), text)
+}
+
+/// The terms `analyzer` gives for `text`, in order.
+fn terms_of(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut terms = Vec::new();
     while let Some(token) = stream.next() {

@@ -31,11 +31,22 @@ pub const MAX_GAP: usize = 2;
 
 /// The term indexed for `first` followed, `gap` positions later, by `second`.
 pub fn pair_term(first: &str, gap: usize, second: &str) -> String {
+    let mut pair = String::new();
+    write_pair(&mut pair, first, gap, second);
+    pair
+}
+
+/// Writes the pair of [`pair_term`] into `out`, replacing what it held: the one spelling of
+/// a pair, for the index and the queries alike.
+fn write_pair(out: &mut String, first: &str, gap: usize, second: &str) {
     // Analysed terms hold neither spaces nor `_`: the pair cannot be read two ways.
-    match gap {
-        1 => format!("{first} {second}"),
-        _ => format!("{first} {} {second}", "_".repeat(gap - 1)),
+    out.clear();
+    out.push_str(first);
+    out.push(' ');
+    for _ in 1..gap {
+        out.push_str("_ ");
     }
+    out.push_str(second);
 }
 
 /// The pair terms of a phrase (its terms with their positions): one for each two
@@ -55,13 +66,7 @@ pub fn pairs_of_phrase(terms: &[(usize, String)]) -> Vec<String> {
 
 /// The pair terms the index stores for `text` (for tests).
 pub fn analyze_pairs(text: &str) -> Vec<String> {
-    let mut analyzer = super::pairs_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut terms = Vec::new();
-    while let Some(token) = stream.next() {
-        terms.push(token.text.clone());
-    }
-    terms
+    super::terms_of(super::pairs_analyzer(), text)
 }
 
 /// Turns a stream of terms into the stream of their pairs.
@@ -127,13 +132,7 @@ impl TokenStream for PairTokenStream<'_> {
                 Some(0) => continue,
                 Some(gap) if gap <= MAX_GAP => {
                     let second = &self.terms[self.second];
-                    self.token.text.clear();
-                    self.token.text.push_str(&first.text);
-                    self.token.text.push(' ');
-                    for _ in 1..gap {
-                        self.token.text.push_str("_ ");
-                    }
-                    self.token.text.push_str(&second.text);
+                    write_pair(&mut self.token.text, &first.text, gap, &second.text);
                     self.token.position = first.position;
                     self.token.offset_from = first.offset_from;
                     self.token.offset_to = second.offset_to;

@@ -216,6 +216,22 @@ mod tests {
         ))
     }
 
+    /// The index of [`plans`], searched: its folder (kept while searching), a searcher, its
+    /// fields and its runs.
+    fn opened() -> (
+        tempfile::TempDir,
+        tantivy::Searcher,
+        index::Fields,
+        Arc<SegmentRuns>,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        index::write(dir.path(), &plans()).unwrap();
+        let (tantivy_index, fields) = index::open(dir.path()).unwrap();
+        let searcher = tantivy_index.reader().unwrap().searcher();
+        let runs = Arc::new(index::segment_runs(&searcher).unwrap());
+        (dir, searcher, fields, runs)
+    }
+
     /// `query` and the analysed `word` in `field`, both required.
     fn with_word(query: Box<dyn Query>, field: Field, word: &str) -> BooleanQuery {
         BooleanQuery::new(vec![
@@ -232,11 +248,7 @@ mod tests {
 
     #[test]
     fn a_repeated_phrase_matches_and_scores_like_the_phrase() {
-        let dir = tempfile::tempdir().unwrap();
-        index::write(dir.path(), &plans()).unwrap();
-        let (tantivy_index, fields) = index::open(dir.path()).unwrap();
-        let searcher = tantivy_index.reader().unwrap().searcher();
-        let runs = Arc::new(index::segment_runs(&searcher).unwrap());
+        let (_dir, searcher, fields, runs) = opened();
         let cases = [
             (fields.section, Repeats::Section, "soutenir la parentalité"),
             (fields.section, Repeats::Section, "insertion des jeunes"),
@@ -265,11 +277,7 @@ mod tests {
     fn a_phrase_found_through_the_pairs_of_its_run_matches_and_scores_like_the_phrase() {
         use crate::analysis::pairs::pairs_of_phrase;
         use crate::query::disjunction::{RunsOf, TermInFields};
-        let dir = tempfile::tempdir().unwrap();
-        index::write(dir.path(), &plans()).unwrap();
-        let (tantivy_index, fields) = index::open(dir.path()).unwrap();
-        let searcher = tantivy_index.reader().unwrap().searcher();
-        let runs = Arc::new(index::segment_runs(&searcher).unwrap());
+        let (_dir, searcher, fields, runs) = opened();
         let cases = [
             (fields.section, Repeats::Section, "soutenir la parentalité"),
             (fields.section, Repeats::Section, "insertion des jeunes"),
