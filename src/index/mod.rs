@@ -276,9 +276,9 @@ pub fn is_heading_only(document: &Document, passage: &Passage) -> bool {
 
 /// Opens the tantivy index in `dir` with the French analyzer registered.
 ///
-/// A search walks its segments on every core at once: the writer makes one segment per
-/// indexing thread, so a lone search uses the whole machine, and under load the searches
-/// share the same pool instead of each taking a thread of its own.
+/// The index's executor walks a search's segments on every core at once: the writer makes
+/// one segment per indexing thread, so a lone search uses the whole machine. Under load a
+/// search walks them on its own thread instead (`query::in_flight`).
 pub fn open(dir: &Path) -> Result<(Index, Fields)> {
     let mut index = Index::open_in_dir(dir)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

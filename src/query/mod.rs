@@ -16,6 +16,7 @@ mod documents;
 mod entities;
 mod glossary;
 mod graph;
+mod in_flight;
 pub mod parse;
 pub(crate) mod rank;
 mod repeated;
@@ -97,6 +98,8 @@ pub struct Engine {
     /// The most passages one term of the text is in, read on first use (see
     /// [`typos::most_passages`]).
     most_passages: std::sync::OnceLock<u64>,
+    /// The searches running now (a lone one walks its segments on every core).
+    in_flight: in_flight::InFlight,
 }
 
 /// What `/health` and `maillage info` say about the open index.
@@ -181,6 +184,7 @@ impl Engine {
             doc_by_id,
             actions: std::sync::OnceLock::new(),
             most_passages: std::sync::OnceLock::new(),
+            in_flight: in_flight::InFlight::default(),
         })
     }
 

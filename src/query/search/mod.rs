@@ -140,6 +140,8 @@ struct Checked<'r> {
 /// One search's passes over the matches: each stops once the budget is spent.
 struct Collecting<'a> {
     searcher: &'a Searcher,
+    /// The index's pool for a lone search, one thread under load.
+    executor: &'a tantivy::Executor,
     budget: &'a Arc<Budget>,
     collector: index::CandidatesPerDocument,
 }
@@ -161,9 +163,11 @@ impl Collecting<'_> {
         self.collector
             .seen
             .store(0, std::sync::atomic::Ordering::Relaxed);
-        let matches = self.searcher.search(
+        let matches = self.searcher.search_with_executor(
             &Budgeted::new(query.box_clone(), self.budget.clone()),
             &self.collector,
+            self.executor,
+            tantivy::query::EnableScoring::enabled_from_searcher(self.searcher),
         )?;
         self.budget.check()?;
         Ok(matches)
@@ -232,6 +236,7 @@ impl Engine {
             kind,
             grouping,
         } = self.checked(request)?;
+        let running = self.in_flight.enter();
         let searcher = self.reader.searcher();
         let corrections = if request.exact {
             Vec::new()
@@ -253,6 +258,7 @@ impl Engine {
         }
         let mut collecting = Collecting {
             searcher: &searcher,
+            executor: running.executor(searcher.index().search_executor()),
             budget: &budget,
             collector,
         };
