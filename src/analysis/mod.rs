@@ -38,6 +38,7 @@
 
 pub mod elision;
 pub mod folding;
+pub mod handover;
 pub mod memo;
 pub mod pairs;
 pub mod stemming;
@@ -52,6 +53,10 @@ pub use stop_words::is_stop_word;
 
 /// Name under which the analyzer is registered.
 pub const FRENCH: &str = "maillage_fr";
+
+/// The analyzer of a passage's body text, handing its terms over to the pairs' analyzer
+/// ([`handover`]).
+pub const FRENCH_TEXT: &str = "maillage_fr_text";
 
 /// The same analyzer remembering its last texts ([`memo`]), for the fields every passage
 /// repeats (title, heading path).
@@ -88,10 +93,14 @@ pub fn pairs_analyzer() -> TextAnalyzer {
     french_chain().filter(pairs::PairFilter).build()
 }
 
-/// Registers [`FRENCH`], [`FRENCH_REPEATED`], [`FRENCH_PAIRS`] and [`FRENCH_PAIRS_REPEATED`]
-/// on the index's tokenizer manager.
+/// Registers [`FRENCH`], [`FRENCH_TEXT`], [`FRENCH_REPEATED`], [`FRENCH_PAIRS`] and
+/// [`FRENCH_PAIRS_REPEATED`] on the index's tokenizer manager.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(FRENCH, french_analyzer());
+    index.tokenizers().register(
+        FRENCH_TEXT,
+        TextAnalyzer::from(handover::Handing::new(french_analyzer())),
+    );
     index.tokenizers().register(FRENCH_PAIRS, pairs_analyzer());
     index.tokenizers().register(
         FRENCH_PAIRS_REPEATED,

@@ -96,10 +96,13 @@ impl<T: Tokenizer> Tokenizer for PairFilterWrapper<T> {
     type TokenStream<'a> = PairTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        self.terms.clear();
-        let mut inner = self.inner.token_stream(text);
-        while inner.advance() {
-            self.terms.push(inner.token().clone());
+        // The body text's terms were usually made a moment ago ([`super::handover`]).
+        if !super::handover::take_over(text, &mut self.terms) {
+            self.terms.clear();
+            let mut inner = self.inner.token_stream(text);
+            while inner.advance() {
+                self.terms.push(inner.token().clone());
+            }
         }
         PairTokenStream {
             terms: &self.terms,

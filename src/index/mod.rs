@@ -117,7 +117,7 @@ pub fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", repeated.clone()),
         section: builder.add_text_field("section", repeated),
         field_label: builder.add_text_field("field", french.clone()),
-        text: builder.add_text_field("text", french),
+        text: builder.add_text_field("text", analysed(analysis::FRENCH_TEXT)),
         pairs: builder.add_text_field("pairs", paired(analysis::FRENCH_PAIRS)),
         title_pairs: builder.add_text_field("title_pairs", paired(analysis::FRENCH_PAIRS_REPEATED)),
         section_pairs: builder

@@ -33,8 +33,9 @@ const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread
-/// (8: each passage's section in the search index; 9: pairs of neighbouring terms).
-pub const FORMAT_VERSION: u32 = 9;
+/// (8: each passage's section in the search index; 9: pairs of neighbouring terms;
+/// 10: the body text's own analyzer name, [`crate::analysis::FRENCH_TEXT`]).
+pub const FORMAT_VERSION: u32 = 10;
 
 /// Everything the pipeline learnt about the corpus that a server keeps in
 /// memory: what each document is, the glossary and the catalog. Texts and

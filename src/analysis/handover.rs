@@ -1,0 +1,203 @@
+//! A passage's text analysed once for its terms and its pairs.
+//!
+//! Why: the body text is indexed twice, as terms and as pairs of terms ([`super::pairs`]),
+//! and analysing it a second time for the pairs was a tenth of the build's processor time.
+//! tantivy indexes the fields of a passage one after the other on one thread, in the
+//! schema's order, the text before its pairs. So the text's analyzer leaves the last text
+//! it read and its terms to its thread, and the pairs' analyzer takes them over when it is
+//! given that same text. Both run the same chain, so the terms are the same whichever of
+//! the two made them; any other text is analysed as before.
+//!
+//! # Example
+//! ```rust
+//! use maillage::analysis::{french_analyzer, handover::Handing, pairs_analyzer};
+//! use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+//!
+//! let text = "Contrat de ville";
+//! let mut handing = TextAnalyzer::from(Handing::new(french_analyzer()));
+//! let mut stream = handing.token_stream(text);
+//! let mut terms = Vec::new();
+//! while let Some(token) = stream.next() {
+//!     terms.push(token.text.clone());
+//! }
+//! assert_eq!(terms, ["contrat", "vill"]);
+//! // The pairs are made from the terms just handed over.
+//! let mut pairs = pairs_analyzer();
+//! let mut stream = pairs.token_stream(text);
+//! assert_eq!(stream.next().unwrap().text, "contrat _ vill");
+//! ```
+
+use std::cell::RefCell;
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+/// The last text the text's analyzer read on this thread, and its terms.
+#[derive(Default)]
+struct Handed {
+    text: String,
+    terms: Vec<Token>,
+    /// `terms` are `text`'s (false once taken over, or before anything was read).
+    valid: bool,
+}
+
+thread_local! {
+    static HANDED: RefCell<Handed> = RefCell::new(Handed::default());
+}
+
+/// An analyzer that hands each text and its terms over to its thread (see the module doc).
+#[derive(Clone)]
+pub struct Handing {
+    inner: TextAnalyzer,
+    terms: Vec<Token>,
+}
+
+impl Handing {
+    pub fn new(inner: TextAnalyzer) -> Handing {
+        Handing {
+            inner,
+            terms: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for Handing {
+    type TokenStream<'a> = Terms<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Terms<'a> {
+        let mut n = 0;
+        let mut stream = self.inner.token_stream(text);
+        while stream.advance() {
+            set_token(&mut self.terms, n, stream.token());
+            n += 1;
+        }
+        self.terms.truncate(n);
+        HANDED.with(|handed| {
+            let mut handed = handed.borrow_mut();
+            handed.text.clear();
+            handed.text.push_str(text);
+            copy_tokens(&self.terms, &mut handed.terms);
+            handed.valid = true;
+        });
+        Terms {
+            terms: &mut self.terms,
+            next: 0,
+        }
+    }
+}
+
+/// Puts the terms of `text` into `terms` when they were just handed over on this thread;
+/// false, and `terms` untouched, otherwise.
+pub(super) fn take_over(text: &str, terms: &mut Vec<Token>) -> bool {
+    HANDED.with(|handed| {
+        let mut handed = handed.borrow_mut();
+        if !handed.valid || handed.text != text {
+            return false;
+        }
+        handed.valid = false;
+        std::mem::swap(&mut handed.terms, terms);
+        true
+    })
+}
+
+/// Writes `token` at `terms[n]`, reusing the string already there.
+fn set_token(terms: &mut Vec<Token>, n: usize, token: &Token) {
+    match terms.get_mut(n) {
+        Some(slot) => {
+            slot.text.clear();
+            slot.text.push_str(&token.text);
+            slot.offset_from = token.offset_from;
+            slot.offset_to = token.offset_to;
+            slot.position = token.position;
+            slot.position_length = token.position_length;
+        }
+        None => terms.push(token.clone()),
+    }
+}
+
+/// Makes `to` a copy of `from`, reusing its strings.
+fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
+    for (n, token) in from.iter().enumerate() {
+        set_token(to, n, token);
+    }
+    to.truncate(from.len());
+}
+
+/// The terms of the text just analysed, in order.
+pub struct Terms<'a> {
+    terms: &'a mut [Token],
+    /// Index of the next term; the current one is `next - 1`.
+    next: usize,
+}
+
+impl TokenStream for Terms<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.terms.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.terms[self.next.max(1) - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.terms[self.next.max(1) - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tests::collect_tokens;
+    use crate::analysis::{french_analyzer, pairs_analyzer};
+
+    #[test]
+    fn hands_over_exactly_what_the_analyzer_gives() {
+        let mut plain = french_analyzer();
+        let mut handing = TextAnalyzer::from(Handing::new(french_analyzer()));
+        let texts = [
+            "Axe 2 : Accompagner les familles",
+            "",
+            "l’accueil des jeunes enfants (EAJE) à l'Union",
+            "RENFORCER LES ACTIONS DE PARENTALITÉ",
+            "Axe 2 : Accompagner les familles",
+        ];
+        for text in texts {
+            assert_eq!(
+                collect_tokens(&mut handing, text),
+                collect_tokens(&mut plain, text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_pairs_of_a_text_handed_over_equal_the_pairs_of_a_text_analysed_again() {
+        let mut handing = TextAnalyzer::from(Handing::new(french_analyzer()));
+        let mut pairs = pairs_analyzer();
+        let mut fresh = pairs_analyzer();
+        let texts = [
+            "la Mission Locale d’Agen et le contrat de ville",
+            "lieu d’accueil enfants parents",
+            "",
+            "lieu d’accueil enfants parents",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            collect_tokens(&mut handing, text);
+            let handed = collect_tokens(&mut pairs, text);
+            assert!(!HANDED.with(|h| h.borrow().valid), "taken over");
+            assert_eq!(handed, collect_tokens(&mut fresh, text), "{text:?}");
+            // Another text than the one handed over is analysed, not replaced by it.
+            let other = texts[(i + 1) % texts.len()];
+            collect_tokens(&mut handing, text);
+            assert_eq!(
+                collect_tokens(&mut pairs, other),
+                collect_tokens(&mut fresh, other),
+                "{other:?} after {text:?}"
+            );
+        }
+    }
+}
