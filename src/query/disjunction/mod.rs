@@ -365,7 +365,8 @@ impl Weight for TermInFieldsWeight {
             if doc == TERMINATED || threshold == Score::INFINITY {
                 return Ok(());
             }
-            if stretch_end.is_none_or(|end| doc > end) {
+            // While every match is wanted (the count is exact) no bound can pass anything over.
+            if threshold > Score::NEG_INFINITY && stretch_end.is_none_or(|end| doc > end) {
                 let end = fields
                     .iter()
                     .zip(&docs)
@@ -382,8 +383,7 @@ impl Weight for TermInFieldsWeight {
                 bound = combine(&scores, self.tie_breaker);
                 stretch_end = Some(end);
             }
-            let end = stretch_end.unwrap_or(TERMINATED - 1);
-            if bound <= threshold {
+            if let (Some(end), true) = (stretch_end, bound <= threshold) {
                 // Nothing up to the end of the stretch can pass: leap past it.
                 let target = end.saturating_add(1).min(TERMINATED);
                 for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
@@ -394,14 +394,17 @@ impl Weight for TermInFieldsWeight {
                 stretch_end = None;
                 continue;
             }
-            scores.clear();
+            let mut max: Score = 0.0;
+            let mut sum: Score = 0.0;
             for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
                 if *d == doc {
-                    scores.push(field.score());
+                    let score = field.score();
+                    max = max.max(score);
+                    sum += score;
                     *d = field.advance();
                 }
             }
-            let score = combine(&scores, self.tie_breaker);
+            let score = combined(max, sum, self.tie_breaker);
             if score > threshold {
                 threshold = callback(doc, score);
             }
@@ -418,6 +421,12 @@ fn combine(scores: &[Score], tie_breaker: Score) -> Score {
         max = max.max(score);
         sum += score;
     }
+    combined(max, sum, tie_breaker)
+}
+
+/// [`combine`] of scores whose best is `max` and whose sum is `sum`.
+#[inline]
+fn combined(max: Score, sum: Score, tie_breaker: Score) -> Score {
     if tie_breaker == 1.0 {
         sum
     } else {
@@ -715,11 +724,7 @@ impl<S: Scorer> Scorer for DisjunctionScorer<S> {
                 sum += score;
             }
         }
-        if self.tie_breaker == 1.0 {
-            sum
-        } else {
-            max + (sum - max) * self.tie_breaker
-        }
+        combined(max, sum, self.tie_breaker)
     }
 }
 
