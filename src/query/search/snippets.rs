@@ -3,25 +3,51 @@
 //! Documents hold raw markup that must show as text, so everything but the marks
 //! is escaped; a passage with no fragment to show gives its first words instead.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::Searcher;
+use tantivy::{Score, Searcher, Term};
 
 use crate::Result;
 
 const SNIPPET_CHARS: usize = 220;
 
 /// The snippet generator for `query`'s terms in `field`, fragments of at most
-/// [`SNIPPET_CHARS`].
+/// [`SNIPPET_CHARS`], rarer terms weighing more in the choice of a fragment.
+///
+/// It cuts passages with the plain French analyzer rather than the field's own (the same
+/// terms): the body text's analyzer also hands its terms over for the pairs
+/// ([`crate::analysis::handover`]), work a snippet has no use for.
 pub(super) fn generator(
     searcher: &Searcher,
     query: &dyn Query,
     field: Field,
 ) -> Result<SnippetGenerator> {
-    let mut snippets = SnippetGenerator::create(searcher, query, field)?;
-    snippets.set_max_num_chars(SNIPPET_CHARS);
-    Ok(snippets)
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weights: BTreeMap<String, Score> = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(term)?;
+        if doc_freq > 0 {
+            weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+        }
+    }
+    Ok(SnippetGenerator::new(
+        weights,
+        crate::analysis::french_analyzer(),
+        field,
+        SNIPPET_CHARS,
+    ))
 }
 
 /// The snippet of a passage's text: its best fragment highlighted, else its
