@@ -111,6 +111,11 @@ pub struct CandidatesPerDocument {
     /// Matches of every document counted so far by the segments of one walk (with
     /// `seek_kept`), shared between them.
     pub seen: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The highest floor a segment of one walk reached (`f32` bits; 0: none yet), shared
+    /// between them: a document is in one segment only, so `needed` documents of any
+    /// segment doing better than a score mean nothing under it places. A segment walked
+    /// after another starts from its floor.
+    pub floor: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 /// Matches a segment counts between two looks at the shared count.
@@ -148,6 +153,8 @@ pub struct SegmentCandidates {
     pruned: bool,
     /// Only the kept documents' doc ids were walked past some point.
     facets_capped: bool,
+    /// [`CandidatesPerDocument::floor`], when the segment is part of a walk.
+    shared_floor: Option<std::sync::Arc<std::sync::atomic::AtomicU32>>,
 }
 
 /// The exact counting of one segment, until the walk's shared count reaches its limit.
@@ -207,29 +214,70 @@ impl SegmentCandidates {
             exact: None,
             pruned: false,
             facets_capped: false,
+            shared_floor: None,
         }
     }
 
-    /// Raises the floor to the `needed`-th best document score.
+    /// The floor shared with the other segments of a walk (for tests; [`Collector::for_segment`]
+    /// sets it otherwise).
+    #[cfg(test)]
+    pub(crate) fn sharing_floor(
+        mut self,
+        floor: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    ) -> SegmentCandidates {
+        self.shared_floor = Some(floor);
+        self
+    }
+
+    /// Before the walk: starts from the floor the walk's other segments reached.
+    pub(crate) fn begin(&mut self) {
+        self.share_floor();
+    }
+
+    /// After the walk: leaves this segment's floor to the segments walked next, and gives
+    /// what it collected.
+    pub(crate) fn finish(mut self) -> Matches {
+        self.raise_floor();
+        self.harvest()
+    }
+
+    /// Raises the floor to the `needed`-th best document score, here or in another segment
+    /// of the walk.
     fn raise_floor(&mut self) {
         self.since_floor = 0;
-        if self.heaps.len() < self.needed {
-            return;
+        if self.heaps.len() >= self.needed {
+            let mut scores: Vec<f32> = self
+                .heaps
+                .iter()
+                .map(|h| self.best[h.doc_ord as usize])
+                .collect();
+            let nth = self.needed - 1;
+            scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
+            self.floor = self.floor.max(scores[nth]);
+            self.floor_every = if self.exact.is_some() {
+                self.heaps.len().saturating_mul(4).max(256)
+            } else {
+                // Pruning: few matches come back, and each rise of the floor skips more.
+                self.needed.saturating_mul(2).max(32)
+            };
         }
-        let mut scores: Vec<f32> = self
-            .heaps
-            .iter()
-            .map(|h| self.best[h.doc_ord as usize])
-            .collect();
-        let nth = self.needed - 1;
-        scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
-        self.floor = self.floor.max(scores[nth]);
-        self.floor_every = if self.exact.is_some() {
-            self.heaps.len().saturating_mul(4).max(256)
-        } else {
-            // Pruning: few matches come back, and each rise of the floor skips more.
-            self.needed.saturating_mul(2).max(32)
+        self.share_floor();
+    }
+
+    /// Publishes this segment's floor to the walk and takes the walk's if higher.
+    fn share_floor(&mut self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let Some(shared) = &self.shared_floor else {
+            return;
         };
+        // Positive floats order as their bits do.
+        if self.floor > 0.0 {
+            shared.fetch_max(self.floor.to_bits(), Relaxed);
+        }
+        let walk = f32::from_bits(shared.load(Relaxed));
+        if walk > 0.0 {
+            self.floor = self.floor.max(walk);
+        }
     }
 
     /// The score a match must pass to be worth reporting: any while counts are exact,
@@ -294,6 +342,7 @@ impl Collector for CandidatesPerDocument {
             }),
             pruned: false,
             facets_capped: false,
+            shared_floor: Some(self.floor.clone()),
         })
     }
 
@@ -308,6 +357,7 @@ impl Collector for CandidatesPerDocument {
         reader: &SegmentReader,
     ) -> tantivy::Result<Matches> {
         let mut segment = self.for_segment(segment_ord, reader)?;
+        segment.begin();
         if let (true, Some(keep)) = (self.seek_kept && self.exact_up_to != usize::MAX, &self.keep) {
             let kept: Vec<(DocId, DocId)> = segment.runs.runs_of(keep).collect();
             self.walk_kept(weight, reader, &mut segment, &kept)?;
@@ -332,7 +382,7 @@ impl Collector for CandidatesPerDocument {
                 segment.threshold()
             })?;
         }
-        Ok(segment.harvest())
+        Ok(segment.finish())
     }
 
     fn requires_scoring(&self) -> bool {
@@ -598,6 +648,7 @@ mod walk_tests {
             counted: Default::default(),
             seek_kept: true,
             seen: Default::default(),
+            floor: Default::default(),
         }
     }
 

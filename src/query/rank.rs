@@ -471,6 +471,121 @@ mod tests {
         ranked(outcome)
     }
 
+    /// Two segments walked one after the other (as a search under load walks them), the
+    /// second starting from the first's floor: the ranking is the one of every match, and
+    /// the second keeps no more candidates than alone (fewer in some rounds).
+    #[test]
+    fn segments_sharing_their_floor_rank_like_every_match() {
+        use crate::index::{CandidatesPerDocument, DocumentRuns, Matches, SegmentCandidates};
+        use std::sync::atomic::AtomicU32;
+        use std::sync::Arc;
+        use tantivy::collector::{Collector, SegmentCollector};
+        let mut seed: u64 = 29;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut fewer_rounds = 0;
+        for round in 0..200 {
+            let n_documents = 4 + next(30) as usize;
+            // Passages of the documents in order; the first half of the documents in the
+            // first segment, the rest in the second, each numbering its doc ids from 0.
+            let half = n_documents as u32 / 2;
+            let (mut first, mut second) = (Vec::new(), Vec::new());
+            let mut facts = HashMap::new();
+            for doc in 0..n_documents as u32 {
+                for passage in 0..(1 + next(30)) as u32 {
+                    let score = [1.0, 0.9, 0.8, 0.5, 0.3][next(5) as usize] + next(3) as f32 * 0.01;
+                    let segment = if doc < half { &mut first } else { &mut second };
+                    segment.push(((doc, passage), score));
+                    let text: &'static str =
+                        Box::leak(format!("passage {doc}.{passage}").into_boxed_str());
+                    facts.insert(
+                        (doc as usize, passage as usize),
+                        (Some(next(3) as usize), text),
+                    );
+                }
+            }
+            let facts = Facts(facts);
+            let needed = [1, 3, 10][round % 3];
+            let walk =
+                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU32>>, per_document| {
+                    let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
+                    let mut segment = SegmentCandidates::for_tests(
+                        DocumentRuns::from_pairs(&pairs),
+                        n_documents,
+                        needed,
+                        per_document,
+                    );
+                    if let Some(shared) = shared {
+                        segment = segment.sharing_floor(shared);
+                    }
+                    segment.begin();
+                    for (doc, (_, score)) in matches.iter().enumerate() {
+                        segment.collect(doc as u32, *score);
+                    }
+                    segment.finish()
+                };
+            let merge = |fruits: Vec<Matches>, per_document| {
+                let collector = CandidatesPerDocument {
+                    n_documents,
+                    keep: None,
+                    needed,
+                    per_document,
+                    runs: Default::default(),
+                    exact_up_to: usize::MAX,
+                    counted: Default::default(),
+                    seek_kept: false,
+                    seen: Default::default(),
+                    floor: Default::default(),
+                };
+                collector.merge_fruits(fruits).unwrap()
+            };
+            let shared_walk = |per_document| {
+                let floor = Arc::new(AtomicU32::new(0));
+                let a = walk(&first, Some(floor.clone()), per_document);
+                let b = walk(&second, Some(floor), per_document);
+                (a, b)
+            };
+            let mut per_document = needed + 2;
+            let ranked = loop {
+                let (a, b) = shared_walk(per_document);
+                match rank(&merge(vec![a, b], per_document).tops, needed, &facts) {
+                    Outcome::Ranked(r) => break r,
+                    Outcome::NeedMorePerDocument => per_document = per_document.saturating_mul(4),
+                }
+            };
+            let all: Vec<((u32, u32), f32)> = first.iter().chain(&second).copied().collect();
+            let reference = walk(&all, None, usize::MAX / 2);
+            let reference = ranked_of(rank(&reference.tops, needed, &facts));
+            assert_eq!(
+                ranked
+                    .iter()
+                    .map(|r| (r.doc_ord, r.passage))
+                    .collect::<Vec<_>>(),
+                reference,
+                "round {round}"
+            );
+            let kept = |m: &Matches| m.tops.iter().map(|t| t.candidates.len()).sum::<usize>();
+            let (_, shared_second) = shared_walk(needed + 2);
+            let alone = walk(&second, None, needed + 2);
+            assert!(kept(&shared_second) <= kept(&alone), "round {round}");
+            assert_eq!(
+                shared_second.per_document, alone.per_document,
+                "counts stay exact"
+            );
+            if kept(&shared_second) < kept(&alone) {
+                fewer_rounds += 1;
+            }
+        }
+        assert!(
+            fewer_rounds > 0,
+            "the second segment never used the first's floor"
+        );
+    }
+
     #[test]
     fn text_keys_ignore_case_and_spacing_only() {
         assert_eq!(

@@ -163,6 +163,9 @@ impl Collecting<'_> {
         self.collector
             .seen
             .store(0, std::sync::atomic::Ordering::Relaxed);
+        self.collector
+            .floor
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         let matches = self.searcher.search_with_executor(
             &Budgeted::new(query.box_clone(), self.budget.clone()),
             &self.collector,
@@ -416,6 +419,7 @@ impl Engine {
             // rather than walk every plan's matches (the facets then become lower bounds).
             seek_kept: keep_few(kept, documents.len()),
             seen: Default::default(),
+            floor: Default::default(),
         }
     }
 
