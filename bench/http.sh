@@ -31,8 +31,16 @@ ready=$(date +%s.%N)
 echo "start to first answer: $(echo "($ready - $start) * 1000" | bc) ms ($docs documents)"
 echo "one client at a time, searches (the cost of one request end to end):"
 MIX=search wrk -t1 -c1 -d"$((seconds / 2))s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
+# The server's own processor time (user + system), not counting what the host takes.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 echo "16 concurrent connections, searches:"
-MIX=search wrk -t2 -c16 -d"${seconds}s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
+before=$(cpu_ticks)
+out=$(MIX=search wrk -t2 -c16 -d"${seconds}s" --latency -s bench/http.lua "http://127.0.0.1:$port")
+after=$(cpu_ticks)
+echo "$out" | sed -n '/^requests/,$p'
+answered=$(echo "$out" | grep -oE '^ +[0-9]+ requests' | grep -oE '[0-9]+')
+echo "server processor per search: $(( (after - before) * 1000000 / $(getconf CLK_TCK) / answered )) µs"
+
 echo "16 concurrent connections, all routes with malformed requests mixed in:"
 wrk -t2 -c16 -d"${seconds}s" --latency -s bench/http.lua "http://127.0.0.1:$port" | sed -n '/^requests/,$p'
 echo "server peak memory: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"
