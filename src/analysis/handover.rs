@@ -31,6 +31,8 @@ use std::cell::RefCell;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use super::memo::Replay;
+
 /// The last text the text's analyzer read on this thread, and its terms.
 #[derive(Default)]
 struct Handed {
@@ -61,9 +63,9 @@ impl Handing {
 }
 
 impl Tokenizer for Handing {
-    type TokenStream<'a> = Terms<'a>;
+    type TokenStream<'a> = Replay<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Terms<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Replay<'a> {
         let mut n = 0;
         let mut stream = self.inner.token_stream(text);
         while stream.advance() {
@@ -78,10 +80,8 @@ impl Tokenizer for Handing {
             copy_tokens(&self.terms, &mut handed.terms);
             handed.valid = true;
         });
-        Terms {
-            terms: &mut self.terms,
-            next: 0,
-        }
+        // Made again for each text: a consumer changing a term affects nothing later.
+        Replay::new(&mut self.terms, None)
     }
 }
 
@@ -120,32 +120,6 @@ fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
         set_token(to, n, token);
     }
     to.truncate(from.len());
-}
-
-/// The terms of the text just analysed, in order.
-pub struct Terms<'a> {
-    terms: &'a mut [Token],
-    /// Index of the next term; the current one is `next - 1`.
-    next: usize,
-}
-
-impl TokenStream for Terms<'_> {
-    fn advance(&mut self) -> bool {
-        if self.next < self.terms.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn token(&self) -> &Token {
-        &self.terms[self.next.max(1) - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.terms[self.next.max(1) - 1]
-    }
 }
 
 #[cfg(test)]

@@ -80,20 +80,28 @@ impl Tokenizer for Memo {
             }
         };
         let entry = &mut self.entries[index];
-        Replay {
-            tokens: &mut entry.tokens,
-            touched: &mut entry.touched,
-            next: 0,
-        }
+        Replay::new(&mut entry.tokens, Some(&mut entry.touched))
     }
 }
 
-/// The remembered tokens of one text, in order.
+/// The tokens of one text made earlier, in order.
 pub struct Replay<'a> {
     tokens: &'a mut [Token],
-    touched: &'a mut bool,
+    /// Set when a consumer changes a token, if the tokens are kept for another time.
+    touched: Option<&'a mut bool>,
     /// Index of the next token; the current one is `next - 1`.
     next: usize,
+}
+
+impl<'a> Replay<'a> {
+    /// Replays `tokens`; `touched` is set if a consumer changes one.
+    pub(super) fn new(tokens: &'a mut [Token], touched: Option<&'a mut bool>) -> Replay<'a> {
+        Replay {
+            tokens,
+            touched,
+            next: 0,
+        }
+    }
 }
 
 impl TokenStream for Replay<'_> {
@@ -111,7 +119,9 @@ impl TokenStream for Replay<'_> {
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        *self.touched = true;
+        if let Some(touched) = self.touched.as_deref_mut() {
+            *touched = true;
+        }
         &mut self.tokens[self.next.max(1) - 1]
     }
 }

@@ -342,13 +342,7 @@ mod tests {
     #[test]
     fn agrees_with_brute_force_on_many_ties() {
         // Deterministic pseudo-random corpora with many equal scores.
-        let mut seed: u64 = 7;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut next = dice(7);
         const TEXTS: [&str; 6] = ["a", "b", "c", "parentalité", "e", "a "];
         for _ in 0..200 {
             let mut facts = HashMap::new();
@@ -383,13 +377,7 @@ mod tests {
     fn collecting_keeps_everything_the_ranking_needs() {
         use crate::index::{DocumentRuns, SegmentCandidates};
         use tantivy::collector::SegmentCollector;
-        let mut seed: u64 = 11;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut next = dice(11);
         const TEXTS: [&str; 5] = ["a", "b", "c", "parentalité", "e"];
         for round in 0..300 {
             // Documents of 1 to 40 passages, each passage one doc id, in order.
@@ -416,10 +404,7 @@ mod tests {
                 }
             }
             let facts = Facts(facts);
-            let scores: Vec<f32> = pairs
-                .iter()
-                .map(|_| [1.0, 0.9, 0.8, 0.5, 0.3][next(5) as usize] + next(3) as f32 * 0.01)
-                .collect();
+            let scores: Vec<f32> = pairs.iter().map(|_| close_score(&mut next)).collect();
             let needed = [1, 5, 10, 30][round % 4];
             let collect = |needed: usize, per_document: usize| {
                 let mut collector = SegmentCandidates::for_tests(
@@ -471,6 +456,21 @@ mod tests {
         ranked(outcome)
     }
 
+    /// A deterministic pseudo-random draw in `0..n` (a linear congruential generator).
+    fn dice(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        }
+    }
+
+    /// A score drawn from a few close values, so that ties and near ties are many.
+    fn close_score(next: &mut impl FnMut(u64) -> u64) -> f32 {
+        [1.0, 0.9, 0.8, 0.5, 0.3][next(5) as usize] + next(3) as f32 * 0.01
+    }
+
     /// Two segments walked one after the other (as a search under load walks them), the
     /// second starting from the first's floor: the ranking is the one of every match, and
     /// the second keeps no more candidates than alone (fewer in some rounds).
@@ -480,13 +480,7 @@ mod tests {
         use std::sync::atomic::AtomicU32;
         use std::sync::Arc;
         use tantivy::collector::{Collector, SegmentCollector};
-        let mut seed: u64 = 29;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut next = dice(29);
         let mut fewer_rounds = 0;
         for round in 0..200 {
             let n_documents = 4 + next(30) as usize;
@@ -497,7 +491,7 @@ mod tests {
             let mut facts = HashMap::new();
             for doc in 0..n_documents as u32 {
                 for passage in 0..(1 + next(30)) as u32 {
-                    let score = [1.0, 0.9, 0.8, 0.5, 0.3][next(5) as usize] + next(3) as f32 * 0.01;
+                    let score = close_score(&mut next);
                     let segment = if doc < half { &mut first } else { &mut second };
                     segment.push(((doc, passage), score));
                     let text: &'static str =
