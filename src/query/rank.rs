@@ -426,34 +426,23 @@ mod tests {
             assert_eq!(fast.per_document, all.per_document);
             let mut per_document = needed + 2;
             let mut fast = fast;
-            let ranked = loop {
+            let outcome = loop {
                 match rank(&fast.tops, needed, &facts) {
-                    Outcome::Ranked(r) => break r,
                     Outcome::NeedMorePerDocument => {
                         per_document = per_document.saturating_mul(4);
                         fast = collect(needed, per_document);
                     }
+                    outcome => break outcome,
                 }
             };
-            let reference = ranked_of(rank(&all.tops, needed, &facts));
-            assert_eq!(
-                ranked
-                    .iter()
-                    .map(|r| (r.doc_ord, r.passage))
-                    .collect::<Vec<_>>(),
-                reference,
-                "round {round}"
-            );
+            let reference = ranked(rank(&all.tops, needed, &facts));
+            assert_eq!(ranked(outcome), reference, "round {round}");
         }
     }
 
     /// Every third doc id does not match.
     fn next_is_match(doc: usize) -> bool {
         doc % 3 != 1
-    }
-
-    fn ranked_of(outcome: Outcome) -> Vec<(usize, usize)> {
-        ranked(outcome)
     }
 
     /// A deterministic pseudo-random draw in `0..n` (a linear congruential generator).
@@ -544,24 +533,17 @@ mod tests {
                 (a, b)
             };
             let mut per_document = needed + 2;
-            let ranked = loop {
+            let outcome = loop {
                 let (a, b) = shared_walk(per_document);
                 match rank(&merge(vec![a, b], per_document).tops, needed, &facts) {
-                    Outcome::Ranked(r) => break r,
                     Outcome::NeedMorePerDocument => per_document = per_document.saturating_mul(4),
+                    outcome => break outcome,
                 }
             };
             let all: Vec<((u32, u32), f32)> = first.iter().chain(&second).copied().collect();
             let reference = walk(&all, None, usize::MAX / 2);
-            let reference = ranked_of(rank(&reference.tops, needed, &facts));
-            assert_eq!(
-                ranked
-                    .iter()
-                    .map(|r| (r.doc_ord, r.passage))
-                    .collect::<Vec<_>>(),
-                reference,
-                "round {round}"
-            );
+            let reference = ranked(rank(&reference.tops, needed, &facts));
+            assert_eq!(ranked(outcome), reference, "round {round}");
             let kept = |m: &Matches| m.tops.iter().map(|t| t.candidates.len()).sum::<usize>();
             let (_, shared_second) = shared_walk(needed + 2);
             let alone = walk(&second, None, needed + 2);
