@@ -429,6 +429,14 @@ impl Collector for CandidatesPerDocument {
 }
 
 impl CandidatesPerDocument {
+    /// Clears what the segments of one walk share (counts, floor) before another walk.
+    pub fn start_walk(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.counted.store(0, Relaxed);
+        self.seen.store(0, Relaxed);
+        self.floor.store(0, Relaxed);
+    }
+
     /// The walk of [`CandidatesPerDocument::seek_kept`]: every match until `exact_up_to`
     /// matches of all documents were counted, then the kept documents' doc ids only
     /// (`kept`: their runs in this segment, increasing).

@@ -157,15 +157,7 @@ struct Chosen<'p> {
 impl Collecting<'_> {
     /// One pass over the matches of `query`.
     fn walk(&self, query: &dyn Query) -> Result<index::Matches> {
-        self.collector
-            .counted
-            .store(0, std::sync::atomic::Ordering::Relaxed);
-        self.collector
-            .seen
-            .store(0, std::sync::atomic::Ordering::Relaxed);
-        self.collector
-            .floor
-            .store(0, std::sync::atomic::Ordering::Relaxed);
+        self.collector.start_walk();
         let matches = self.searcher.search_with_executor(
             &Budgeted::new(query.box_clone(), self.budget.clone()),
             &self.collector,
