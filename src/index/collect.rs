@@ -8,6 +8,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use super::runs::{DocumentRuns, SegmentRuns};
+use super::wanted::Wanted;
 
 /// A passage that matched, with its score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -280,14 +281,18 @@ impl SegmentCandidates {
         }
     }
 
-    /// The score a match must pass to be worth reporting: any while counts are exact,
-    /// then just under the floor (a passage scoring the floor can still tie in).
+    /// What the walk must report: every match while counts are exact (those under the
+    /// floor may go unscored), then those above just under the floor (a passage scoring the
+    /// floor can still tie in).
     fn threshold(&self) -> Score {
-        if !self.pruned {
-            Score::NEG_INFINITY
+        let wanted = if !self.pruned {
+            Wanted::Counted { floor: self.floor }
+        } else if self.floor > 0.0 {
+            Wanted::Above(self.floor.next_down())
         } else {
-            self.floor.next_down()
-        }
+            Wanted::Every
+        };
+        wanted.threshold()
     }
 
     /// Counts stop being exact here: from now on only passages that can place come back.

@@ -19,11 +19,13 @@ use crate::{Error, Result};
 
 mod collect;
 mod runs;
+mod wanted;
 
 pub use collect::{
     Candidate, CandidatesPerDocument, DocumentTop, Matches, SegmentCandidates, EXACT_COUNT,
 };
 pub use runs::{segment_runs, DocumentRuns, Repeats, SegmentRuns};
+pub use wanted::{Wanted, UNSCORED};
 
 /// Heading paths are indexed joined by this separator.
 pub const HEADING_SEPARATOR: &str = " › ";

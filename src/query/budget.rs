@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::bonus::Bonus;
 use super::disjunction::TermInFields;
 use crate::{Error, Result};
 
@@ -159,6 +160,12 @@ impl std::fmt::Debug for Budgeted {
 
 impl Query for Budgeted {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if let Some(bonus) = self.query.downcast_ref::<Bonus>() {
+            // A bonus walks its core and reads itself only where it can place: the core's
+            // walk is what the budget charges.
+            let core = Budgeted::new(bonus.core().box_clone(), self.budget.clone());
+            return bonus.with_core(Box::new(core)).weight(enable_scoring);
+        }
         Ok(Box::new(BudgetedWeight {
             inner: self.query.weight(enable_scoring)?,
             budget: self.budget.clone(),

@@ -10,6 +10,7 @@
 //! share and re-exports everything under `maillage::query`.
 
 mod actions;
+mod bonus;
 mod budget;
 mod disjunction;
 mod documents;

@@ -16,7 +16,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATE
 
 use std::sync::Arc;
 
-use crate::index::{DocumentRuns, Repeats, SegmentRuns};
+use crate::index::{DocumentRuns, Repeats, SegmentRuns, Wanted};
 
 /// Matches when any clause matches. The score is the best clause's plus `tie_breaker`
 /// times the others' (a disjunction-max); with a tie breaker of 1 it is their sum.
@@ -366,7 +366,8 @@ impl Weight for TermInFieldsWeight {
                 return Ok(());
             }
             // While every match is wanted (the count is exact) no bound can pass anything over.
-            if threshold > Score::NEG_INFINITY && stretch_end.is_none_or(|end| doc > end) {
+            let above = matches!(Wanted::of(threshold), Wanted::Above(_));
+            if above && stretch_end.is_none_or(|end| doc > end) {
                 let end = fields
                     .iter()
                     .zip(&docs)
@@ -383,7 +384,7 @@ impl Weight for TermInFieldsWeight {
                 bound = combine(&scores, self.tie_breaker);
                 stretch_end = Some(end);
             }
-            if let (Some(end), true) = (stretch_end, bound <= threshold) {
+            if let (Some(end), true) = (stretch_end, above && bound <= threshold) {
                 // Nothing up to the end of the stretch can pass: leap past it.
                 let target = end.saturating_add(1).min(TERMINATED);
                 for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {

@@ -16,6 +16,7 @@ use tantivy::Term;
 use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
 use crate::analysis::{self, pairs};
+use crate::query::bonus::Bonus;
 use crate::query::disjunction::{Disjunction, RunsOf, TermInFields};
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
@@ -91,27 +92,40 @@ struct Clauses {
     /// One per word: required in the strict tier, optional in the loose one.
     words: Vec<Box<dyn Query>>,
     /// The words next to each other, as typed: a bonus.
-    proximity: Option<Box<dyn Query>>,
+    proximity: Option<Proximity>,
     /// Excluded words and phrases.
     excluded: Vec<Box<dyn Query>>,
 }
 
+/// The words of the query close together in the passage text, and those words.
+struct Proximity {
+    query: Box<dyn Query>,
+    terms: Vec<Term>,
+}
+
 impl Clauses {
-    /// `core` with the proximity bonus and the exclusions around it.
+    /// `core` with the exclusions and the proximity bonus around it.
     fn finish(&self, core: Box<dyn Query>) -> Box<dyn Query> {
         // A lone clause is the query itself: each level of nesting is a
         // scorer wrapped around every match.
-        if self.proximity.is_none() && self.excluded.is_empty() {
-            return core;
+        let core: Box<dyn Query> = if self.excluded.is_empty() {
+            core
+        } else {
+            let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
+            for e in &self.excluded {
+                top.push((Occur::MustNot, e.box_clone()));
+            }
+            Box::new(BooleanQuery::new(top))
+        };
+        match &self.proximity {
+            None => core,
+            Some(p) => Box::new(Bonus::new(
+                core,
+                p.query.box_clone(),
+                p.terms.clone(),
+                BOOST_PROXIMITY,
+            )),
         }
-        let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
-        if let Some(p) = &self.proximity {
-            top.push((Occur::Should, p.box_clone()));
-        }
-        for e in &self.excluded {
-            top.push((Occur::MustNot, e.box_clone()));
-        }
-        Box::new(BooleanQuery::new(top))
     }
 
     /// The phrases required, and the words required or optional.
@@ -187,12 +201,7 @@ impl Engine {
 
         // Words next to each other, as typed, rank above scattered ones.
         let bare_terms: Vec<(usize, String)> = analyse(&words.join(" "));
-        let proximity = (bare_terms.len() >= 2).then(|| {
-            Box::new(BoostQuery::new(
-                self.proximity_clause(&bare_terms),
-                BOOST_PROXIMITY,
-            )) as Box<dyn Query>
-        });
+        let proximity = (bare_terms.len() >= 2).then(|| self.proximity(&bare_terms));
         let clauses = Clauses {
             phrases: phrases.iter().map(|u| self.unit_query(u)).collect(),
             words: units.iter().map(|u| self.unit_query(u)).collect(),
@@ -356,12 +365,21 @@ impl Engine {
         )
     }
 
-    /// Words close together in the passage or its headings. Not in the title or the
-    /// field label: those are the same for many passages, so closeness there tells no
-    /// passage from another, and reading positions is most of a multi-word search.
-    fn proximity_clause(&self, terms: &[(usize, String)]) -> Box<dyn Query> {
-        let f = self.fields;
-        self.phrase_clause_in(terms, 2, &[(f.text, 1.0)])
+    /// Words close together in the passage text. Not in the title or the field label:
+    /// those are the same for many passages, so closeness there tells no passage from
+    /// another, and reading positions is most of a multi-word search.
+    fn proximity(&self, terms: &[(usize, String)]) -> Proximity {
+        let text = self.fields.text;
+        Proximity {
+            query: Box::new(BoostQuery::new(
+                self.phrase_clause_in(terms, 2, &[(text, 1.0)]),
+                BOOST_PROXIMITY,
+            )),
+            terms: terms
+                .iter()
+                .map(|(_, t)| Term::from_field_text(text, t))
+                .collect(),
+        }
     }
 
     fn phrase_clause_in(
