@@ -346,7 +346,10 @@ impl Weight for TermInFieldsWeight {
     /// doc ids where the best each field's block can give, put together, stays under the
     /// threshold is passed over without scoring a passage (block-max pruning). The bounds
     /// are tantivy's block maxima, exact on one segment and at worst a hair low across
-    /// segments whose mean lengths differ, as for tantivy's own top-k pruning.
+    /// segments whose mean lengths differ, as for tantivy's own top-k pruning. Within a
+    /// stretch that can pass, fields whose blocks together cannot are not walked but sought
+    /// to the next posting of the others (MaxScore): a common word's long passages are
+    /// passed over where only its rare, strong field can place a passage.
     fn for_each_pruning(
         &self,
         mut threshold: Score,
@@ -355,10 +358,15 @@ impl Weight for TermInFieldsWeight {
     ) -> tantivy::Result<()> {
         let mut fields = self.field_scorers(reader, 1.0)?;
         let mut docs: Vec<DocId> = fields.iter().map(FieldTerm::doc).collect();
-        // The stretch of doc ids `bound` holds for; empty at first.
+        // The stretch of doc ids the bounds hold for; empty at first.
         let mut stretch_end: Option<DocId> = None;
         let mut bound = Score::INFINITY;
-        let mut scores = Vec::with_capacity(fields.len());
+        // Each field's block maximum over the stretch (0 without a posting in it).
+        let mut maxima: Vec<Score> = vec![0.0; fields.len()];
+        // The fields of which a passage that can pass in the stretch holds one (a bit each):
+        // the others together cannot place it, so they are sought to the next posting of
+        // these instead of walked.
+        let mut essential: u64 = 0;
         loop {
             let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
             // Nothing passes an infinite threshold (a spent budget): the walk ends here.
@@ -375,13 +383,11 @@ impl Weight for TermInFieldsWeight {
                     .map(|(f, _)| f.block_end())
                     .min()
                     .unwrap_or(TERMINATED - 1);
-                scores.clear();
-                for (field, &d) in fields.iter_mut().zip(&docs) {
-                    if d <= end {
-                        scores.push(field.block_max());
-                    }
+                for ((field, &d), max) in fields.iter_mut().zip(&docs).zip(maxima.iter_mut()) {
+                    *max = if d <= end { field.block_max() } else { 0.0 };
                 }
-                bound = combine(&scores, self.tie_breaker);
+                bound = combine(&maxima, self.tie_breaker);
+                essential = essential_fields(&maxima, threshold, self.tie_breaker);
                 stretch_end = Some(end);
             }
             if let (Some(end), true) = (stretch_end, above && bound <= threshold) {
@@ -394,6 +400,29 @@ impl Weight for TermInFieldsWeight {
                 }
                 stretch_end = None;
                 continue;
+            }
+            if let (Some(end), true) = (stretch_end, above && essential != 0) {
+                // Up to the end of the stretch, only passages holding an essential field can
+                // pass: the next is where the first of them is.
+                let next = docs
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| essential & (1 << i) != 0)
+                    .map(|(_, &d)| d)
+                    .min()
+                    .unwrap_or(TERMINATED);
+                let target = next.min(end.saturating_add(1)).min(TERMINATED);
+                if doc < target {
+                    for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
+                        if *d < target {
+                            *d = field.seek(target);
+                        }
+                    }
+                    if target > end {
+                        stretch_end = None;
+                    }
+                    continue;
+                }
             }
             let mut max: Score = 0.0;
             let mut sum: Score = 0.0;
@@ -411,6 +440,28 @@ impl Weight for TermInFieldsWeight {
             }
         }
     }
+}
+
+/// The fields some passage able to pass `threshold` must hold, a bit each, given each
+/// field's best score `maxima`: the weakest fields are left out while together they cannot
+/// pass (MaxScore), the rest are essential. None (0) when the fields are too many to be bits.
+fn essential_fields(maxima: &[Score], threshold: Score, tie_breaker: Score) -> u64 {
+    if maxima.len() >= 64 {
+        return 0;
+    }
+    let mut order: Vec<usize> = (0..maxima.len()).collect();
+    order.sort_by(|&a, &b| maxima[a].total_cmp(&maxima[b]));
+    let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
+    let mut essential: u64 = (1u64 << maxima.len()) - 1;
+    for i in order {
+        let (with_max, with_sum) = (max.max(maxima[i]), sum + maxima[i]);
+        if combined(with_max, with_sum, tie_breaker) > threshold {
+            break;
+        }
+        (max, sum) = (with_max, with_sum);
+        essential &= !(1u64 << i);
+    }
+    essential
 }
 
 /// The score of clauses scoring `scores`, the best counting in full and the others by

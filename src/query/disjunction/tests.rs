@@ -287,3 +287,104 @@ fn no_clause_matching_gives_nothing_and_explains_a_match() {
         .explain(&searcher, tantivy::DocAddress::new(0, 0))
         .is_err());
 }
+
+#[test]
+fn essential_fields_leave_out_the_weakest_while_together_they_cannot_pass() {
+    // Texte 0.5, intitulé 3.0, section 1.0, tie-breaker 0.2.
+    let maxima = [0.5, 3.0, 1.0];
+    // 0.5 then 1.0 + 0.2 × 0.5 = 1.1 stay under 1.2: only the intitulé is essential.
+    assert_eq!(essential_fields(&maxima, 1.2, 0.2), 0b010);
+    // Under 1.05 the section and the intitulé are.
+    assert_eq!(essential_fields(&maxima, 1.05, 0.2), 0b110);
+    // Summed (tie-breaker 1): 0.5 + 1.0 = 1.5 passes 1.2.
+    assert_eq!(essential_fields(&maxima, 1.2, 1.0), 0b110);
+    // A field without a posting in the stretch (0) is never essential.
+    assert_eq!(essential_fields(&[0.0, 2.0], 0.0, 0.2), 0b10);
+    // Nothing can pass: none is essential.
+    assert_eq!(essential_fields(&maxima, 5.0, 0.2), 0);
+}
+
+#[test]
+fn pruning_gives_the_full_walks_best_on_random_passages() {
+    // Words rare and common, passages short and long, fields weighed alike or not: the best
+    // k through the pruned walk are the full walk's.
+    let words = [
+        "parentalité",
+        "soutien",
+        "jeunes",
+        "emploi",
+        "mot",
+        "mot",
+        "mot",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n) as usize
+    };
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for i in 0..5000 {
+        // Stretches of short, middling and long passages in each field, so that either
+        // field's blocks can outweigh the other's, or fall under what places.
+        let text_len = match (i / 300) % 3 {
+            0 => 1 + next(6),
+            1 => 6 + next(10),
+            _ => 20 + next(40),
+        };
+        let section_len = match (i / 700) % 2 {
+            0 => 1 + next(4),
+            _ => 5 + next(10),
+        };
+        let mut pick = |len: usize| -> String {
+            (0..len)
+                .map(|_| {
+                    if next(12) == 0 {
+                        words[0]
+                    } else {
+                        words[1 + next(words.len() as u64 - 1)]
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let text = pick(text_len);
+        let section = pick(section_len);
+        lines.push((text, section));
+    }
+    let borrowed: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (index, text, section) = index(&borrowed);
+    let cases = [
+        ("parentalité", 3.0, 0.2),
+        ("parentalité", 1.2, 0.2),
+        ("parentalité", 0.8, 1.0),
+        ("soutien", 1.0, 0.2),
+        ("soutien", 1.5, 1.0),
+    ];
+    for (word, section_boost, tie_breaker) in cases {
+        let query = TermInFields::new(
+            vec![
+                (Term::from_field_text(text, word), 1.0),
+                (Term::from_field_text(section, word), section_boost),
+            ],
+            tie_breaker,
+        );
+        let mut every = hits(&index, &query);
+        assert!(every.len() > 500, "{word}: {}", every.len());
+        every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for k in [1, 10, 100, 1000] {
+            let (top, _) = pruned_top(&index, &query, k);
+            assert_eq!(top.len(), k);
+            for ((da, sa), (db, sb)) in top.iter().zip(&every[..k]) {
+                assert!(
+                    (sa - sb).abs() < 1e-4,
+                    "{word} ×{section_boost} {tie_breaker} k={k}: {da}:{sa} against {db}:{sb}"
+                );
+            }
+        }
+    }
+}
