@@ -449,11 +449,13 @@ fn essential_fields(maxima: &[Score], threshold: Score, tie_breaker: Score) -> u
     if maxima.len() >= 64 {
         return 0;
     }
-    let mut order: Vec<usize> = (0..maxima.len()).collect();
-    order.sort_by(|&a, &b| maxima[a].total_cmp(&maxima[b]));
     let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
     let mut essential: u64 = (1u64 << maxima.len()) - 1;
-    for i in order {
+    // The weakest essential field, each time (the fields are a handful: no sort needed).
+    while let Some(i) = (0..maxima.len())
+        .filter(|&i| essential & (1 << i) != 0)
+        .min_by(|&a, &b| maxima[a].total_cmp(&maxima[b]))
+    {
         let (with_max, with_sum) = (max.max(maxima[i]), sum + maxima[i]);
         if combined(with_max, with_sum, tie_breaker) > threshold {
             break;
