@@ -249,6 +249,14 @@ mod tests {
         assert_eq!(top(&bonus), expected);
     }
 
+    /// Every match of `query` in doc order, and their scores best first.
+    fn every_match(index: &Index, query: &dyn Query) -> (Vec<(DocId, Score)>, Vec<Score>) {
+        let every = walk(index, query, Score::NEG_INFINITY);
+        let mut scores: Vec<Score> = every.iter().map(|&(_, s)| s).collect();
+        scores.sort_by(|a, b| b.total_cmp(a));
+        (every, scores)
+    }
+
     /// Every match a walk reports, asked with `threshold` throughout.
     fn walk(index: &Index, query: &dyn Query, threshold: Score) -> Vec<(DocId, Score)> {
         let searcher = index.reader().expect("reader").searcher();
@@ -270,9 +278,7 @@ mod tests {
     #[test]
     fn a_match_that_cannot_reach_the_floor_is_counted_unscored() {
         let (index, boolean, bonus) = passages();
-        let every = walk(&index, &*boolean, Score::NEG_INFINITY);
-        let mut scores: Vec<Score> = every.iter().map(|&(_, s)| s).collect();
-        scores.sort_by(|a, b| b.total_cmp(a));
+        let (every, scores) = every_match(&index, &*boolean);
         let floor = scores[0];
         let counted = walk(&index, &bonus, Wanted::Counted { floor }.threshold());
         // Every match is reported, those that can reach the floor with their exact score.
@@ -292,9 +298,7 @@ mod tests {
     #[test]
     fn past_the_count_only_what_passes_the_threshold_is_reported() {
         let (index, boolean, bonus) = passages();
-        let every = walk(&index, &*boolean, Score::NEG_INFINITY);
-        let mut scores: Vec<Score> = every.iter().map(|&(_, s)| s).collect();
-        scores.sort_by(|a, b| b.total_cmp(a));
+        let (every, scores) = every_match(&index, &*boolean);
         let threshold = scores[3].next_down();
         let above: Vec<(DocId, Score)> = every
             .iter()
