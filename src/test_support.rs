@@ -105,6 +105,17 @@ pub(crate) fn test_places(name: &str) -> Option<Territory> {
         .map(|(_, t)| t)
 }
 
+/// A deterministic pseudo-random draw in `0..n` (a linear congruential generator), for the
+/// random tests: the same cases on every run.
+pub(crate) fn dice(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    }
+}
+
 /// Every match of a query with its score: what a wrapper around a query must leave as it was.
 pub(crate) struct All;
 

@@ -214,6 +214,7 @@ pub use crate::index::text_key;
 mod tests {
     use super::*;
     use crate::index::Candidate;
+    use crate::test_support::dice;
 
     /// Passages described by (section, text); heading-only when the text is empty.
     struct Facts(HashMap<(usize, usize), (Option<usize>, &'static str)>);
@@ -443,16 +444,6 @@ mod tests {
     /// Every third doc id does not match.
     fn next_is_match(doc: usize) -> bool {
         doc % 3 != 1
-    }
-
-    /// A deterministic pseudo-random draw in `0..n` (a linear congruential generator).
-    fn dice(mut seed: u64) -> impl FnMut(u64) -> u64 {
-        move |n| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        }
     }
 
     /// A score drawn from a few close values, so that ties and near ties are many.

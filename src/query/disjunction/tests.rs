@@ -1,7 +1,7 @@
 //! The disjunctions against tantivy's own queries, and the pruning walk against a full one.
 
 use super::*;
-use crate::test_support::All;
+use crate::test_support::{dice, All};
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, TEXT};
@@ -317,13 +317,8 @@ fn pruning_gives_the_full_walks_best_on_random_passages() {
         "mot",
         "mot",
     ];
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n) as usize
-    };
+    let mut dice = dice(5);
+    let mut next = |n: u64| dice(n) as usize;
     let mut lines: Vec<(String, String)> = Vec::new();
     for i in 0..5000 {
         // Stretches of short, middling and long passages in each field, so that either
