@@ -18,7 +18,7 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::bonus::Bonus;
-use super::disjunction::TermInFields;
+use super::disjunction::{Conjunction, TermInFields};
 use crate::{Error, Result};
 
 /// Passages walked between two looks at the budget (a few microseconds of work).
@@ -169,7 +169,8 @@ impl Query for Budgeted {
         Ok(Box::new(BudgetedWeight {
             inner: self.query.weight(enable_scoring)?,
             budget: self.budget.clone(),
-            prunes: self.query.downcast_ref::<TermInFields>().is_some(),
+            prunes: self.query.downcast_ref::<TermInFields>().is_some()
+                || self.query.downcast_ref::<Conjunction>().is_some(),
         }))
     }
 

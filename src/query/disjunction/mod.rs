@@ -18,6 +18,10 @@ use std::sync::Arc;
 
 use crate::index::{DocumentRuns, Repeats, SegmentRuns, Wanted};
 
+pub use conjunction::{Conjunction, Proximity};
+
+mod conjunction;
+
 /// Matches when any clause matches. The score is the best clause's plus `tie_breaker`
 /// times the others' (a disjunction-max); with a tie breaker of 1 it is their sum.
 #[derive(Debug)]
@@ -162,6 +166,32 @@ impl Clause {
 }
 
 impl TermInFields {
+    /// The weight of each clause, ready to score.
+    fn fields_weight(
+        &self,
+        statistics_provider: &dyn tantivy::query::Bm25StatisticsProvider,
+    ) -> tantivy::Result<TermInFieldsWeight> {
+        let weights = self
+            .clauses
+            .iter()
+            .map(|clause| {
+                let scored = clause.scored_terms();
+                let bm25 = Bm25Weight::for_terms(statistics_provider, scored)?;
+                Ok(ClauseWeight {
+                    term: clause.term.clone(),
+                    bm25: bm25.boost_by(clause.boost),
+                    lengths_of: scored[0].field(),
+                    is_pair: clause.phrase.is_some(),
+                    runs: clause.runs.clone(),
+                })
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(TermInFieldsWeight {
+            weights,
+            tie_breaker: self.tie_breaker,
+        })
+    }
+
     pub fn new(terms: Vec<(Term, Score)>, tie_breaker: Score) -> TermInFields {
         TermInFields {
             clauses: terms
@@ -222,25 +252,7 @@ impl Query for TermInFields {
                 .collect();
             return Disjunction::max(clauses, self.tie_breaker).weight(enable_scoring);
         };
-        let weights = self
-            .clauses
-            .iter()
-            .map(|clause| {
-                let scored = clause.scored_terms();
-                let bm25 = Bm25Weight::for_terms(statistics_provider, scored)?;
-                Ok(ClauseWeight {
-                    term: clause.term.clone(),
-                    bm25: bm25.boost_by(clause.boost),
-                    lengths_of: scored[0].field(),
-                    is_pair: clause.phrase.is_some(),
-                    runs: clause.runs.clone(),
-                })
-            })
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(TermInFieldsWeight {
-            weights,
-            tie_breaker: self.tie_breaker,
-        }))
+        Ok(Box::new(self.fields_weight(statistics_provider)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -276,7 +288,7 @@ impl TermInFieldsWeight {
         boost: Score,
     ) -> tantivy::Result<Vec<FieldTerm>> {
         let mut scorers = Vec::with_capacity(self.weights.len());
-        for clause in &self.weights {
+        for (index, clause) in self.weights.iter().enumerate() {
             let postings = reader
                 .inverted_index(clause.term.field())?
                 .read_block_postings(&clause.term, IndexRecordOption::WithFreqs)?;
@@ -310,6 +322,7 @@ impl TermInFieldsWeight {
                 bm25: clause.bm25.boost_by(boost),
                 exact_block_max: clause.is_pair,
                 runs,
+                clause: index,
             };
             scorer.enter_run();
             scorers.push(scorer);
@@ -500,6 +513,8 @@ struct FieldTerm {
     exact_block_max: bool,
     /// Postings on the first passage of each run only: where in the run the walk is.
     runs: Option<Box<RunCursor>>,
+    /// The clause of the [`TermInFieldsWeight`] it is the postings of.
+    clause: usize,
 }
 
 /// A walk through the run of the posting a [`FieldTerm`] is on.

@@ -17,7 +17,7 @@ use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
 use crate::analysis::{self, pairs};
 use crate::query::bonus::Bonus;
-use crate::query::disjunction::{Disjunction, RunsOf, TermInFields};
+use crate::query::disjunction::{Conjunction, Disjunction, Proximity, RunsOf, TermInFields};
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
 use crate::query::typos::Correction;
@@ -97,12 +97,6 @@ struct Clauses {
     excluded: Vec<Box<dyn Query>>,
 }
 
-/// The words of the query close together in the passage text, and those words.
-struct Proximity {
-    query: Box<dyn Query>,
-    terms: Vec<Term>,
-}
-
 impl Clauses {
     /// `core` with the exclusions and the proximity bonus around it.
     fn finish(&self, core: Box<dyn Query>) -> Box<dyn Query> {
@@ -123,7 +117,7 @@ impl Clauses {
                 core,
                 p.query.box_clone(),
                 p.terms.clone(),
-                BOOST_PROXIMITY,
+                p.boost,
             )),
         }
     }
@@ -142,6 +136,9 @@ impl Clauses {
         for c in &self.words {
             core.push((occur, c.box_clone()));
         }
+        if let Some(conjunction) = self.conjunction(&core) {
+            return conjunction;
+        }
         let core: Box<dyn Query> = if core.len() == 1 && core[0].0 == Occur::Must {
             core.pop().map_or_else(
                 || Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>,
@@ -151,6 +148,24 @@ impl Clauses {
             Box::new(BooleanQuery::new(core))
         };
         self.finish(core)
+    }
+
+    /// Clauses all required, each one word in its fields (or a phrase of two found through
+    /// its pairs), with nothing excluded: one [`Conjunction`] under the proximity bonus,
+    /// whose walk passes over what cannot place.
+    fn conjunction(&self, core: &[(Occur, Box<dyn Query>)]) -> Option<Box<dyn Query>> {
+        if core.len() < 2 || !self.excluded.is_empty() {
+            return None;
+        }
+        let words = core
+            .iter()
+            .map(|(occur, q)| {
+                (*occur == Occur::Must)
+                    .then(|| q.downcast_ref::<TermInFields>().cloned())
+                    .flatten()
+            })
+            .collect::<Option<Vec<TermInFields>>>()?;
+        Some(Box::new(Conjunction::new(words, self.proximity.clone())))
     }
 
     /// The tiers, most precise first: the whole query as one concept (when its
@@ -379,6 +394,7 @@ impl Engine {
                 .iter()
                 .map(|(_, t)| Term::from_field_text(text, t))
                 .collect(),
+            boost: BOOST_PROXIMITY,
         }
     }
 

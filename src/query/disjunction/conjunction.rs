@@ -1,0 +1,474 @@
+//! Every word of a query required, with the bonus of the words close together: the
+//! commonest search of several words, walked with the bounds its words carry.
+//!
+//! As a boolean query of required words under a [`Bonus`], every match of the words was
+//! scored and the bonus bounded by its BM25 weight at a term frequency no passage has
+//! (two to three times the most it gives): past the exact count nothing was passed over.
+//! Here each word is a [`TermInFields`] whose blocks bound it, and the bonus, a phrase of
+//! the words in the passage text, scores at most what its rarest word's text postings
+//! allow (a phrase occurs no more often than any of its words, in a passage of the same
+//! length): a stretch of doc ids where the words' blocks and the bonus together cannot
+//! place is passed over, a match that cannot place is neither scored in full nor read for
+//! its bonus, and while counts are exact such matches are reported unscored.
+
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+use super::{combined, FieldTerm, TermInFields, TermInFieldsWeight};
+use crate::index::{Wanted, UNSCORED};
+use crate::query::bonus::Bonus;
+
+/// Every word required, their scores summed, and where `bonus` matches its score added.
+#[derive(Debug)]
+pub struct Conjunction {
+    words: Vec<TermInFields>,
+    bonus: Option<Proximity>,
+}
+
+/// A phrase of the words in one field scored at most `boost` times the BM25 weight of
+/// `terms` (as tantivy scores a phrase of them).
+#[derive(Debug)]
+pub struct Proximity {
+    pub query: Box<dyn Query>,
+    pub terms: Vec<Term>,
+    pub boost: Score,
+}
+
+impl Clone for Proximity {
+    fn clone(&self) -> Self {
+        Proximity {
+            query: self.query.box_clone(),
+            terms: self.terms.clone(),
+            boost: self.boost,
+        }
+    }
+}
+
+impl Clone for Conjunction {
+    fn clone(&self) -> Self {
+        Conjunction {
+            words: self.words.clone(),
+            bonus: self.bonus.clone(),
+        }
+    }
+}
+
+impl Conjunction {
+    /// `words` all required; `bonus` added where it matches.
+    pub fn new(words: Vec<TermInFields>, bonus: Option<Proximity>) -> Conjunction {
+        Conjunction { words, bonus }
+    }
+
+    /// The same query as tantivy's boolean query of required words under a [`Bonus`]:
+    /// what scorers and explanations are made from, and the walk is measured against.
+    pub fn reference(&self) -> Box<dyn Query> {
+        let core: Box<dyn Query> = Box::new(BooleanQuery::new(
+            self.words
+                .iter()
+                .map(|w| (Occur::Must, Box::new(w.clone()) as Box<dyn Query>))
+                .collect(),
+        ));
+        match &self.bonus {
+            None => core,
+            Some(p) => Box::new(Bonus::new(
+                core,
+                p.query.box_clone(),
+                p.terms.clone(),
+                p.boost,
+            )),
+        }
+    }
+}
+
+impl Query for Conjunction {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let reference = self.reference().weight(enable_scoring)?;
+        let EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } = enable_scoring
+        else {
+            return Ok(reference);
+        };
+        let words = self
+            .words
+            .iter()
+            .map(|w| w.fields_weight(statistics_provider))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let bonus = match &self.bonus {
+            Some(p) if !p.terms.is_empty() => Some(BonusWeight {
+                weight: p.query.weight(enable_scoring)?,
+                bm25: Bm25Weight::for_terms(statistics_provider, &p.terms)?.boost_by(p.boost),
+                terms: p.terms.clone(),
+            }),
+            _ => None,
+        };
+        Ok(Box::new(ConjunctionWeight {
+            reference,
+            words,
+            bonus,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for word in &self.words {
+            word.query_terms(visitor);
+        }
+        if let Some(p) = &self.bonus {
+            p.query.query_terms(visitor);
+        }
+    }
+}
+
+struct BonusWeight {
+    weight: Box<dyn Weight>,
+    /// The phrase's BM25, boosted: its score at a passage's length and a term frequency.
+    bm25: Bm25Weight,
+    terms: Vec<Term>,
+}
+
+struct ConjunctionWeight {
+    /// The boolean query under its bonus, for scorers and explanations.
+    reference: Box<dyn Weight>,
+    words: Vec<TermInFieldsWeight>,
+    bonus: Option<BonusWeight>,
+}
+
+/// One word's fields, walked side by side.
+struct Word {
+    fields: Vec<FieldTerm>,
+    docs: Vec<DocId>,
+    tie_breaker: Score,
+}
+
+impl Word {
+    fn doc(&self) -> DocId {
+        self.docs.iter().copied().min().unwrap_or(TERMINATED)
+    }
+
+    /// Moves the fields behind `target` to their first posting at or past it.
+    fn seek(&mut self, target: DocId) -> DocId {
+        let mut min = TERMINATED;
+        for (field, d) in self.fields.iter_mut().zip(self.docs.iter_mut()) {
+            if *d < target {
+                *d = field.seek(target);
+            }
+            min = min.min(*d);
+        }
+        min
+    }
+
+    /// The score at `doc`, where some field is: the best field's, the others' by the tie
+    /// breaker (as [`super::DisjunctionScorer`] gives it).
+    fn score(&mut self, doc: DocId) -> Score {
+        let mut max: Score = 0.0;
+        let mut sum: Score = 0.0;
+        for (field, &d) in self.fields.iter_mut().zip(&self.docs) {
+            if d == doc {
+                let score = field.score();
+                max = max.max(score);
+                sum += score;
+            }
+        }
+        combined(max, sum, self.tie_breaker)
+    }
+
+    /// Moves the fields on `doc` past it.
+    fn advance(&mut self, doc: DocId) {
+        for (field, d) in self.fields.iter_mut().zip(self.docs.iter_mut()) {
+            if *d == doc {
+                *d = field.advance();
+            }
+        }
+    }
+
+    /// The last doc id the blocks of the fields still walked bound.
+    fn block_end(&self) -> DocId {
+        self.fields
+            .iter()
+            .zip(&self.docs)
+            .filter(|(_, &d)| d != TERMINATED)
+            .map(|(f, _)| f.block_end())
+            .min()
+            .unwrap_or(TERMINATED - 1)
+    }
+
+    /// The most the word scores up to `end` (the fields' block maxima put together), and
+    /// each field's (0 without a posting up to `end`) into `maxima`.
+    fn bound(&mut self, end: DocId, maxima: &mut Vec<Score>) -> Score {
+        maxima.clear();
+        for (field, &d) in self.fields.iter_mut().zip(&self.docs) {
+            maxima.push(if d <= end { field.block_max() } else { 0.0 });
+        }
+        let (max, sum) = maxima
+            .iter()
+            .fold((0.0 as Score, 0.0 as Score), |(m, s), &x| (m.max(x), s + x));
+        combined(max, sum, self.tie_breaker)
+    }
+}
+
+/// Where the bonus's terms are among the words' fields: a word's posting of a term in the
+/// bonus's field, and how the bonus's weight compares with that posting's.
+struct BonusTerm {
+    word: usize,
+    field: usize,
+    /// The phrase occurs no more often than this term: with two terms, than either; with
+    /// more, tantivy's count with slop is only bounded by the last term's.
+    bounds: bool,
+    /// The bonus's BM25 weight over the field's (same field, same lengths: the same
+    /// frequency factor), a hair up so a bound never falls under a score.
+    ratio: Score,
+}
+
+/// Margin on bounds computed by another path than the scores they bound.
+const ROUNDING: Score = 1.0 + 1e-5;
+
+impl ConjunctionWeight {
+    /// Each word's fields in `reader`, cheapest word first (the order tantivy's intersection
+    /// walks and sums them in); `None` when some word has no posting.
+    fn words(&self, reader: &SegmentReader) -> tantivy::Result<Option<Vec<(usize, Word)>>> {
+        let mut words = Vec::with_capacity(self.words.len());
+        for (i, weight) in self.words.iter().enumerate() {
+            let fields = weight.field_scorers(reader, 1.0)?;
+            if fields.is_empty() {
+                return Ok(None);
+            }
+            let docs = fields.iter().map(FieldTerm::doc).collect();
+            words.push((
+                i,
+                Word {
+                    fields,
+                    docs,
+                    tie_breaker: weight.tie_breaker,
+                },
+            ));
+        }
+        words.sort_by_key(|(_, w)| {
+            w.fields
+                .iter()
+                .fold(0u32, |sum, f| sum.saturating_add(f.size_hint()))
+        });
+        Ok(Some(words))
+    }
+
+    /// Where each of the bonus's terms is among `words`' fields; `None` when one is not
+    /// (the bonus is then bounded by its weight alone).
+    fn bonus_terms(&self, words: &[(usize, Word)], bonus: &BonusWeight) -> Option<Vec<BonusTerm>> {
+        let most = bonus.bm25.score(0, u32::MAX);
+        let n = bonus.terms.len();
+        bonus
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(j, term)| {
+                words.iter().enumerate().find_map(|(w, (i, word))| {
+                    let clauses = &self.words[*i].weights;
+                    word.fields.iter().enumerate().find_map(|(f, field)| {
+                        let clause = clauses.get(field.clause)?;
+                        (clause.term == *term && !clause.is_pair).then(|| BonusTerm {
+                            word: w,
+                            field: f,
+                            bounds: n == 2 || j + 1 == n,
+                            ratio: most / field.bm25.score(0, u32::MAX) * ROUNDING,
+                        })
+                    })
+                })
+            })
+            .collect()
+    }
+}
+
+impl Weight for ConjunctionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.reference.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.reference.explain(reader, doc)
+    }
+
+    /// The matches that can pass `threshold`, scored as [`Conjunction::reference`] scores
+    /// them; while counts are exact, every match (those that cannot reach the floor
+    /// unscored).
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let Some(mut words) = self.words(reader)? else {
+            return Ok(());
+        };
+        let mut bonus = match &self.bonus {
+            Some(b) => Some((b, b.weight.scorer(reader, 1.0)?)),
+            None => None,
+        };
+        // Where the bonus's terms are; with one of them not among the words, only its
+        // weight bounds it; with one of them in no passage here, it never matches.
+        let placed = bonus
+            .as_ref()
+            .and_then(|(b, _)| self.bonus_terms(&words, b));
+        let bonus_most = bonus
+            .as_ref()
+            .map_or(0.0, |(b, _)| b.bm25.score(0, u32::MAX));
+        let mut maxima: Vec<Vec<Score>> = vec![Vec::new(); words.len()];
+        let mut stretch_end: Option<DocId> = None;
+        // The most a match in the stretch scores, and without the bonus.
+        let mut bound = Score::INFINITY;
+        let mut core_bound = Score::INFINITY;
+        let mut candidate = words
+            .iter()
+            .map(|(_, w)| w.doc())
+            .max()
+            .unwrap_or(TERMINATED);
+        let mut scores: Vec<Score> = vec![0.0; words.len()];
+        loop {
+            if candidate == TERMINATED || threshold == Score::INFINITY {
+                return Ok(());
+            }
+            // Every word on or past the candidate, the first where all meet.
+            let mut doc = candidate;
+            for (_, word) in words.iter_mut() {
+                doc = doc.max(word.seek(doc));
+            }
+            if doc == TERMINATED {
+                return Ok(());
+            }
+            let wanted = Wanted::of(threshold);
+            let bounded = !matches!(wanted, Wanted::Every);
+            if bounded && stretch_end.is_none_or(|end| doc > end) {
+                let end = words
+                    .iter()
+                    .map(|(_, w)| w.block_end())
+                    .min()
+                    .unwrap_or(TERMINATED - 1);
+                let mut core: Score = 0.0;
+                for ((_, word), maxima) in words.iter_mut().zip(maxima.iter_mut()) {
+                    core += word.bound(end, maxima);
+                }
+                let extra = match (&bonus, &placed) {
+                    (None, _) => 0.0,
+                    (Some(_), None) => bonus_most,
+                    (Some(_), Some(placed)) => placed
+                        .iter()
+                        .map(|t| {
+                            let max = maxima[t.word][t.field];
+                            // A term without a posting in the stretch: no phrase there.
+                            if max == 0.0 || t.bounds {
+                                max * t.ratio
+                            } else {
+                                bonus_most
+                            }
+                        })
+                        .fold(bonus_most, Score::min),
+                };
+                bound = (core + extra) * ROUNDING;
+                core_bound = core;
+                stretch_end = Some(end);
+            }
+            if let (Some(end), Wanted::Above(t)) = (stretch_end, wanted) {
+                if bound <= t {
+                    candidate = end.saturating_add(1).min(TERMINATED);
+                    stretch_end = None;
+                    continue;
+                }
+            }
+            if words.iter().any(|(_, w)| w.doc() != doc) {
+                // Not every word here: the candidate moves to the furthest.
+                candidate = words
+                    .iter()
+                    .map(|(_, w)| w.doc())
+                    .max()
+                    .unwrap_or(TERMINATED);
+                continue;
+            }
+            // A match: the bonus bounded here first (most often nothing: a word is not in
+            // the text), then with the words' bounds in the stretch.
+            let most = match (&bonus, &placed) {
+                (None, _) => 0.0,
+                (Some(_), None) => bonus_most,
+                (Some((b, _)), Some(placed)) => bonus_bound(placed, &words, doc, &b.bm25),
+            };
+            let in_stretch = bounded && stretch_end.is_some_and(|end| doc <= end);
+            let report = if in_stretch {
+                wanted
+                    .unscored_if_at_most((core_bound + most) * ROUNDING)
+                    .map(|unscored| unscored.then_some(UNSCORED))
+            } else {
+                None
+            };
+            let score = match report {
+                Some(report) => report,
+                None => {
+                    for ((_, word), score) in words.iter_mut().zip(scores.iter_mut()) {
+                        *score = word.score(doc);
+                    }
+                    // As tantivy's intersection sums them: the two cheapest, then the rest.
+                    let mut core = scores[0];
+                    if let Some(&second) = scores.get(1) {
+                        core += second;
+                        core += scores[2..].iter().fold(-0.0, |sum: Score, &s| sum + s);
+                    }
+                    match &mut bonus {
+                        None => Some(core),
+                        Some((_, scorer)) => match wanted.unscored_if_at_most(core + most) {
+                            Some(unscored) => unscored.then_some(UNSCORED),
+                            None => {
+                                let mut total = core;
+                                if most > 0.0 {
+                                    let mut on = scorer.doc();
+                                    if on < doc {
+                                        on = scorer.seek(doc);
+                                    }
+                                    if on == doc {
+                                        total += scorer.score();
+                                    }
+                                }
+                                Some(total)
+                            }
+                        },
+                    }
+                }
+            };
+            if let Some(score) = score {
+                if score > threshold || score == UNSCORED {
+                    threshold = callback(doc, score);
+                }
+            }
+            for (_, word) in words.iter_mut() {
+                word.advance(doc);
+            }
+            candidate = doc + 1;
+        }
+    }
+}
+
+/// The most the bonus scores at `doc`, where every word is: nothing unless each of its
+/// terms is in its field there, else its weight at the passage's length and the least
+/// frequency of its terms (a phrase occurs no more often than any of its words).
+fn bonus_bound(
+    placed: &[BonusTerm],
+    words: &[(usize, Word)],
+    doc: DocId,
+    bm25: &Bm25Weight,
+) -> Score {
+    let mut least = u32::MAX;
+    let mut fieldnorm_id = 0;
+    for t in placed {
+        let word = &words[t.word].1;
+        if word.docs[t.field] != doc {
+            return 0.0;
+        }
+        let field = &word.fields[t.field];
+        if t.bounds {
+            least = least.min(field.term_freq());
+        }
+        fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
+    }
+    bm25.score(fieldnorm_id, least) * ROUNDING
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,201 @@
+//! The walk of a conjunction against tantivy's boolean query under a bonus, on random
+//! passages: every match with its score, the same best, the same counts.
+
+use super::*;
+use crate::test_support::{dice, All};
+use tantivy::query::{BoostQuery, PhraseQuery};
+use tantivy::schema::{Field, Schema, TEXT};
+use tantivy::{doc, Index};
+
+/// Random passages (text, heading) over a few words, in stretches of short and long ones,
+/// with « reussite educative » written as such now and then.
+fn passages(seed: u64) -> (Index, Field, Field) {
+    let words = [
+        "reussite",
+        "educative",
+        "jeunes",
+        "mot",
+        "mot",
+        "mot",
+        "autre",
+    ];
+    let mut dice = dice(seed);
+    let mut next = |n: u64| dice(n) as usize;
+    let mut schema = Schema::builder();
+    let text = schema.add_text_field("text", TEXT);
+    let section = schema.add_text_field("section", TEXT);
+    let index = Index::create_in_ram(schema.build());
+    let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for i in 0..6000 {
+        let text_len = match (i / 400) % 3 {
+            0 => 2 + next(5),
+            1 => 6 + next(12),
+            _ => 20 + next(40),
+        };
+        let heading_len = 1 + next(if (i / 900) % 2 == 0 { 3 } else { 10 });
+        let mut pick = |len: usize| -> String {
+            let mut out: Vec<&str> = Vec::new();
+            while out.len() < len {
+                if next(25) == 0 {
+                    out.extend(["reussite", "educative"]);
+                } else {
+                    out.push(words[next(words.len() as u64)]);
+                }
+            }
+            out.join(" ")
+        };
+        let (body, heading) = (pick(text_len), pick(heading_len));
+        writer
+            .add_document(doc!(text => body, section => heading))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    (index, text, section)
+}
+
+/// The words required in the text and the heading, with the phrase of them in the text
+/// (slop 2) as a bonus, as the search plans it.
+fn conjunction(text: Field, section: Field, words: &[&str], tie_breaker: Score) -> Conjunction {
+    let in_fields = |word: &str| {
+        TermInFields::new(
+            vec![
+                (Term::from_field_text(text, word), 1.0),
+                (Term::from_field_text(section, word), 1.5),
+            ],
+            tie_breaker,
+        )
+    };
+    let terms: Vec<Term> = words
+        .iter()
+        .map(|w| Term::from_field_text(text, w))
+        .collect();
+    let phrase =
+        PhraseQuery::new_with_offset_and_slop(terms.iter().cloned().enumerate().collect(), 2);
+    Conjunction::new(
+        words.iter().map(|w| in_fields(w)).collect(),
+        Some(Proximity {
+            query: Box::new(BoostQuery::new(Box::new(phrase), 1.5)),
+            terms,
+            boost: 1.5,
+        }),
+    )
+}
+
+/// Every (doc, score) of the reference query, in doc order.
+fn reference(index: &Index, query: &Conjunction) -> Vec<(u32, f32)> {
+    let searcher = index.reader().unwrap().searcher();
+    let mut hits = searcher.search(&*query.reference(), &All).unwrap();
+    hits.sort_by_key(|h| h.0);
+    hits
+}
+
+/// What the walk reports from `threshold`, the threshold rising as a top-`k` collector's
+/// does once `k` matches scored above it (never, with `k` 0).
+fn walk(index: &Index, query: &Conjunction, threshold: Score, k: usize) -> Vec<(u32, f32)> {
+    let searcher = index.reader().unwrap().searcher();
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(&searcher))
+        .unwrap();
+    let mut reported = Vec::new();
+    let mut top: Vec<f32> = Vec::new();
+    weight
+        .for_each_pruning(threshold, searcher.segment_reader(0), &mut |doc, score| {
+            reported.push((doc, score));
+            if k == 0 {
+                return threshold;
+            }
+            top.push(score);
+            top.sort_by(|a, b| b.total_cmp(a));
+            top.truncate(k);
+            if top.len() == k {
+                top[k - 1]
+            } else {
+                threshold
+            }
+        })
+        .unwrap();
+    reported
+}
+
+fn close(a: f32, b: f32) -> bool {
+    (a - b).abs() <= 1e-4 * a.abs().max(1.0)
+}
+
+#[test]
+fn the_walk_gives_every_match_with_the_reference_score() {
+    let (index, text, section) = passages(11);
+    for words in [
+        &["reussite", "educative"][..],
+        &["reussite", "educative", "jeunes"],
+    ] {
+        let query = conjunction(text, section, words, 0.2);
+        let expected = reference(&index, &query);
+        assert!(expected.len() > 1000, "{words:?}: {}", expected.len());
+        let every = walk(&index, &query, Score::NEG_INFINITY, 0);
+        assert_eq!(every.len(), expected.len(), "{words:?}");
+        for ((da, sa), (db, sb)) in every.iter().zip(&expected) {
+            assert_eq!(da, db, "{words:?}");
+            assert!(close(*sa, *sb), "{words:?} {da}: {sa} against {sb}");
+        }
+    }
+}
+
+#[test]
+fn past_the_count_the_walk_keeps_the_best_and_passes_over_the_rest() {
+    let (index, text, section) = passages(12);
+    for (words, tie_breaker) in [
+        (&["reussite", "educative"][..], 0.2),
+        (&["educative", "reussite"][..], 1.0),
+        (&["reussite", "educative", "jeunes"][..], 0.2),
+    ] {
+        let query = conjunction(text, section, words, tie_breaker);
+        let mut expected = reference(&index, &query);
+        expected.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for k in [1, 10, 100] {
+            // Any threshold of 0 or more asks for what passes it.
+            let reported = walk(&index, &query, 0.0, k);
+            let mut best: Vec<f32> = reported.iter().map(|&(_, s)| s).collect();
+            best.sort_by(|a, b| b.total_cmp(a));
+            best.truncate(k);
+            assert_eq!(best.len(), k);
+            for (a, (_, b)) in best.iter().zip(&expected) {
+                assert!(close(*a, *b), "{words:?} k={k}: {a} against {b}");
+            }
+            if k == 10 {
+                assert!(
+                    reported.len() * 4 < expected.len(),
+                    "{words:?}: {} of {} reported",
+                    reported.len(),
+                    expected.len()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn while_counting_every_match_comes_back_and_only_those_under_the_floor_unscored() {
+    let (index, text, section) = passages(13);
+    let query = conjunction(text, section, &["reussite", "educative"], 0.2);
+    let expected = reference(&index, &query);
+    let mut scores: Vec<f32> = expected.iter().map(|&(_, s)| s).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    let floor = scores[50];
+    let reported = walk(&index, &query, Wanted::Counted { floor }.threshold(), 0);
+    assert_eq!(reported.len(), expected.len());
+    let mut unscored = 0;
+    for ((da, sa), (db, sb)) in reported.iter().zip(&expected) {
+        assert_eq!(da, db);
+        if *sa == UNSCORED {
+            unscored += 1;
+            assert!(*sb < floor, "{da} unscored at {sb}, floor {floor}");
+        } else {
+            assert!(close(*sa, *sb), "{da}: {sa} against {sb}");
+        }
+    }
+    assert!(
+        unscored * 2 > reported.len(),
+        "{unscored} of {}",
+        reported.len()
+    );
+}
