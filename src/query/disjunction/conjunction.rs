@@ -374,6 +374,18 @@ impl Weight for ConjunctionWeight {
                     stretch_end = None;
                     continue;
                 }
+                if let (Some(placed), true) = (&placed, core_bound * ROUNDING <= t) {
+                    // Without the bonus nothing here places, and the bonus needs every one
+                    // of its terms in the text: only those postings are walked.
+                    let next = bonus_postings_from(placed, &mut words, doc, end);
+                    if next > doc {
+                        candidate = next.min(end.saturating_add(1)).min(TERMINATED);
+                        if candidate > end {
+                            stretch_end = None;
+                        }
+                        continue;
+                    }
+                }
             }
             if words.iter().any(|(_, w)| w.doc() != doc) {
                 // Not every word here: the candidate moves to the furthest.
@@ -442,6 +454,32 @@ impl Weight for ConjunctionWeight {
             }
             candidate = doc + 1;
         }
+    }
+}
+
+/// The first doc id from `doc` where each of the bonus's terms is in its field (the text),
+/// seeking only those postings; past `end` when there is none up to it.
+fn bonus_postings_from(
+    placed: &[BonusTerm],
+    words: &mut [(usize, Word)],
+    doc: DocId,
+    end: DocId,
+) -> DocId {
+    let mut target = doc;
+    loop {
+        let mut furthest = target;
+        for t in placed {
+            let word = &mut words[t.word].1;
+            let d = &mut word.docs[t.field];
+            if *d < furthest {
+                *d = word.fields[t.field].seek(furthest);
+            }
+            furthest = furthest.max(*d);
+        }
+        if furthest == target || furthest > end {
+            return furthest;
+        }
+        target = furthest;
     }
 }
 
