@@ -18,7 +18,7 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::bonus::Bonus;
-use super::disjunction::{Conjunction, TermInFields};
+use super::disjunction::{Conjunction, Disjunction, TermInFields};
 use crate::{Error, Result};
 
 /// Passages walked between two looks at the budget (a few microseconds of work).
@@ -170,7 +170,11 @@ impl Query for Budgeted {
             inner: self.query.weight(enable_scoring)?,
             budget: self.budget.clone(),
             prunes: self.query.downcast_ref::<TermInFields>().is_some()
-                || self.query.downcast_ref::<Conjunction>().is_some(),
+                || self.query.downcast_ref::<Conjunction>().is_some()
+                || self
+                    .query
+                    .downcast_ref::<Disjunction>()
+                    .is_some_and(|d| d.word_spellings().is_some()),
         }))
     }
 

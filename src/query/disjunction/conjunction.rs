@@ -16,15 +16,33 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use super::{combined, FieldTerm, TermInFields, TermInFieldsWeight};
+use super::{combined, every_match, Disjunction, FieldTerm, TermInFields, TermInFieldsWeight};
 use crate::index::{Wanted, UNSCORED};
 use crate::query::bonus::Bonus;
 
 /// Every word required, their scores summed, and where `bonus` matches its score added.
 #[derive(Debug)]
 pub struct Conjunction {
-    words: Vec<TermInFields>,
+    words: Vec<Required>,
     bonus: Option<Proximity>,
+}
+
+/// A required word as planned, and its spellings (as typed, corrected), each a word in its
+/// fields with its boost: in a segment where one spelling alone has postings, the word is
+/// that spelling, boosted (as a [`Disjunction`] of them scores there).
+#[derive(Debug)]
+struct Required {
+    query: Box<dyn Query>,
+    spellings: Vec<(TermInFields, Score)>,
+}
+
+impl Clone for Required {
+    fn clone(&self) -> Self {
+        Required {
+            query: self.query.box_clone(),
+            spellings: self.spellings.clone(),
+        }
+    }
 }
 
 /// A phrase of the words in one field scored at most `boost` times the BM25 weight of
@@ -56,9 +74,20 @@ impl Clone for Conjunction {
 }
 
 impl Conjunction {
-    /// `words` all required; `bonus` added where it matches.
-    pub fn new(words: Vec<TermInFields>, bonus: Option<Proximity>) -> Conjunction {
-        Conjunction { words, bonus }
+    /// `words` all required, `bonus` added where it matches; `None` unless each word is a
+    /// [`TermInFields`] or a [`Disjunction`] of them (a word and its correction).
+    pub fn new(words: Vec<Box<dyn Query>>, bonus: Option<Proximity>) -> Option<Conjunction> {
+        let words = words
+            .into_iter()
+            .map(|query| {
+                let spellings = match query.downcast_ref::<TermInFields>() {
+                    Some(word) => vec![(word.clone(), 1.0)],
+                    None => query.downcast_ref::<Disjunction>()?.word_spellings()?,
+                };
+                Some(Required { query, spellings })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Conjunction { words, bonus })
     }
 
     /// The same query as tantivy's boolean query of required words under a [`Bonus`]:
@@ -67,7 +96,7 @@ impl Conjunction {
         let core: Box<dyn Query> = Box::new(BooleanQuery::new(
             self.words
                 .iter()
-                .map(|w| (Occur::Must, Box::new(w.clone()) as Box<dyn Query>))
+                .map(|w| (Occur::Must, w.query.box_clone()))
                 .collect(),
         ));
         match &self.bonus {
@@ -95,7 +124,12 @@ impl Query for Conjunction {
         let words = self
             .words
             .iter()
-            .map(|w| w.fields_weight(statistics_provider))
+            .map(|w| {
+                w.spellings
+                    .iter()
+                    .map(|(word, boost)| Ok((word.fields_weight(statistics_provider)?, *boost)))
+                    .collect::<tantivy::Result<Vec<_>>>()
+            })
             .collect::<tantivy::Result<Vec<_>>>()?;
         let bonus = match &self.bonus {
             Some(p) if !p.terms.is_empty() => Some(BonusWeight {
@@ -114,7 +148,7 @@ impl Query for Conjunction {
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         for word in &self.words {
-            word.query_terms(visitor);
+            word.query.query_terms(visitor);
         }
         if let Some(p) = &self.bonus {
             p.query.query_terms(visitor);
@@ -132,8 +166,20 @@ struct BonusWeight {
 struct ConjunctionWeight {
     /// The boolean query under its bonus, for scorers and explanations.
     reference: Box<dyn Weight>,
-    words: Vec<TermInFieldsWeight>,
+    /// Each word's spellings with their boosts.
+    words: Vec<Vec<(TermInFieldsWeight, Score)>>,
     bonus: Option<BonusWeight>,
+}
+
+/// A conjunction's words in a segment.
+enum Segment {
+    /// Some word has no posting: nothing matches.
+    Nothing,
+    /// Some word has several spellings with postings: no bound at hand.
+    Spellings,
+    /// Each word's one spelling with postings, cheapest word first, with its place among
+    /// the query's words.
+    Words(Vec<(usize, Word)>),
 }
 
 /// One word's fields, walked side by side.
@@ -141,6 +187,8 @@ struct Word {
     fields: Vec<FieldTerm>,
     docs: Vec<DocId>,
     tie_breaker: Score,
+    /// The spelling they are the postings of.
+    spelling: usize,
 }
 
 impl Word {
@@ -227,30 +275,38 @@ const ROUNDING: Score = 1.0 + 1e-5;
 
 impl ConjunctionWeight {
     /// Each word's fields in `reader`, cheapest word first (the order tantivy's intersection
-    /// walks and sums them in); `None` when some word has no posting.
-    fn words(&self, reader: &SegmentReader) -> tantivy::Result<Option<Vec<(usize, Word)>>> {
+    /// walks and sums them in).
+    fn words(&self, reader: &SegmentReader) -> tantivy::Result<Segment> {
         let mut words = Vec::with_capacity(self.words.len());
-        for (i, weight) in self.words.iter().enumerate() {
-            let fields = weight.field_scorers(reader, 1.0)?;
-            if fields.is_empty() {
-                return Ok(None);
-            }
-            let docs = fields.iter().map(FieldTerm::doc).collect();
-            words.push((
-                i,
-                Word {
+        for (i, spellings) in self.words.iter().enumerate() {
+            let mut found = None;
+            for (spelling, (weight, boost)) in spellings.iter().enumerate() {
+                let fields = weight.field_scorers(reader, *boost)?;
+                if fields.is_empty() {
+                    continue;
+                }
+                if found.is_some() {
+                    return Ok(Segment::Spellings);
+                }
+                let docs = fields.iter().map(FieldTerm::doc).collect();
+                found = Some(Word {
                     fields,
                     docs,
                     tie_breaker: weight.tie_breaker,
-                },
-            ));
+                    spelling,
+                });
+            }
+            match found {
+                Some(word) => words.push((i, word)),
+                None => return Ok(Segment::Nothing),
+            }
         }
         words.sort_by_key(|(_, w)| {
             w.fields
                 .iter()
                 .fold(0u32, |sum, f| sum.saturating_add(f.size_hint()))
         });
-        Ok(Some(words))
+        Ok(Segment::Words(words))
     }
 
     /// Where each of the bonus's terms is among `words`' fields; `None` when one is not
@@ -264,7 +320,7 @@ impl ConjunctionWeight {
             .enumerate()
             .map(|(j, term)| {
                 words.iter().enumerate().find_map(|(w, (i, word))| {
-                    let clauses = &self.words[*i].weights;
+                    let clauses = &self.words[*i][word.spelling].0.weights;
                     word.fields.iter().enumerate().find_map(|(f, field)| {
                         let clause = clauses.get(field.clause)?;
                         (clause.term == *term && !clause.is_pair).then(|| BonusTerm {
@@ -298,8 +354,12 @@ impl Weight for ConjunctionWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let Some(mut words) = self.words(reader)? else {
-            return Ok(());
+        let mut words = match self.words(reader)? {
+            Segment::Words(words) => words,
+            Segment::Nothing => return Ok(()),
+            Segment::Spellings => {
+                return every_match(self.reference.as_ref(), threshold, reader, callback)
+            }
         };
         let mut bonus = match &self.bonus {
             Some(b) => Some((b, b.weight.scorer(reader, 1.0)?)),

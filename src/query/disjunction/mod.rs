@@ -70,6 +70,19 @@ impl Disjunction {
             _ => Box::new(Disjunction::max(clauses, tie_breaker)),
         }
     }
+
+    /// Each clause as a word in its fields with its boost, when every clause is one (a
+    /// word and its correction): where one alone has postings, the disjunction is that
+    /// word, boosted, and walked with its bounds.
+    pub fn word_spellings(&self) -> Option<Vec<(TermInFields, Score)>> {
+        self.clauses
+            .iter()
+            .map(|(q, boost)| {
+                q.downcast_ref::<TermInFields>()
+                    .map(|t| (t.clone(), *boost))
+            })
+            .collect()
+    }
 }
 
 impl Query for Disjunction {
@@ -79,9 +92,25 @@ impl Query for Disjunction {
             .iter()
             .map(|(query, boost)| Ok((query.weight(enable_scoring)?, *boost)))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let spellings = match enable_scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => match self.word_spellings() {
+                Some(spellings) => Some(
+                    spellings
+                        .iter()
+                        .map(|(word, _)| word.fields_weight(statistics_provider))
+                        .collect::<tantivy::Result<Vec<_>>>()?,
+                ),
+                None => None,
+            },
+            EnableScoring::Disabled { .. } => None,
+        };
         Ok(Box::new(DisjunctionWeight {
             weights,
             tie_breaker: self.tie_breaker,
+            spellings,
         }))
     }
 
@@ -95,6 +124,8 @@ impl Query for Disjunction {
 struct DisjunctionWeight {
     weights: Vec<(Box<dyn Weight>, Score)>,
     tie_breaker: Score,
+    /// With scores, when every clause is a word in its fields: each clause's own weight.
+    spellings: Option<Vec<TermInFieldsWeight>>,
 }
 
 impl Weight for DisjunctionWeight {
@@ -122,6 +153,33 @@ impl Weight for DisjunctionWeight {
             }
         }
         Ok(explanation)
+    }
+
+    /// Where one clause alone has postings in the segment (a misspelt word, its
+    /// correction), the scorer is that clause, boosted: a word in its fields is then walked
+    /// with its bounds. Otherwise every match is scored.
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        if let Some(spellings) = &self.spellings {
+            let mut live = Vec::new();
+            for (spelling, (_, boost)) in spellings.iter().zip(&self.weights) {
+                let fields = spelling.field_scorers(reader, *boost)?;
+                if !fields.is_empty() {
+                    live.push((spelling, fields));
+                }
+            }
+            if live.len() <= 1 {
+                return match live.pop() {
+                    Some((spelling, fields)) => spelling.walk(fields, threshold, callback),
+                    None => Ok(()),
+                };
+            }
+        }
+        every_match(self, threshold, reader, callback)
     }
 }
 
@@ -365,11 +423,22 @@ impl Weight for TermInFieldsWeight {
     /// passed over where only its rare, strong field can place a passage.
     fn for_each_pruning(
         &self,
-        mut threshold: Score,
+        threshold: Score,
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let mut fields = self.field_scorers(reader, 1.0)?;
+        self.walk(self.field_scorers(reader, 1.0)?, threshold, callback)
+    }
+}
+
+impl TermInFieldsWeight {
+    /// [`Weight::for_each_pruning`] over `fields`, this word's postings in a segment.
+    fn walk(
+        &self,
+        mut fields: Vec<FieldTerm>,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
         let mut docs: Vec<DocId> = fields.iter().map(FieldTerm::doc).collect();
         // The stretch of doc ids the bounds hold for; empty at first.
         let mut stretch_end: Option<DocId> = None;
@@ -453,6 +522,26 @@ impl Weight for TermInFieldsWeight {
             }
         }
     }
+}
+
+/// Every match of `weight`'s scorer scored, those above the threshold reported: tantivy's
+/// own walk, for a segment where no bound is at hand.
+fn every_match(
+    weight: &dyn Weight,
+    mut threshold: Score,
+    reader: &SegmentReader,
+    callback: &mut dyn FnMut(DocId, Score) -> Score,
+) -> tantivy::Result<()> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let mut doc = scorer.doc();
+    while doc != TERMINATED {
+        let score = scorer.score();
+        if score > threshold {
+            threshold = callback(doc, score);
+        }
+        doc = scorer.advance();
+    }
+    Ok(())
 }
 
 /// The fields some passage able to pass `threshold` must hold, a bit each, given each

@@ -383,3 +383,67 @@ fn pruning_gives_the_full_walks_best_on_random_passages() {
         }
     }
 }
+
+#[test]
+fn a_word_in_no_passage_and_its_correction_are_walked_as_the_correction_boosted() {
+    // The pruning walk's passages, searched misspelt: « parentalitee » is in none.
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for i in 0..6000 {
+        lines.push(if i < 200 {
+            (
+                "parentalité parentalité soutien".into(),
+                "parentalité".into(),
+            )
+        } else {
+            (
+                format!("{} parentalité {}", "mot ".repeat(40), i),
+                "axe famille".into(),
+            )
+        });
+    }
+    let borrowed: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (index, text, section) = index(&borrowed);
+    let in_fields = |word: &str| -> Box<dyn Query> {
+        Box::new(TermInFields::new(
+            vec![
+                (Term::from_field_text(text, word), 1.0),
+                (Term::from_field_text(section, word), 1.5),
+            ],
+            0.2,
+        ))
+    };
+    let query = Disjunction::max(
+        vec![
+            (in_fields("parentalitee"), 1.0),
+            (in_fields("parentalité"), 0.5),
+        ],
+        1.0,
+    );
+    let mut every = hits(&index, &query);
+    assert_eq!(every.len(), 6000);
+    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (top, reported) = pruned_top(&index, &query, 10);
+    assert_eq!(top.len(), 10);
+    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
+        assert_eq!(da, db);
+        assert!((sa - sb).abs() < 1e-4);
+    }
+    assert!(reported < 1000, "{reported} of 6000 matches reported");
+
+    // Both spellings in passages: every match is walked, the best the same.
+    let both = Disjunction::max(
+        vec![(in_fields("soutien"), 1.0), (in_fields("parentalité"), 0.5)],
+        1.0,
+    );
+    let mut every = hits(&index, &both);
+    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (top, reported) = pruned_top(&index, &both, 10);
+    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
+        assert_eq!(da, db);
+        assert!((sa - sb).abs() < 1e-4);
+    }
+    assert!(reported >= 10);
+}

@@ -151,21 +151,17 @@ impl Clauses {
     }
 
     /// Clauses all required, each one word in its fields (or a phrase of two found through
-    /// its pairs), with nothing excluded: one [`Conjunction`] under the proximity bonus,
-    /// whose walk passes over what cannot place.
+    /// its pairs, or a word and its correction), with nothing excluded: one [`Conjunction`]
+    /// under the proximity bonus, whose walk passes over what cannot place.
     fn conjunction(&self, core: &[(Occur, Box<dyn Query>)]) -> Option<Box<dyn Query>> {
-        if core.len() < 2 || !self.excluded.is_empty() {
+        if core.len() < 2
+            || !self.excluded.is_empty()
+            || core.iter().any(|(occur, _)| *occur != Occur::Must)
+        {
             return None;
         }
-        let words = core
-            .iter()
-            .map(|(occur, q)| {
-                (*occur == Occur::Must)
-                    .then(|| q.downcast_ref::<TermInFields>().cloned())
-                    .flatten()
-            })
-            .collect::<Option<Vec<TermInFields>>>()?;
-        Some(Box::new(Conjunction::new(words, self.proximity.clone())))
+        let words = core.iter().map(|(_, q)| q.box_clone()).collect();
+        Conjunction::new(words, self.proximity.clone()).map(|c| Box::new(c) as Box<dyn Query>)
     }
 
     /// The tiers, most precise first: the whole query as one concept (when its

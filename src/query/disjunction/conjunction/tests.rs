@@ -53,32 +53,44 @@ fn passages(seed: u64) -> (Index, Field, Field) {
     (index, text, section)
 }
 
+/// A word in the text and the heading.
+fn in_fields(text: Field, section: Field, word: &str, tie_breaker: Score) -> TermInFields {
+    TermInFields::new(
+        vec![
+            (Term::from_field_text(text, word), 1.0),
+            (Term::from_field_text(section, word), 1.5),
+        ],
+        tie_breaker,
+    )
+}
+
 /// The words required in the text and the heading, with the phrase of them in the text
 /// (slop 2) as a bonus, as the search plans it.
 fn conjunction(text: Field, section: Field, words: &[&str], tie_breaker: Score) -> Conjunction {
-    let in_fields = |word: &str| {
-        TermInFields::new(
-            vec![
-                (Term::from_field_text(text, word), 1.0),
-                (Term::from_field_text(section, word), 1.5),
-            ],
-            tie_breaker,
-        )
-    };
-    let terms: Vec<Term> = words
+    let required = words
+        .iter()
+        .map(|w| Box::new(in_fields(text, section, w, tie_breaker)) as Box<dyn Query>)
+        .collect();
+    with_bonus(text, required, words)
+}
+
+/// `required` under the bonus of `searched` close together in the text.
+fn with_bonus(text: Field, required: Vec<Box<dyn Query>>, searched: &[&str]) -> Conjunction {
+    let terms: Vec<Term> = searched
         .iter()
         .map(|w| Term::from_field_text(text, w))
         .collect();
     let phrase =
         PhraseQuery::new_with_offset_and_slop(terms.iter().cloned().enumerate().collect(), 2);
     Conjunction::new(
-        words.iter().map(|w| in_fields(w)).collect(),
+        required,
         Some(Proximity {
             query: Box::new(BoostQuery::new(Box::new(phrase), 1.5)),
             terms,
             boost: 1.5,
         }),
     )
+    .expect("words in their fields")
 }
 
 /// Every (doc, score) of the reference query, in doc order.
@@ -198,4 +210,67 @@ fn while_counting_every_match_comes_back_and_only_those_under_the_floor_unscored
         "{unscored} of {}",
         reported.len()
     );
+}
+
+#[test]
+fn a_misspelt_word_is_walked_as_its_correction_and_two_live_spellings_as_the_reference() {
+    let (index, text, section) = passages(14);
+    // « reusite » is in no passage: the word is its correction, at half its weight.
+    let spelt = |spellings: &[(&str, Score)]| -> Box<dyn Query> {
+        Disjunction::of(
+            spellings
+                .iter()
+                .map(|&(w, boost)| {
+                    (
+                        Box::new(in_fields(text, section, w, 0.2)) as Box<dyn Query>,
+                        boost,
+                    )
+                })
+                .collect(),
+            1.0,
+        )
+    };
+    let corrected = with_bonus(
+        text,
+        vec![
+            spelt(&[("reusite", 1.0), ("reussite", 0.5)]),
+            Box::new(in_fields(text, section, "educative", 0.2)),
+        ],
+        &["reussite", "educative"],
+    );
+    let expected = reference(&index, &corrected);
+    assert!(expected.len() > 1000, "{}", expected.len());
+    let every = walk(&index, &corrected, Score::NEG_INFINITY, 0);
+    assert_eq!(every.len(), expected.len());
+    for ((da, sa), (db, sb)) in every.iter().zip(&expected) {
+        assert_eq!(da, db);
+        assert!(close(*sa, *sb), "{da}: {sa} against {sb}");
+    }
+    let mut best: Vec<f32> = expected.iter().map(|&(_, s)| s).collect();
+    best.sort_by(|a, b| b.total_cmp(a));
+    let reported = walk(&index, &corrected, 0.0, 10);
+    let mut top: Vec<f32> = reported.iter().map(|&(_, s)| s).collect();
+    top.sort_by(|a, b| b.total_cmp(a));
+    for (a, b) in top.iter().zip(&best[..10]) {
+        assert!(close(*a, *b), "{a} against {b}");
+    }
+    assert!(
+        reported.len() * 4 < expected.len(),
+        "{} of {} reported",
+        reported.len(),
+        expected.len()
+    );
+
+    // Both spellings in passages: every match is scored as the reference scores it.
+    let both = with_bonus(
+        text,
+        vec![
+            spelt(&[("jeunes", 1.0), ("reussite", 0.5)]),
+            Box::new(in_fields(text, section, "educative", 0.2)),
+        ],
+        &["jeunes", "educative"],
+    );
+    let expected = reference(&index, &both);
+    let every = walk(&index, &both, Score::NEG_INFINITY, 0);
+    assert_eq!(every, expected);
 }
