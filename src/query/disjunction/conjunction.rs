@@ -16,7 +16,7 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use super::{combined, every_match, Disjunction, FieldTerm, TermInFields, TermInFieldsWeight};
+use super::{combined, every_match, Disjunction, FieldTerm, Spellings, Spelt, TermInFields};
 use crate::index::{Wanted, UNSCORED};
 use crate::query::bonus::Bonus;
 
@@ -124,12 +124,7 @@ impl Query for Conjunction {
         let words = self
             .words
             .iter()
-            .map(|w| {
-                w.spellings
-                    .iter()
-                    .map(|(word, boost)| Ok((word.fields_weight(statistics_provider)?, *boost)))
-                    .collect::<tantivy::Result<Vec<_>>>()
-            })
+            .map(|w| Spellings::weigh(&w.spellings, statistics_provider))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let bonus = match &self.bonus {
             Some(p) if !p.terms.is_empty() => Some(BonusWeight {
@@ -166,8 +161,7 @@ struct BonusWeight {
 struct ConjunctionWeight {
     /// The boolean query under its bonus, for scorers and explanations.
     reference: Box<dyn Weight>,
-    /// Each word's spellings with their boosts.
-    words: Vec<Vec<(TermInFieldsWeight, Score)>>,
+    words: Vec<Spellings>,
     bonus: Option<BonusWeight>,
 }
 
@@ -279,26 +273,19 @@ impl ConjunctionWeight {
     fn words(&self, reader: &SegmentReader) -> tantivy::Result<Segment> {
         let mut words = Vec::with_capacity(self.words.len());
         for (i, spellings) in self.words.iter().enumerate() {
-            let mut found = None;
-            for (spelling, (weight, boost)) in spellings.iter().enumerate() {
-                let fields = weight.field_scorers(reader, *boost)?;
-                if fields.is_empty() {
-                    continue;
+            match spellings.in_segment(reader)? {
+                Spelt::Nowhere => return Ok(Segment::Nothing),
+                Spelt::Several => return Ok(Segment::Spellings),
+                Spelt::Once(spelling, fields) => {
+                    let docs = fields.iter().map(FieldTerm::doc).collect();
+                    let word = Word {
+                        fields,
+                        docs,
+                        tie_breaker: spellings.0[spelling].0.tie_breaker,
+                        spelling,
+                    };
+                    words.push((i, word));
                 }
-                if found.is_some() {
-                    return Ok(Segment::Spellings);
-                }
-                let docs = fields.iter().map(FieldTerm::doc).collect();
-                found = Some(Word {
-                    fields,
-                    docs,
-                    tie_breaker: weight.tie_breaker,
-                    spelling,
-                });
-            }
-            match found {
-                Some(word) => words.push((i, word)),
-                None => return Ok(Segment::Nothing),
             }
         }
         words.sort_by_key(|(_, w)| {
@@ -320,7 +307,7 @@ impl ConjunctionWeight {
             .enumerate()
             .map(|(j, term)| {
                 words.iter().enumerate().find_map(|(w, (i, word))| {
-                    let clauses = &self.words[*i][word.spelling].0.weights;
+                    let clauses = &self.words[*i].0[word.spelling].0.weights;
                     word.fields.iter().enumerate().find_map(|(f, field)| {
                         let clause = clauses.get(field.clause)?;
                         (clause.term == *term && !clause.is_pair).then(|| BonusTerm {

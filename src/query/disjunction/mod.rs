@@ -92,20 +92,15 @@ impl Query for Disjunction {
             .iter()
             .map(|(query, boost)| Ok((query.weight(enable_scoring)?, *boost)))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let spellings = match enable_scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => match self.word_spellings() {
-                Some(spellings) => Some(
-                    spellings
-                        .iter()
-                        .map(|(word, _)| word.fields_weight(statistics_provider))
-                        .collect::<tantivy::Result<Vec<_>>>()?,
-                ),
-                None => None,
-            },
-            EnableScoring::Disabled { .. } => None,
+        let spellings = match (enable_scoring, self.word_spellings()) {
+            (
+                EnableScoring::Enabled {
+                    statistics_provider,
+                    ..
+                },
+                Some(spellings),
+            ) => Some(Spellings::weigh(&spellings, statistics_provider)?),
+            _ => None,
         };
         Ok(Box::new(DisjunctionWeight {
             weights,
@@ -125,7 +120,49 @@ struct DisjunctionWeight {
     weights: Vec<(Box<dyn Weight>, Score)>,
     tie_breaker: Score,
     /// With scores, when every clause is a word in its fields: each clause's own weight.
-    spellings: Option<Vec<TermInFieldsWeight>>,
+    spellings: Option<Spellings>,
+}
+
+/// A word's spellings (as typed, corrected), each a word in its fields with its boost.
+struct Spellings(Vec<(TermInFieldsWeight, Score)>);
+
+/// Which of a word's spellings have postings in a segment.
+enum Spelt {
+    /// None: the word is in no passage there.
+    Nowhere,
+    /// One alone, with its postings: there the word is that spelling, boosted (as a
+    /// [`Disjunction`] of them scores), walked with its bounds.
+    Once(usize, Vec<FieldTerm>),
+    /// Several: every match is scored.
+    Several,
+}
+
+impl Spellings {
+    fn weigh(
+        spellings: &[(TermInFields, Score)],
+        statistics_provider: &dyn tantivy::query::Bm25StatisticsProvider,
+    ) -> tantivy::Result<Spellings> {
+        spellings
+            .iter()
+            .map(|(word, boost)| Ok((word.fields_weight(statistics_provider)?, *boost)))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map(Spellings)
+    }
+
+    fn in_segment(&self, reader: &SegmentReader) -> tantivy::Result<Spelt> {
+        let mut spelt = Spelt::Nowhere;
+        for (i, (weight, boost)) in self.0.iter().enumerate() {
+            let fields = weight.field_scorers(reader, *boost)?;
+            if fields.is_empty() {
+                continue;
+            }
+            if let Spelt::Once(..) = spelt {
+                return Ok(Spelt::Several);
+            }
+            spelt = Spelt::Once(i, fields);
+        }
+        Ok(spelt)
+    }
 }
 
 impl Weight for DisjunctionWeight {
@@ -165,18 +202,12 @@ impl Weight for DisjunctionWeight {
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
         if let Some(spellings) = &self.spellings {
-            let mut live = Vec::new();
-            for (spelling, (_, boost)) in spellings.iter().zip(&self.weights) {
-                let fields = spelling.field_scorers(reader, *boost)?;
-                if !fields.is_empty() {
-                    live.push((spelling, fields));
+            match spellings.in_segment(reader)? {
+                Spelt::Nowhere => return Ok(()),
+                Spelt::Once(i, fields) => {
+                    return spellings.0[i].0.walk(fields, threshold, callback)
                 }
-            }
-            if live.len() <= 1 {
-                return match live.pop() {
-                    Some((spelling, fields)) => spelling.walk(fields, threshold, callback),
-                    None => Ok(()),
-                };
+                Spelt::Several => {}
             }
         }
         every_match(self, threshold, reader, callback)
