@@ -18,7 +18,7 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::bonus::Bonus;
-use super::disjunction::{Conjunction, Disjunction, TermInFields};
+use super::disjunction::{every_match, Conjunction, Disjunction, TermInFields};
 use crate::{Error, Result};
 
 /// Passages walked between two looks at the budget (a few microseconds of work).
@@ -233,17 +233,7 @@ impl Weight for BudgetedWeight {
                 });
         }
         // Any other query is walked through the budgeted scorer, which ends the walk itself.
-        let mut threshold = threshold;
-        let mut scorer = self.scorer(reader, 1.0)?;
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            let score = scorer.score();
-            if score > threshold {
-                threshold = callback(doc, score);
-            }
-            doc = scorer.advance();
-        }
-        Ok(())
+        every_match(self, threshold, reader, callback)
     }
 }
 

@@ -557,7 +557,7 @@ impl TermInFieldsWeight {
 
 /// Every match of `weight`'s scorer scored, those above the threshold reported: tantivy's
 /// own walk, for a segment where no bound is at hand.
-fn every_match(
+pub(in crate::query) fn every_match(
     weight: &dyn Weight,
     mut threshold: Score,
     reader: &SegmentReader,

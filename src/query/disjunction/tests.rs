@@ -193,10 +193,23 @@ fn pruned_top(index: &Index, query: &dyn Query, k: usize) -> (Vec<(u32, f32)>, u
     (top, reported)
 }
 
-#[test]
-fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
-    // Short passages dense in « parentalité » first, then thousands of long ones that
-    // name it once: once the first fill the top ten, the later blocks cannot place.
+/// Checks that the ten best of `query`'s pruned walk are its full walk's (the same passages,
+/// the same scores); how many matches the pruned walk reported.
+fn pruned_best_ten_are_the_full_walks(index: &Index, query: &dyn Query) -> usize {
+    let mut every = hits(index, query);
+    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (top, reported) = pruned_top(index, query, 10);
+    assert_eq!(top.len(), 10);
+    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
+        assert_eq!(da, db);
+        assert!((sa - sb).abs() < 1e-4);
+    }
+    reported
+}
+
+/// Short passages dense in « parentalité » first, then thousands of long ones that name it
+/// once: once the first fill the top ten, the later blocks cannot place.
+fn dense_then_long() -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
     let mut lines: Vec<(String, String)> = Vec::new();
     for i in 0..6000 {
         lines.push(if i < 200 {
@@ -215,7 +228,12 @@ fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let (index, text, section) = index(&borrowed);
+    index(&borrowed)
+}
+
+#[test]
+fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
+    let (index, text, section) = dense_then_long();
     let query = TermInFields::new(
         vec![
             (Term::from_field_text(text, "parentalité"), 1.0),
@@ -223,15 +241,8 @@ fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
         ],
         0.2,
     );
-    let mut every = hits(&index, &query);
-    assert_eq!(every.len(), 6000);
-    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let (top, reported) = pruned_top(&index, &query, 10);
-    assert_eq!(top.len(), 10);
-    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
-        assert_eq!(da, db);
-        assert!((sa - sb).abs() < 1e-4);
-    }
+    assert_eq!(hits(&index, &query).len(), 6000);
+    let reported = pruned_best_ten_are_the_full_walks(&index, &query);
     assert!(reported < 1000, "{reported} of 6000 matches reported");
 }
 
@@ -386,26 +397,8 @@ fn pruning_gives_the_full_walks_best_on_random_passages() {
 
 #[test]
 fn a_word_in_no_passage_and_its_correction_are_walked_as_the_correction_boosted() {
-    // The pruning walk's passages, searched misspelt: « parentalitee » is in none.
-    let mut lines: Vec<(String, String)> = Vec::new();
-    for i in 0..6000 {
-        lines.push(if i < 200 {
-            (
-                "parentalité parentalité soutien".into(),
-                "parentalité".into(),
-            )
-        } else {
-            (
-                format!("{} parentalité {}", "mot ".repeat(40), i),
-                "axe famille".into(),
-            )
-        });
-    }
-    let borrowed: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let (index, text, section) = index(&borrowed);
+    // Searched misspelt: « parentalitee » is in no passage.
+    let (index, text, section) = dense_then_long();
     let in_fields = |word: &str| -> Box<dyn Query> {
         Box::new(TermInFields::new(
             vec![
@@ -422,15 +415,8 @@ fn a_word_in_no_passage_and_its_correction_are_walked_as_the_correction_boosted(
         ],
         1.0,
     );
-    let mut every = hits(&index, &query);
-    assert_eq!(every.len(), 6000);
-    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let (top, reported) = pruned_top(&index, &query, 10);
-    assert_eq!(top.len(), 10);
-    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
-        assert_eq!(da, db);
-        assert!((sa - sb).abs() < 1e-4);
-    }
+    assert_eq!(hits(&index, &query).len(), 6000);
+    let reported = pruned_best_ten_are_the_full_walks(&index, &query);
     assert!(reported < 1000, "{reported} of 6000 matches reported");
 
     // Both spellings in passages: every match is walked, the best the same.
@@ -438,12 +424,6 @@ fn a_word_in_no_passage_and_its_correction_are_walked_as_the_correction_boosted(
         vec![(in_fields("soutien"), 1.0), (in_fields("parentalité"), 0.5)],
         1.0,
     );
-    let mut every = hits(&index, &both);
-    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let (top, reported) = pruned_top(&index, &both, 10);
-    for ((da, sa), (db, sb)) in top.iter().zip(&every[..10]) {
-        assert_eq!(da, db);
-        assert!((sa - sb).abs() < 1e-4);
-    }
+    let reported = pruned_best_ten_are_the_full_walks(&index, &both);
     assert!(reported >= 10);
 }
