@@ -451,7 +451,10 @@ impl Weight for TermInFieldsWeight {
     /// segments whose mean lengths differ, as for tantivy's own top-k pruning. Within a
     /// stretch that can pass, fields whose blocks together cannot are not walked but sought
     /// to the next posting of the others (MaxScore): a common word's long passages are
-    /// passed over where only its rare, strong field can place a passage.
+    /// passed over where only its rare, strong field can place a passage. Where no field
+    /// alone can place one, the walk seeks to where enough fields meet (the WAND pivot): a
+    /// heading's many passages are passed over up to the next that also names the word in
+    /// its text.
     fn for_each_pruning(
         &self,
         threshold: Score,
@@ -480,6 +483,8 @@ impl TermInFieldsWeight {
         // the others together cannot place it, so they are sought to the next posting of
         // these instead of walked.
         let mut essential: u64 = 0;
+        // No field alone can pass in the stretch: a passage that can holds several.
+        let mut several = false;
         loop {
             let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
             // Nothing passes an infinite threshold (a spent budget): the walk ends here.
@@ -501,6 +506,7 @@ impl TermInFieldsWeight {
                 }
                 bound = combine(&maxima, self.tie_breaker);
                 essential = essential_fields(&maxima, threshold, self.tie_breaker);
+                several = maxima.iter().all(|&most| most <= threshold);
                 stretch_end = Some(end);
             }
             if let (Some(end), true) = (stretch_end, above && bound <= threshold) {
@@ -525,6 +531,24 @@ impl TermInFieldsWeight {
                     .min()
                     .unwrap_or(TERMINATED);
                 let target = next.min(end.saturating_add(1)).min(TERMINATED);
+                if doc < target {
+                    for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
+                        if *d < target {
+                            *d = field.seek(target);
+                        }
+                    }
+                    if target > end {
+                        stretch_end = None;
+                    }
+                    continue;
+                }
+            }
+            if let (Some(end), true) = (stretch_end, above && several) {
+                // Where no field alone can pass, a passage that passes holds several: the
+                // first that can is where the fields met in doc id order first have bounds
+                // that together pass (the WAND pivot). The fields behind it are sought to it.
+                let pivot = pivot(&docs, &maxima, threshold, self.tie_breaker);
+                let target = pivot.min(end.saturating_add(1));
                 if doc < target {
                     for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
                         if *d < target {
@@ -573,6 +597,35 @@ pub(in crate::query) fn every_match(
         doc = scorer.advance();
     }
     Ok(())
+}
+
+/// The first doc id where a passage can pass `threshold`: taking the fields in the order of
+/// the doc ids they are on (`docs`), the first whose bound (`maxima`), with those of the
+/// fields before it, passes. A passage before it holds too few fields to pass.
+/// [`TERMINATED`] when all together cannot; the first doc id when the fields are too many
+/// to order here.
+fn pivot(docs: &[DocId], maxima: &[Score], threshold: Score, tie_breaker: Score) -> DocId {
+    const MOST: usize = 16;
+    if docs.len() > MOST {
+        return docs.iter().copied().min().unwrap_or(TERMINATED);
+    }
+    let mut order = [0usize; MOST];
+    for (i, slot) in order.iter_mut().enumerate().take(docs.len()) {
+        *slot = i;
+    }
+    let order = &mut order[..docs.len()];
+    order.sort_unstable_by_key(|&i| docs[i]);
+    let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
+    for &i in order.iter() {
+        if docs[i] == TERMINATED {
+            break;
+        }
+        (max, sum) = (max.max(maxima[i]), sum + maxima[i]);
+        if combined(max, sum, tie_breaker) > threshold {
+            return docs[i];
+        }
+    }
+    TERMINATED
 }
 
 /// The fields some passage able to pass `threshold` must hold, a bit each, given each

@@ -247,6 +247,24 @@ fn pruning_passes_over_blocks_that_cannot_place_and_keeps_the_same_best() {
 }
 
 #[test]
+fn the_pivot_is_where_the_fields_met_first_can_pass_together() {
+    // Text, heading, title: at 5.6, 6.2 and 1.0 at most, none passes 6.8 alone.
+    let maxima = [5.6, 6.2, 1.0];
+    // The heading is met first, then the text: together (6.2 + 0.2 × 5.6) they pass.
+    assert_eq!(pivot(&[40, 12, 90], &maxima, 6.8, 0.2), 40);
+    // The title met in between adds too little: still the text's doc id.
+    assert_eq!(pivot(&[40, 12, 20], &maxima, 6.8, 0.2), 40);
+    // A field that alone passes is its own pivot.
+    assert_eq!(pivot(&[40, 12, 90], &maxima, 6.0, 0.2), 12);
+    // All together cannot pass: nothing can.
+    assert_eq!(pivot(&[40, 12, 90], &maxima, 7.9, 0.2), TERMINATED);
+    // The text's postings are over: the heading alone cannot pass.
+    assert_eq!(pivot(&[TERMINATED, 12, 90], &maxima, 6.8, 0.2), TERMINATED);
+    // Summed (tie breaker 1), heading and title pass 7.0 at the title.
+    assert_eq!(pivot(&[40, 12, 20], &maxima, 7.0, 1.0), 20);
+}
+
+#[test]
 fn pruning_with_no_threshold_reports_every_match_with_its_score() {
     let (index, text, section) = index(&lines());
     let query = TermInFields::new(
