@@ -509,46 +509,35 @@ impl TermInFieldsWeight {
                 several = maxima.iter().all(|&most| most <= threshold);
                 stretch_end = Some(end);
             }
-            if let (Some(end), true) = (stretch_end, above && bound <= threshold) {
-                // Nothing up to the end of the stretch can pass: leap past it.
-                let target = end.saturating_add(1).min(TERMINATED);
-                for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
-                    if *d < target {
-                        *d = field.seek(target);
+            if let (Some(end), true) = (stretch_end, above) {
+                let past = end.saturating_add(1).min(TERMINATED);
+                // The first doc id up to the end of the stretch where a passage can pass.
+                let target = if bound <= threshold {
+                    // None can: leap past the stretch.
+                    past
+                } else {
+                    let mut target = doc;
+                    if essential != 0 {
+                        // Only passages holding an essential field can pass: the next is
+                        // where the first of them is.
+                        let next = docs
+                            .iter()
+                            .enumerate()
+                            .filter(|&(i, _)| essential & (1 << i) != 0)
+                            .map(|(_, &d)| d)
+                            .min()
+                            .unwrap_or(TERMINATED);
+                        target = target.max(next.min(past));
                     }
-                }
-                stretch_end = None;
-                continue;
-            }
-            if let (Some(end), true) = (stretch_end, above && essential != 0) {
-                // Up to the end of the stretch, only passages holding an essential field can
-                // pass: the next is where the first of them is.
-                let next = docs
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, _)| essential & (1 << i) != 0)
-                    .map(|(_, &d)| d)
-                    .min()
-                    .unwrap_or(TERMINATED);
-                let target = next.min(end.saturating_add(1)).min(TERMINATED);
-                if doc < target {
-                    for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
-                        if *d < target {
-                            *d = field.seek(target);
-                        }
+                    if several {
+                        // No field alone can pass, so a passage that passes holds several:
+                        // the first that can is where the fields met in doc id order first
+                        // have bounds that together pass (the WAND pivot).
+                        let pivot = pivot(&docs, &maxima, threshold, self.tie_breaker);
+                        target = target.max(pivot.min(past));
                     }
-                    if target > end {
-                        stretch_end = None;
-                    }
-                    continue;
-                }
-            }
-            if let (Some(end), true) = (stretch_end, above && several) {
-                // Where no field alone can pass, a passage that passes holds several: the
-                // first that can is where the fields met in doc id order first have bounds
-                // that together pass (the WAND pivot). The fields behind it are sought to it.
-                let pivot = pivot(&docs, &maxima, threshold, self.tie_breaker);
-                let target = pivot.min(end.saturating_add(1));
+                    target
+                };
                 if doc < target {
                     for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
                         if *d < target {
