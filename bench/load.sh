@@ -26,5 +26,5 @@ port=$((20000 + RANDOM % 20000))
 RUST_LOG=warn "$bin" serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>"$work/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.05; done
+until curl -sf "http://127.0.0.1:$port/health" | grep -q '"warm":true'; do sleep 0.05; done
 python3 bench/load.py "127.0.0.1:$port" "$seconds" "${3:-4}" "${4:-4}" "${5:-200}"

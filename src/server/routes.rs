@@ -124,6 +124,9 @@ pub struct Health {
     pub passages: usize,
     /// Name of the index generation being served (its folder name, not its path).
     pub generation: String,
+    /// The background warm-up after an index is opened (the action sheets) is done: every
+    /// route answers at full speed. Searches are answered before, more slowly.
+    pub warm: bool,
 }
 
 #[utoipa::path(get, path = "/health", tag = "service",
@@ -143,6 +146,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        warm: engine.is_warm(),
     }))
 }
 

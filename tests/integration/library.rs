@@ -585,3 +585,14 @@ fn the_word_as_typed_ranks_above_its_correction() {
     assert!(r.hits[0].text.contains("parentalitée"), "{:?}", r.hits[0]);
     assert!(r.hits[1..].iter().all(|h| !h.text.contains("parentalitée")));
 }
+
+#[test]
+fn an_engine_is_warm_once_its_action_sheets_are_found() {
+    // A fresh engine, not the shared one another test may have warmed.
+    let e = maillage::query::Engine::open(crate::fixture::shipped_index()).expect("index opens");
+    assert!(!e.is_warm(), "nothing is found before it is asked for");
+    e.warm_up();
+    assert!(e.is_warm());
+    let request = maillage::query::ActionsRequest::default();
+    assert!(e.actions(&request).unwrap().total > 0);
+}

@@ -119,6 +119,12 @@ impl Engine {
         let _ = self.action_table();
     }
 
+    /// Whether [`Engine::warm_up`] is done: until then the first request needing the action
+    /// sheets waits for them, and a server's processor is partly taken by the warm-up.
+    pub fn is_warm(&self) -> bool {
+        self.actions.get().is_some()
+    }
+
     /// Actions matching a request, a page of them and their total.
     pub fn actions(&self, request: &ActionsRequest) -> Result<ActionList> {
         let (offset, limit) = request.checked_page()?;

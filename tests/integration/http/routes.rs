@@ -20,6 +20,15 @@ fn health_reports_the_index() {
         !generation.is_empty() && !generation.contains('/'),
         "no server path: {generation}"
     );
+    // The warm-up runs in the background from the start: it says when it is done.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut v = v;
+    while v["warm"] != true {
+        assert_eq!(v["warm"], false, "{v}");
+        assert!(std::time::Instant::now() < deadline, "never warm: {v}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        v = get("/health").json();
+    }
 }
 
 #[test]
