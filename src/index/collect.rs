@@ -2,8 +2,6 @@
 //! best passages, and the floor below which nothing can place, which is also the threshold
 //! that lets a query pass over blocks of postings.
 
-use std::collections::HashMap;
-
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
@@ -402,7 +400,7 @@ impl Collector for CandidatesPerDocument {
             counts_are_lower_bounds: false,
             facets_are_lower_bounds: false,
         };
-        let mut slot_of: HashMap<u32, usize> = HashMap::new();
+        let mut slot_of: crate::text::FastMap<u32, usize> = Default::default();
         let cap = self.per_document.max(1);
         for fruit in fruits {
             for (sum, n) in merged.per_document.iter_mut().zip(&fruit.per_document) {

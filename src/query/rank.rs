@@ -11,7 +11,9 @@
 //! passages tie, and only the passages that can reach the page are ever read.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
+
+use crate::text::{FastMap, FastSet};
 
 use crate::index::DocumentTop;
 
@@ -119,8 +121,8 @@ impl Ord for Ready {
 /// What has been ranked of one document so far.
 #[derive(Default)]
 struct DocumentState {
-    texts: HashSet<u64>,
-    per_section: HashMap<Option<usize>, i32>,
+    texts: FastSet<u64>,
+    per_section: FastMap<Option<usize>, i32>,
     ranked: i32,
 }
 
@@ -141,7 +143,7 @@ pub fn rank(tops: &[DocumentTop], needed: usize, facts: &dyn PassageFacts) -> Ou
         })
         .collect();
     let mut ready: BinaryHeap<Ready> = BinaryHeap::new();
-    let mut states: HashMap<u32, DocumentState> = HashMap::new();
+    let mut states: FastMap<u32, DocumentState> = FastMap::default();
     let mut out: Vec<Ranked> = Vec::with_capacity(needed);
     while out.len() < needed {
         let emit = match (ready.peek(), cursors.peek()) {
@@ -212,6 +214,8 @@ pub use crate::index::text_key;
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
     use crate::index::Candidate;
     use crate::test_support::dice;
@@ -257,7 +261,7 @@ mod tests {
             .flat_map(|t| t.candidates.iter().map(|c| (c.score, t.doc_ord, c.passage)))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut states: HashMap<u32, DocumentState> = HashMap::new();
+        let mut states: FastMap<u32, DocumentState> = FastMap::default();
         let mut out: Vec<(f32, usize, usize)> = Vec::new();
         for (score, doc, passage) in all {
             let (d, p) = (doc as usize, passage as usize);

@@ -180,6 +180,8 @@ enum Segment {
 struct Word {
     fields: Vec<FieldTerm>,
     docs: Vec<DocId>,
+    /// The least of `docs`: where the word is next.
+    next: DocId,
     tie_breaker: Score,
     /// The spelling they are the postings of.
     spelling: usize,
@@ -187,11 +189,20 @@ struct Word {
 
 impl Word {
     fn doc(&self) -> DocId {
-        self.docs.iter().copied().min().unwrap_or(TERMINATED)
+        self.next
+    }
+
+    /// `next` again, after `docs` moved.
+    fn moved(&mut self) -> DocId {
+        self.next = self.docs.iter().copied().min().unwrap_or(TERMINATED);
+        self.next
     }
 
     /// Moves the fields behind `target` to their first posting at or past it.
     fn seek(&mut self, target: DocId) -> DocId {
+        if self.next >= target {
+            return self.next;
+        }
         let mut min = TERMINATED;
         for (field, d) in self.fields.iter_mut().zip(self.docs.iter_mut()) {
             if *d < target {
@@ -199,6 +210,7 @@ impl Word {
             }
             min = min.min(*d);
         }
+        self.next = min;
         min
     }
 
@@ -219,11 +231,14 @@ impl Word {
 
     /// Moves the fields on `doc` past it.
     fn advance(&mut self, doc: DocId) {
+        let mut min = TERMINATED;
         for (field, d) in self.fields.iter_mut().zip(self.docs.iter_mut()) {
             if *d == doc {
                 *d = field.advance();
             }
+            min = min.min(*d);
         }
+        self.next = min;
     }
 
     /// The last doc id the blocks of the fields still walked bound.
@@ -277,8 +292,9 @@ impl ConjunctionWeight {
                 Spelt::Nowhere => return Ok(Segment::Nothing),
                 Spelt::Several => return Ok(Segment::Spellings),
                 Spelt::Once(spelling, fields) => {
-                    let docs = fields.iter().map(FieldTerm::doc).collect();
+                    let docs: Vec<DocId> = fields.iter().map(FieldTerm::doc).collect();
                     let word = Word {
+                        next: docs.iter().copied().min().unwrap_or(TERMINATED),
                         fields,
                         docs,
                         tie_breaker: spellings.0[spelling].0.tie_breaker,
@@ -520,8 +536,9 @@ fn bonus_postings_from(
             let d = &mut word.docs[t.field];
             if *d < furthest {
                 *d = word.fields[t.field].seek(furthest);
+                word.moved();
             }
-            furthest = furthest.max(*d);
+            furthest = furthest.max(word.docs[t.field]);
         }
         if furthest == target || furthest > end {
             return furthest;
