@@ -13,9 +13,8 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use crate::text::{FastMap, FastSet};
-
 use crate::index::DocumentTop;
+use crate::text::{FastMap, FastSet};
 
 /// Score factor for each passage of a section already ranked above.
 pub const SAME_SECTION_DECAY: f32 = 0.85;

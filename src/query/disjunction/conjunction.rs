@@ -192,10 +192,9 @@ impl Word {
         self.next
     }
 
-    /// `next` again, after `docs` moved.
-    fn moved(&mut self) -> DocId {
+    /// `next` again, after some of `docs` moved.
+    fn moved(&mut self) {
         self.next = self.docs.iter().copied().min().unwrap_or(TERMINATED);
-        self.next
     }
 
     /// Moves the fields behind `target` to their first posting at or past it.
