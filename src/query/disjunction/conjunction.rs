@@ -291,14 +291,15 @@ impl ConjunctionWeight {
                 Spelt::Nowhere => return Ok(Segment::Nothing),
                 Spelt::Several => return Ok(Segment::Spellings),
                 Spelt::Once(spelling, fields) => {
-                    let docs: Vec<DocId> = fields.iter().map(FieldTerm::doc).collect();
-                    let word = Word {
-                        next: docs.iter().copied().min().unwrap_or(TERMINATED),
+                    let docs = fields.iter().map(FieldTerm::doc).collect();
+                    let mut word = Word {
+                        next: TERMINATED,
                         fields,
                         docs,
                         tie_breaker: spellings.0[spelling].0.tie_breaker,
                         spelling,
                     };
+                    word.moved();
                     words.push((i, word));
                 }
             }
