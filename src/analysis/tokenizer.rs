@@ -74,8 +74,16 @@ impl Tokenizer for FrenchTokenizer {
 }
 
 /// A character that belongs inside a word.
+#[inline]
 pub fn is_word_char(character: char) -> bool {
-    super::folding::is_alphanumeric(character) || is_combining_mark(character)
+    super::folding::is_alphanumeric(character) || is_mark(character)
+}
+
+/// A combining mark (a decomposed accent). None comes before U+0300: spaces and punctuation,
+/// most of what is not a word character, are told apart without the table's search.
+#[inline]
+fn is_mark(character: char) -> bool {
+    character as u32 >= 0x300 && is_combining_mark(character)
 }
 
 /// Straight, typographic and modifier apostrophes, as found in real files.
@@ -104,10 +112,31 @@ enum RunShape {
 
 /// One maximal run of word characters starting at `start`; returns its end.
 fn segment_end(text: &str, start: usize) -> usize {
-    text[start..]
-        .char_indices()
-        .find(|&(_, character)| !is_word_char(character))
-        .map_or(text.len(), |(index, _)| start + index)
+    find_from(text, start, |character| !is_word_char(character)).unwrap_or(text.len())
+}
+
+/// The first character at or after byte `from` (a character boundary) that `wanted` accepts.
+/// Bytes under 0x80 are characters of their own, and most of French text: they are
+/// read as bytes, and only the others are decoded.
+#[inline]
+fn find_from(text: &str, from: usize, wanted: impl Fn(char) -> bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            if wanted(byte as char) {
+                return Some(at);
+            }
+            at += 1;
+        } else {
+            let character = text.get(at..)?.chars().next()?;
+            if wanted(character) {
+                return Some(at);
+            }
+            at += character.len_utf8();
+        }
+    }
+    None
 }
 
 fn first_char(text: &str, at: usize) -> Option<char> {
@@ -119,9 +148,7 @@ fn is_all_digits(segment: &str) -> bool {
 }
 
 fn is_single_letter(segment: &str) -> bool {
-    let mut characters = segment
-        .chars()
-        .filter(|&character| !is_combining_mark(character));
+    let mut characters = segment.chars().filter(|&character| !is_mark(character));
     matches!((characters.next(), characters.next()), (Some(letter), None) if letter.is_alphabetic())
 }
 
@@ -142,10 +169,7 @@ fn is_inclusive_word(segment: &str) -> bool {
 impl<'a> FrenchTokenStream<'a> {
     /// Start of the next word character at or after the cursor.
     fn next_word_start(&self) -> Option<usize> {
-        self.text[self.cursor..]
-            .char_indices()
-            .find(|&(_, character)| is_word_char(character))
-            .map(|(index, _)| self.cursor + index)
+        find_from(self.text, self.cursor, is_word_char)
     }
 
     fn emit(&mut self, from: usize, to: usize, text: &str) {
@@ -287,6 +311,46 @@ mod tests {
 
     fn texts_of(text: &str) -> Vec<String> {
         crate::analysis::tests::texts(tokens_of(text))
+    }
+
+    #[test]
+    fn word_bounds_read_by_bytes_are_those_read_by_characters() {
+        let text =
+            "L’ÉTÉ 2024 : «\u{a0}accueil\u{a0}» — de\u{301}cision · CAF/MSA, œuvre 🙂 n°3\tfin.";
+        for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let by_characters = text[start..]
+                .char_indices()
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(text.len(), |(i, _)| start + i);
+            assert_eq!(segment_end(text, start), by_characters, "from {start}");
+            let next_word = text[start..]
+                .char_indices()
+                .find(|&(_, c)| is_word_char(c))
+                .map(|(i, _)| start + i);
+            assert_eq!(
+                find_from(text, start, is_word_char),
+                next_word,
+                "from {start}"
+            );
+        }
+    }
+
+    #[test]
+    fn marks_are_told_apart_as_the_table_does() {
+        // Under U+0300 the table is not searched: it must hold no mark there.
+        for character in (0..0x4000u32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_mark(character),
+                is_combining_mark(character),
+                "{character:?} U+{:04X}",
+                character as u32
+            );
+        }
+        // « é » decomposed is one word of two characters.
+        assert_eq!(
+            texts_of("de\u{301}cision, e\u{301}te\u{301}"),
+            ["de\u{301}cision", "e\u{301}te\u{301}"]
+        );
     }
 
     #[test]
