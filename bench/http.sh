@@ -23,15 +23,28 @@ elif [[ ! -f $work/index/CURRENT ]]; then
 fi
 port=$((20000 + RANDOM % 20000))
 start=$(date +%s.%N)
-RUST_LOG=warn $bin serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>/dev/null &
+log=$work/serve.log
+RUST_LOG=warn $bin serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>"$log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.01; done
+# Waits until the server's /health answer holds $1; stops the script if the server died
+# first (an index it cannot open, a port taken) instead of waiting for ever.
+wait_for() {
+  until curl -sf "http://127.0.0.1:$port/health" | grep -q "$1"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "the server stopped before /health answered $1; its log:" >&2
+      tail -5 "$log" >&2
+      exit 1
+    fi
+    sleep 0.02
+  done
+}
+wait_for '"status":"ok"'
 ready=$(date +%s.%N)
 echo "start to first answer: $(echo "($ready - $start) * 1000" | bc) ms ($docs documents)"
 # The server answers before its background warm-up is done; measured during it, the figures
 # would count part of that work. Wait for `/health` to say it is done.
-until curl -sf "http://127.0.0.1:$port/health" | grep -q '"warm":true'; do sleep 0.05; done
+wait_for '"warm":true'
 warm=$(date +%s.%N)
 echo "start to warm: $(echo "($warm - $start) * 1000" | bc) ms"
 echo "one client at a time, searches (the cost of one request end to end):"

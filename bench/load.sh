@@ -23,8 +23,21 @@ if [[ $docs != shipped ]]; then
 fi
 "$bin" index --corpus "$corpus" --index "$work/index" | tail -1
 port=$((20000 + RANDOM % 20000))
-RUST_LOG=warn "$bin" serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>"$work/serve.log" &
+log=$work/serve.log
+RUST_LOG=warn "$bin" serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>"$log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$port/health" | grep -q '"warm":true'; do sleep 0.05; done
+# Waits until the server's /health answer holds $1; stops the script if the server died
+# first (an index it cannot open, a port taken) instead of waiting for ever.
+wait_for() {
+  until curl -sf "http://127.0.0.1:$port/health" | grep -q "$1"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "the server stopped before /health answered $1; its log:" >&2
+      tail -5 "$log" >&2
+      exit 1
+    fi
+    sleep 0.02
+  done
+}
+wait_for '"warm":true'
 python3 bench/load.py "127.0.0.1:$port" "$seconds" "${3:-4}" "${4:-4}" "${5:-200}"
