@@ -8,6 +8,7 @@
 #   shipped: the five documents of corpus/; DOCS: a generated corpus of that size
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/wait_for.sh
 docs=${1:-2000}
 seconds=${2:-20}
 work=target/bench/http-$docs
@@ -27,24 +28,12 @@ log=$work/serve.log
 RUST_LOG=warn $bin serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>"$log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-# Waits until the server's /health answer holds $1; stops the script if the server died
-# first (an index it cannot open, a port taken) instead of waiting for ever.
-wait_for() {
-  until curl -sf "http://127.0.0.1:$port/health" | grep -q "$1"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "the server stopped before /health answered $1; its log:" >&2
-      tail -5 "$log" >&2
-      exit 1
-    fi
-    sleep 0.02
-  done
-}
-wait_for '"status":"ok"'
+wait_for "$port" "$pid" "$log" '"status":"ok"'
 ready=$(date +%s.%N)
 echo "start to first answer: $(echo "($ready - $start) * 1000" | bc) ms ($docs documents)"
 # The server answers before its background warm-up is done; measured during it, the figures
 # would count part of that work. Wait for `/health` to say it is done.
-wait_for '"warm":true'
+wait_for "$port" "$pid" "$log" '"warm":true'
 warm=$(date +%s.%N)
 echo "start to warm: $(echo "($warm - $start) * 1000" | bc) ms"
 echo "one client at a time, searches (the cost of one request end to end):"

@@ -11,6 +11,7 @@
 #   BIN=path/to/maillage tries another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/wait_for.sh
 docs=${1:-shipped}
 seconds=${2:-30}
 bin=${BIN:-target/release/maillage}
@@ -27,17 +28,5 @@ log=$work/serve.log
 RUST_LOG=warn "$bin" serve --addr 127.0.0.1:$port --corpus "$corpus" --index "$work/index" 2>"$log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-# Waits until the server's /health answer holds $1; stops the script if the server died
-# first (an index it cannot open, a port taken) instead of waiting for ever.
-wait_for() {
-  until curl -sf "http://127.0.0.1:$port/health" | grep -q "$1"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "the server stopped before /health answered $1; its log:" >&2
-      tail -5 "$log" >&2
-      exit 1
-    fi
-    sleep 0.02
-  done
-}
-wait_for '"warm":true'
+wait_for "$port" "$pid" "$log" '"warm":true'
 python3 bench/load.py "127.0.0.1:$port" "$seconds" "${3:-4}" "${4:-4}" "${5:-200}"
