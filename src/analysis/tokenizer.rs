@@ -38,6 +38,8 @@
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 
+use crate::text::words::char_at;
+
 /// Endings of inclusive writing (`habitant.e.s`, `acteur.rice.s`,
 /// `professionnel·le·s`): a closed grammatical set, not a vocabulary.
 const INCLUSIVE_ENDINGS: &[&str] = &[
@@ -115,26 +117,17 @@ fn segment_end(text: &str, start: usize) -> usize {
     find_from(text, start, |character| !is_word_char(character)).unwrap_or(text.len())
 }
 
-/// The first character at or after byte `from` (a character boundary) that `wanted` accepts.
-/// Bytes under 0x80 are characters of their own, and most of French text: they are
-/// read as bytes, and only the others are decoded.
+/// The first character at or after byte `from` (a character boundary) that `wanted` accepts,
+/// read without decoding ASCII, most of French text.
 #[inline]
 fn find_from(text: &str, from: usize, wanted: impl Fn(char) -> bool) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut at = from;
-    while let Some(&byte) = bytes.get(at) {
-        if byte.is_ascii() {
-            if wanted(byte as char) {
-                return Some(at);
-            }
-            at += 1;
-        } else {
-            let character = text.get(at..)?.chars().next()?;
-            if wanted(character) {
-                return Some(at);
-            }
-            at += character.len_utf8();
+    while at < text.len() {
+        let (character, len) = char_at(text, at);
+        if wanted(character) {
+            return Some(at);
         }
+        at += len;
     }
     None
 }
