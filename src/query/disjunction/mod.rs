@@ -486,7 +486,7 @@ impl TermInFieldsWeight {
         // No field alone can pass in the stretch: a passage that can holds several.
         let mut several = false;
         loop {
-            let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
+            let mut doc = docs.iter().copied().min().unwrap_or(TERMINATED);
             // Nothing passes an infinite threshold (a spent budget): the walk ends here.
             if doc == TERMINATED || threshold == Score::INFINITY {
                 return Ok(());
@@ -539,15 +539,23 @@ impl TermInFieldsWeight {
                     target
                 };
                 if doc < target {
+                    let mut landed = TERMINATED;
                     for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
                         if *d < target {
                             *d = field.seek(target);
                         }
+                        landed = landed.min(*d);
                     }
                     if target > end {
                         stretch_end = None;
+                        continue;
                     }
-                    continue;
+                    // A field landed on the target: scored now, without working the target
+                    // out again (it would be the same).
+                    if landed != target {
+                        continue;
+                    }
+                    doc = target;
                 }
             }
             let mut max: Score = 0.0;
@@ -592,29 +600,30 @@ pub(in crate::query) fn every_match(
 /// the doc ids they are on (`docs`), the first whose bound (`maxima`), with those of the
 /// fields before it, passes. A passage before it holds too few fields to pass.
 /// [`TERMINATED`] when all together cannot; the first doc id when the fields are too many
-/// to order here.
+/// to try here.
 fn pivot(docs: &[DocId], maxima: &[Score], threshold: Score, tie_breaker: Score) -> DocId {
     const MOST: usize = 16;
     if docs.len() > MOST {
         return docs.iter().copied().min().unwrap_or(TERMINATED);
     }
-    let mut order = [0usize; MOST];
-    for (i, slot) in order.iter_mut().enumerate().take(docs.len()) {
-        *slot = i;
-    }
-    let order = &mut order[..docs.len()];
-    order.sort_unstable_by_key(|&i| docs[i]);
-    let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-    for &i in order.iter() {
-        if docs[i] == TERMINATED {
-            break;
+    // The fields are a handful: each doc id is tried with the bounds of the fields on it or
+    // before it, summed in field order as a score is, instead of ordering the fields.
+    let mut first = TERMINATED;
+    for &at in docs {
+        if at >= first {
+            continue;
         }
-        (max, sum) = (max.max(maxima[i]), sum + maxima[i]);
+        let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
+        for (&d, &most) in docs.iter().zip(maxima) {
+            if d <= at {
+                (max, sum) = (max.max(most), sum + most);
+            }
+        }
         if combined(max, sum, tie_breaker) > threshold {
-            return docs[i];
+            first = at;
         }
     }
-    TERMINATED
+    first
 }
 
 /// The fields some passage able to pass `threshold` must hold, a bit each, given each

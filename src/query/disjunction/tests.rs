@@ -262,6 +262,9 @@ fn the_pivot_is_where_the_fields_met_first_can_pass_together() {
     assert_eq!(pivot(&[TERMINATED, 12, 90], &maxima, 6.8, 0.2), TERMINATED);
     // Summed (tie breaker 1), heading and title pass 7.0 at the title.
     assert_eq!(pivot(&[40, 12, 20], &maxima, 7.0, 1.0), 20);
+    // Text and heading on the same passage pass there together.
+    assert_eq!(pivot(&[33, 33, 90], &maxima, 6.8, 0.2), 33);
+    assert_eq!(pivot(&[33, 33, 33], &maxima, 7.9, 1.0), 33);
 }
 
 #[test]
