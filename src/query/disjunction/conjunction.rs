@@ -16,7 +16,9 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use super::{combined, every_match, Disjunction, FieldTerm, Spellings, Spelt, TermInFields};
+use super::{
+    combined, every_match, Disjunction, FieldTerm, Spellings, Spelt, TermInFields, ROUNDING,
+};
 use crate::index::{Wanted, UNSCORED};
 use crate::query::bonus::Bonus;
 
@@ -277,9 +279,6 @@ struct BonusTerm {
     /// frequency factor), a hair up so a bound never falls under a score.
     ratio: Score,
 }
-
-/// Margin on bounds computed by another path than the scores they bound.
-const ROUNDING: Score = 1.0 + 1e-5;
 
 impl ConjunctionWeight {
     /// Each word's fields in `reader`, cheapest word first (the order tantivy's intersection

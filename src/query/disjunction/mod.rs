@@ -510,6 +510,22 @@ impl TermInFieldsWeight {
                 stretch_end = Some(end);
             }
             if let (Some(end), true) = (stretch_end, above) {
+                if essential.count_ones() == 1 && fields.len() > 1 {
+                    // One field alone: its postings scored first, the others sought only
+                    // where its score with their bounds can pass (MaxScore's partial score).
+                    let lead = essential.trailing_zeros() as usize;
+                    threshold = self.walk_lead(
+                        &mut fields,
+                        &mut docs,
+                        lead,
+                        &maxima,
+                        end,
+                        threshold,
+                        callback,
+                    );
+                    stretch_end = None;
+                    continue;
+                }
                 let past = end.saturating_add(1).min(TERMINATED);
                 // The first doc id up to the end of the stretch where a passage can pass.
                 let target = if bound <= threshold {
@@ -575,6 +591,74 @@ impl TermInFieldsWeight {
         }
     }
 }
+
+impl TermInFieldsWeight {
+    /// The walk of a stretch up to `end` where only passages holding field `lead` can pass:
+    /// its postings are scored, and the other fields are sought to one only where its score
+    /// with their bounds (`maxima`) can pass. Leaves every field past `end`; gives the
+    /// threshold as the callback left it.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_lead(
+        &self,
+        fields: &mut [FieldTerm],
+        docs: &mut [DocId],
+        lead: usize,
+        maxima: &[Score],
+        end: DocId,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> Score {
+        let (mut rest_max, mut rest_sum): (Score, Score) = (0.0, 0.0);
+        for (i, &most) in maxima.iter().enumerate() {
+            if i != lead {
+                (rest_max, rest_sum) = (rest_max.max(most), rest_sum + most);
+            }
+        }
+        let tie_breaker = self.tie_breaker;
+        while docs[lead] <= end && threshold != Score::INFINITY {
+            let doc = docs[lead];
+            let alone = fields[lead].score();
+            // Summed in another order than the score: a hair up.
+            let most = combined(alone.max(rest_max), alone + rest_sum, tie_breaker) * ROUNDING;
+            if most > threshold {
+                let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
+                for (i, (field, d)) in fields.iter_mut().zip(docs.iter_mut()).enumerate() {
+                    let score = if i == lead {
+                        alone
+                    } else {
+                        if *d < doc {
+                            *d = field.seek(doc);
+                        }
+                        if *d != doc {
+                            continue;
+                        }
+                        let score = field.score();
+                        *d = field.advance();
+                        score
+                    };
+                    (max, sum) = (max.max(score), sum + score);
+                }
+                let score = combined(max, sum, tie_breaker);
+                if score > threshold {
+                    threshold = callback(doc, score);
+                }
+            }
+            docs[lead] = fields[lead].advance();
+        }
+        // The others alone could not pass before the end: they go on from past it.
+        let past = end.saturating_add(1).min(TERMINATED);
+        for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
+            if *d < past {
+                *d = field.seek(past);
+            }
+        }
+        threshold
+    }
+}
+
+/// Margin on a bound computed by another path (or summed in another order) than the score
+/// it bounds.
+const ROUNDING: Score = 1.0 + 1e-5;
 
 /// Every match of `weight`'s scorer scored, those above the threshold reported: tantivy's
 /// own walk, for a segment where no bound is at hand.
