@@ -590,9 +590,7 @@ impl TermInFieldsWeight {
             }
         }
     }
-}
 
-impl TermInFieldsWeight {
     /// The walk of a stretch up to `end` where only passages holding field `lead` can pass:
     /// its postings are scored, and the other fields are sought to one only where its score
     /// with their bounds (`maxima`) can pass. Leaves every field past `end`; gives the
