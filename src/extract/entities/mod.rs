@@ -157,8 +157,19 @@ const SIMILAR_NAME: f64 = 0.75;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
     entities: Vec<Entity>,
+    #[serde(serialize_with = "sorted_by_key")]
     index_by_id: HashMap<String, usize>,
+    #[serde(serialize_with = "sorted_by_key")]
     index_by_key: HashMap<String, usize>,
+}
+
+/// A map written in the order of its keys: the same catalog gives the same bytes on every
+/// build, whatever order the hash map holds it in.
+fn sorted_by_key<S: serde::Serializer>(
+    map: &HashMap<String, usize>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter().collect::<std::collections::BTreeMap<_, _>>())
 }
 
 impl Catalog {
