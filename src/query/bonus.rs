@@ -13,7 +13,7 @@ use tantivy::query::{
     Bm25Weight, EnableScoring, Explanation, Query, RequiredOptionalScorer, Scorer, SumCombiner,
     Weight,
 };
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
 use crate::index::{Wanted, UNSCORED};
 
@@ -133,7 +133,8 @@ impl Weight for BonusWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let mut bonus = self.bonus.scorer(reader, 1.0)?;
+        let mut bonus = ScoreAt::new(&*self.bonus, reader);
+        let mut failed = None;
         let mut threshold = threshold;
         let mut wanted = Wanted::of(threshold);
         let most = self.most;
@@ -155,24 +156,82 @@ impl Weight for BonusWeight {
                         threshold = callback(doc, UNSCORED);
                         wanted = Wanted::of(threshold);
                     }
-                    None => {
-                        let mut total = score;
-                        let mut on = bonus.doc();
-                        if on < doc {
-                            on = bonus.seek(doc);
+                    None => match bonus.score(doc) {
+                        Ok(extra) => {
+                            let total = score + extra.unwrap_or(0.0);
+                            if total > threshold {
+                                threshold = callback(doc, total);
+                                wanted = Wanted::of(threshold);
+                            }
                         }
-                        if on == doc && on != TERMINATED {
-                            total += bonus.score();
+                        Err(error) => {
+                            // The walk stops; the error is returned once it has.
+                            failed = Some(error);
+                            return Score::INFINITY;
                         }
-                        if total > threshold {
-                            threshold = callback(doc, total);
-                            wanted = Wanted::of(threshold);
-                        }
-                    }
+                    },
                 }
                 core_threshold(threshold, wanted)
             },
-        )
+        )?;
+        failed.map_or(Ok(()), Err)
+    }
+}
+
+/// A scorer asked about doc ids in increasing order, made at the first one asked.
+///
+/// Why: a phrase scorer made at the start of a segment walks to the phrase's first match,
+/// reading positions in every passage holding all its words on the way, and a phrase of
+/// common words may first hold far into the segment. A bonus is read only at matches that
+/// can place, and the first of them may come later still: made there, the scorer starts
+/// there, and between two of them it is sought without checking positions
+/// ([`DocSet::seek_danger`]).
+pub(crate) struct ScoreAt<'a> {
+    weight: &'a dyn Weight,
+    reader: &'a SegmentReader,
+    scorer: Option<Box<dyn Scorer>>,
+    /// No match before this doc id.
+    from: DocId,
+    /// Whether the scorer is on `from` (a match).
+    on: bool,
+}
+
+impl<'a> ScoreAt<'a> {
+    pub(crate) fn new(weight: &'a dyn Weight, reader: &'a SegmentReader) -> ScoreAt<'a> {
+        ScoreAt {
+            weight,
+            reader,
+            scorer: None,
+            from: 0,
+            on: false,
+        }
+    }
+
+    /// The score at `doc` where the weight matches it, no earlier doc id than the last asked.
+    // Out of line: the walks around it are hot loops, this is their rare branch.
+    #[inline(never)]
+    pub(crate) fn score(&mut self, doc: DocId) -> tantivy::Result<Option<Score>> {
+        if doc < self.from {
+            return Ok(None);
+        }
+        if !(self.on && doc == self.from) {
+            let found = match &mut self.scorer {
+                None => {
+                    let (found, scorer) = self.weight.scorer_danger(self.reader, doc, 1.0)?;
+                    self.scorer = Some(scorer);
+                    found
+                }
+                Some(scorer) => scorer.seek_danger(doc),
+            };
+            (self.from, self.on) = match found {
+                SeekDangerResult::Found => (doc, true),
+                SeekDangerResult::SeekLowerBound(next) => (next, false),
+            };
+            if !self.on {
+                return Ok(None);
+            }
+        }
+        Ok(self.scorer.as_mut().map(|scorer| scorer.score()))
     }
 }
 
@@ -273,6 +332,39 @@ mod tests {
                 .expect("walk");
         }
         reported
+    }
+
+    #[test]
+    fn a_scorer_made_where_first_asked_scores_as_one_made_at_the_start() {
+        let (index, _, bonus) = passages();
+        let searcher = index.reader().expect("reader").searcher();
+        let weight = bonus
+            .bonus
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .expect("weight");
+        let segment = &searcher.segment_readers()[0];
+        let max_doc = segment.max_doc();
+        // Asked at every doc id, every third from the 7th, or at some twice in a row.
+        let askings: [Vec<DocId>; 3] = [
+            (0..max_doc).collect(),
+            (7..max_doc).step_by(3).collect(),
+            (0..max_doc).flat_map(|d| [d, d]).collect(),
+        ];
+        let mut matched = 0;
+        for asked in askings {
+            let mut eager = weight.scorer(segment, 1.0).expect("scorer");
+            let mut lazy = ScoreAt::new(&*weight, segment);
+            for doc in asked {
+                let mut on = eager.doc();
+                if on < doc {
+                    on = eager.seek(doc);
+                }
+                let expected = (on == doc).then(|| eager.score());
+                matched += usize::from(expected.is_some());
+                assert_eq!(lazy.score(doc).expect("score"), expected, "doc {doc}");
+            }
+        }
+        assert!(matched > 10);
     }
 
     #[test]

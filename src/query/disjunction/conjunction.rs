@@ -20,7 +20,7 @@ use super::{
     combined, every_match, Disjunction, FieldTerm, Spellings, Spelt, TermInFields, ROUNDING,
 };
 use crate::index::{Wanted, UNSCORED};
-use crate::query::bonus::Bonus;
+use crate::query::bonus::{Bonus, ScoreAt};
 
 /// Every word required, their scores summed, and where `bonus` matches its score added.
 #[derive(Debug)]
@@ -363,10 +363,10 @@ impl Weight for ConjunctionWeight {
                 return every_match(self.reference.as_ref(), threshold, reader, callback)
             }
         };
-        let mut bonus = match &self.bonus {
-            Some(b) => Some((b, b.weight.scorer(reader, 1.0)?)),
-            None => None,
-        };
+        let mut bonus = self
+            .bonus
+            .as_ref()
+            .map(|b| (b, ScoreAt::new(&*b.weight, reader)));
         // Where the bonus's terms are; with one of them not among the words, only its
         // weight bounds it; with one of them in no passage here, it never matches.
         let placed = bonus
@@ -489,19 +489,8 @@ impl Weight for ConjunctionWeight {
                         None => Some(core),
                         Some((_, scorer)) => match wanted.unscored_if_at_most(core + most) {
                             Some(unscored) => unscored.then_some(UNSCORED),
-                            None => {
-                                let mut total = core;
-                                if most > 0.0 {
-                                    let mut on = scorer.doc();
-                                    if on < doc {
-                                        on = scorer.seek(doc);
-                                    }
-                                    if on == doc {
-                                        total += scorer.score();
-                                    }
-                                }
-                                Some(total)
-                            }
+                            None if most > 0.0 => Some(core + scorer.score(doc)?.unwrap_or(0.0)),
+                            None => Some(core),
                         },
                     }
                 }
