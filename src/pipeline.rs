@@ -267,7 +267,7 @@ pub fn build_with(
         });
         (written, extracted)
     });
-    written?;
+    let most_text_passages = written?;
     timings.lap("tantivy (beyond extraction)");
     let graph_dir = staging.generation.graph_dir();
     let (graph_saved, knowledge_saved) = rayon::join(
@@ -286,6 +286,7 @@ pub fn build_with(
         n_documents: documents.len(),
         n_passages,
         corpus_fingerprint,
+        most_text_passages: Some(most_text_passages),
     })?;
     progress(Stage::Publishing);
     staging.publish()?;

@@ -157,8 +157,9 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
 /// Bytes of tantivy's indexing arena per indexing thread.
 const ARENA_PER_THREAD: usize = 640_000_000;
 
-/// Writes every passage of `documents` into a new tantivy index in `dir`.
-pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
+/// Writes every passage of `documents` into a new tantivy index in `dir`; returns the
+/// [`most_passages`] of its text.
+pub fn write(dir: &Path, documents: &[Document]) -> Result<u64> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     analysis::register(&index);
@@ -234,7 +235,29 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<()> {
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    Ok(())
+    most_passages(&index.reader()?.searcher(), f.text)
+}
+
+/// The most passages any one term of `field` is in (per segment, summed): no near spelling
+/// of a word is in more, so a word in more than a thirtieth of that cannot be outnumbered
+/// by a misspelling of it ([`crate::query`]'s corrections), and needs no walk over the
+/// dictionary. Written at build time in the generation's `meta.json`: the walk is the
+/// dearest part of a one-shot search (half of it at 10,000 plans).
+pub fn most_passages(searcher: &tantivy::Searcher, field: Field) -> Result<u64> {
+    let mut most = 0;
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|e| Error::io("lecture du dictionnaire des termes", e))?;
+        let mut in_segment = 0;
+        while stream.advance() {
+            in_segment = in_segment.max(u64::from(stream.value().doc_freq));
+        }
+        most += in_segment;
+    }
+    Ok(most)
 }
 
 /// A key of a text equal for texts equal once case and runs of white space are ignored:
@@ -290,4 +313,44 @@ pub fn open(dir: &Path) -> Result<(Index, Fields)> {
     analysis::register(&index);
     let fields = fields_of(&index.schema())?;
     Ok((index, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_passages_bounds_every_term_across_segments() {
+        use tantivy::schema::{Schema, TEXT};
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Two commits, two segments: « famille » leads the first, « jeunesse » the second.
+        for (batch, lines) in [
+            (
+                0,
+                ["famille jeunesse", "famille", "famille ecole"].as_slice(),
+            ),
+            (
+                1,
+                ["jeunesse", "jeunesse ecole", "jeunesse", "famille"].as_slice(),
+            ),
+        ] {
+            for line in lines {
+                writer.add_document(tantivy::doc!(text => *line)).unwrap();
+            }
+            writer.commit().unwrap();
+            assert_eq!(index.searchable_segment_ids().unwrap().len(), batch + 1);
+        }
+        let searcher = index.reader().unwrap().searcher();
+        // 3 in the first segment and 3 in the second: a bound, above any one term's 4.
+        assert_eq!(most_passages(&searcher, text).unwrap(), 6);
+        for word in ["famille", "jeunesse", "ecole"] {
+            let n = searcher
+                .doc_freq(&tantivy::Term::from_field_text(text, word))
+                .unwrap();
+            assert!(n <= 6, "{word}: {n}");
+        }
+    }
 }

@@ -96,8 +96,8 @@ pub struct Engine {
     doc_by_id: HashMap<String, usize>,
     /// The action sheets, found on first use.
     actions: std::sync::OnceLock<actions::table::ActionTable>,
-    /// The most passages one term of the text is in, read on first use (see
-    /// [`typos::most_passages`]).
+    /// The most passages one term of the text is in ([`index::most_passages`]), from the
+    /// generation's meta, else read on first use.
     most_passages: std::sync::OnceLock<u64>,
     /// The searches running now (a lone one walks its segments on every core).
     in_flight: in_flight::InFlight,
@@ -172,6 +172,9 @@ impl Engine {
             .collect();
         let runs = std::sync::Arc::new(index::segment_runs(&reader.searcher())?);
         let facet_index = FacetIndex::new(&knowledge.documents);
+        let most_passages = meta
+            .most_text_passages
+            .map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from);
         Ok(Engine {
             facet_index,
             reader,
@@ -184,7 +187,7 @@ impl Engine {
             generation_dir: generation.dir,
             doc_by_id,
             actions: std::sync::OnceLock::new(),
-            most_passages: std::sync::OnceLock::new(),
+            most_passages,
             in_flight: in_flight::InFlight::default(),
         })
     }

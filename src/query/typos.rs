@@ -161,23 +161,6 @@ pub(crate) fn nearest(
     Ok(best)
 }
 
-/// The most passages any one term of `field` is in (per segment, summed): no near spelling
-/// of a word is in more, so a word in more than an [`OUTNUMBERED`]th of that cannot be
-/// outnumbered, and needs no walk over the dictionary.
-pub(crate) fn most_passages(searcher: &Searcher, field: Field) -> Result<u64> {
-    let mut most = 0;
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().stream().map_err(read_error)?;
-        let mut in_segment = 0;
-        while stream.advance() {
-            in_segment = in_segment.max(u64::from(stream.value().doc_freq));
-        }
-        most += in_segment;
-    }
-    Ok(most)
-}
-
 /// Passages holding `term` in any of `fields`.
 pub(crate) fn passages_with(searcher: &Searcher, fields: &[Field], term: &str) -> Result<u64> {
     let mut n = 0;
@@ -278,41 +261,6 @@ pub(crate) fn spelling<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn most_passages_bounds_every_term_across_segments() {
-        use tantivy::schema::{Schema, TEXT};
-        let mut schema = Schema::builder();
-        let text = schema.add_text_field("text", TEXT);
-        let index = tantivy::Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        // Two commits, two segments: « famille » leads the first, « jeunesse » the second.
-        for (batch, lines) in [
-            (
-                0,
-                ["famille jeunesse", "famille", "famille ecole"].as_slice(),
-            ),
-            (
-                1,
-                ["jeunesse", "jeunesse ecole", "jeunesse", "famille"].as_slice(),
-            ),
-        ] {
-            for line in lines {
-                writer.add_document(tantivy::doc!(text => *line)).unwrap();
-            }
-            writer.commit().unwrap();
-            assert_eq!(index.searchable_segment_ids().unwrap().len(), batch + 1);
-        }
-        let searcher = index.reader().unwrap().searcher();
-        // 3 in the first segment and 3 in the second: a bound, above any one term's 4.
-        assert_eq!(most_passages(&searcher, text).unwrap(), 6);
-        for word in ["famille", "jeunesse", "ecole"] {
-            let n = searcher
-                .doc_freq(&Term::from_field_text(text, word))
-                .unwrap();
-            assert!(n <= 6, "{word}: {n}");
-        }
-    }
 
     #[test]
     fn only_long_ordinary_words_are_corrected() {

@@ -117,6 +117,10 @@ pub struct Meta {
     /// [`corpus_fingerprint`]); a different value means the index is stale.
     #[serde(default)]
     pub corpus_fingerprint: String,
+    /// The most passages one term of the text is in ([`crate::index::most_passages`]);
+    /// absent from generations written before it was, read from the index then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub most_text_passages: Option<u64>,
 }
 
 /// Paths of one generation.
@@ -440,6 +444,7 @@ mod tests {
                 n_documents,
                 n_passages: 0,
                 corpus_fingerprint: String::new(),
+                most_text_passages: None,
             })
             .unwrap();
         staging

@@ -596,3 +596,15 @@ fn an_engine_is_warm_once_its_action_sheets_are_found() {
     let request = maillage::query::ActionsRequest::default();
     assert!(e.actions(&request).unwrap().total > 0);
 }
+
+#[test]
+fn the_build_writes_the_most_passages_a_text_term_is_in() {
+    // A one-shot search reads it from the meta instead of walking the term dictionary.
+    let generation = maillage::store::current(crate::fixture::shipped_index()).unwrap();
+    let meta = generation.read_meta().unwrap();
+    let (index, fields) = maillage::index::open(&generation.tantivy_dir()).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    let most = maillage::index::most_passages(&searcher, fields.text).unwrap();
+    assert!(most > 100, "{most}");
+    assert_eq!(meta.most_text_passages, Some(most));
+}

@@ -16,12 +16,13 @@ use crate::query::parse::UserQuery;
 const SPELLING_SAMPLES: usize = 12;
 
 impl Engine {
-    /// [`typos::most_passages`] of the text, read once.
+    /// [`crate::index::most_passages`] of the text: written at build time, read from the
+    /// index once for an older generation.
     fn most_passages(&self, searcher: &tantivy::Searcher) -> Result<u64> {
         if let Some(&most) = self.most_passages.get() {
             return Ok(most);
         }
-        let most = typos::most_passages(searcher, self.fields.text)?;
+        let most = crate::index::most_passages(searcher, self.fields.text)?;
         Ok(*self.most_passages.get_or_init(|| most))
     }
 
