@@ -184,8 +184,8 @@ impl Weight for BonusWeight {
 /// reading positions in every passage holding all its words on the way, and a phrase of
 /// common words may first hold far into the segment. A bonus is read only at matches that
 /// can place, and the first of them may come later still: made there, the scorer starts
-/// there, and between two of them it is sought without checking positions
-/// ([`DocSet::seek_danger`]).
+/// there, and from one asked to the next it is sought with [`DocSet::seek_danger`], which
+/// checks the phrase at the passage asked and at none between.
 pub(crate) struct ScoreAt<'a> {
     weight: &'a dyn Weight,
     reader: &'a SegmentReader,
@@ -344,7 +344,7 @@ mod tests {
             .expect("weight");
         let segment = &searcher.segment_readers()[0];
         let max_doc = segment.max_doc();
-        // Asked at every doc id, every third from the 7th, or at some twice in a row.
+        // Asked at every doc id, at every third from the 7th, or at each twice in a row.
         let askings: [Vec<DocId>; 3] = [
             (0..max_doc).collect(),
             (7..max_doc).step_by(3).collect(),
