@@ -192,7 +192,7 @@ impl Engine {
             .collect();
         documents.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
         let page =
-            self.graph
+            self.graph()?
                 .territories_of(&self.corpus(), &entity.id, None, 0..ENTITY_TERRITORIES);
         let (territories, territories_total) = (page.territories, page.total);
         Ok(EntityDetail {

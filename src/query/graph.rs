@@ -48,7 +48,7 @@ impl Engine {
         let entity = self.find_entity(&request.entity)?;
         let end = limit.map_or(usize::MAX, |l| offset.saturating_add(l));
         let page = self
-            .graph
+            .graph()?
             .territories_of(&self.corpus(), &entity.id, role, offset..end);
         Ok(TerritoryList {
             entity: EntityRef {
@@ -68,7 +68,7 @@ impl Engine {
         let depth = request.checked_depth()?;
         let entity = self.find_entity(&request.entity)?;
         Ok(self
-            .graph
+            .graph()?
             .neighbourhood(&self.corpus(), &entity.id, depth, MAX_GRAPH_NODES))
     }
 }

@@ -90,9 +90,11 @@ pub struct Engine {
     /// Which document each passage of each segment belongs to.
     runs: std::sync::Arc<index::SegmentRuns>,
     facet_index: FacetIndex,
-    graph: KnowledgeGraph,
+    /// The knowledge graph, read on first use: a search never needs it, and at national
+    /// scale reading it is most of opening an index. Its bytes were checked at open.
+    graph: once_cell::sync::OnceCell<KnowledgeGraph>,
     meta: Meta,
-    generation_dir: PathBuf,
+    generation: store::Generation,
     doc_by_id: HashMap<String, usize>,
     /// The action sheets, found on first use.
     actions: std::sync::OnceLock<actions::table::ActionTable>,
@@ -114,8 +116,6 @@ pub struct IndexInfo {
     pub passages: usize,
     pub acronyms: usize,
     pub entities: usize,
-    pub graph_nodes: usize,
-    pub graph_edges: usize,
 }
 
 /// What the corpus gave: documents read by format, and files left out with why
@@ -163,7 +163,6 @@ impl Engine {
                 message: "les documents et la base de connaissances ne concordent pas : reconstruisez avec `maillage index`".into(),
             });
         }
-        let graph = KnowledgeGraph::load(&generation.graph_dir())?;
         let doc_by_id = knowledge
             .documents
             .iter()
@@ -182,9 +181,9 @@ impl Engine {
             knowledge,
             store,
             runs,
-            graph,
+            graph: once_cell::sync::OnceCell::new(),
             meta,
-            generation_dir: generation.dir,
+            generation,
             doc_by_id,
             actions: std::sync::OnceLock::new(),
             most_passages,
@@ -219,21 +218,28 @@ impl Engine {
         &self.knowledge
     }
 
-    pub fn graph(&self) -> &KnowledgeGraph {
-        &self.graph
+    /// The knowledge graph, read from the generation the first time it is asked for (two
+    /// threads asking at once read it once). An error names the file and is given again at
+    /// the next ask, which reads the file again.
+    pub fn graph(&self) -> Result<&KnowledgeGraph> {
+        self.graph
+            .get_or_try_init(|| KnowledgeGraph::load(&self.generation.graph_dir()))
+    }
+
+    /// Whether the knowledge graph was read already.
+    pub fn graph_is_loaded(&self) -> bool {
+        self.graph.get().is_some()
     }
 
     pub fn info(&self) -> IndexInfo {
         IndexInfo {
-            generation: self.generation_dir.clone(),
+            generation: self.generation.dir.clone(),
             corpus: self.meta.corpus.clone(),
             built_at: self.meta.built_at,
             documents: self.knowledge.documents.len(),
             passages: self.meta.n_passages,
             acronyms: self.knowledge.glossary.entries().len(),
             entities: self.knowledge.catalog.entities().len(),
-            graph_nodes: self.graph.n_nodes(),
-            graph_edges: self.graph.n_edges(),
         }
     }
 

@@ -124,8 +124,9 @@ pub struct Health {
     pub passages: usize,
     /// Name of the index generation being served (its folder name, not its path).
     pub generation: String,
-    /// The background warm-up after an index is opened (the action sheets) is done: every
-    /// route answers at full speed. Searches are answered before, more slowly.
+    /// The background warm-up after an index is opened (the knowledge graph, the action
+    /// sheets) is done: every route answers at full speed. Searches are answered before,
+    /// more slowly.
     pub warm: bool,
 }
 

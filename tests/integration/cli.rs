@@ -579,3 +579,52 @@ fn graph_writes_graphml_for_graph_tools() {
         );
     }
 }
+
+#[test]
+fn opening_leaves_the_graph_unread_until_asked_and_names_an_unreadable_one_then() {
+    let (_keep, index, generation) = small_index();
+    let parentalite = maillage::query::SearchRequest {
+        q: "parentalité".into(),
+        ..Default::default()
+    };
+    let engine = maillage::query::Engine::open(&index).unwrap();
+    assert!(engine.search(&parentalite).unwrap().total > 0);
+    assert!(!engine.graph_is_loaded(), "a search read the graph");
+    let entities = engine.entities(&Default::default()).unwrap().entities;
+    let first = &entities.first().expect("an entity in the small corpus").id;
+    assert!(engine.entity(first).is_ok());
+    assert!(engine.graph_is_loaded());
+    assert!(engine.graph().unwrap().n_nodes() > 0);
+
+    // A graph file the manifest agrees with but that does not decode: the index opens and
+    // searches, and every ask of the graph is an error naming the file.
+    let graph = generation.join("graph/graph.bin");
+    let bytes = b"pas un graphe".to_vec();
+    std::fs::write(&graph, &bytes).unwrap();
+    let manifest_path = generation.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let entry = manifest["files"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["path"] == "graph/graph.bin")
+        .expect("the graph in the manifest");
+    entry["bytes"] = bytes.len().into();
+    entry["crc32"] = crc32fast::hash(&bytes).into();
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let engine = maillage::query::Engine::open(&index).unwrap();
+    assert!(engine.search(&parentalite).unwrap().total > 0);
+    engine.warm_up();
+    assert!(!engine.is_warm(), "warm without its graph");
+    for _ in 0..2 {
+        match engine.entity(first) {
+            Err(maillage::Error::Store { path, .. }) => assert_eq!(path, graph),
+            other => panic!("{:?}", other.map(|e| e.id)),
+        }
+    }
+    assert!(engine.search(&parentalite).unwrap().total > 0);
+    let out = run(&["entity", first, "--index", index.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("graph.bin"), "{}", stderr(&out));
+}

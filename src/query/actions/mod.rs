@@ -113,16 +113,20 @@ impl Engine {
             .get_or_init(|| ActionTable::build(&self.store, &self.knowledge.catalog))
     }
 
-    /// Finds what the first request of a kind would otherwise wait for (the action sheets):
-    /// a server calls it in the background once an index is open.
+    /// Finds what the first request of a kind would otherwise wait for (the knowledge graph,
+    /// then the action sheets): a server calls it in the background once an index is open.
     pub fn warm_up(&self) {
+        if let Err(err) = self.graph() {
+            tracing::warn!("{err}");
+        }
         let _ = self.action_table();
     }
 
-    /// Whether [`Engine::warm_up`] is done: until then the first request needing the action
-    /// sheets waits for them, and a server's processor is partly taken by the warm-up.
+    /// Whether [`Engine::warm_up`] is done: until then the first request needing the graph or
+    /// the action sheets waits for them, and a server's processor is partly taken by the
+    /// warm-up. A graph that could not be read leaves the engine cold.
     pub fn is_warm(&self) -> bool {
-        self.actions.get().is_some()
+        self.graph_is_loaded() && self.actions.get().is_some()
     }
 
     /// Actions matching a request, a page of them and their total.
