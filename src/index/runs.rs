@@ -78,23 +78,39 @@ impl DocumentRuns {
             ..DocumentRuns::default()
         };
         let mut previous_section = None;
-        for doc in 0..segment.max_doc() {
-            let doc_ord = as_u32(doc_ords.first(doc));
-            let section = sections.first(doc);
-            if runs.doc_ords.last() != Some(&doc_ord) {
-                runs.starts.push(doc);
-                runs.doc_ords.push(doc_ord);
-                runs.section_starts.push(doc);
-            } else if section.is_none() || section != previous_section {
-                // Without its section a passage is a run of its own.
-                runs.section_starts.push(doc);
+        // Read a block of doc ids at a time: one call per column and block instead of one
+        // per column and doc id (at 10,000 plans these reads were a sixth of opening).
+        const BLOCK: u32 = 1024;
+        let columns = [&doc_ords, &sections, &passages, &duplicates];
+        let mut ids: Vec<DocId> = Vec::with_capacity(BLOCK as usize);
+        let mut values: [Vec<Option<u64>>; 4] = Default::default();
+        for block_start in (0..segment.max_doc()).step_by(BLOCK as usize) {
+            ids.clear();
+            ids.extend(block_start..segment.max_doc().min(block_start + BLOCK));
+            for (column, out) in columns.iter().zip(values.iter_mut()) {
+                out.clear();
+                out.resize(ids.len(), None);
+                column.first_vals(&ids, out);
             }
-            previous_section = section;
-            runs.passages.push(as_u32(passages.first(doc)));
-            if let Some(key) = duplicates.first(doc).filter(|&k| k != 0) {
-                let next = groups.len() as u32;
-                let group = *groups.entry((doc_ord, key)).or_insert(next);
-                runs.copy_groups.push(doc, group);
+            let [block_doc_ords, block_sections, block_passages, block_duplicates] = &values;
+            for (i, &doc) in ids.iter().enumerate() {
+                let doc_ord = as_u32(block_doc_ords[i]);
+                let section = block_sections[i];
+                if runs.doc_ords.last() != Some(&doc_ord) {
+                    runs.starts.push(doc);
+                    runs.doc_ords.push(doc_ord);
+                    runs.section_starts.push(doc);
+                } else if section.is_none() || section != previous_section {
+                    // Without its section a passage is a run of its own.
+                    runs.section_starts.push(doc);
+                }
+                previous_section = section;
+                runs.passages.push(as_u32(block_passages[i]));
+                if let Some(key) = block_duplicates[i].filter(|&k| k != 0) {
+                    let next = groups.len() as u32;
+                    let group = *groups.entry((doc_ord, key)).or_insert(next);
+                    runs.copy_groups.push(doc, group);
+                }
             }
         }
         runs.n_copy_groups = groups.len() as u32;
@@ -278,9 +294,10 @@ pub type SegmentRuns = HashMap<tantivy::index::SegmentId, std::sync::Arc<Documen
 
 /// [`DocumentRuns`] of every segment of `searcher`.
 pub fn segment_runs(searcher: &tantivy::Searcher) -> tantivy::Result<SegmentRuns> {
+    use rayon::prelude::*;
     searcher
         .segment_readers()
-        .iter()
+        .par_iter()
         .map(|segment| {
             Ok((
                 segment.segment_id(),
@@ -332,6 +349,75 @@ impl CopyGroups {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_read_by_blocks_agree_with_each_doc_ids_columns() {
+        // Plans long enough to span several blocks of doc ids, with sections and a paragraph
+        // repeated in each plan (a group of copies).
+        let plans: Vec<crate::Document> = (0..4)
+            .map(|i| {
+                let mut text = format!("Contrat de ville {i}\n\n");
+                for axe in 1..=3 {
+                    text.push_str(&format!("Axe {axe} : Parentalité et jeunesse\n\n"));
+                    for action in 1..=3 {
+                        text.push_str(&format!("Action {axe}.{action} : Soutien aux familles\n\n"));
+                        for j in 0..40 {
+                            text.push_str(&format!(
+                                "Le centre social de la ville {i} accueille les parents ({axe}, {action}, {j}).\n\n"
+                            ));
+                            if j % 10 == 0 {
+                                text.push_str("Contact : le référent famille de la CAF.\n\n");
+                            }
+                        }
+                    }
+                }
+                crate::structure::parse(&format!("contrat-{i}"), &text)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        crate::index::write(dir.path(), &plans).unwrap();
+        let (index, _) = crate::index::open(dir.path()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut doc_ids = 0;
+        for segment in searcher.segment_readers() {
+            let runs = DocumentRuns::of(segment).unwrap();
+            let fast = segment.fast_fields();
+            let column = |name: &str| fast.u64(name).unwrap();
+            let (doc_ords, passages) = (column("doc_ord"), column("passage"));
+            let (sections, duplicates) = (column("section_ord"), column("duplicate"));
+            let mut copies = 0;
+            for doc in 0..segment.max_doc() {
+                let expected = (
+                    doc_ords.first(doc).unwrap() as u32,
+                    passages.first(doc).unwrap() as u32,
+                );
+                assert_eq!(runs.locate(doc), Some(expected), "doc id {doc}");
+                let is_copy = duplicates.first(doc).is_some_and(|k| k != 0);
+                assert_eq!(runs.copy_group(doc).is_some(), is_copy, "doc id {doc}");
+                copies += usize::from(is_copy);
+                // A section's run: doc ids of one plan and one section, and no longer.
+                let (start, end) = (
+                    runs.run_start(doc, Repeats::Section),
+                    runs.run_end(doc, Repeats::Section),
+                );
+                if sections.first(doc).is_none() {
+                    // Without its section, a passage is a run of its own.
+                    assert_eq!((start, end), (doc, doc + 1), "doc id {doc}");
+                    continue;
+                }
+                let key = |d: DocId| (doc_ords.first(d), sections.first(d));
+                assert!((start..end).all(|d| key(d) == key(doc)), "doc id {doc}");
+                assert!(start == 0 || key(start - 1) != key(doc), "doc id {doc}");
+                assert!(
+                    end == segment.max_doc() || key(end) != key(doc),
+                    "doc id {doc}"
+                );
+            }
+            assert!(copies > 0, "the repeated contact is a group of copies");
+            doc_ids += segment.max_doc();
+        }
+        assert!(doc_ids > 1024, "{doc_ids} doc ids: more than one block");
+    }
 
     #[test]
     fn copy_groups_answer_every_doc_id_like_an_array_would() {
