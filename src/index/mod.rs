@@ -289,14 +289,13 @@ pub fn text_key(text: &str) -> u64 {
 
 /// True for the passage that only repeats its section's heading.
 pub fn is_heading_only(document: &Document, passage: &Passage) -> bool {
-    fn squashed(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.split_whitespace().flat_map(str::chars)
-    }
     passage.field.is_none()
         && passage
             .section
             .and_then(|s| document.sections.get(s))
-            .is_some_and(|s| squashed(&s.heading).eq(squashed(document.passage_text(passage))))
+            .is_some_and(|s| {
+                crate::text::same_but_spacing(document.passage_text(passage), &s.heading)
+            })
 }
 
 /// Opens the tantivy index in `dir` with the French analyzer registered.

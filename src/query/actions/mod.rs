@@ -357,7 +357,7 @@ impl Engine {
                 .heading(doc, section)
                 .map(|(h, _)| h)
                 .unwrap_or("");
-            if passage.field.is_none() && table::is_heading_only(passage.text, heading) {
+            if passage.field.is_none() && crate::text::same_but_spacing(passage.text, heading) {
                 if section == row.section as usize {
                     continue;
                 }

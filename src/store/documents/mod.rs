@@ -516,6 +516,24 @@ impl DocStore {
         })
     }
 
+    /// Where one passage of a document lies: its section, and whether it is the value of a
+    /// field label. Its text is not read (nor checked): what a pass over many passages needs
+    /// when it wants their place only.
+    pub fn passage_place(&self, doc: usize, passage: usize) -> Option<(Option<usize>, bool)> {
+        let record = self.record(doc)?;
+        if passage >= record.n_passages {
+            return None;
+        }
+        let table = self.part(Part::Passages);
+        let at = record
+            .first_passage
+            .checked_add(passage)?
+            .checked_mul(PASSAGE_BYTES)?;
+        let section = some(read_u32(table, at)?).filter(|&s| s < record.n_sections);
+        let field = some(read_u32(table, at + 4)?).is_some_and(|id| id < self.n_fields);
+        Some((section, field))
+    }
+
     /// A slice of a document's text holding the characters `start..end` and `context`
     /// characters on each side where the text has them, with the character offset where the
     /// slice begins: evidence is shown in context without reading (and checking) the whole
@@ -588,10 +606,7 @@ impl DocStore {
         let depth = table
             .get(at + 4..at + 6)
             .map(|b| u16::from_le_bytes([b[0], b[1]]))?;
-        let kind = SECTION_KINDS
-            .get(usize::from(*table.get(at + 6)?))
-            .copied()
-            .unwrap_or(SectionKind::Heading);
+        let kind = self.section_kind(doc, section)?;
         Some(Section {
             id: section,
             parent,
@@ -604,6 +619,25 @@ impl DocStore {
             start: read_u32(table, at + 8)? as usize,
             end: read_u32(table, at + 12)? as usize,
         })
+    }
+
+    /// A section's kind, without reading its heading.
+    pub fn section_kind(&self, doc: usize, section: usize) -> Option<SectionKind> {
+        let record = self.record(doc)?;
+        if section >= record.n_sections {
+            return None;
+        }
+        let at = record
+            .first_section
+            .checked_add(section)?
+            .checked_mul(SECTION_BYTES)?;
+        let kind = *self.part(Part::Sections).get(at + 6)?;
+        Some(
+            SECTION_KINDS
+                .get(usize::from(kind))
+                .copied()
+                .unwrap_or(SectionKind::Heading),
+        )
     }
 
     /// A section's heading and parent, without copying.

@@ -30,6 +30,10 @@ fn documents_read_back_as_written() {
             assert_eq!(stored.text, document.passage_text(passage));
             assert_eq!(stored.field, passage.field.as_deref());
             assert_eq!(
+                store.passage_place(i, passage.id),
+                Some((passage.section, passage.field.is_some()))
+            );
+            assert_eq!(
                 store.heading_path(i, stored.section),
                 document.heading_path(passage.section)
             );
@@ -48,6 +52,7 @@ fn documents_read_back_as_written() {
         ["Axe 2 : Accompagner les familles"]
     );
     assert!(store.passage(0, 999).is_none());
+    assert!(store.passage_place(0, 999).is_none());
     assert!(store.text(3).is_none());
 }
 
@@ -139,6 +144,9 @@ mod properties {
             let _ = store.document(doc);
             for passage in store.passages(doc) {
                 let _ = store.heading_path(doc, passage.section);
+            }
+            for passage in 0..store.n_passages(doc) + 1 {
+                let _ = store.passage_place(doc, passage);
             }
         }
     }
