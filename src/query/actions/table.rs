@@ -122,9 +122,12 @@ impl ActionTable {
     pub(crate) fn build(store: &DocStore, catalog: &Catalog) -> ActionTable {
         let mut table = ActionTable::default();
         for doc in 0..store.len() {
-            let mut facts: Vec<SectionFacts> = (0..store.n_sections(doc))
+            let headings: Vec<_> = (0..store.n_sections(doc))
+                .map(|s| store.heading(doc, s))
+                .collect();
+            let mut facts: Vec<SectionFacts> = (0..headings.len())
                 .map(|s| SectionFacts {
-                    parent: store.heading(doc, s).and_then(|(_, parent)| parent),
+                    parent: headings[s].and_then(|(_, parent)| parent),
                     kind: store.section_kind(doc, s).unwrap_or(SectionKind::Heading),
                     has_content: false,
                     has_fields: false,
@@ -143,7 +146,7 @@ impl ActionTable {
                     f.has_content = true;
                 } else if !f.has_content {
                     if let (Some(passage), Some((heading, _))) =
-                        (store.passage(doc, p), store.heading(doc, s))
+                        (store.passage(doc, p), headings[s])
                     {
                         f.has_content = !crate::text::same_but_spacing(passage.text, heading);
                     }

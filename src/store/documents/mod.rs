@@ -487,17 +487,37 @@ impl DocStore {
         )
     }
 
-    /// One passage of a document.
-    pub fn passage(&self, doc: usize, passage: usize) -> Option<PassageRef<'_>> {
+    /// A document's record and where the row of one of its passages starts in the passage
+    /// table, or `None` when the document has no such passage.
+    fn passage_row(&self, doc: usize, passage: usize) -> Option<(DocRecord, usize)> {
         let record = self.record(doc)?;
         if passage >= record.n_passages {
             return None;
         }
-        let table = self.part(Part::Passages);
         let at = record
             .first_passage
             .checked_add(passage)?
             .checked_mul(PASSAGE_BYTES)?;
+        Some((record, at))
+    }
+
+    /// Where the row of one section of a document starts in the section table, or `None`
+    /// when the document has no such section.
+    fn section_row(&self, doc: usize, section: usize) -> Option<usize> {
+        let record = self.record(doc)?;
+        if section >= record.n_sections {
+            return None;
+        }
+        record
+            .first_section
+            .checked_add(section)?
+            .checked_mul(SECTION_BYTES)
+    }
+
+    /// One passage of a document.
+    pub fn passage(&self, doc: usize, passage: usize) -> Option<PassageRef<'_>> {
+        let (record, at) = self.passage_row(doc, passage)?;
+        let table = self.part(Part::Passages);
         let word = |i: usize| read_u32(table, at + i * 4);
         let (byte_start, byte_end) = (word(4)? as usize, word(5)? as usize);
         let text_start = record.text_offset.checked_add(byte_start)?;
@@ -520,15 +540,8 @@ impl DocStore {
     /// field label. Its text is not read (nor checked): what a pass over many passages needs
     /// when it wants their place only.
     pub fn passage_place(&self, doc: usize, passage: usize) -> Option<(Option<usize>, bool)> {
-        let record = self.record(doc)?;
-        if passage >= record.n_passages {
-            return None;
-        }
+        let (record, at) = self.passage_row(doc, passage)?;
         let table = self.part(Part::Passages);
-        let at = record
-            .first_passage
-            .checked_add(passage)?
-            .checked_mul(PASSAGE_BYTES)?;
         let section = some(read_u32(table, at)?).filter(|&s| s < record.n_sections);
         let field = some(read_u32(table, at + 4)?).is_some_and(|id| id < self.n_fields);
         Some((section, field))
@@ -600,9 +613,8 @@ impl DocStore {
     /// One section of a document.
     pub fn section(&self, doc: usize, section: usize) -> Option<Section> {
         let (heading, parent) = self.heading(doc, section)?;
-        let record = self.record(doc)?;
+        let at = self.section_row(doc, section)?;
         let table = self.part(Part::Sections);
-        let at = (record.first_section + section) * SECTION_BYTES;
         let depth = table
             .get(at + 4..at + 6)
             .map(|b| u16::from_le_bytes([b[0], b[1]]))?;
@@ -623,14 +635,7 @@ impl DocStore {
 
     /// A section's kind, without reading its heading.
     pub fn section_kind(&self, doc: usize, section: usize) -> Option<SectionKind> {
-        let record = self.record(doc)?;
-        if section >= record.n_sections {
-            return None;
-        }
-        let at = record
-            .first_section
-            .checked_add(section)?
-            .checked_mul(SECTION_BYTES)?;
+        let at = self.section_row(doc, section)?;
         let kind = *self.part(Part::Sections).get(at + 6)?;
         Some(
             SECTION_KINDS
@@ -642,15 +647,8 @@ impl DocStore {
 
     /// A section's heading and parent, without copying.
     pub fn heading(&self, doc: usize, section: usize) -> Option<(&str, Option<usize>)> {
-        let record = self.record(doc)?;
-        if section >= record.n_sections {
-            return None;
-        }
+        let at = self.section_row(doc, section)?;
         let table = self.part(Part::Sections);
-        let at = record
-            .first_section
-            .checked_add(section)?
-            .checked_mul(SECTION_BYTES)?;
         let parent = some(read_u32(table, at)?).filter(|&p| p < section);
         let heading = self.string(read_u32(table, at + 16)?, read_u32(table, at + 20)?)?;
         Some((heading, parent))
@@ -681,9 +679,8 @@ impl DocStore {
         let text = self.text(doc)?;
         let passages = (0..self.n_passages(doc))
             .map(|p| {
-                let record = self.record(doc)?;
+                let (_, at) = self.passage_row(doc, p)?;
                 let table = self.part(Part::Passages);
-                let at = (record.first_passage + p) * PASSAGE_BYTES;
                 let passage = self.passage(doc, p)?;
                 Some(Passage {
                     id: p,
