@@ -11,10 +11,10 @@
 //! facets count the groups, so pages are exact slices of one grouped ranking.
 
 use serde::Serialize;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::Searcher;
 
-use super::{plan, snippets, Facts, Hit};
+use super::snippets::{self, Highlighter};
+use super::{plan, Facts, Hit};
 use crate::query::{rank, Correction, Engine};
 use crate::Result;
 
@@ -133,7 +133,7 @@ impl Engine {
         facts: &Facts<'_>,
         offset: usize,
         limit: usize,
-        snippets: &SnippetGenerator,
+        snippets: &Highlighter,
     ) -> (usize, Vec<Hit>, Vec<u32>) {
         let words: Vec<String> = plan::analyse(q).into_iter().map(|(_, t)| t).collect();
         let table = self.action_table();
@@ -214,7 +214,7 @@ impl Engine {
     }
 
     /// The fields a grouped result shows, highlighted.
-    pub(super) fn group_fields(&self, group: &Group, snippets: &SnippetGenerator) -> Vec<HitField> {
+    pub(super) fn group_fields(&self, group: &Group, snippets: &Highlighter) -> Vec<HitField> {
         group
             .shown
             .iter()

@@ -24,7 +24,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::Searcher;
 
 use super::budget::{Budget, Budgeted};
@@ -42,6 +41,7 @@ pub use group::{Grouping, HitField};
 pub(super) use plan::phrase_by_pairs;
 use plan::Plan;
 pub(super) use plan::{analyse, looks_like_sigle};
+use snippets::Highlighter;
 
 /// Candidates kept per document beyond the page's needs (duplicates, heading-only repeats);
 /// a ranking that needs more collects again with more.
@@ -263,7 +263,7 @@ impl Engine {
         let total_is_lower_bound = chosen.matches.counts_are_lower_bounds;
         let facets_are_lower_bounds = chosen.matches.facets_are_lower_bounds;
         let relaxed = chosen.relaxed && total > 0;
-        let snippets = snippets::generator(&searcher, chosen.query, self.fields.text)?;
+        let snippets = Highlighter::new(&searcher, chosen.query, self.fields.text)?;
         let facts = Facts {
             engine: self,
             snippets: &snippets,
@@ -422,7 +422,7 @@ impl Engine {
         ranked: &[rank::Ranked],
         offset: usize,
         limit: usize,
-        snippets: &SnippetGenerator,
+        snippets: &Highlighter,
     ) -> Vec<Hit> {
         let mut hits = Vec::with_capacity(limit);
         for r in ranked.iter().skip(offset).take(limit) {
@@ -432,7 +432,7 @@ impl Engine {
     }
 
     /// One ranked passage as a hit; `None` when its document or passage cannot be read.
-    pub(super) fn hit(&self, r: &rank::Ranked, snippets: &SnippetGenerator) -> Option<Hit> {
+    pub(super) fn hit(&self, r: &rank::Ranked, snippets: &Highlighter) -> Option<Hit> {
         let document = self.knowledge.documents.get(r.doc_ord)?;
         let passage = self.store.passage(r.doc_ord, r.passage)?;
         Some(Hit {
@@ -470,10 +470,10 @@ fn keep_few(kept: usize, documents: usize) -> bool {
 }
 
 /// What the ranking reads of a candidate: from the document store, and the snippet
-/// generator to tell a passage's own matches from its heading's.
+/// highlighter to tell a passage's own matches from its heading's.
 pub(super) struct Facts<'a> {
     engine: &'a Engine,
-    snippets: &'a SnippetGenerator,
+    snippets: &'a Highlighter,
     /// The passages whose own text holds a query word, when read from the postings at
     /// once (grouped searches rank every match: one snippet per match would cost more).
     in_text: Option<crate::text::FastSet<(u32, u32)>>,
@@ -492,6 +492,6 @@ impl rank::PassageFacts for Facts<'_> {
         self.engine
             .store
             .passage(doc_ord, passage)
-            .is_some_and(|p| !self.snippets.snippet(p.text).highlighted().is_empty())
+            .is_some_and(|p| self.snippets.holds_a_term(p.text))
     }
 }
