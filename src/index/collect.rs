@@ -13,9 +13,31 @@ use super::wanted::Wanted;
 pub struct Candidate {
     pub score: f32,
     pub passage: u32,
+    /// The group of copies of its text in its document, [`Candidate::NOT_A_COPY`] when no
+    /// other passage of the document has the same text (see [`Candidate::copy`]).
+    pub copy_group: u32,
 }
 
 impl Candidate {
+    /// The `copy_group` of a passage whose text is its document's only one so.
+    pub const NOT_A_COPY: u32 = u32::MAX;
+
+    /// A candidate whose text does not repeat in its document.
+    pub fn unique(score: f32, passage: u32) -> Self {
+        Candidate {
+            score,
+            passage,
+            copy_group: Self::NOT_A_COPY,
+        }
+    }
+
+    /// The group of the passages of its document with the same text (case and spacing
+    /// aside), if any: the ranking shows one of a group. Groups are numbered per segment,
+    /// and a document lies in one segment, so one group is one text of one document.
+    pub fn copy(&self) -> Option<u32> {
+        (self.copy_group != Self::NOT_A_COPY).then_some(self.copy_group)
+    }
+
     /// Better first: higher score, then earlier passage.
     fn rank_cmp(&self, other: &Candidate) -> std::cmp::Ordering {
         other
@@ -513,7 +535,8 @@ impl SegmentCollector for SegmentCandidates {
         // Copies of one text in a document are ranked once: counted once. The copy
         // stays a candidate (the best scored of the copies is the one shown). A
         // document's passages are written in one batch, so they share a segment.
-        let copy = match self.runs.copy_group(doc) {
+        let copy_group = self.runs.copy_group(doc);
+        let copy = match copy_group {
             Some(group) => {
                 if self.counted_copies.is_empty() {
                     self.counted_copies = vec![0; (self.runs.n_copy_groups as usize).div_ceil(64)];
@@ -570,7 +593,11 @@ impl SegmentCollector for SegmentCandidates {
         let Some(passage) = self.runs.passage_in(doc, self.run_cursor) else {
             return;
         };
-        entry.heap.push(Worst(Candidate { score, passage }));
+        entry.heap.push(Worst(Candidate {
+            score,
+            passage,
+            copy_group: copy_group.unwrap_or(Candidate::NOT_A_COPY),
+        }));
         if entry.heap.len() > self.per_document {
             let evicted = entry.heap.pop().map(|w| w.0.score);
             entry.left_out = max_left_out(entry.left_out, evicted);
@@ -613,7 +640,7 @@ mod tests {
     fn heap_evicts_the_worst_candidate_first() {
         let mut heap = std::collections::BinaryHeap::new();
         for (score, passage) in [(1.0, 3), (2.0, 1), (1.0, 2), (0.5, 0)] {
-            heap.push(Worst(Candidate { score, passage }));
+            heap.push(Worst(Candidate::unique(score, passage)));
         }
         let order: Vec<u32> = std::iter::from_fn(|| heap.pop().map(|w| w.0.passage)).collect();
         // Lowest score first; among equal scores, the later passage goes first.

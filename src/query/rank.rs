@@ -4,7 +4,8 @@
 //! The score of a passage is its BM25 score, lowered for each passage of the same section and
 //! of the same document ranked above it, and lowered much more for a further passage of a
 //! section that matches only through the section's heading; a passage repeating one already
-//! ranked in its document is dropped. Every adjustment depends only on the passages of the
+//! ranked in its document is dropped (the index groups a document's copies of one text at
+//! build time, so the ranking reads no text to find them). Every adjustment depends only on the passages of the
 //! same document, so each document's candidates can be read best first and the documents
 //! merged best-first on an upper bound of what each can still give (its next raw score times
 //! the document decay it has reached). The first `needed` results are then exact, however many
@@ -36,9 +37,9 @@ pub struct Ranked {
 
 /// What the ranking needs to know of a candidate passage.
 pub trait PassageFacts {
-    /// The passage's section, and a key of its text that is equal for texts equal once case
-    /// and spacing are ignored; `None` when the passage cannot be read.
-    fn section_and_key(&self, doc_ord: usize, passage: usize) -> Option<(Option<usize>, u64)>;
+    /// The passage's section (`Some(None)` for none); `None` when the passage cannot be
+    /// read.
+    fn section(&self, doc_ord: usize, passage: usize) -> Option<Option<usize>>;
     /// Whether the passage's own text (not only its heading) holds a query term.
     fn matches_in_text(&self, doc_ord: usize, passage: usize) -> bool;
 }
@@ -120,7 +121,8 @@ impl Ord for Ready {
 /// What has been ranked of one document so far.
 #[derive(Default)]
 struct DocumentState {
-    texts: FastSet<u64>,
+    /// The groups of copies of one text already ranked.
+    copies: FastSet<u32>,
     per_section: FastMap<Option<usize>, i32>,
     ranked: i32,
 }
@@ -176,8 +178,11 @@ pub fn rank(tops: &[DocumentTop], needed: usize, facts: &dyn PassageFacts) -> Ou
         let state = states.entry(cursor.doc_ord).or_default();
         let doc_ord = cursor.doc_ord as usize;
         let passage = candidate.passage as usize;
-        if let Some((section, key)) = facts.section_and_key(doc_ord, passage) {
-            if state.texts.insert(key) {
+        if let Some(section) = facts.section(doc_ord, passage) {
+            if candidate
+                .copy()
+                .is_none_or(|group| state.copies.insert(group))
+            {
                 let earlier = state.per_section.entry(section).or_default();
                 let mut adjusted = candidate.score
                     * SAME_SECTION_DECAY.powi(*earlier)
@@ -209,13 +214,12 @@ pub fn rank(tops: &[DocumentTop], needed: usize, facts: &dyn PassageFacts) -> Ou
     Outcome::Ranked(out)
 }
 
-pub use crate::index::text_key;
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::index::text_key;
     use crate::index::Candidate;
     use crate::test_support::dice;
 
@@ -223,10 +227,8 @@ mod tests {
     struct Facts(HashMap<(usize, usize), (Option<usize>, &'static str)>);
 
     impl PassageFacts for Facts {
-        fn section_and_key(&self, doc: usize, passage: usize) -> Option<(Option<usize>, u64)> {
-            self.0
-                .get(&(doc, passage))
-                .map(|(section, text)| (*section, text_key(text)))
+        fn section(&self, doc: usize, passage: usize) -> Option<Option<usize>> {
+            self.0.get(&(doc, passage)).map(|(section, _)| *section)
         }
         fn matches_in_text(&self, doc: usize, passage: usize) -> bool {
             self.0
@@ -240,10 +242,33 @@ mod tests {
             doc_ord,
             candidates: scores
                 .iter()
-                .map(|&(passage, score)| Candidate { score, passage })
+                .map(|&(passage, score)| Candidate::unique(score, passage))
                 .collect(),
             left_out,
         }
+    }
+
+    /// `tops` with the copies of one text in a document grouped, as the index groups them:
+    /// when several of the document's passages have the text, by the first one's number.
+    fn grouped(tops: &[DocumentTop], facts: &Facts) -> Vec<DocumentTop> {
+        let mut tops = tops.to_vec();
+        for top in &mut tops {
+            let doc = top.doc_ord as usize;
+            for candidate in &mut top.candidates {
+                let key = text_key(facts.0[&(doc, candidate.passage as usize)].1);
+                let mut same: Vec<usize> = facts
+                    .0
+                    .iter()
+                    .filter(|((d, _), (_, text))| *d == doc && text_key(text) == key)
+                    .map(|((_, p), _)| *p)
+                    .collect();
+                same.sort_unstable();
+                if same.len() > 1 {
+                    candidate.copy_group = same[0] as u32;
+                }
+            }
+        }
+        tops
     }
 
     fn ranked(outcome: Outcome) -> Vec<(usize, usize)> {
@@ -253,7 +278,8 @@ mod tests {
         }
     }
 
-    /// The reference: every candidate adjusted in raw order, then sorted.
+    /// The reference: every candidate adjusted in raw order, then sorted; a passage whose
+    /// text (case and spacing aside) was ranked in its document dropped.
     fn brute_force(tops: &[DocumentTop], needed: usize, facts: &Facts) -> Vec<(usize, usize)> {
         let mut all: Vec<(f32, u32, u32)> = tops
             .iter()
@@ -261,14 +287,15 @@ mod tests {
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut states: FastMap<u32, DocumentState> = FastMap::default();
+        let mut texts: FastMap<u32, FastSet<u64>> = FastMap::default();
         let mut out: Vec<(f32, usize, usize)> = Vec::new();
         for (score, doc, passage) in all {
             let (d, p) = (doc as usize, passage as usize);
-            let Some((section, key)) = facts.section_and_key(d, p) else {
+            let Some(&(section, text)) = facts.0.get(&(d, p)) else {
                 continue;
             };
             let state = states.entry(doc).or_default();
-            if !state.texts.insert(key) {
+            if !texts.entry(doc).or_default().insert(text_key(text)) {
                 continue;
             }
             let earlier = state.per_section.entry(section).or_default();
@@ -301,7 +328,7 @@ mod tests {
             top(0, &[(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)], None),
             top(1, &[(0, 0.9)], None),
         ];
-        let order = ranked(rank(&tops, 3, &facts));
+        let order = ranked(rank(&grouped(&tops, &facts), 3, &facts));
         assert_eq!(order, [(0, 0), (1, 0), (0, 1)]);
         assert_eq!(order, brute_force(&tops, 3, &facts));
     }
@@ -315,7 +342,7 @@ mod tests {
             ((0, 3), (Some(4), "Horaires")),
         ]));
         let tops = [top(0, &[(0, 2.0), (1, 2.0), (2, 1.9), (3, 0.5)], None)];
-        let order = ranked(rank(&tops, 10, &facts));
+        let order = ranked(rank(&grouped(&tops, &facts), 10, &facts));
         // Passage 1 repeats passage 0; passage 3 has the text of passage 2: dropped too.
         assert_eq!(order, [(0, 0), (0, 2)]);
         assert_eq!(order, brute_force(&tops, 10, &facts));
@@ -333,6 +360,7 @@ mod tests {
             top(0, &[(0, 1.0), (1, 0.99)], Some(0.98)),
             top(1, &[(0, 0.2)], None),
         ];
+        let tops = grouped(&tops, &facts);
         assert_eq!(ranked(rank(&tops, 1, &facts)), [(0, 0)]);
         assert_eq!(rank(&tops, 2, &facts), Outcome::NeedMorePerDocument);
         // What was left out scores too low to matter: no second pass.
@@ -340,7 +368,10 @@ mod tests {
             top(0, &[(0, 1.0), (1, 0.99)], Some(0.1)),
             top(1, &[(0, 0.2)], None),
         ];
-        assert_eq!(ranked(rank(&tops, 2, &facts)), [(0, 0), (1, 0)]);
+        assert_eq!(
+            ranked(rank(&grouped(&tops, &facts), 2, &facts)),
+            [(0, 0), (1, 0)]
+        );
     }
 
     #[test]
@@ -366,6 +397,7 @@ mod tests {
                 tops.push(top(doc, &candidates, None));
             }
             let facts = Facts(facts);
+            let tops = grouped(&tops, &facts);
             for needed in [1, 3, 10] {
                 assert_eq!(
                     ranked(rank(&tops, needed, &facts)),

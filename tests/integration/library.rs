@@ -608,3 +608,46 @@ fn the_build_writes_the_most_passages_a_text_term_is_in() {
     assert!(most > 100, "{most}");
     assert_eq!(meta.most_text_passages, Some(most));
 }
+
+/// A plan that repeats a paragraph (in other case and spacing) shows it once; a second plan
+/// with the same paragraph shows its own copy.
+#[test]
+fn a_text_repeated_in_a_plan_is_shown_once() {
+    let corpus = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let repeated = "Le LAEP accueille les parents et leurs enfants de moins de six ans.";
+    std::fs::write(
+        corpus.path().join("ctg-blagnac.txt"),
+        format!(
+            "Convention territoriale globale de Blagnac\n\n{repeated}\n\n\
+             Un autre LAEP ouvrira en 2026.\n\n\
+             le LAEP  accueille les parents et leurs enfants\nde moins de six ans.\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.path().join("ctg-cornebarrieu.txt"),
+        format!("Convention territoriale globale de Cornebarrieu\n\n{repeated}\n"),
+    )
+    .unwrap();
+    maillage::pipeline::build(corpus.path(), index.path(), &|_| {}).unwrap();
+    let e = maillage::query::Engine::open(index.path()).unwrap();
+    let found = e.search(&request("LAEP accueille")).unwrap();
+    let texts: Vec<(String, String)> = found
+        .hits
+        .iter()
+        .filter(|h| h.text.contains("accueille"))
+        .map(|h| {
+            let key: Vec<String> = h.text.split_whitespace().map(str::to_lowercase).collect();
+            (h.doc_id.clone(), key.join(" "))
+        })
+        .collect();
+    let mut unique = texts.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), texts.len(), "a copy shown twice: {texts:?}");
+    let of = |doc: &str| texts.iter().filter(|(d, _)| d.contains(doc)).count();
+    assert_eq!(of("blagnac"), 1, "{texts:?}");
+    assert_eq!(of("cornebarrieu"), 1, "{texts:?}");
+    assert_eq!(texts.len(), 2, "{texts:?}");
+}

@@ -480,9 +480,9 @@ pub(super) struct Facts<'a> {
 }
 
 impl rank::PassageFacts for Facts<'_> {
-    fn section_and_key(&self, doc_ord: usize, passage: usize) -> Option<(Option<usize>, u64)> {
-        let passage = self.engine.store.passage(doc_ord, passage)?;
-        Some((passage.section, rank::text_key(passage.text)))
+    fn section(&self, doc_ord: usize, passage: usize) -> Option<Option<usize>> {
+        let (section, _) = self.engine.store.passage_place(doc_ord, passage)?;
+        Some(section)
     }
 
     fn matches_in_text(&self, doc_ord: usize, passage: usize) -> bool {
