@@ -5,11 +5,12 @@
 //! of the same document ranked above it, and lowered much more for a further passage of a
 //! section that matches only through the section's heading; a passage repeating one already
 //! ranked in its document is dropped (the index groups a document's copies of one text at
-//! build time, so the ranking reads no text to find them). Every adjustment depends only on the passages of the
-//! same document, so each document's candidates can be read best first and the documents
-//! merged best-first on an upper bound of what each can still give (its next raw score times
-//! the document decay it has reached). The first `needed` results are then exact, however many
-//! passages tie, and only the passages that can reach the page are ever read.
+//! build time, so the ranking reads no text to find them). Every adjustment depends only on
+//! the passages of the same document, so each document's candidates can be read best first
+//! and the documents merged best-first on an upper bound of what each can still give (its
+//! next raw score times the document decay it has reached). The first `needed` results are
+//! then exact, however many passages tie, and only the passages that can reach the page are
+//! ever read.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
