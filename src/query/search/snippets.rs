@@ -22,7 +22,6 @@ const SNIPPET_CHARS: usize = 220;
 /// terms): the body text's analyzer also hands its terms over for the pairs
 /// ([`crate::analysis::handover`]), work a snippet has no use for. The analyzer gives
 /// terms as the index stores them, so a token is looked up as it comes, without a copy.
-#[derive(Clone)]
 pub(crate) struct Highlighter {
     /// Each term of the query in the text field, weighing more the rarer it is.
     weights: FastMap<String, Score>,
