@@ -144,3 +144,38 @@ impl tantivy::collector::SegmentCollector for AllInSegment {
         self.0
     }
 }
+
+/// The `k` best (doc, score) of `query` through `for_each_pruning`, the threshold rising
+/// as a top-k collector's does, and how many matches were reported.
+pub(crate) fn pruned_top(
+    index: &tantivy::Index,
+    query: &dyn tantivy::query::Query,
+    k: usize,
+) -> (Vec<(u32, f32)>, usize) {
+    let searcher = index.reader().unwrap().searcher();
+    let weight = query
+        .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+            &searcher,
+        ))
+        .unwrap();
+    let mut top: Vec<(u32, f32)> = Vec::new();
+    let mut reported = 0;
+    weight
+        .for_each_pruning(
+            tantivy::Score::NEG_INFINITY,
+            searcher.segment_reader(0),
+            &mut |doc, score| {
+                reported += 1;
+                top.push((doc, score));
+                top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                top.truncate(k);
+                if top.len() == k {
+                    top[k - 1].1
+                } else {
+                    tantivy::Score::NEG_INFINITY
+                }
+            },
+        )
+        .unwrap();
+    (top, reported)
+}

@@ -288,7 +288,7 @@ impl ConjunctionWeight {
         for (i, spellings) in self.words.iter().enumerate() {
             match spellings.in_segment(reader)? {
                 Spelt::Nowhere => return Ok(Segment::Nothing),
-                Spelt::Several => return Ok(Segment::Spellings),
+                Spelt::Several(_) => return Ok(Segment::Spellings),
                 Spelt::Once(spelling, fields) => {
                     let docs = fields.iter().map(FieldTerm::doc).collect();
                     let mut word = Word {

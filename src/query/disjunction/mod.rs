@@ -16,11 +16,15 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATE
 
 use std::sync::Arc;
 
-use crate::index::{DocumentRuns, Repeats, SegmentRuns, Wanted};
+use crate::index::{DocumentRuns, Repeats, SegmentRuns};
 
 pub use conjunction::{Conjunction, Proximity};
+use phrase::{Checked, PhraseCheck};
+use walk::{combined, walk, DisMax, Words, MOST_WORDS, ROUNDING};
 
 mod conjunction;
+mod phrase;
+mod walk;
 
 /// Matches when any clause matches. The score is the best clause's plus `tie_breaker`
 /// times the others' (a disjunction-max); with a tie breaker of 1 it is their sum.
@@ -133,8 +137,9 @@ enum Spelt {
     /// One alone, with its postings: there the word is that spelling, boosted (as a
     /// [`Disjunction`] of them scores), walked with its bounds.
     Once(usize, Vec<FieldTerm>),
-    /// Several: every match is scored.
-    Several,
+    /// Several, each with its postings: walked together, their bounds put together
+    /// ([`Words`]).
+    Several(Vec<(usize, Vec<FieldTerm>)>),
 }
 
 impl Spellings {
@@ -150,18 +155,50 @@ impl Spellings {
     }
 
     fn in_segment(&self, reader: &SegmentReader) -> tantivy::Result<Spelt> {
-        let mut spelt = Spelt::Nowhere;
+        let mut found = Vec::new();
         for (i, (weight, boost)) in self.0.iter().enumerate() {
             let fields = weight.field_scorers(reader, *boost)?;
-            if fields.is_empty() {
-                continue;
+            if !fields.is_empty() {
+                found.push((i, fields));
             }
-            if let Spelt::Once(..) = spelt {
-                return Ok(Spelt::Several);
-            }
-            spelt = Spelt::Once(i, fields);
         }
-        Ok(spelt)
+        Ok(match found.len() {
+            0 => Spelt::Nowhere,
+            1 => match found.pop() {
+                Some((i, fields)) => Spelt::Once(i, fields),
+                None => Spelt::Nowhere,
+            },
+            _ => Spelt::Several(found),
+        })
+    }
+
+    /// The spellings `found` in a segment walked together: one walk over all their fields,
+    /// each spelling's score its fields' (boosted), the spellings' put together by
+    /// `tie_breaker`, their bounds likewise. `None` past [`MOST_WORDS`] spellings.
+    fn walk_together(
+        &self,
+        found: Vec<(usize, Vec<FieldTerm>)>,
+        tie_breaker: Score,
+        threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> Option<tantivy::Result<()>> {
+        if found.len() > MOST_WORDS {
+            return None;
+        }
+        let mut words = Words {
+            word_of: Vec::new(),
+            tie_breakers: Vec::with_capacity(found.len()),
+            tie_breaker,
+        };
+        let mut all = Vec::new();
+        for (word, (i, fields)) in found.into_iter().enumerate() {
+            words.tie_breakers.push(self.0[i].0.tie_breaker);
+            words
+                .word_of
+                .extend(std::iter::repeat_n(word, fields.len()));
+            all.extend(fields);
+        }
+        Some(walk(&words, all, threshold, callback))
     }
 }
 
@@ -192,9 +229,10 @@ impl Weight for DisjunctionWeight {
         Ok(explanation)
     }
 
-    /// Where one clause alone has postings in the segment (a misspelt word, its
-    /// correction), the scorer is that clause, boosted: a word in its fields is then walked
-    /// with its bounds. Otherwise every match is scored.
+    /// When every clause is a word in its fields: where one alone has postings in the
+    /// segment (a misspelt word, its correction) it is walked alone, boosted, with its
+    /// bounds; where several have (a sigle and its long form), their fields are walked
+    /// together with their bounds put together. Otherwise every match is scored.
     fn for_each_pruning(
         &self,
         threshold: Score,
@@ -205,9 +243,20 @@ impl Weight for DisjunctionWeight {
             match spellings.in_segment(reader)? {
                 Spelt::Nowhere => return Ok(()),
                 Spelt::Once(i, fields) => {
-                    return spellings.0[i].0.walk(fields, threshold, callback)
+                    return walk(
+                        &DisMax(spellings.0[i].0.tie_breaker),
+                        fields,
+                        threshold,
+                        callback,
+                    )
                 }
-                Spelt::Several => {}
+                Spelt::Several(found) => {
+                    if let Some(walked) =
+                        spellings.walk_together(found, self.tie_breaker, threshold, callback)
+                    {
+                        return walked;
+                    }
+                }
             }
         }
         every_match(self, threshold, reader, callback)
@@ -227,6 +276,18 @@ pub struct TermInFields {
     tie_breaker: Score,
 }
 
+/// A phrase in one field as [`TermInFields::phrases`] finds it.
+#[derive(Debug, Clone)]
+pub struct PhraseInField {
+    /// The pair terms of its neighbouring terms ([`crate::analysis::pairs`]).
+    pub pairs: Vec<Term>,
+    /// Its terms in their field, each with its offset from the first.
+    pub terms: Vec<(u32, Term)>,
+    pub boost: Score,
+    /// When the pairs are indexed on the first passage of each run only.
+    pub runs: Option<RunsOf>,
+}
+
 /// A term whose postings are read, and what it is scored as.
 #[derive(Debug, Clone)]
 struct Clause {
@@ -236,6 +297,9 @@ struct Clause {
     phrase: Option<Vec<Term>>,
     /// The term is indexed on the first passage of each run only: a match is the run.
     runs: Option<RunsOf>,
+    /// A phrase of three terms or more, found through its pairs: a posting of the pair is
+    /// a match only where the phrase's terms are at their offsets.
+    checked: Option<Checked>,
 }
 
 /// The runs of passages a term indexed once per run stands for.
@@ -268,10 +332,16 @@ impl TermInFields {
                 let bm25 = Bm25Weight::for_terms(statistics_provider, scored)?;
                 Ok(ClauseWeight {
                     term: clause.term.clone(),
-                    bm25: bm25.boost_by(clause.boost),
+                    bm25: if clause.checked.is_some() {
+                        bm25
+                    } else {
+                        bm25.boost_by(clause.boost)
+                    },
+                    boost: clause.boost,
                     lengths_of: scored[0].field(),
                     is_pair: clause.phrase.is_some(),
                     runs: clause.runs.clone(),
+                    checked: clause.checked.clone(),
                 })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
@@ -290,6 +360,7 @@ impl TermInFields {
                     boost,
                     phrase: None,
                     runs: None,
+                    checked: None,
                 })
                 .collect(),
             tie_breaker,
@@ -313,10 +384,41 @@ impl TermInFields {
                     boost,
                     phrase: Some(phrase),
                     runs,
+                    checked: None,
                 })
                 .collect(),
             tie_breaker,
         }
+    }
+
+    /// A phrase of three terms or more without slop in several fields, found through the
+    /// pairs of its neighbouring terms in each ([`PhraseInField`]). The rarest pair's
+    /// postings are walked, each checked for the others and the phrase's positions; its
+    /// blocks bound the phrase (a phrase occurs no more often than any of its pairs). The
+    /// same passages and scores as a [`Disjunction::max`] of phrase queries without slop.
+    /// `None` when a field has no pair.
+    pub fn phrases(phrases: Vec<PhraseInField>, tie_breaker: Score) -> Option<TermInFields> {
+        let clauses = phrases
+            .into_iter()
+            .map(|p| {
+                let term = p.pairs.first()?.clone();
+                let phrase = p.terms.iter().map(|(_, term)| term.clone()).collect();
+                Some(Clause {
+                    term,
+                    boost: p.boost,
+                    phrase: Some(phrase),
+                    runs: p.runs,
+                    checked: Some(Checked {
+                        pairs: p.pairs,
+                        terms: p.terms,
+                    }),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(TermInFields {
+            clauses,
+            tie_breaker,
+        })
     }
 }
 
@@ -332,10 +434,19 @@ impl Query for TermInFields {
                 .clauses
                 .iter()
                 .map(|clause| {
-                    let query: Box<dyn Query> = Box::new(tantivy::query::TermQuery::new(
-                        clause.term.clone(),
-                        IndexRecordOption::Basic,
-                    ));
+                    let query: Box<dyn Query> = match &clause.checked {
+                        Some(checked) => Box::new(tantivy::query::PhraseQuery::new_with_offset(
+                            checked
+                                .terms
+                                .iter()
+                                .map(|(offset, term)| (*offset as usize, term.clone()))
+                                .collect(),
+                        )),
+                        None => Box::new(tantivy::query::TermQuery::new(
+                            clause.term.clone(),
+                            IndexRecordOption::Basic,
+                        )),
+                    };
                     (query, clause.boost)
                 })
                 .collect();
@@ -363,6 +474,9 @@ struct ClauseWeight {
     /// each block's is computed from its postings instead.
     is_pair: bool,
     runs: Option<RunsOf>,
+    checked: Option<Checked>,
+    /// The clause's boost, in `bm25` already unless checked.
+    boost: Score,
 }
 
 struct TermInFieldsWeight {
@@ -378,9 +492,18 @@ impl TermInFieldsWeight {
     ) -> tantivy::Result<Vec<FieldTerm>> {
         let mut scorers = Vec::with_capacity(self.weights.len());
         for (index, clause) in self.weights.iter().enumerate() {
+            // A phrase longer than its pairs walks its rarest pair, checked at each posting.
+            let (lead, check) = match &clause.checked {
+                None => (None, None),
+                Some(checked) => match PhraseCheck::open(reader, checked)? {
+                    Some((lead, check)) => (Some(lead), Some(Box::new(check))),
+                    None => continue,
+                },
+            };
+            let lead = lead.as_ref().unwrap_or(&clause.term);
             let postings = reader
-                .inverted_index(clause.term.field())?
-                .read_block_postings(&clause.term, IndexRecordOption::WithFreqs)?;
+                .inverted_index(lead.field())?
+                .read_block_postings(lead, IndexRecordOption::WithFreqs)?;
             let Some(block) = postings.filter(|p| p.doc(0) != TERMINATED) else {
                 continue;
             };
@@ -408,11 +531,23 @@ impl TermInFieldsWeight {
                 block,
                 cur: 0,
                 fieldnorms,
-                bm25: clause.bm25.boost_by(boost),
+                bm25: if clause.checked.is_some() {
+                    // Boosted once by the product, as tantivy boosts the phrase query it
+                    // stands for: the same score to the last bit.
+                    clause.bm25.boost_by(clause.boost * boost)
+                } else {
+                    clause.bm25.boost_by(boost)
+                },
                 exact_block_max: clause.is_pair,
                 runs,
                 clause: index,
+                check,
+                most_freq: u32::MAX,
             };
+            scorer.settle();
+            if scorer.posting() == TERMINATED {
+                continue;
+            }
             scorer.enter_run();
             scorers.push(scorer);
         }
@@ -461,202 +596,14 @@ impl Weight for TermInFieldsWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        self.walk(self.field_scorers(reader, 1.0)?, threshold, callback)
+        walk(
+            &DisMax(self.tie_breaker),
+            self.field_scorers(reader, 1.0)?,
+            threshold,
+            callback,
+        )
     }
 }
-
-impl TermInFieldsWeight {
-    /// [`Weight::for_each_pruning`] over `fields`, this word's postings in a segment.
-    fn walk(
-        &self,
-        mut fields: Vec<FieldTerm>,
-        mut threshold: Score,
-        callback: &mut dyn FnMut(DocId, Score) -> Score,
-    ) -> tantivy::Result<()> {
-        let mut docs: Vec<DocId> = fields.iter().map(FieldTerm::doc).collect();
-        // The stretch of doc ids the bounds hold for; empty at first.
-        let mut stretch_end: Option<DocId> = None;
-        let mut bound = Score::INFINITY;
-        // Each field's block maximum over the stretch (0 without a posting in it).
-        let mut maxima: Vec<Score> = vec![0.0; fields.len()];
-        // The fields of which a passage that can pass in the stretch holds one (a bit each):
-        // the others together cannot place it, so they are sought to the next posting of
-        // these instead of walked.
-        let mut essential: u64 = 0;
-        // No field alone can pass in the stretch: a passage that can holds several.
-        let mut several = false;
-        loop {
-            let mut doc = docs.iter().copied().min().unwrap_or(TERMINATED);
-            // Nothing passes an infinite threshold (a spent budget): the walk ends here.
-            if doc == TERMINATED || threshold == Score::INFINITY {
-                return Ok(());
-            }
-            // While every match is wanted (the count is exact) no bound can pass anything over.
-            let above = matches!(Wanted::of(threshold), Wanted::Above(_));
-            if above && stretch_end.is_none_or(|end| doc > end) {
-                let end = fields
-                    .iter()
-                    .zip(&docs)
-                    .filter(|(_, &d)| d != TERMINATED)
-                    .map(|(f, _)| f.block_end())
-                    .min()
-                    .unwrap_or(TERMINATED - 1);
-                for ((field, &d), max) in fields.iter_mut().zip(&docs).zip(maxima.iter_mut()) {
-                    *max = if d <= end { field.block_max() } else { 0.0 };
-                }
-                bound = combine(&maxima, self.tie_breaker);
-                essential = essential_fields(&maxima, threshold, self.tie_breaker);
-                several = maxima.iter().all(|&most| most <= threshold);
-                stretch_end = Some(end);
-            }
-            if let (Some(end), true) = (stretch_end, above) {
-                if essential.count_ones() == 1 && fields.len() > 1 {
-                    // One field alone: its postings scored first, the others sought only
-                    // where its score with their bounds can pass (MaxScore's partial score).
-                    let lead = essential.trailing_zeros() as usize;
-                    threshold = self.walk_lead(
-                        &mut fields,
-                        &mut docs,
-                        lead,
-                        &maxima,
-                        end,
-                        threshold,
-                        callback,
-                    );
-                    stretch_end = None;
-                    continue;
-                }
-                let past = end.saturating_add(1).min(TERMINATED);
-                // The first doc id up to the end of the stretch where a passage can pass.
-                let target = if bound <= threshold {
-                    // None can: leap past the stretch.
-                    past
-                } else {
-                    let mut target = doc;
-                    if essential != 0 {
-                        // Only passages holding an essential field can pass: the next is
-                        // where the first of them is.
-                        let next = docs
-                            .iter()
-                            .enumerate()
-                            .filter(|&(i, _)| essential & (1 << i) != 0)
-                            .map(|(_, &d)| d)
-                            .min()
-                            .unwrap_or(TERMINATED);
-                        target = target.max(next.min(past));
-                    }
-                    if several {
-                        // No field alone can pass, so a passage that passes holds several:
-                        // the first that can is where the fields met in doc id order first
-                        // have bounds that together pass (the WAND pivot).
-                        let pivot = pivot(&docs, &maxima, threshold, self.tie_breaker);
-                        target = target.max(pivot.min(past));
-                    }
-                    target
-                };
-                if doc < target {
-                    let mut landed = TERMINATED;
-                    for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
-                        if *d < target {
-                            *d = field.seek(target);
-                        }
-                        landed = landed.min(*d);
-                    }
-                    if target > end {
-                        stretch_end = None;
-                        continue;
-                    }
-                    // A field landed on the target: scored now, without working the target
-                    // out again (it would be the same).
-                    if landed != target {
-                        continue;
-                    }
-                    doc = target;
-                }
-            }
-            let mut max: Score = 0.0;
-            let mut sum: Score = 0.0;
-            for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
-                if *d == doc {
-                    let score = field.score();
-                    max = max.max(score);
-                    sum += score;
-                    *d = field.advance();
-                }
-            }
-            let score = combined(max, sum, self.tie_breaker);
-            if score > threshold {
-                threshold = callback(doc, score);
-            }
-        }
-    }
-
-    /// The walk of a stretch up to `end` where only passages holding field `lead` can pass:
-    /// its postings are scored, and the other fields are sought to one only where its score
-    /// with their bounds (`maxima`) can pass. Leaves every field past `end`; gives the
-    /// threshold as the callback left it.
-    #[allow(clippy::too_many_arguments)]
-    fn walk_lead(
-        &self,
-        fields: &mut [FieldTerm],
-        docs: &mut [DocId],
-        lead: usize,
-        maxima: &[Score],
-        end: DocId,
-        mut threshold: Score,
-        callback: &mut dyn FnMut(DocId, Score) -> Score,
-    ) -> Score {
-        let (mut rest_max, mut rest_sum): (Score, Score) = (0.0, 0.0);
-        for (i, &most) in maxima.iter().enumerate() {
-            if i != lead {
-                (rest_max, rest_sum) = (rest_max.max(most), rest_sum + most);
-            }
-        }
-        let tie_breaker = self.tie_breaker;
-        while docs[lead] <= end && threshold != Score::INFINITY {
-            let doc = docs[lead];
-            let alone = fields[lead].score();
-            // Summed in another order than the score: a hair up.
-            let most = combined(alone.max(rest_max), alone + rest_sum, tie_breaker) * ROUNDING;
-            if most > threshold {
-                let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-                for (i, (field, d)) in fields.iter_mut().zip(docs.iter_mut()).enumerate() {
-                    let score = if i == lead {
-                        alone
-                    } else {
-                        if *d < doc {
-                            *d = field.seek(doc);
-                        }
-                        if *d != doc {
-                            continue;
-                        }
-                        let score = field.score();
-                        *d = field.advance();
-                        score
-                    };
-                    (max, sum) = (max.max(score), sum + score);
-                }
-                let score = combined(max, sum, tie_breaker);
-                if score > threshold {
-                    threshold = callback(doc, score);
-                }
-            }
-            docs[lead] = fields[lead].advance();
-        }
-        // The others alone could not pass before the end: they go on from past it.
-        let past = end.saturating_add(1).min(TERMINATED);
-        for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
-            if *d < past {
-                *d = field.seek(past);
-            }
-        }
-        threshold
-    }
-}
-
-/// Margin on a bound computed by another path (or summed in another order) than the score
-/// it bounds.
-const ROUNDING: Score = 1.0 + 1e-5;
 
 /// Every match of `weight`'s scorer scored, those above the threshold reported: tantivy's
 /// own walk, for a segment where no bound is at hand.
@@ -678,82 +625,6 @@ pub(in crate::query) fn every_match(
     Ok(())
 }
 
-/// The first doc id where a passage can pass `threshold`: taking the fields in the order of
-/// the doc ids they are on (`docs`), the first whose bound (`maxima`), with those of the
-/// fields before it, passes. A passage before it holds too few fields to pass.
-/// [`TERMINATED`] when all together cannot; the first doc id when the fields are too many
-/// to try here.
-fn pivot(docs: &[DocId], maxima: &[Score], threshold: Score, tie_breaker: Score) -> DocId {
-    const MOST: usize = 16;
-    if docs.len() > MOST {
-        return docs.iter().copied().min().unwrap_or(TERMINATED);
-    }
-    // The fields are a handful: each doc id is tried with the bounds of the fields on it or
-    // before it, summed in field order as a score is, instead of ordering the fields.
-    let mut first = TERMINATED;
-    for &at in docs {
-        if at >= first {
-            continue;
-        }
-        let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-        for (&d, &most) in docs.iter().zip(maxima) {
-            if d <= at {
-                (max, sum) = (max.max(most), sum + most);
-            }
-        }
-        if combined(max, sum, tie_breaker) > threshold {
-            first = at;
-        }
-    }
-    first
-}
-
-/// The fields some passage able to pass `threshold` must hold, a bit each, given each
-/// field's best score `maxima`: the weakest fields are left out while together they cannot
-/// pass (MaxScore), the rest are essential. None (0) when the fields are too many to be bits.
-fn essential_fields(maxima: &[Score], threshold: Score, tie_breaker: Score) -> u64 {
-    if maxima.len() >= 64 {
-        return 0;
-    }
-    let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-    let mut essential: u64 = (1u64 << maxima.len()) - 1;
-    // The weakest essential field, each time (the fields are a handful: no sort needed).
-    while let Some(i) = (0..maxima.len())
-        .filter(|&i| essential & (1 << i) != 0)
-        .min_by(|&a, &b| maxima[a].total_cmp(&maxima[b]))
-    {
-        let (with_max, with_sum) = (max.max(maxima[i]), sum + maxima[i]);
-        if combined(with_max, with_sum, tie_breaker) > threshold {
-            break;
-        }
-        (max, sum) = (with_max, with_sum);
-        essential &= !(1u64 << i);
-    }
-    essential
-}
-
-/// The score of clauses scoring `scores`, the best counting in full and the others by
-/// `tie_breaker`; also a bound of it when `scores` are bounds (it grows with each).
-fn combine(scores: &[Score], tie_breaker: Score) -> Score {
-    let mut max: Score = 0.0;
-    let mut sum: Score = 0.0;
-    for &score in scores {
-        max = max.max(score);
-        sum += score;
-    }
-    combined(max, sum, tie_breaker)
-}
-
-/// [`combine`] of scores whose best is `max` and whose sum is `sum`.
-#[inline]
-fn combined(max: Score, sum: Score, tie_breaker: Score) -> Score {
-    if tie_breaker == 1.0 {
-        sum
-    } else {
-        max + (sum - max) * tie_breaker
-    }
-}
-
 /// A term's postings in one field, scored by BM25, read block by block so the best score
 /// of the current block is at hand.
 struct FieldTerm {
@@ -768,6 +639,11 @@ struct FieldTerm {
     runs: Option<Box<RunCursor>>,
     /// The clause of the [`TermInFieldsWeight`] it is the postings of.
     clause: usize,
+    /// For a phrase longer than its pairs: a posting is a match only where it holds.
+    check: Option<Box<PhraseCheck>>,
+    /// How often the checked phrase is in the passage of the posting (no bound without a
+    /// check).
+    most_freq: u32,
 }
 
 /// A walk through the run of the posting a [`FieldTerm`] is on.
@@ -787,7 +663,39 @@ const BLOCK_LEN: usize = 128;
 impl FieldTerm {
     #[inline]
     fn term_freq(&self) -> u32 {
-        self.block.freq(self.cur)
+        // A checked phrase occurs no more often than its pair: the least is the phrase's.
+        self.block.freq(self.cur).min(self.most_freq)
+    }
+
+    /// With a check: moves the block cursor on to the first posting from here that holds
+    /// the phrase.
+    #[inline]
+    fn settle(&mut self) {
+        if self.check.is_some() {
+            self.settle_checked();
+        }
+    }
+
+    /// [`FieldTerm::settle`] with a check, out of the walk of words without one.
+    #[cold]
+    #[inline(never)]
+    fn settle_checked(&mut self) {
+        let Some(check) = &mut self.check else {
+            return;
+        };
+        loop {
+            let posting = self.block.doc(self.cur);
+            if posting == TERMINATED || check.holds(posting) {
+                self.most_freq = check.freq;
+                return;
+            }
+            if self.cur + 1 == BLOCK_LEN {
+                self.cur = 0;
+                self.block.advance();
+            } else {
+                self.cur += 1;
+            }
+        }
     }
 
     /// The doc id of the posting the block cursor is on.
@@ -846,9 +754,10 @@ impl FieldTerm {
         let next = (self.cur + 1).min(BLOCK_LEN - 1);
         if self.block.doc(next) >= target {
             self.cur = next;
-            return;
+        } else {
+            self.cur = self.block.seek(target);
         }
-        self.cur = self.block.seek(target);
+        self.settle();
     }
 
     #[inline]
@@ -859,6 +768,7 @@ impl FieldTerm {
         } else {
             self.cur += 1;
         }
+        self.settle();
     }
 }
 

@@ -17,7 +17,9 @@ use super::snippets::truncate_chars;
 use super::MAX_QUERY_TERMS;
 use crate::analysis::{self, pairs};
 use crate::query::bonus::Bonus;
-use crate::query::disjunction::{Conjunction, Disjunction, Proximity, RunsOf, TermInFields};
+use crate::query::disjunction::{
+    Conjunction, Disjunction, PhraseInField, Proximity, RunsOf, TermInFields,
+};
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
 use crate::query::typos::Correction;
@@ -418,6 +420,9 @@ impl Engine {
             if let Some(pairs) = self.pairs_in_fields(terms, fields) {
                 return pairs;
             }
+            if let Some(phrase) = self.phrase_in_fields(terms, fields) {
+                return phrase;
+            }
         }
         let first = terms.first().map(|(p, _)| *p).unwrap_or(0);
         let per_field: Vec<(Box<dyn Query>, f32)> = fields
@@ -480,6 +485,48 @@ impl Engine {
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Box::new(TermInFields::pairs(clauses, TIE_BREAKER)))
+    }
+
+    /// A phrase of three terms or more without slop in `fields`, found through the pairs
+    /// of its neighbouring terms in each and checked where the rarest is, searched and
+    /// pruned like one word in its fields; `None` when no two of its terms are close
+    /// enough to be paired or a field has no pairs.
+    fn phrase_in_fields(
+        &self,
+        terms: &[(usize, String)],
+        fields: &[(Field, f32)],
+    ) -> Option<Box<dyn Query>> {
+        let first = terms.first()?.0;
+        let pairs = pairs::pairs_of_phrase(terms);
+        if terms.len() < 3 || pairs.is_empty() {
+            return None;
+        }
+        let clauses = fields
+            .iter()
+            .map(|&(field, boost)| {
+                let pairs_field = self.fields.pairs_of(field)?;
+                let pairs = pairs
+                    .iter()
+                    .map(|pair| Term::from_field_text(pairs_field, pair))
+                    .collect();
+                let phrase = terms
+                    .iter()
+                    .map(|(p, t)| ((p - first) as u32, Term::from_field_text(field, t)))
+                    .collect();
+                // The title's and headings' pairs are on the first passage of each run.
+                let runs = self.fields.repeats(field).map(|repeats| RunsOf {
+                    repeats,
+                    runs: self.runs.clone(),
+                });
+                Some(PhraseInField {
+                    pairs,
+                    terms: phrase,
+                    boost,
+                    runs,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Box::new(TermInFields::phrases(clauses, TIE_BREAKER)?))
     }
 }
 
@@ -645,6 +692,156 @@ mod tests {
             assert!(expected.len() >= 40, "{phrase}: {}", expected.len());
             let by_pairs = phrase_by_pairs(text, pairs, &terms);
             assert_eq!(hits(&index, &*by_pairs), expected, "{phrase}");
+        }
+    }
+
+    #[test]
+    fn a_long_phrase_checked_where_its_rarest_pair_is_scores_like_phrase_queries_and_prunes() {
+        use crate::query::disjunction::Disjunction;
+        use crate::test_support::{dice, pruned_top};
+        let mut schema = Schema::builder();
+        let indexed = |tokenizer: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(record),
+            )
+        };
+        let positions = IndexRecordOption::WithFreqsAndPositions;
+        let text = schema.add_text_field("text", indexed(analysis::FRENCH, positions));
+        let text_pairs = schema.add_text_field(
+            "text_pairs",
+            indexed(analysis::FRENCH_PAIRS, IndexRecordOption::WithFreqs),
+        );
+        let section = schema.add_text_field("section", indexed(analysis::FRENCH, positions));
+        let section_pairs = schema.add_text_field(
+            "section_pairs",
+            indexed(analysis::FRENCH_PAIRS, IndexRecordOption::WithFreqs),
+        );
+        let index = Index::create_in_ram(schema.build());
+        analysis::register(&index);
+        let mut writer = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        // The long forms, their words in other orders and apart, and other words.
+        let pieces = [
+            "quartier politique de la ville",
+            "QUARTIER POLITIQUE DE LA VILLE",
+            "la ville du quartier et sa politique",
+            "quartier politique",
+            "politique de la ville",
+            "lieu d’accueil enfants parents",
+            "accueil des enfants et des parents, lieu",
+            "contrat local d'accompagnement à la scolarité",
+            "contrat local",
+            "accompagnement à la scolarité",
+            "CLAS",
+            "les jeunes du quartier",
+            "un atelier",
+        ];
+        let mut dice = dice(11);
+        let mut pick = |most: u64| -> String {
+            let n = 1 + dice(most);
+            (0..n)
+                .map(|_| pieces[dice(pieces.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        };
+        for _ in 0..4000 {
+            let body = pick(8);
+            let heading = pick(2);
+            writer
+                .add_document(doc!(
+                    text => body.as_str(),
+                    text_pairs => body.as_str(),
+                    section => heading.as_str(),
+                    section_pairs => heading.as_str(),
+                ))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let phrase_query = |field: Field, terms: &[(usize, String)]| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new_with_offset(
+                terms
+                    .iter()
+                    .map(|(p, t)| (p - terms[0].0, Term::from_field_text(field, t)))
+                    .collect(),
+            ))
+        };
+        let best = |hits: &[(u32, f32)], k: usize| {
+            let mut hits = hits.to_vec();
+            hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            hits.truncate(k);
+            hits
+        };
+        for phrase in [
+            "quartier politique de la ville",
+            "lieu d'accueil enfants parents",
+            "contrat local d'accompagnement à la scolarité",
+        ] {
+            let terms = analyse(phrase);
+            let first = terms[0].0;
+            let clause = |field: Field, pairs_field: Field, boost: f32| {
+                let pairs = pairs::pairs_of_phrase(&terms)
+                    .iter()
+                    .map(|pair| Term::from_field_text(pairs_field, pair))
+                    .collect();
+                let phrase = terms
+                    .iter()
+                    .map(|(p, t)| ((p - first) as u32, Term::from_field_text(field, t)))
+                    .collect();
+                PhraseInField {
+                    pairs,
+                    terms: phrase,
+                    boost,
+                    runs: None,
+                }
+            };
+            let checked = TermInFields::phrases(
+                vec![
+                    clause(text, text_pairs, 1.0),
+                    clause(section, section_pairs, 1.5),
+                ],
+                0.2,
+            )
+            .unwrap();
+            let reference = Disjunction::max(
+                vec![
+                    (phrase_query(text, &terms), 1.0),
+                    (phrase_query(section, &terms), 1.5),
+                ],
+                0.2,
+            );
+            let expected = hits(&index, &reference);
+            assert!(expected.len() > 500, "{phrase}: {}", expected.len());
+            assert_eq!(hits(&index, &checked), expected, "{phrase}");
+
+            // With a sigle, walked together: the pruned walk's best are the full walk's.
+            let sigle = |field: Field| (Term::from_field_text(field, "clas"), 1.0);
+            let with_sigle = |long: Box<dyn Query>| {
+                Disjunction::max(
+                    vec![
+                        (
+                            Box::new(TermInFields::new(vec![sigle(text), sigle(section)], 0.2))
+                                as Box<dyn Query>,
+                            1.0,
+                        ),
+                        (long, 2.0),
+                    ],
+                    1.0,
+                )
+            };
+            let together = with_sigle(Box::new(checked.clone()));
+            let every = hits(&index, &together);
+            assert_eq!(every, hits(&index, &with_sigle(Box::new(reference))));
+            for query in [&checked as &dyn Query, &together] {
+                let every = hits(&index, query);
+                for k in [1, 10, 100] {
+                    let (top, reported) = pruned_top(&index, query, k);
+                    assert_eq!(top, best(&every, k), "{phrase} k={k}");
+                    if k == 1 {
+                        assert!(reported < every.len(), "{phrase}: {reported} reported");
+                    }
+                }
+            }
         }
     }
 
