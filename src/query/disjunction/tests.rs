@@ -375,19 +375,12 @@ fn pruning_gives_the_full_walks_best_on_random_passages() {
             ],
             tie_breaker,
         );
-        let mut every = hits(&index, &query);
-        assert!(every.len() > 500, "{word}: {}", every.len());
-        every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        for k in [1, 10, 100, 1000] {
-            let (top, _) = pruned_top(&index, &query, k);
-            assert_eq!(top.len(), k);
-            for ((da, sa), (db, sb)) in top.iter().zip(&every[..k]) {
-                assert!(
-                    (sa - sb).abs() < 1e-4,
-                    "{word} ×{section_boost} {tie_breaker} k={k}: {da}:{sa} against {db}:{sb}"
-                );
-            }
-        }
+        assert!(hits(&index, &query).len() > 500, "{word}");
+        assert_pruned_tops_are_the_full_walks(
+            &index,
+            &query,
+            &format!("{word} ×{section_boost} {tie_breaker}"),
+        );
     }
 
     // Several words walked together (a sigle and its long form, a word and its correction):
@@ -417,17 +410,23 @@ fn pruning_gives_the_full_walks_best_on_random_passages() {
                 .collect(),
             tie_breaker,
         );
-        let mut every = hits(&index, &query);
-        every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        for k in [1, 10, 100, 1000] {
-            let (top, _) = pruned_top(&index, &query, k);
-            assert_eq!(top.len(), k);
-            for ((da, sa), (db, sb)) in top.iter().zip(&every[..k]) {
-                assert!(
-                    (sa - sb).abs() < 1e-4,
-                    "{words:?} {tie_breaker} k={k}: {da}:{sa} against {db}:{sb}"
-                );
-            }
+        assert_pruned_tops_are_the_full_walks(&index, &query, &format!("{words:?} {tie_breaker}"));
+    }
+}
+
+/// Checks that the best 1, 10, 100 and 1,000 of `query`'s pruned walk score as its full
+/// walk's.
+fn assert_pruned_tops_are_the_full_walks(index: &Index, query: &dyn Query, what: &str) {
+    let mut every = hits(index, query);
+    every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for k in [1, 10, 100, 1000] {
+        let (top, _) = pruned_top(index, query, k);
+        assert_eq!(top.len(), k);
+        for ((da, sa), (db, sb)) in top.iter().zip(&every[..k]) {
+            assert!(
+                (sa - sb).abs() < 1e-4,
+                "{what} k={k}: {da}:{sa} against {db}:{sb}"
+            );
         }
     }
 }

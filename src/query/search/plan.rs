@@ -621,6 +621,15 @@ mod tests {
     use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
     use tantivy::{doc, Index};
 
+    /// A text field analysed by `tokenizer`, its postings holding `record`.
+    fn indexed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(record),
+        )
+    }
+
     /// Every (doc, score) of `query`, in doc order.
     fn hits(index: &Index, query: &dyn Query) -> Vec<(u32, f32)> {
         let searcher = index.reader().unwrap().searcher();
@@ -632,13 +641,6 @@ mod tests {
     #[test]
     fn a_phrase_found_through_its_pairs_matches_and_scores_like_a_phrase_query() {
         let mut schema = Schema::builder();
-        let indexed = |tokenizer: &str, record: IndexRecordOption| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(tokenizer)
-                    .set_index_option(record),
-            )
-        };
         let text = schema.add_text_field(
             "text",
             indexed(analysis::FRENCH, IndexRecordOption::WithFreqsAndPositions),
@@ -700,13 +702,6 @@ mod tests {
         use crate::query::disjunction::Disjunction;
         use crate::test_support::{dice, pruned_top};
         let mut schema = Schema::builder();
-        let indexed = |tokenizer: &str, record: IndexRecordOption| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(tokenizer)
-                    .set_index_option(record),
-            )
-        };
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let text = schema.add_text_field("text", indexed(analysis::FRENCH, positions));
         let text_pairs = schema.add_text_field(
