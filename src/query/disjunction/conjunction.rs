@@ -200,14 +200,14 @@ impl Word {
     }
 
     /// Moves the fields behind `target` to their first posting at or past it.
-    fn seek(&mut self, target: DocId) -> DocId {
+    fn seek<const CHECKS: bool>(&mut self, target: DocId) -> DocId {
         if self.next >= target {
             return self.next;
         }
         let mut min = TERMINATED;
         for (field, d) in self.fields.iter_mut().zip(self.docs.iter_mut()) {
             if *d < target {
-                *d = field.seek(target);
+                *d = field.seek_by::<CHECKS>(target);
             }
             min = min.min(*d);
         }
@@ -217,12 +217,12 @@ impl Word {
 
     /// The score at `doc`, where some field is: the best field's, the others' by the tie
     /// breaker (as [`super::DisjunctionScorer`] gives it).
-    fn score(&mut self, doc: DocId) -> Score {
+    fn score<const CHECKS: bool>(&mut self, doc: DocId) -> Score {
         let mut max: Score = 0.0;
         let mut sum: Score = 0.0;
         for (field, &d) in self.fields.iter_mut().zip(&self.docs) {
             if d == doc {
-                let score = field.score();
+                let score = field.score_by::<CHECKS>();
                 max = max.max(score);
                 sum += score;
             }
@@ -231,11 +231,11 @@ impl Word {
     }
 
     /// Moves the fields on `doc` past it.
-    fn advance(&mut self, doc: DocId) {
+    fn advance<const CHECKS: bool>(&mut self, doc: DocId) {
         let mut min = TERMINATED;
         for (field, d) in self.fields.iter_mut().zip(self.docs.iter_mut()) {
             if *d == doc {
-                *d = field.advance();
+                *d = field.advance_by::<CHECKS>();
             }
             min = min.min(*d);
         }
@@ -352,17 +352,39 @@ impl Weight for ConjunctionWeight {
     /// unscored).
     fn for_each_pruning(
         &self,
-        mut threshold: Score,
+        threshold: Score,
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let mut words = match self.words(reader)? {
+        let words = match self.words(reader)? {
             Segment::Words(words) => words,
             Segment::Nothing => return Ok(()),
             Segment::Spellings => {
                 return every_match(self.reference.as_ref(), threshold, reader, callback)
             }
         };
+        // Words without a phrase checked at its postings are walked by code without checks.
+        let checks = words
+            .iter()
+            .any(|(i, word)| self.words[*i].0[word.spelling].0.checks());
+        if checks {
+            self.walk::<true>(words, threshold, reader, callback)
+        } else {
+            self.walk::<false>(words, threshold, reader, callback)
+        }
+    }
+}
+
+impl ConjunctionWeight {
+    /// [`Weight::for_each_pruning`] over `words`, the words' fields in a segment, with
+    /// their checks (`CHECKS`) or without.
+    fn walk<const CHECKS: bool>(
+        &self,
+        mut words: Vec<(usize, Word)>,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
         let mut bonus = self
             .bonus
             .as_ref()
@@ -393,7 +415,7 @@ impl Weight for ConjunctionWeight {
             // Every word on or past the candidate, the first where all meet.
             let mut doc = candidate;
             for (_, word) in words.iter_mut() {
-                doc = doc.max(word.seek(doc));
+                doc = doc.max(word.seek::<CHECKS>(doc));
             }
             if doc == TERMINATED {
                 return Ok(());
@@ -439,7 +461,7 @@ impl Weight for ConjunctionWeight {
                 if let (Some(placed), true) = (&placed, core_bound * ROUNDING <= t) {
                     // Without the bonus nothing here places, and the bonus needs every one
                     // of its terms in the text: only those postings are walked.
-                    let next = bonus_postings_from(placed, &mut words, doc, end);
+                    let next = bonus_postings_from::<CHECKS>(placed, &mut words, doc, end);
                     if next > doc {
                         candidate = next.min(end.saturating_add(1)).min(TERMINATED);
                         if candidate > end {
@@ -477,7 +499,7 @@ impl Weight for ConjunctionWeight {
                 Some(report) => report,
                 None => {
                     for ((_, word), score) in words.iter_mut().zip(scores.iter_mut()) {
-                        *score = word.score(doc);
+                        *score = word.score::<CHECKS>(doc);
                     }
                     // As tantivy's intersection sums them: the two cheapest, then the rest.
                     let mut core = scores[0];
@@ -501,7 +523,7 @@ impl Weight for ConjunctionWeight {
                 }
             }
             for (_, word) in words.iter_mut() {
-                word.advance(doc);
+                word.advance::<CHECKS>(doc);
             }
             candidate = doc + 1;
         }
@@ -510,7 +532,7 @@ impl Weight for ConjunctionWeight {
 
 /// The first doc id from `doc` where each of the bonus's terms is in its field (the text),
 /// seeking only those postings; past `end` when there is none up to it.
-fn bonus_postings_from(
+fn bonus_postings_from<const CHECKS: bool>(
     placed: &[BonusTerm],
     words: &mut [(usize, Word)],
     doc: DocId,
@@ -523,7 +545,7 @@ fn bonus_postings_from(
             let word = &mut words[t.word].1;
             let d = &mut word.docs[t.field];
             if *d < furthest {
-                *d = word.fields[t.field].seek(furthest);
+                *d = word.fields[t.field].seek_by::<CHECKS>(furthest);
                 word.moved();
             }
             furthest = furthest.max(word.docs[t.field]);
@@ -553,7 +575,7 @@ fn bonus_bound(
         }
         let field = &word.fields[t.field];
         if t.bounds {
-            least = least.min(field.term_freq());
+            least = least.min(field.term_freq::<true>());
         }
         fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
     }

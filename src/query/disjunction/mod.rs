@@ -191,14 +191,16 @@ impl Spellings {
             tie_breaker,
         };
         let mut all = Vec::new();
+        let mut checks = false;
         for (word, (i, fields)) in found.into_iter().enumerate() {
+            checks |= self.0[i].0.checks();
             words.tie_breakers.push(self.0[i].0.tie_breaker);
             words
                 .word_of
                 .extend(std::iter::repeat_n(word, fields.len()));
             all.extend(fields);
         }
-        Some(walk(&words, all, threshold, callback))
+        Some(walk(&words, checks, all, threshold, callback))
     }
 }
 
@@ -243,12 +245,14 @@ impl Weight for DisjunctionWeight {
             match spellings.in_segment(reader)? {
                 Spelt::Nowhere => return Ok(()),
                 Spelt::Once(i, fields) => {
+                    let word = &spellings.0[i].0;
                     return walk(
-                        &DisMax(spellings.0[i].0.tie_breaker),
+                        &DisMax(word.tie_breaker),
+                        word.checks(),
                         fields,
                         threshold,
                         callback,
-                    )
+                    );
                 }
                 Spelt::Several(found) => {
                     if let Some(walked) =
@@ -485,6 +489,11 @@ struct TermInFieldsWeight {
 }
 
 impl TermInFieldsWeight {
+    /// Whether some clause is a phrase checked at its postings.
+    fn checks(&self) -> bool {
+        self.weights.iter().any(|clause| clause.checked.is_some())
+    }
+
     fn field_scorers(
         &self,
         reader: &SegmentReader,
@@ -544,7 +553,7 @@ impl TermInFieldsWeight {
                 check,
                 most_freq: u32::MAX,
             };
-            scorer.settle();
+            scorer.settle::<true>();
             if scorer.posting() == TERMINATED {
                 continue;
             }
@@ -557,14 +566,14 @@ impl TermInFieldsWeight {
 
 impl Weight for TermInFieldsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = self.field_scorers(reader, boost)?;
-        Ok(match scorers.len() {
-            0 => Box::new(EmptyScorer),
-            1 => match scorers.pop() {
-                Some(only) => Box::new(only),
-                None => Box::new(EmptyScorer),
-            },
-            _ => Box::new(DisjunctionScorer::new(scorers, self.tie_breaker)),
+        let scorers = self.field_scorers(reader, boost)?;
+        Ok(if self.checks() {
+            one_or_all(scorers, self.tie_breaker)
+        } else {
+            one_or_all(
+                scorers.into_iter().map(Unchecked).collect(),
+                self.tie_breaker,
+            )
         })
     }
 
@@ -573,7 +582,7 @@ impl Weight for TermInFieldsWeight {
         for mut field in self.field_scorers(reader, 1.0)? {
             if field.doc() <= doc && field.seek(doc) == doc {
                 let fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
-                explanation.add_detail(field.bm25.explain(fieldnorm_id, field.term_freq()));
+                explanation.add_detail(field.bm25.explain(fieldnorm_id, field.term_freq::<true>()));
             }
         }
         Ok(explanation)
@@ -598,6 +607,7 @@ impl Weight for TermInFieldsWeight {
     ) -> tantivy::Result<()> {
         walk(
             &DisMax(self.tie_breaker),
+            self.checks(),
             self.field_scorers(reader, 1.0)?,
             threshold,
             callback,
@@ -662,16 +672,21 @@ const BLOCK_LEN: usize = 128;
 
 impl FieldTerm {
     #[inline]
-    fn term_freq(&self) -> u32 {
-        // A checked phrase occurs no more often than its pair: the least is the phrase's.
-        self.block.freq(self.cur).min(self.most_freq)
+    fn term_freq<const CHECKS: bool>(&self) -> u32 {
+        let freq = self.block.freq(self.cur);
+        if CHECKS {
+            // A checked phrase occurs no more often than its pair: the least is the phrase's.
+            freq.min(self.most_freq)
+        } else {
+            freq
+        }
     }
 
     /// With a check: moves the block cursor on to the first posting from here that holds
     /// the phrase.
     #[inline]
-    fn settle(&mut self) {
-        if self.check.is_some() {
+    fn settle<const CHECKS: bool>(&mut self) {
+        if CHECKS && self.check.is_some() {
             self.settle_checked();
         }
     }
@@ -746,7 +761,7 @@ impl FieldTerm {
 
     /// Moves the block cursor to the first posting at or past `target`.
     #[inline]
-    fn seek_posting(&mut self, target: DocId) {
+    fn seek_posting<const CHECKS: bool>(&mut self, target: DocId) {
         if self.posting() >= target {
             return;
         }
@@ -757,44 +772,46 @@ impl FieldTerm {
         } else {
             self.cur = self.block.seek(target);
         }
-        self.settle();
+        self.settle::<CHECKS>();
     }
 
     #[inline]
-    fn advance_posting(&mut self) {
+    fn advance_posting<const CHECKS: bool>(&mut self) {
         if self.cur + 1 == BLOCK_LEN {
             self.cur = 0;
             self.block.advance();
         } else {
             self.cur += 1;
         }
-        self.settle();
+        self.settle::<CHECKS>();
     }
 }
 
-impl DocSet for FieldTerm {
+impl FieldTerm {
+    /// [`DocSet::advance`], with the check (`CHECKS`) or for a field known to have none.
     #[inline]
-    fn advance(&mut self) -> DocId {
+    fn advance_by<const CHECKS: bool>(&mut self) -> DocId {
         if let Some(run) = &mut self.runs {
             if run.doc + 1 < run.end {
                 run.doc += 1;
                 return run.doc;
             }
-            self.advance_posting();
+            self.advance_posting::<CHECKS>();
             self.enter_run();
             return self.doc();
         }
-        self.advance_posting();
+        self.advance_posting::<CHECKS>();
         self.doc()
     }
 
+    /// [`DocSet::seek`], with the check (`CHECKS`) or for a field known to have none.
     #[inline]
-    fn seek(&mut self, target: DocId) -> DocId {
+    fn seek_by<const CHECKS: bool>(&mut self, target: DocId) -> DocId {
         if self.doc() >= target {
             return self.doc();
         }
         let Some(run) = &mut self.runs else {
-            self.seek_posting(target);
+            self.seek_posting::<CHECKS>(target);
             return self.doc();
         };
         if target < run.end {
@@ -804,7 +821,7 @@ impl DocSet for FieldTerm {
         // The run holding `target` has its posting on its first doc id, if it has one
         // (never behind the current run: past the last run there is none).
         let start = run.runs.run_start(target, run.repeats).max(run.end);
-        self.seek_posting(start);
+        self.seek_posting::<CHECKS>(start);
         self.enter_run();
         if let Some(run) = &mut self.runs {
             if run.doc < target && target < run.end {
@@ -812,6 +829,25 @@ impl DocSet for FieldTerm {
             }
         }
         self.doc()
+    }
+
+    /// [`Scorer::score`], with the check (`CHECKS`) or for a field known to have none.
+    #[inline]
+    fn score_by<const CHECKS: bool>(&mut self) -> Score {
+        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.doc());
+        self.bm25.score(fieldnorm_id, self.term_freq::<CHECKS>())
+    }
+}
+
+impl DocSet for FieldTerm {
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        self.advance_by::<true>()
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.seek_by::<true>(target)
     }
 
     #[inline]
@@ -830,8 +866,50 @@ impl DocSet for FieldTerm {
 impl Scorer for FieldTerm {
     #[inline]
     fn score(&mut self) -> Score {
-        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.doc());
-        self.bm25.score(fieldnorm_id, self.term_freq())
+        self.score_by::<true>()
+    }
+}
+
+/// The scorer of `scorers` walked side by side: the lone one itself.
+fn one_or_all<S: Scorer + 'static>(mut scorers: Vec<S>, tie_breaker: Score) -> Box<dyn Scorer> {
+    match scorers.len() {
+        0 => Box::new(EmptyScorer),
+        1 => match scorers.pop() {
+            Some(only) => Box::new(only),
+            None => Box::new(EmptyScorer),
+        },
+        _ => Box::new(DisjunctionScorer::new(scorers, tie_breaker)),
+    }
+}
+
+/// A field of a word known to have no check, moved and scored by code without one.
+struct Unchecked(FieldTerm);
+
+impl DocSet for Unchecked {
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        self.0.advance_by::<false>()
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek_by::<false>(target)
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for Unchecked {
+    #[inline]
+    fn score(&mut self) -> Score {
+        self.0.score_by::<false>()
     }
 }
 

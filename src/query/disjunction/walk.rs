@@ -3,7 +3,6 @@
 //! correction): how the fields' scores make one score is the [`Combine`] rule, and the
 //! bounds are put together by the same rule, so one walk prunes both.
 
-use tantivy::query::Scorer;
 use tantivy::{DocId, DocSet, Score, TERMINATED};
 
 use super::FieldTerm;
@@ -14,8 +13,26 @@ use crate::index::Wanted;
 pub(super) const ROUNDING: Score = 1.0 + 1e-5;
 
 /// [`Weight::for_each_pruning`] over `fields`, the postings in a segment of one word's
-/// fields (or of several words', put together by `combine`).
+/// fields (or of several words', put together by `combine`); `checks` when some field is a
+/// phrase checked at its postings ([`super::phrase`]).
 pub(super) fn walk<C: Combine>(
+    combine: &C,
+    checks: bool,
+    fields: Vec<FieldTerm>,
+    threshold: Score,
+    callback: &mut dyn FnMut(DocId, Score) -> Score,
+) -> tantivy::Result<()> {
+    // A word without a check is walked by code without one: a test per posting moved is
+    // a few per cent of a common word's walk.
+    if checks {
+        walk_with::<C, true>(combine, fields, threshold, callback)
+    } else {
+        walk_with::<C, false>(combine, fields, threshold, callback)
+    }
+}
+
+/// [`walk`], with the fields' checks (`CHECKS`) or without.
+fn walk_with<C: Combine, const CHECKS: bool>(
     combine: &C,
     mut fields: Vec<FieldTerm>,
     mut threshold: Score,
@@ -62,7 +79,7 @@ pub(super) fn walk<C: Combine>(
                 // One field alone: its postings scored first, the others sought only
                 // where its score with their bounds can pass (MaxScore's partial score).
                 let lead = essential.trailing_zeros() as usize;
-                threshold = walk_lead(
+                threshold = walk_lead::<C, CHECKS>(
                     combine,
                     &mut fields,
                     &mut docs,
@@ -107,7 +124,7 @@ pub(super) fn walk<C: Combine>(
                 let mut landed = TERMINATED;
                 for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
                     if *d < target {
-                        *d = field.seek(target);
+                        *d = field.seek_by::<CHECKS>(target);
                     }
                     landed = landed.min(*d);
                 }
@@ -126,8 +143,8 @@ pub(super) fn walk<C: Combine>(
         let mut acc = combine.start();
         for (i, (field, d)) in fields.iter_mut().zip(docs.iter_mut()).enumerate() {
             if *d == doc {
-                combine.add(&mut acc, i, field.score());
-                *d = field.advance();
+                combine.add(&mut acc, i, field.score_by::<CHECKS>());
+                *d = field.advance_by::<CHECKS>();
             }
         }
         let score = combine.total(acc);
@@ -142,7 +159,7 @@ pub(super) fn walk<C: Combine>(
 /// with their bounds (`maxima`) can pass. Leaves every field past `end`; gives the
 /// threshold as the callback left it.
 #[allow(clippy::too_many_arguments)]
-fn walk_lead<C: Combine>(
+fn walk_lead<C: Combine, const CHECKS: bool>(
     combine: &C,
     fields: &mut [FieldTerm],
     docs: &mut [DocId],
@@ -160,7 +177,7 @@ fn walk_lead<C: Combine>(
     }
     while docs[lead] <= end && threshold != Score::INFINITY {
         let doc = docs[lead];
-        let alone = fields[lead].score();
+        let alone = fields[lead].score_by::<CHECKS>();
         // Summed in another order than the score: a hair up.
         let mut most = rest;
         combine.add(&mut most, lead, alone);
@@ -171,13 +188,13 @@ fn walk_lead<C: Combine>(
                     alone
                 } else {
                     if *d < doc {
-                        *d = field.seek(doc);
+                        *d = field.seek_by::<CHECKS>(doc);
                     }
                     if *d != doc {
                         continue;
                     }
-                    let score = field.score();
-                    *d = field.advance();
+                    let score = field.score_by::<CHECKS>();
+                    *d = field.advance_by::<CHECKS>();
                     score
                 };
                 combine.add(&mut acc, i, score);
@@ -187,13 +204,13 @@ fn walk_lead<C: Combine>(
                 threshold = callback(doc, score);
             }
         }
-        docs[lead] = fields[lead].advance();
+        docs[lead] = fields[lead].advance_by::<CHECKS>();
     }
     // The others alone could not pass before the end: they go on from past it.
     let past = end.saturating_add(1).min(TERMINATED);
     for (field, d) in fields.iter_mut().zip(docs.iter_mut()) {
         if *d < past {
-            *d = field.seek(past);
+            *d = field.seek_by::<CHECKS>(past);
         }
     }
     threshold

@@ -827,7 +827,21 @@ mod tests {
             let together = with_sigle(Box::new(checked.clone()));
             let every = hits(&index, &together);
             assert_eq!(every, hits(&index, &with_sigle(Box::new(reference))));
-            for query in [&checked as &dyn Query, &together] {
+            // Required with another word: one conjunction, walked with the check.
+            let quartier = |field: Field| (Term::from_field_text(field, "quarti"), 1.0);
+            let required = Conjunction::new(
+                vec![
+                    Box::new(checked.clone()),
+                    Box::new(TermInFields::new(
+                        vec![quartier(text), quartier(section)],
+                        0.2,
+                    )),
+                ],
+                None,
+            )
+            .unwrap();
+            assert!(hits(&index, &required).len() > 100, "{phrase}");
+            for query in [&checked as &dyn Query, &together, &required] {
                 let every = hits(&index, query);
                 for k in [1, 10, 100] {
                     let (top, reported) = pruned_top(&index, query, k);
