@@ -472,6 +472,7 @@ impl Query for TermInFields {
 /// A clause ready to score: its term, its BM25, the field whose lengths it is scored with.
 struct ClauseWeight {
     term: Term,
+    /// Boosted by the clause's boost, unless checked (then boosted with the scorer's).
     bm25: Bm25Weight,
     lengths_of: tantivy::schema::Field,
     /// The block maxima stored with the postings were made with another field's lengths:

@@ -471,11 +471,7 @@ impl Engine {
                     .iter()
                     .map(|(_, t)| Term::from_field_text(field, t))
                     .collect();
-                // The title's and headings' pairs are on the first passage of each run.
-                let runs = self.fields.repeats(field).map(|repeats| RunsOf {
-                    repeats,
-                    runs: self.runs.clone(),
-                });
+                let runs = self.pairs_runs(field);
                 Some((
                     Term::from_field_text(pairs_field, &pair),
                     phrase,
@@ -485,6 +481,15 @@ impl Engine {
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Box::new(TermInFields::pairs(clauses, TIE_BREAKER)))
+    }
+
+    /// The runs a pair of `field` stands for: the title's and headings' pairs are on the
+    /// first passage of each run; the text's on each passage (`None`).
+    fn pairs_runs(&self, field: Field) -> Option<RunsOf> {
+        self.fields.repeats(field).map(|repeats| RunsOf {
+            repeats,
+            runs: self.runs.clone(),
+        })
     }
 
     /// A phrase of three terms or more without slop in `fields`, found through the pairs
@@ -513,11 +518,7 @@ impl Engine {
                     .iter()
                     .map(|(p, t)| ((p - first) as u32, Term::from_field_text(field, t)))
                     .collect();
-                // The title's and headings' pairs are on the first passage of each run.
-                let runs = self.fields.repeats(field).map(|repeats| RunsOf {
-                    repeats,
-                    runs: self.runs.clone(),
-                });
+                let runs = self.pairs_runs(field);
                 Some(PhraseInField {
                     pairs,
                     terms: phrase,
