@@ -126,7 +126,7 @@ impl Query for Conjunction {
         let words = self
             .words
             .iter()
-            .map(|w| Spellings::weigh(&w.spellings, statistics_provider))
+            .map(|w| Spellings::weigh(&w.spellings, enable_scoring, statistics_provider))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let bonus = match &self.bonus {
             Some(p) if !p.terms.is_empty() => Some(BonusWeight {
@@ -325,12 +325,15 @@ impl ConjunctionWeight {
                     let clauses = &self.words[*i].0[word.spelling].0.weights;
                     word.fields.iter().enumerate().find_map(|(f, field)| {
                         let clause = clauses.get(field.clause)?;
-                        (clause.term == *term && !clause.is_pair).then(|| BonusTerm {
-                            word: w,
-                            field: f,
-                            bounds: n == 2 || j + 1 == n,
-                            ratio: most / field.bm25.score(0, u32::MAX) * ROUNDING,
-                        })
+                        // A checked phrase walks postings other than its term's.
+                        (clause.term == *term && !clause.is_pair && clause.check.is_none()).then(
+                            || BonusTerm {
+                                word: w,
+                                field: f,
+                                bounds: n == 2 || j + 1 == n,
+                                ratio: most / field.bm25.score(0, u32::MAX) * ROUNDING,
+                            },
+                        )
                     })
                 })
             })

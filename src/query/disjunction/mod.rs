@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::index::{DocumentRuns, Repeats, SegmentRuns};
 
 pub use conjunction::{Conjunction, Proximity};
-use phrase::{Checked, PhraseCheck};
+use phrase::{Checked, Found, NearCheck, PhraseCheck};
 use walk::{combined, walk, DisMax, Words, MOST_WORDS, ROUNDING};
 
 mod conjunction;
@@ -103,7 +103,11 @@ impl Query for Disjunction {
                     ..
                 },
                 Some(spellings),
-            ) => Some(Spellings::weigh(&spellings, statistics_provider)?),
+            ) => Some(Spellings::weigh(
+                &spellings,
+                enable_scoring,
+                statistics_provider,
+            )?),
             _ => None,
         };
         Ok(Box::new(DisjunctionWeight {
@@ -145,11 +149,17 @@ enum Spelt {
 impl Spellings {
     fn weigh(
         spellings: &[(TermInFields, Score)],
+        enable_scoring: EnableScoring<'_>,
         statistics_provider: &dyn tantivy::query::Bm25StatisticsProvider,
     ) -> tantivy::Result<Spellings> {
         spellings
             .iter()
-            .map(|(word, boost)| Ok((word.fields_weight(statistics_provider)?, *boost)))
+            .map(|(word, boost)| {
+                Ok((
+                    word.fields_weight(enable_scoring, statistics_provider)?,
+                    *boost,
+                ))
+            })
             .collect::<tantivy::Result<Vec<_>>>()
             .map(Spellings)
     }
@@ -326,6 +336,7 @@ impl TermInFields {
     /// The weight of each clause, ready to score.
     fn fields_weight(
         &self,
+        enable_scoring: EnableScoring<'_>,
         statistics_provider: &dyn tantivy::query::Bm25StatisticsProvider,
     ) -> tantivy::Result<TermInFieldsWeight> {
         let weights = self
@@ -334,6 +345,18 @@ impl TermInFields {
             .map(|clause| {
                 let scored = clause.scored_terms();
                 let bm25 = Bm25Weight::for_terms(statistics_provider, scored)?;
+                let check = match &clause.checked {
+                    None => None,
+                    Some(Checked::Pairs { pairs, terms }) => Some(CheckWeight::Pairs {
+                        pairs: pairs.clone(),
+                        terms: terms.clone(),
+                    }),
+                    Some(Checked::Near { terms, slop, runs }) => Some(CheckWeight::Near {
+                        terms: terms.clone(),
+                        runs: runs.clone(),
+                        phrase: near_phrase(terms, *slop).weight(enable_scoring)?,
+                    }),
+                };
                 Ok(ClauseWeight {
                     term: clause.term.clone(),
                     bm25: if clause.checked.is_some() {
@@ -343,9 +366,11 @@ impl TermInFields {
                     },
                     boost: clause.boost,
                     lengths_of: scored[0].field(),
-                    is_pair: clause.phrase.is_some(),
+                    // A phrase with slop walks a term of its own field: the stored maxima hold.
+                    is_pair: clause.phrase.is_some()
+                        && !matches!(clause.checked, Some(Checked::Near { .. })),
                     runs: clause.runs.clone(),
-                    checked: clause.checked.clone(),
+                    check,
                 })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
@@ -412,9 +437,55 @@ impl TermInFields {
                     boost: p.boost,
                     phrase: Some(phrase),
                     runs: p.runs,
-                    checked: Some(Checked {
+                    checked: Some(Checked::Pairs {
                         pairs: p.pairs,
                         terms: p.terms,
+                    }),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(TermInFields {
+            clauses,
+            tie_breaker,
+        })
+    }
+}
+
+/// A phrase with slop in one field as [`TermInFields::near`] finds it.
+#[derive(Debug, Clone)]
+pub struct NearInField {
+    /// Its terms in their field, each with its offset from the first, in offset order
+    /// (two or more).
+    pub terms: Vec<(u32, Term)>,
+    pub boost: Score,
+    /// When the field repeats over runs of passages: the phrase is checked once a run.
+    pub runs: Option<RunsOf>,
+}
+
+impl TermInFields {
+    /// A phrase with slop in several fields ([`NearInField`]), found in each through one
+    /// of its terms: that term's postings are walked, each checked for the phrase, and its
+    /// blocks bound the phrase (tantivy counts a phrase with slop no more often than its
+    /// last term, than either of two). The same passages and scores as a
+    /// [`Disjunction::max`] of phrase queries with that slop. `None` for a phrase of fewer
+    /// than two terms.
+    pub fn near(phrases: Vec<NearInField>, slop: u32, tie_breaker: Score) -> Option<TermInFields> {
+        let clauses = phrases
+            .into_iter()
+            .map(|p| {
+                if p.terms.len() < 2 {
+                    return None;
+                }
+                let (_, last) = p.terms.last()?;
+                Some(Clause {
+                    term: last.clone(),
+                    boost: p.boost,
+                    phrase: Some(p.terms.iter().map(|(_, term)| term.clone()).collect()),
+                    runs: None,
+                    checked: Some(Checked::Near {
+                        terms: p.terms,
+                        slop,
+                        runs: p.runs,
                     }),
                 })
             })
@@ -439,13 +510,10 @@ impl Query for TermInFields {
                 .iter()
                 .map(|clause| {
                     let query: Box<dyn Query> = match &clause.checked {
-                        Some(checked) => Box::new(tantivy::query::PhraseQuery::new_with_offset(
-                            checked
-                                .terms
-                                .iter()
-                                .map(|(offset, term)| (*offset as usize, term.clone()))
-                                .collect(),
-                        )),
+                        Some(Checked::Pairs { terms, .. }) => Box::new(near_phrase(terms, 0)),
+                        Some(Checked::Near { terms, slop, .. }) => {
+                            Box::new(near_phrase(terms, *slop))
+                        }
                         None => Box::new(tantivy::query::TermQuery::new(
                             clause.term.clone(),
                             IndexRecordOption::Basic,
@@ -456,7 +524,9 @@ impl Query for TermInFields {
                 .collect();
             return Disjunction::max(clauses, self.tie_breaker).weight(enable_scoring);
         };
-        Ok(Box::new(self.fields_weight(statistics_provider)?))
+        Ok(Box::new(
+            self.fields_weight(enable_scoring, statistics_provider)?,
+        ))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -469,6 +539,33 @@ impl Query for TermInFields {
     }
 }
 
+/// A clause's check, ready to open in each segment.
+enum CheckWeight {
+    /// A phrase without slop, through its pairs.
+    Pairs {
+        pairs: Vec<Term>,
+        terms: Vec<(u32, Term)>,
+    },
+    /// A phrase with slop, through one of its terms, checked and scored by `phrase`, its
+    /// phrase query's weight.
+    Near {
+        terms: Vec<(u32, Term)>,
+        runs: Option<RunsOf>,
+        phrase: Box<dyn Weight>,
+    },
+}
+
+/// tantivy's phrase query over `terms` (each with its offset) with `slop`.
+fn near_phrase(terms: &[(u32, Term)], slop: u32) -> tantivy::query::PhraseQuery {
+    tantivy::query::PhraseQuery::new_with_offset_and_slop(
+        terms
+            .iter()
+            .map(|(offset, term)| (*offset as usize, term.clone()))
+            .collect(),
+        slop,
+    )
+}
+
 /// A clause ready to score: its term, its BM25, the field whose lengths it is scored with.
 struct ClauseWeight {
     term: Term,
@@ -479,7 +576,7 @@ struct ClauseWeight {
     /// each block's is computed from its postings instead.
     is_pair: bool,
     runs: Option<RunsOf>,
-    checked: Option<Checked>,
+    check: Option<CheckWeight>,
     /// The clause's boost, in `bm25` already unless checked.
     boost: Score,
 }
@@ -492,7 +589,7 @@ struct TermInFieldsWeight {
 impl TermInFieldsWeight {
     /// Whether some clause is a phrase checked at its postings.
     fn checks(&self) -> bool {
-        self.weights.iter().any(|clause| clause.checked.is_some())
+        self.weights.iter().any(|clause| clause.check.is_some())
     }
 
     fn field_scorers(
@@ -503,12 +600,25 @@ impl TermInFieldsWeight {
         let mut scorers = Vec::with_capacity(self.weights.len());
         for (index, clause) in self.weights.iter().enumerate() {
             // A phrase longer than its pairs walks its rarest pair, checked at each posting.
-            let (lead, check) = match &clause.checked {
+            let opened = match &clause.check {
+                None => None,
+                Some(CheckWeight::Pairs { pairs, terms }) => {
+                    Some(PhraseCheck::pairs(reader, pairs, terms)?)
+                }
+                // A phrase with slop walks one of its terms, checked and scored by its query.
+                Some(CheckWeight::Near {
+                    terms,
+                    runs,
+                    phrase,
+                }) => Some(
+                    NearCheck::open(reader, terms, &**phrase, clause.boost * boost, runs)?
+                        .map(|(lead, check)| (lead, PhraseCheck::Near(check))),
+                ),
+            };
+            let (lead, check) = match opened {
                 None => (None, None),
-                Some(checked) => match PhraseCheck::open(reader, checked)? {
-                    Some((lead, check)) => (Some(lead), Some(Box::new(check))),
-                    None => continue,
-                },
+                Some(Some((lead, check))) => (Some(lead), Some(Box::new(check))),
+                Some(None) => continue,
             };
             let lead = lead.as_ref().unwrap_or(&clause.term);
             let postings = reader
@@ -541,7 +651,7 @@ impl TermInFieldsWeight {
                 block,
                 cur: 0,
                 fieldnorms,
-                bm25: if clause.checked.is_some() {
+                bm25: if clause.check.is_some() {
                     // Boosted once by the product, as tantivy boosts the phrase query it
                     // stands for: the same score to the last bit.
                     clause.bm25.boost_by(clause.boost * boost)
@@ -553,6 +663,7 @@ impl TermInFieldsWeight {
                 clause: index,
                 check,
                 most_freq: u32::MAX,
+                checked_score: None,
             };
             scorer.settle::<true>();
             if scorer.posting() == TERMINATED {
@@ -582,8 +693,15 @@ impl Weight for TermInFieldsWeight {
         let mut explanation = explain_match(self, reader, doc, "term in fields", self.tie_breaker)?;
         for mut field in self.field_scorers(reader, 1.0)? {
             if field.doc() <= doc && field.seek(doc) == doc {
-                let fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
-                explanation.add_detail(field.bm25.explain(fieldnorm_id, field.term_freq::<true>()));
+                let detail = match field.checked_score {
+                    // A phrase with slop: its phrase query's score.
+                    Some(score) => Explanation::new("phrase with slop", score),
+                    None => {
+                        let fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
+                        field.bm25.explain(fieldnorm_id, field.term_freq::<true>())
+                    }
+                };
+                explanation.add_detail(detail);
             }
         }
         Ok(explanation)
@@ -655,6 +773,8 @@ struct FieldTerm {
     /// How often the checked phrase is in the passage of the posting (no bound without a
     /// check).
     most_freq: u32,
+    /// A phrase with slop: its score in the passage of the posting, its scorer's.
+    checked_score: Option<Score>,
 }
 
 /// A walk through the run of the posting a [`FieldTerm`] is on.
@@ -702,7 +822,10 @@ impl FieldTerm {
         loop {
             let posting = self.block.doc(self.cur);
             if posting == TERMINATED || check.holds(posting) {
-                self.most_freq = check.freq;
+                match check.found() {
+                    Found::Freq(freq) => self.most_freq = freq,
+                    Found::Score(score) => self.checked_score = Some(score),
+                }
                 return;
             }
             if self.cur + 1 == BLOCK_LEN {
@@ -835,6 +958,11 @@ impl FieldTerm {
     /// [`Scorer::score`], with the check (`CHECKS`) or for a field known to have none.
     #[inline]
     fn score_by<const CHECKS: bool>(&mut self) -> Score {
+        if CHECKS {
+            if let Some(score) = self.checked_score {
+                return score;
+            }
+        }
         let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.doc());
         self.bm25.score(fieldnorm_id, self.term_freq::<CHECKS>())
     }

@@ -1,26 +1,91 @@
-//! A phrase of three terms or more found through its pairs. Its pairs' postings say which
-//! passages may hold it and bound how often (a phrase occurs no more often than any of its
-//! pairs), so the rarest pair's blocks bound the phrase and the walk prunes it like one
-//! word; only the passages the walk reaches are checked for the phrase's positions. A
-//! phrase query instead reads the positions of every passage holding all its terms, and
-//! the terms of a sigle's long form (« quartier », « politique », « ville ») are in most.
+//! A phrase checked at the postings of one of its parts, so the walk prunes it like one
+//! word. Without slop, a phrase of three terms or more is found through its pairs: they say
+//! which passages may hold it and bound how often (a phrase occurs no more often than any of
+//! its pairs), so the rarest pair's blocks bound the phrase. With slop, a phrase is found
+//! through one of its terms: tantivy counts a phrase with slop no more often than its last
+//! term (than either, with two), so that term's blocks bound it. Only the passages the walk
+//! reaches are checked for the phrase's positions. A phrase query instead reads the
+//! positions of every passage holding all its terms, and the terms of a sigle's long form
+//! (« quartier », « politique », « ville ») are in most.
+
+use std::sync::Arc;
 
 use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
-/// A phrase's pairs and terms, as a clause asks for them to be checked.
+use super::RunsOf;
+use crate::index::{DocumentRuns, Repeats};
+
+/// A phrase as a clause asks for it to be checked.
 #[derive(Debug, Clone)]
-pub(super) struct Checked {
-    /// Every pair of the phrase's neighbouring terms: each passage holding the phrase holds
-    /// them all, and the rarest in a segment leads.
-    pub pairs: Vec<Term>,
-    /// The phrase's terms, each with its offset from the first.
-    pub terms: Vec<(u32, Term)>,
+pub(super) enum Checked {
+    /// Without slop, through its pairs.
+    Pairs {
+        /// Every pair of the phrase's neighbouring terms: each passage holding the phrase
+        /// holds them all, and the rarest in a segment leads.
+        pairs: Vec<Term>,
+        /// The phrase's terms, each with its offset from the first.
+        terms: Vec<(u32, Term)>,
+    },
+    /// With slop, through one of its terms, as tantivy's phrase query with that slop
+    /// matches and counts it.
+    Near {
+        /// The phrase's terms, each with its offset from the first, in offset order.
+        terms: Vec<(u32, Term)>,
+        slop: u32,
+        /// When the field repeats over runs of passages: checked once a run.
+        runs: Option<RunsOf>,
+    },
 }
 
-/// The check of one phrase in a segment, at postings of its leading pair in doc id order.
-pub(super) struct PhraseCheck {
+/// What a check found in the passage holding the phrase.
+pub(super) enum Found {
+    Freq(u32),
+    Score(Score),
+}
+
+/// The check of one phrase in a segment, at postings of its lead in doc id order.
+pub(super) enum PhraseCheck {
+    Pairs(PairsCheck),
+    Near(NearCheck),
+}
+
+impl PhraseCheck {
+    /// A phrase without slop: the pair to walk in `reader` and the check of the rest;
+    /// `None` when a part of the phrase is in no passage of the segment (nor is the
+    /// phrase).
+    pub fn pairs(
+        reader: &SegmentReader,
+        pairs: &[Term],
+        terms: &[(u32, Term)],
+    ) -> tantivy::Result<Option<(Term, PhraseCheck)>> {
+        Ok(PairsCheck::open(reader, pairs, terms)?
+            .map(|(lead, check)| (lead, PhraseCheck::Pairs(check))))
+    }
+
+    /// Whether passage `doc` holds the phrase (then [`PhraseCheck::freq`] says how often).
+    /// Asked at increasing doc ids.
+    pub fn holds(&mut self, doc: DocId) -> bool {
+        match self {
+            PhraseCheck::Pairs(check) => check.holds(doc),
+            PhraseCheck::Near(check) => check.holds(doc),
+        }
+    }
+
+    /// How often the phrase is in the passage last found to hold it, or (with slop) its
+    /// score there: the phrase scorer's own.
+    pub fn found(&self) -> Found {
+        match self {
+            PhraseCheck::Pairs(check) => Found::Freq(check.freq),
+            PhraseCheck::Near(check) => Found::Score(check.score),
+        }
+    }
+}
+
+/// The check of a phrase without slop, at postings of its leading pair in doc id order.
+pub(super) struct PairsCheck {
     /// The pairs other than the lead.
     others: Vec<SegmentPostings>,
     /// The phrase's terms with their positions, each with its offset.
@@ -29,18 +94,19 @@ pub(super) struct PhraseCheck {
     starts: Vec<u32>,
     positions: Vec<u32>,
     /// How often the phrase is in the passage last found to hold it.
-    pub freq: u32,
+    freq: u32,
 }
 
-impl PhraseCheck {
+impl PairsCheck {
     /// The pair to walk in `reader` (the rarest) and the check of the rest; `None` when a
     /// pair or a term is in no passage of the segment (nor is the phrase).
-    pub fn open(
+    fn open(
         reader: &SegmentReader,
-        checked: &Checked,
-    ) -> tantivy::Result<Option<(Term, PhraseCheck)>> {
-        let mut pairs = Vec::with_capacity(checked.pairs.len());
-        for pair in &checked.pairs {
+        phrase_pairs: &[Term],
+        phrase_terms: &[(u32, Term)],
+    ) -> tantivy::Result<Option<(Term, PairsCheck)>> {
+        let mut pairs = Vec::with_capacity(phrase_pairs.len());
+        for pair in phrase_pairs {
             match reader.inverted_index(pair.field())?.get_term_info(pair)? {
                 Some(info) => pairs.push((info.doc_freq, pair)),
                 None => return Ok(None),
@@ -58,8 +124,8 @@ impl PhraseCheck {
                 None => return Ok(None),
             }
         }
-        let mut terms = Vec::with_capacity(checked.terms.len());
-        for (offset, term) in &checked.terms {
+        let mut terms = Vec::with_capacity(phrase_terms.len());
+        for (offset, term) in phrase_terms {
             let inverted = reader.inverted_index(term.field())?;
             match inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
                 Some(postings) => terms.push((*offset, postings)),
@@ -68,7 +134,7 @@ impl PhraseCheck {
         }
         Ok(Some((
             lead.clone(),
-            PhraseCheck {
+            PairsCheck {
                 others,
                 terms,
                 starts: Vec::new(),
@@ -78,9 +144,7 @@ impl PhraseCheck {
         )))
     }
 
-    /// Whether passage `doc` holds the phrase (then [`PhraseCheck::freq`] says how often).
-    /// Asked at increasing doc ids.
-    pub fn holds(&mut self, doc: DocId) -> bool {
+    fn holds(&mut self, doc: DocId) -> bool {
         let found = |postings: &mut SegmentPostings| {
             if postings.doc() < doc {
                 postings.seek(doc);
@@ -124,5 +188,117 @@ impl PhraseCheck {
             }
         }
         self.starts.len() as u32
+    }
+}
+
+/// The check of a phrase with slop: tantivy's own phrase scorer, asked only at the postings
+/// the walk reaches ([`DocSet::seek_danger`] checks the passage asked and none between),
+/// whose score is the clause's.
+pub(super) struct NearCheck {
+    scorer: Box<dyn Scorer>,
+    /// No passage before this doc id holds the phrase.
+    from: DocId,
+    /// Whether the scorer is on `from`, a passage holding it.
+    on: bool,
+    /// In a field repeating over runs of passages: the run of the passage last checked.
+    run: Option<Box<RunMemo>>,
+    /// The phrase's score in the passage last found to hold it.
+    score: Score,
+}
+
+/// A run's answer: each passage of a run has the same text in a repeated field, so the
+/// same phrase count and length, and the same score.
+struct RunMemo {
+    runs: Arc<DocumentRuns>,
+    repeats: Repeats,
+    cursor: usize,
+    /// The first doc id past the run last checked, and whether it held the phrase.
+    end: DocId,
+    held: bool,
+}
+
+impl NearCheck {
+    /// The term to walk (with two terms the rarer, else the last: tantivy counts a phrase
+    /// with slop no more often than either of two terms, and with more no more often than
+    /// the last) and the check by `phrase`, the weight of the phrase query, scored with
+    /// `boost`; `None` when a term is in no passage of the segment.
+    pub fn open(
+        reader: &SegmentReader,
+        terms: &[(u32, Term)],
+        phrase: &dyn Weight,
+        boost: Score,
+        runs: &Option<RunsOf>,
+    ) -> tantivy::Result<Option<(Term, NearCheck)>> {
+        let mut doc_freqs = Vec::with_capacity(terms.len());
+        for (_, term) in terms {
+            match reader.inverted_index(term.field())?.get_term_info(term)? {
+                Some(info) => doc_freqs.push(info.doc_freq),
+                None => return Ok(None),
+            }
+        }
+        let lead = match doc_freqs.as_slice() {
+            [first, second] if second < first => 1,
+            [_, _] => 0,
+            _ => terms.len() - 1,
+        };
+        let (found, scorer) = phrase.scorer_danger(reader, 0, boost)?;
+        let run = match runs {
+            None => None,
+            Some(of) => Some(Box::new(RunMemo {
+                runs: match of.runs.get(&reader.segment_id()) {
+                    Some(runs) => runs.clone(),
+                    None => Arc::new(DocumentRuns::of(reader)?),
+                },
+                repeats: of.repeats,
+                cursor: 0,
+                end: 0,
+                held: false,
+            })),
+        };
+        let mut check = NearCheck {
+            scorer,
+            from: 0,
+            on: false,
+            run,
+            score: 0.0,
+        };
+        check.found(0, found);
+        Ok(Some((terms[lead].1.clone(), check)))
+    }
+
+    fn found(&mut self, doc: DocId, found: SeekDangerResult) {
+        (self.from, self.on) = match found {
+            SeekDangerResult::Found => (doc, true),
+            SeekDangerResult::SeekLowerBound(next) => (next, false),
+        };
+    }
+
+    fn holds(&mut self, doc: DocId) -> bool {
+        if let Some(run) = &mut self.run {
+            if doc < run.end {
+                return run.held;
+            }
+            run.end = run.runs.run_end_from(doc, run.repeats, &mut run.cursor);
+        }
+        let held = self.held_at(doc);
+        if let Some(run) = &mut self.run {
+            run.held = held;
+        }
+        held
+    }
+
+    fn held_at(&mut self, doc: DocId) -> bool {
+        if doc < self.from {
+            return false;
+        }
+        if !(self.on && doc == self.from) {
+            let found = self.scorer.seek_danger(doc);
+            self.found(doc, found);
+            if !self.on {
+                return false;
+            }
+        }
+        self.score = self.scorer.score();
+        true
     }
 }

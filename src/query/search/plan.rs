@@ -18,7 +18,7 @@ use super::MAX_QUERY_TERMS;
 use crate::analysis::{self, pairs};
 use crate::query::bonus::Bonus;
 use crate::query::disjunction::{
-    Conjunction, Disjunction, PhraseInField, Proximity, RunsOf, TermInFields,
+    Conjunction, Disjunction, NearInField, PhraseInField, Proximity, RunsOf, TermInFields,
 };
 use crate::query::parse::UserQuery;
 use crate::query::repeated::Repeated;
@@ -174,11 +174,17 @@ impl Clauses {
         // Words that spell out a sigle's long form name one concept: look for
         // that phrase (loosely) or the sigle, not for the words scattered.
         if let Some(concept) = concept {
-            let mut core: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, concept)];
-            for c in &self.phrases {
-                core.push((Occur::Must, c.box_clone()));
-            }
-            tiers.push((self.finish(Box::new(BooleanQuery::new(core))), false));
+            let core: Box<dyn Query> = if self.phrases.is_empty() {
+                // Alone, the concept is walked with its own bounds.
+                concept
+            } else {
+                let mut core: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, concept)];
+                for c in &self.phrases {
+                    core.push((Occur::Must, c.box_clone()));
+                }
+                Box::new(BooleanQuery::new(core))
+            };
+            tiers.push((self.finish(core), false));
         }
         tiers.push((self.assemble(true), false));
         if self.words.len() >= 2 {
@@ -332,8 +338,10 @@ impl Engine {
         bare_terms: &[(usize, String)],
         whole_alternatives: Vec<(Box<dyn Query>, f32)>,
     ) -> Box<dyn Query> {
-        let mut options: Vec<(Box<dyn Query>, f32)> =
-            vec![(self.phrase_clause(bare_terms, 2), 1.0)];
+        let near = self
+            .near_in_fields(bare_terms, 2)
+            .unwrap_or_else(|| self.phrase_clause(bare_terms, 2));
+        let mut options: Vec<(Box<dyn Query>, f32)> = vec![(near, 1.0)];
         for (alt, weight) in &whole_alternatives {
             options.push((alt.box_clone(), *weight));
         }
@@ -365,17 +373,18 @@ impl Engine {
     /// Terms (one or a phrase) matched in the text, the headings, the title
     /// or the field label, the best field counting most.
     fn phrase_clause(&self, terms: &[(usize, String)], slop: u32) -> Box<dyn Query> {
+        self.phrase_clause_in(terms, slop, &self.word_fields())
+    }
+
+    /// The fields a word is searched in, each with its boost.
+    fn word_fields(&self) -> [(Field, f32); 4] {
         let f = self.fields;
-        self.phrase_clause_in(
-            terms,
-            slop,
-            &[
-                (f.text, 1.0),
-                (f.section, BOOST_SECTION),
-                (f.title, BOOST_TITLE),
-                (f.field_label, BOOST_FIELD),
-            ],
-        )
+        [
+            (f.text, 1.0),
+            (f.section, BOOST_SECTION),
+            (f.title, BOOST_TITLE),
+            (f.field_label, BOOST_FIELD),
+        ]
     }
 
     /// Words close together in the passage text. Not in the title or the field label:
@@ -471,7 +480,7 @@ impl Engine {
                     .iter()
                     .map(|(_, t)| Term::from_field_text(field, t))
                     .collect();
-                let runs = self.pairs_runs(field);
+                let runs = self.runs_of(field);
                 Some((
                     Term::from_field_text(pairs_field, &pair),
                     phrase,
@@ -483,9 +492,30 @@ impl Engine {
         Some(Box::new(TermInFields::pairs(clauses, TIE_BREAKER)))
     }
 
-    /// The runs a pair of `field` stands for: the title's and headings' pairs are on the
-    /// first passage of each run; the text's on each passage (`None`).
-    fn pairs_runs(&self, field: Field) -> Option<RunsOf> {
+    /// A phrase with slop in the fields a query word is searched in, found in each through
+    /// one of its terms and checked where the walk reaches ([`TermInFields::near`]),
+    /// searched and pruned like one word in its fields; `None` for fewer than two terms.
+    fn near_in_fields(&self, terms: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
+        let first = terms.first()?.0;
+        let phrases = self
+            .word_fields()
+            .into_iter()
+            .map(|(field, boost)| NearInField {
+                terms: terms
+                    .iter()
+                    .map(|(p, t)| ((p - first) as u32, Term::from_field_text(field, t)))
+                    .collect(),
+                boost,
+                // Title and headings repeat over runs of passages: one check a run.
+                runs: self.runs_of(field),
+            })
+            .collect();
+        Some(Box::new(TermInFields::near(phrases, slop, TIE_BREAKER)?))
+    }
+
+    /// The runs of passages `field` repeats over (the title's, the headings'; `None` for
+    /// the others): their pairs are on the first passage of each run only.
+    fn runs_of(&self, field: Field) -> Option<RunsOf> {
         self.fields.repeats(field).map(|repeats| RunsOf {
             repeats,
             runs: self.runs.clone(),
@@ -518,7 +548,7 @@ impl Engine {
                     .iter()
                     .map(|(p, t)| ((p - first) as u32, Term::from_field_text(field, t)))
                     .collect();
-                let runs = self.pairs_runs(field);
+                let runs = self.runs_of(field);
                 Some(PhraseInField {
                     pairs,
                     terms: phrase,
@@ -619,6 +649,7 @@ fn check_term_count(units: &[Unit], phrases: &[Unit]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::test_support::All;
+    use std::sync::Arc;
     use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
     use tantivy::{doc, Index};
 
@@ -849,6 +880,157 @@ mod tests {
                     assert_eq!(top, best(&every, k), "{phrase} k={k}");
                     if k == 1 {
                         assert!(reported < every.len(), "{phrase}: {reported} reported");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_phrase_with_slop_checked_where_one_of_its_terms_is_scores_like_phrase_queries_and_prunes()
+    {
+        use crate::index::{DocumentRuns, Repeats};
+        use crate::query::disjunction::Disjunction;
+        use crate::test_support::{dice, pruned_top};
+        let mut schema = Schema::builder();
+        let positions = IndexRecordOption::WithFreqsAndPositions;
+        let text = schema.add_text_field("text", indexed(analysis::FRENCH, positions));
+        let title = schema.add_text_field("title", indexed(analysis::FRENCH, positions));
+        let index = Index::create_in_ram(schema.build());
+        analysis::register(&index);
+        let mut writer = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        // The phrases, their words swapped, one to three words apart, and other words.
+        let pieces = [
+            "mission locale",
+            "MISSION LOCALE",
+            "la locale mission",
+            "la mission de la locale",
+            "une mission pour la ville locale",
+            "la mission est dans une autre commune que la locale",
+            "contrat local d'accompagnement à la scolarité",
+            "accompagnement local du contrat de scolarité",
+            "contrat local",
+            "scolarité",
+            "lieu d’accueil enfants parents",
+            "accueil des parents et enfants",
+            "ML",
+            "un atelier",
+        ];
+        let mut dice = dice(23);
+        let mut pick = |most: u64| -> String {
+            let n = 1 + dice(most);
+            (0..n)
+                .map(|_| pieces[dice(pieces.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        };
+        // Plans of one to six passages, each passage with its plan's title.
+        let mut places = Vec::new();
+        let mut plan = 0;
+        while places.len() < 4000 {
+            let heading = pick(2);
+            let passages = 1 + (places.len() as u32 % 6);
+            for passage in 0..passages {
+                let body = pick(8);
+                writer
+                    .add_document(doc!(text => body.as_str(), title => heading.as_str()))
+                    .unwrap();
+                places.push((plan, passage));
+            }
+            plan += 1;
+        }
+        writer.commit().unwrap();
+        let segment = index
+            .reader()
+            .unwrap()
+            .searcher()
+            .segment_reader(0)
+            .segment_id();
+        let runs: Arc<crate::index::SegmentRuns> = Arc::new(
+            [(segment, Arc::new(DocumentRuns::from_pairs(&places)))]
+                .into_iter()
+                .collect(),
+        );
+        let best = |hits: &[(u32, f32)], k: usize| {
+            let mut hits = hits.to_vec();
+            hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            hits.truncate(k);
+            hits
+        };
+        for phrase in [
+            "mission locale",
+            "contrat local d'accompagnement à la scolarité",
+            "accueil enfants parents",
+        ] {
+            let terms = analyse(phrase);
+            let first = terms[0].0;
+            let offsets = |field: Field| -> Vec<(u32, Term)> {
+                terms
+                    .iter()
+                    .map(|(p, t)| ((p - first) as u32, Term::from_field_text(field, t)))
+                    .collect()
+            };
+            let near = TermInFields::near(
+                vec![
+                    NearInField {
+                        terms: offsets(text),
+                        boost: 1.0,
+                        runs: None,
+                    },
+                    NearInField {
+                        terms: offsets(title),
+                        boost: 1.5,
+                        runs: Some(RunsOf {
+                            repeats: Repeats::Document,
+                            runs: runs.clone(),
+                        }),
+                    },
+                ],
+                2,
+                0.2,
+            )
+            .unwrap();
+            let phrase_query = |field: Field| -> Box<dyn Query> {
+                Box::new(PhraseQuery::new_with_offset_and_slop(
+                    offsets(field)
+                        .into_iter()
+                        .map(|(offset, term)| (offset as usize, term))
+                        .collect(),
+                    2,
+                ))
+            };
+            let reference = Disjunction::max(
+                vec![(phrase_query(text), 1.0), (phrase_query(title), 1.5)],
+                0.2,
+            );
+            let expected = hits(&index, &reference);
+            assert!(expected.len() > 1000, "{phrase}: {}", expected.len());
+            assert_eq!(hits(&index, &near), expected, "{phrase}");
+
+            // With a sigle, walked together: the same as with the phrase queries.
+            let sigle = |field: Field| (Term::from_field_text(field, "ml"), 1.0);
+            let with_sigle = |long: Box<dyn Query>| {
+                Disjunction::sum(vec![
+                    (long, 1.0),
+                    (
+                        Box::new(TermInFields::new(vec![sigle(text), sigle(title)], 0.2))
+                            as Box<dyn Query>,
+                        2.0,
+                    ),
+                ])
+            };
+            let together = with_sigle(Box::new(near.clone()));
+            assert_eq!(
+                hits(&index, &together),
+                hits(&index, &with_sigle(Box::new(reference)))
+            );
+            for query in [&near as &dyn Query, &together] {
+                let every = hits(&index, query);
+                for k in [1, 10, 100] {
+                    let (top, reported) = pruned_top(&index, query, k);
+                    assert_eq!(top, best(&every, k), "{phrase} k={k}");
+                    if k == 1 {
+                        assert!(reported < every.len() / 2, "{phrase}: {reported} reported");
                     }
                 }
             }
