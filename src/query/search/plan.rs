@@ -670,6 +670,18 @@ mod tests {
         hits
     }
 
+    /// Draws a text of one to `most` of `pieces` joined by « ; », the same on every run.
+    fn picker<'a>(pieces: &'a [&'a str], seed: u64) -> impl FnMut(u64) -> String + 'a {
+        let mut dice = crate::test_support::dice(seed);
+        move |most| {
+            let n = 1 + dice(most);
+            (0..n)
+                .map(|_| pieces[dice(pieces.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        }
+    }
+
     /// The pruned walk's best 1, 10 and 100 of `query` are the full walk's (scores to the
     /// bit), and the best is found reporting no more than `most_reported` matches.
     fn assert_pruned_tops_are_the_best(
@@ -751,7 +763,6 @@ mod tests {
     #[test]
     fn a_long_phrase_checked_where_its_rarest_pair_is_scores_like_phrase_queries_and_prunes() {
         use crate::query::disjunction::Disjunction;
-        use crate::test_support::dice;
         let mut schema = Schema::builder();
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let text = schema.add_text_field("text", indexed(analysis::FRENCH, positions));
@@ -783,14 +794,7 @@ mod tests {
             "les jeunes du quartier",
             "un atelier",
         ];
-        let mut dice = dice(11);
-        let mut pick = |most: u64| -> String {
-            let n = 1 + dice(most);
-            (0..n)
-                .map(|_| pieces[dice(pieces.len() as u64) as usize])
-                .collect::<Vec<_>>()
-                .join(" ; ")
-        };
+        let mut pick = picker(&pieces, 11);
         for _ in 0..4000 {
             let body = pick(8);
             let heading = pick(2);
@@ -898,7 +902,6 @@ mod tests {
     {
         use crate::index::{DocumentRuns, Repeats};
         use crate::query::disjunction::Disjunction;
-        use crate::test_support::dice;
         let mut schema = Schema::builder();
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let text = schema.add_text_field("text", indexed(analysis::FRENCH, positions));
@@ -923,14 +926,7 @@ mod tests {
             "ML",
             "un atelier",
         ];
-        let mut dice = dice(23);
-        let mut pick = |most: u64| -> String {
-            let n = 1 + dice(most);
-            (0..n)
-                .map(|_| pieces[dice(pieces.len() as u64) as usize])
-                .collect::<Vec<_>>()
-                .join(" ; ")
-        };
+        let mut pick = picker(&pieces, 23);
         // Plans of one to six passages, each passage with its plan's title.
         let mut places = Vec::new();
         let mut plan = 0;
