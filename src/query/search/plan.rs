@@ -99,20 +99,22 @@ struct Clauses {
     excluded: Vec<Box<dyn Query>>,
 }
 
+/// `first` required, with each of `others` under `occur`; `first` itself without others: a
+/// lone clause is the query itself (each level of nesting is a scorer wrapped around every
+/// match, and only a query met as itself keeps its own bounded walk).
+fn required_with(first: Box<dyn Query>, occur: Occur, others: &[Box<dyn Query>]) -> Box<dyn Query> {
+    if others.is_empty() {
+        return first;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, first)];
+    clauses.extend(others.iter().map(|q| (occur, q.box_clone())));
+    Box::new(BooleanQuery::new(clauses))
+}
+
 impl Clauses {
     /// `core` with the exclusions and the proximity bonus around it.
     fn finish(&self, core: Box<dyn Query>) -> Box<dyn Query> {
-        // A lone clause is the query itself: each level of nesting is a
-        // scorer wrapped around every match.
-        let core: Box<dyn Query> = if self.excluded.is_empty() {
-            core
-        } else {
-            let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
-            for e in &self.excluded {
-                top.push((Occur::MustNot, e.box_clone()));
-            }
-            Box::new(BooleanQuery::new(top))
-        };
+        let core = required_with(core, Occur::MustNot, &self.excluded);
         match &self.proximity {
             None => core,
             Some(p) => Box::new(Bonus::new(
@@ -174,16 +176,8 @@ impl Clauses {
         // Words that spell out a sigle's long form name one concept: look for
         // that phrase (loosely) or the sigle, not for the words scattered.
         if let Some(concept) = concept {
-            let core: Box<dyn Query> = if self.phrases.is_empty() {
-                // Alone, the concept is walked with its own bounds.
-                concept
-            } else {
-                let mut core: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, concept)];
-                for c in &self.phrases {
-                    core.push((Occur::Must, c.box_clone()));
-                }
-                Box::new(BooleanQuery::new(core))
-            };
+            // Alone, the concept is walked with its own bounds.
+            let core = required_with(concept, Occur::Must, &self.phrases);
             tiers.push((self.finish(core), false));
         }
         tiers.push((self.assemble(true), false));
