@@ -189,11 +189,7 @@ impl Weight for BonusWeight {
 pub(crate) struct ScoreAt<'a> {
     weight: &'a dyn Weight,
     reader: &'a SegmentReader,
-    scorer: Option<Box<dyn Scorer>>,
-    /// No match before this doc id.
-    from: DocId,
-    /// Whether the scorer is on `from` (a match).
-    on: bool,
+    scorer: Option<Sought>,
 }
 
 impl<'a> ScoreAt<'a> {
@@ -202,8 +198,6 @@ impl<'a> ScoreAt<'a> {
             weight,
             reader,
             scorer: None,
-            from: 0,
-            on: false,
         }
     }
 
@@ -211,27 +205,67 @@ impl<'a> ScoreAt<'a> {
     // Out of line: the walks around it are hot loops, this is their rare branch.
     #[inline(never)]
     pub(crate) fn score(&mut self, doc: DocId) -> tantivy::Result<Option<Score>> {
+        Ok(match &mut self.scorer {
+            Some(scorer) => scorer.score(doc),
+            None => {
+                let mut scorer = Sought::new(self.weight, self.reader, doc, 1.0)?;
+                let score = scorer.score(doc);
+                self.scorer = Some(scorer);
+                score
+            }
+        })
+    }
+}
+
+/// A scorer made at a doc id and sought from there with [`DocSet::seek_danger`] only:
+/// each doc id asked is checked alone, none between.
+pub(crate) struct Sought {
+    scorer: Box<dyn Scorer>,
+    /// No match before this doc id.
+    from: DocId,
+    /// Whether the scorer is on `from` (a match).
+    on: bool,
+}
+
+impl Sought {
+    /// `weight`'s scorer in `reader`, boosted by `boost`, made at `doc`.
+    pub(crate) fn new(
+        weight: &dyn Weight,
+        reader: &SegmentReader,
+        doc: DocId,
+        boost: Score,
+    ) -> tantivy::Result<Sought> {
+        let (found, scorer) = weight.scorer_danger(reader, doc, boost)?;
+        let mut sought = Sought {
+            scorer,
+            from: doc,
+            on: false,
+        };
+        sought.found(doc, found);
+        Ok(sought)
+    }
+
+    fn found(&mut self, doc: DocId, found: SeekDangerResult) {
+        (self.from, self.on) = match found {
+            SeekDangerResult::Found => (doc, true),
+            SeekDangerResult::SeekLowerBound(next) => (next, false),
+        };
+    }
+
+    /// The score at `doc` where the scorer matches it; asked at no earlier doc id than the
+    /// last (nor than the one it was made at).
+    pub(crate) fn score(&mut self, doc: DocId) -> Option<Score> {
         if doc < self.from {
-            return Ok(None);
+            return None;
         }
         if !(self.on && doc == self.from) {
-            let found = match &mut self.scorer {
-                None => {
-                    let (found, scorer) = self.weight.scorer_danger(self.reader, doc, 1.0)?;
-                    self.scorer = Some(scorer);
-                    found
-                }
-                Some(scorer) => scorer.seek_danger(doc),
-            };
-            (self.from, self.on) = match found {
-                SeekDangerResult::Found => (doc, true),
-                SeekDangerResult::SeekLowerBound(next) => (next, false),
-            };
+            let found = self.scorer.seek_danger(doc);
+            self.found(doc, found);
             if !self.on {
-                return Ok(None);
+                return None;
             }
         }
-        Ok(self.scorer.as_mut().map(|scorer| scorer.score()))
+        Some(self.scorer.score())
     }
 }
 

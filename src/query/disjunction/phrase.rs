@@ -11,12 +11,13 @@
 use std::sync::Arc;
 
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Scorer, Weight};
+use tantivy::query::Weight;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::RunsOf;
 use crate::index::{DocumentRuns, Repeats};
+use crate::query::bonus::Sought;
 
 /// A phrase as a clause asks for it to be checked.
 #[derive(Debug, Clone)]
@@ -192,14 +193,10 @@ impl PairsCheck {
 }
 
 /// The check of a phrase with slop: tantivy's own phrase scorer, asked only at the postings
-/// the walk reaches ([`DocSet::seek_danger`] checks the passage asked and none between),
-/// whose score is the clause's.
+/// the walk reaches ([`Sought`]: the passage asked and none between), whose score is the
+/// clause's.
 pub(super) struct NearCheck {
-    scorer: Box<dyn Scorer>,
-    /// No passage before this doc id holds the phrase.
-    from: DocId,
-    /// Whether the scorer is on `from`, a passage holding it.
-    on: bool,
+    scorer: Sought,
     /// In a field repeating over runs of passages: the run of the passage last checked.
     run: Option<Box<RunMemo>>,
     /// The phrase's score in the passage last found to hold it.
@@ -241,7 +238,7 @@ impl NearCheck {
             [_, _] => 0,
             _ => terms.len() - 1,
         };
-        let (found, scorer) = phrase.scorer_danger(reader, 0, boost)?;
+        let scorer = Sought::new(phrase, reader, 0, boost)?;
         let run = match runs {
             None => None,
             Some(of) => Some(Box::new(RunMemo {
@@ -255,22 +252,12 @@ impl NearCheck {
                 held: false,
             })),
         };
-        let mut check = NearCheck {
+        let check = NearCheck {
             scorer,
-            from: 0,
-            on: false,
             run,
             score: 0.0,
         };
-        check.found(0, found);
         Ok(Some((terms[lead].1.clone(), check)))
-    }
-
-    fn found(&mut self, doc: DocId, found: SeekDangerResult) {
-        (self.from, self.on) = match found {
-            SeekDangerResult::Found => (doc, true),
-            SeekDangerResult::SeekLowerBound(next) => (next, false),
-        };
     }
 
     fn holds(&mut self, doc: DocId) -> bool {
@@ -288,17 +275,12 @@ impl NearCheck {
     }
 
     fn held_at(&mut self, doc: DocId) -> bool {
-        if doc < self.from {
-            return false;
-        }
-        if !(self.on && doc == self.from) {
-            let found = self.scorer.seek_danger(doc);
-            self.found(doc, found);
-            if !self.on {
-                return false;
+        match self.scorer.score(doc) {
+            Some(score) => {
+                self.score = score;
+                true
             }
+            None => false,
         }
-        self.score = self.scorer.score();
-        true
     }
 }
