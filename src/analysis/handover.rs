@@ -115,7 +115,7 @@ fn set_token(terms: &mut Vec<Token>, n: usize, token: &Token) {
 }
 
 /// Makes `to` a copy of `from`, reusing its strings.
-fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
+pub(super) fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
     for (n, token) in from.iter().enumerate() {
         set_token(to, n, token);
     }

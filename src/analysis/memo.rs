@@ -27,6 +27,8 @@ use std::collections::VecDeque;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use super::handover::copy_tokens;
+
 /// Texts remembered: a passage's section and the sections around it.
 const REMEMBERED: usize = 8;
 
@@ -46,8 +48,7 @@ pub(super) fn shared_terms(text: &str, terms: &mut Vec<Token>) -> bool {
         let Some((_, tokens)) = shared.iter().find(|(t, _)| t == text) else {
             return false;
         };
-        terms.clear();
-        terms.extend_from_slice(tokens);
+        copy_tokens(tokens, terms);
         true
     })
 }
@@ -63,8 +64,7 @@ fn share(text: &str, tokens: &[Token]) {
         };
         t.clear();
         t.push_str(text);
-        toks.clear();
-        toks.extend_from_slice(tokens);
+        copy_tokens(tokens, &mut toks);
         shared.push_front((t, toks));
     });
 }
