@@ -8,6 +8,11 @@
 //! given that same text. Both run the same chain, so the terms are the same whichever of
 //! the two made them; any other text is analysed as before.
 //!
+//! A title's and a heading path's pairs are indexed on the first passage of their run, after
+//! the other fields: by then the slot holds the body text. So the memo of those fields
+//! ([`super::memo::Memo::sharing_terms`]) leaves the terms of its last few texts to its
+//! thread as well (`shared_terms`), and the pairs' analyzer looks there next.
+//!
 //! # Example
 //! ```rust
 //! use maillage::analysis::{french_analyzer, handover::Handing, pairs_analyzer};
@@ -28,6 +33,7 @@
 //! ```
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
@@ -44,7 +50,14 @@ struct Handed {
 
 thread_local! {
     static HANDED: RefCell<Handed> = RefCell::new(Handed::default());
+    /// The last texts a [`Memo::sharing_terms`](super::memo::Memo::sharing_terms) analysed
+    /// on this thread and their terms, newest first.
+    static SHARED: RefCell<VecDeque<(String, Vec<Token>)>> =
+        RefCell::new(VecDeque::with_capacity(SHARED_TEXTS));
 }
+
+/// Texts whose terms are shared: a title and the heading paths of the sections around.
+const SHARED_TEXTS: usize = 8;
 
 /// An analyzer that hands each text and its terms over to its thread (see the module doc).
 #[derive(Clone)]
@@ -99,6 +112,35 @@ pub(super) fn take_over(text: &str, terms: &mut Vec<Token>) -> bool {
     })
 }
 
+/// Leaves `tokens` as the terms of `text` to this thread, for [`shared_terms`].
+pub(super) fn share(text: &str, tokens: &[Token]) {
+    SHARED.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        let (mut shared_text, mut terms) = if shared.len() >= SHARED_TEXTS {
+            shared.pop_back().unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        shared_text.clear();
+        shared_text.push_str(text);
+        copy_tokens(tokens, &mut terms);
+        shared.push_front((shared_text, terms));
+    });
+}
+
+/// Puts the terms of `text` into `terms` when they were [`share`]d lately on this thread;
+/// false, and `terms` untouched, otherwise.
+pub(super) fn shared_terms(text: &str, terms: &mut Vec<Token>) -> bool {
+    SHARED.with(|shared| {
+        let shared = shared.borrow();
+        let Some((_, shared_terms)) = shared.iter().find(|(t, _)| t == text) else {
+            return false;
+        };
+        copy_tokens(shared_terms, terms);
+        true
+    })
+}
+
 /// Writes `token` at `terms[n]`, reusing the string already there.
 fn set_token(terms: &mut Vec<Token>, n: usize, token: &Token) {
     match terms.get_mut(n) {
@@ -115,7 +157,7 @@ fn set_token(terms: &mut Vec<Token>, n: usize, token: &Token) {
 }
 
 /// Makes `to` a copy of `from`, reusing its strings.
-pub(super) fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
+fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
     for (n, token) in from.iter().enumerate() {
         set_token(to, n, token);
     }
@@ -125,6 +167,7 @@ pub(super) fn copy_tokens(from: &[Token], to: &mut Vec<Token>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::memo::Memo;
     use crate::analysis::tests::collect_tokens;
     use crate::analysis::{french_analyzer, pairs_analyzer};
 
@@ -173,5 +216,37 @@ mod tests {
                 "{other:?} after {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_pairs_of_a_shared_text_equal_its_pairs_made_afresh() {
+        let mut memo = TextAnalyzer::from(Memo::sharing_terms());
+        let mut pairs = pairs_analyzer();
+        let texts: Vec<String> = (0..12)
+            .map(|i| format!("Axe {i} : l’accueil du jeune enfant › Fiche {i} : Contrat de ville"))
+            .collect();
+        for (i, text) in texts.iter().enumerate() {
+            collect_tokens(&mut memo, text);
+            let mut terms = Vec::new();
+            assert!(shared_terms(text, &mut terms), "{text:?} shared");
+            assert_eq!(terms, collect_tokens(&mut french_analyzer(), text));
+            // Made from the shared terms, the pairs are the pairs of the text.
+            assert_eq!(
+                collect_tokens(&mut pairs, text),
+                collect_tokens(&mut pairs_analyzer(), text)
+            );
+            // A text older than the memory is no longer shared; a newer one still is.
+            if i >= SHARED_TEXTS {
+                assert!(!shared_terms(&texts[i - SHARED_TEXTS], &mut terms));
+                assert!(shared_terms(&texts[i + 1 - SHARED_TEXTS], &mut terms));
+            }
+        }
+        let mut untouched = vec![Token::default()];
+        assert!(!shared_terms("Axe 99 : jamais analysé", &mut untouched));
+        assert_eq!(untouched, vec![Token::default()]);
+        // A plain memo shares nothing.
+        let mut plain = TextAnalyzer::from(Memo::new(french_analyzer()));
+        collect_tokens(&mut plain, "Soutien à la parentalité");
+        assert!(!shared_terms("Soutien à la parentalité", &mut untouched));
     }
 }

@@ -22,52 +22,12 @@
 //! }
 //! ```
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use super::handover::copy_tokens;
-
 /// Texts remembered: a passage's section and the sections around it.
 const REMEMBERED: usize = 8;
-
-thread_local! {
-    /// The terms of the last texts a [`Memo::sharing`] analysed on this thread, newest
-    /// first: the pairs of a title or a heading path are made from them
-    /// ([`super::pairs::PairFilter`]) instead of analysing the text again.
-    static SHARED: RefCell<VecDeque<(String, Vec<Token>)>> =
-        RefCell::new(VecDeque::with_capacity(REMEMBERED));
-}
-
-/// Puts the terms of `text` into `terms` when a [`Memo::sharing`] analysed it lately on
-/// this thread; false, and `terms` untouched, otherwise.
-pub(super) fn shared_terms(text: &str, terms: &mut Vec<Token>) -> bool {
-    SHARED.with(|shared| {
-        let shared = shared.borrow();
-        let Some((_, tokens)) = shared.iter().find(|(t, _)| t == text) else {
-            return false;
-        };
-        copy_tokens(tokens, terms);
-        true
-    })
-}
-
-/// Remembers `tokens` as the terms of `text` for [`shared_terms`].
-fn share(text: &str, tokens: &[Token]) {
-    SHARED.with(|shared| {
-        let mut shared = shared.borrow_mut();
-        let (mut t, mut toks) = if shared.len() >= REMEMBERED {
-            shared.pop_back().unwrap_or_default()
-        } else {
-            Default::default()
-        };
-        t.clear();
-        t.push_str(text);
-        copy_tokens(tokens, &mut toks);
-        shared.push_front((t, toks));
-    });
-}
 
 /// One remembered text and its tokens.
 #[derive(Clone)]
@@ -83,7 +43,8 @@ struct Entry {
 pub struct Memo {
     inner: TextAnalyzer,
     entries: VecDeque<Entry>,
-    /// The tokens of each text analysed are also given to its thread ([`shared_terms`]).
+    /// The terms of each text analysed are also left to its thread for the pairs' analyzer
+    /// ([`super::handover::shared_terms`]).
     sharing: bool,
 }
 
@@ -96,12 +57,13 @@ impl Memo {
         }
     }
 
-    /// A memo whose analyses the pairs' analyzer takes up on the same thread: `inner` must
-    /// be the analyzer the pairs are made from ([`super::french_analyzer`]).
-    pub fn sharing(inner: TextAnalyzer) -> Memo {
+    /// The French analyzer remembering its last texts, whose terms the pairs' analyzer
+    /// takes up on the same thread (a title's or a heading path's pairs are made just after
+    /// its terms).
+    pub fn sharing_terms() -> Memo {
         Memo {
             sharing: true,
-            ..Memo::new(inner)
+            ..Memo::new(super::french_analyzer())
         }
     }
 }
@@ -121,7 +83,7 @@ impl Tokenizer for Memo {
                     tokens.push(stream.token().clone());
                 }
                 if self.sharing {
-                    share(text, &tokens);
+                    super::handover::share(text, &tokens);
                 }
                 if self.entries.len() >= REMEMBERED {
                     self.entries.pop_back();
@@ -212,38 +174,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn the_pairs_of_a_shared_text_equal_its_pairs_made_afresh() {
-        let mut memo = TextAnalyzer::from(Memo::sharing(french_analyzer()));
-        let mut pairs = crate::analysis::pairs_analyzer();
-        let texts: Vec<String> = (0..12)
-            .map(|i| format!("Axe {i} : l’accueil du jeune enfant › Fiche {i} : Contrat de ville"))
-            .collect();
-        for (i, text) in texts.iter().enumerate() {
-            collect_tokens(&mut memo, text);
-            let mut terms = Vec::new();
-            assert!(shared_terms(text, &mut terms), "{text:?} shared");
-            assert_eq!(terms, collect_tokens(&mut french_analyzer(), text));
-            // Made from the shared terms, the pairs are the pairs of the text.
-            assert_eq!(
-                collect_tokens(&mut pairs, text),
-                collect_tokens(&mut crate::analysis::pairs_analyzer(), text)
-            );
-            // A text older than the memory is no longer shared; a newer one still is.
-            if i >= REMEMBERED {
-                assert!(!shared_terms(&texts[i - REMEMBERED], &mut terms));
-                assert!(shared_terms(&texts[i + 1 - REMEMBERED], &mut terms));
-            }
-        }
-        let mut untouched = vec![Token::default()];
-        assert!(!shared_terms("Axe 99 : jamais analysé", &mut untouched));
-        assert_eq!(untouched, vec![Token::default()]);
-        // A plain memo shares nothing.
-        let mut plain = TextAnalyzer::from(Memo::new(french_analyzer()));
-        collect_tokens(&mut plain, "Soutien à la parentalité");
-        assert!(!shared_terms("Soutien à la parentalité", &mut untouched));
     }
 
     #[test]

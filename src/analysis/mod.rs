@@ -108,7 +108,7 @@ pub fn register(index: &tantivy::Index) {
     );
     index.tokenizers().register(
         FRENCH_REPEATED,
-        TextAnalyzer::from(memo::Memo::sharing(french_analyzer())),
+        TextAnalyzer::from(memo::Memo::sharing_terms()),
     );
 }
 

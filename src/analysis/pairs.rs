@@ -97,9 +97,9 @@ impl<T: Tokenizer> Tokenizer for PairFilterWrapper<T> {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         // The body text's terms were usually made a moment ago ([`super::handover`]), and
-        // a title's or a heading path's just before its pairs ([`super::memo::shared_terms`]).
+        // a title's or a heading path's just before its pairs.
         if !super::handover::take_over(text, &mut self.terms)
-            && !super::memo::shared_terms(text, &mut self.terms)
+            && !super::handover::shared_terms(text, &mut self.terms)
         {
             self.terms.clear();
             let mut inner = self.inner.token_stream(text);
