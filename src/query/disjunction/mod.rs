@@ -24,6 +24,7 @@ use walk::{combined, walk, DisMax, Words, MOST_WORDS, ROUNDING};
 
 mod conjunction;
 mod phrase;
+mod presence;
 mod walk;
 
 /// Matches when any clause matches. The score is the best clause's plus `tie_breaker`

@@ -274,3 +274,94 @@ fn a_misspelt_word_is_walked_as_its_correction_and_two_live_spellings_as_the_ref
     let every = walk(&index, &both, Score::NEG_INFINITY, 0);
     assert_eq!(every, expected);
 }
+
+/// Passages where « alpha » and « beta » each are in half, every other one, and together
+/// in one of 97 (and « beta » heads a stretch of passages now and then).
+fn apart(passages: u32) -> (Index, Field, Field) {
+    let mut schema = Schema::builder();
+    let text = schema.add_text_field("text", TEXT);
+    let section = schema.add_text_field("section", TEXT);
+    let index = Index::create_in_ram(schema.build());
+    let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for i in 0..passages {
+        let body = match (i % 97 == 0, i % 2 == 0) {
+            (true, _) => "alpha mot beta",
+            (false, true) => "alpha mot autre",
+            (false, false) => "autre mot beta",
+        };
+        let heading = if (i / 50) % 40 == 0 { "beta" } else { "autre" };
+        writer
+            .add_document(doc!(text => body, section => heading))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    (index, text, section)
+}
+
+#[test]
+fn common_words_seldom_together_are_read_into_bits_where_the_stops_say_it_pays() {
+    let (index, text, section) = apart(20_000);
+    let query = conjunction(text, section, &["alpha", "beta"], 0.2);
+    let searcher = index.reader().unwrap().searcher();
+    let reader = searcher.segment_reader(0);
+    let Ok(weight) = query
+        .walker(EnableScoring::enabled_from_searcher(&searcher))
+        .unwrap()
+    else {
+        panic!("scoring is on: the walker")
+    };
+    let Segment::Words(words) = weight.words(reader).unwrap() else {
+        panic!("one spelling each")
+    };
+    let plan = weight.presence_plan(&words).expect("two common words");
+    // The bits hold the matches, and only them (from 0: every one).
+    let presence = weight.presence(reader, &words, &plan, 0).unwrap();
+    let mut read = Vec::new();
+    let mut doc = presence.next_from(0);
+    while doc != TERMINATED {
+        read.push(doc);
+        doc = presence.next_from(doc + 1);
+    }
+    let matches: Vec<u32> = reference(&index, &query).iter().map(|h| h.0).collect();
+    assert!(matches.len() > 400, "{}", matches.len());
+    assert_eq!(read, matches);
+    // Many stops a match, at a doc id where the postings read would be few: read.
+    let stops = |stops, matches| Bits {
+        plan: weight.presence_plan(&words),
+        presence: None,
+        stops,
+        matches,
+    };
+    let mut bits = stops(512, 20);
+    weight.look(&mut bits, reader, &words, 1200, 1200).unwrap();
+    assert!(bits.presence.is_some() && bits.plan.is_none());
+    // Most stops matches, or few stops for the doc ids walked: not read.
+    for (mut bits, doc) in [(stops(512, 200), 1200), (stops(512, 20), 19_000)] {
+        weight.look(&mut bits, reader, &words, doc, doc).unwrap();
+        assert!(bits.presence.is_none() && bits.plan.is_some(), "at {doc}");
+    }
+}
+
+#[test]
+fn a_walk_read_into_bits_gives_the_same_matches_scores_and_best() {
+    let (index, text, section) = apart(40_000);
+    for words in [&["alpha", "beta"][..], &["beta", "alpha", "mot"]] {
+        let query = conjunction(text, section, words, 0.2);
+        let expected = reference(&index, &query);
+        let every = walk(&index, &query, Score::NEG_INFINITY, 0);
+        assert_eq!(every.len(), expected.len(), "{words:?}");
+        for ((da, sa), (db, sb)) in every.iter().zip(&expected) {
+            assert_eq!(da, db, "{words:?}");
+            assert!(close(*sa, *sb), "{words:?} {da}: {sa} against {sb}");
+        }
+        let mut best: Vec<f32> = expected.iter().map(|h| h.1).collect();
+        best.sort_by(|a, b| b.total_cmp(a));
+        let mut top: Vec<f32> = walk(&index, &query, 0.0, 10).iter().map(|h| h.1).collect();
+        top.sort_by(|a, b| b.total_cmp(a));
+        top.truncate(10);
+        assert_eq!(top.len(), 10, "{words:?}");
+        for (a, b) in top.iter().zip(&best) {
+            assert!(close(*a, *b), "{words:?}: {a} against {b}");
+        }
+    }
+}
