@@ -438,7 +438,8 @@ impl ConjunctionWeight {
     ) -> tantivy::Result<()> {
         let max_doc = u64::from(reader.max_doc().max(1));
         let pays = bits.plan.as_ref().is_some_and(|plan| {
-            bits.stops >= bits.matches.saturating_mul(STOPS_A_MATCH)
+            candidate != TERMINATED
+                && bits.stops >= bits.matches.saturating_mul(STOPS_A_MATCH)
                 && u64::from(bits.stops) * STOP_IN_POSTINGS * max_doc
                     > plan.postings * u64::from(doc)
         });
