@@ -364,9 +364,9 @@ impl ConjunctionWeight {
 /// the words' [`Presence`]: beside the cheapest, its walk stops about as often.
 const PRESENCE_SPREAD: u32 = 16;
 
-/// What a stop of the walk where the words disagree costs, in postings read into bits
-/// (measured: about 500 instructions a stop, 17 a posting, with the stops of a search
-/// where they are cheapest counted at half).
+/// What a stop of the walk where the words disagree costs, in postings read into bits.
+/// Measured on « insertion professionnelle des jeunes »: about 500 instructions a stop,
+/// 17 a posting read, so 30; set at half, as a stop that stays in its blocks costs less.
 const STOP_IN_POSTINGS: u64 = 15;
 
 /// The bits pay only where stops are most of the walk: where most are matches, the
@@ -424,8 +424,9 @@ impl ConjunctionWeight {
         })
     }
 
-    /// Reads the words into `bits` from `candidate` on if the stops so far, up to `doc`,
-    /// say it pays: more stops a doc id than the postings to read a doc id, weighed.
+    /// Reads the words into `bits` from `candidate` on if the walk so far, up to `doc`,
+    /// says it pays: at least [`STOPS_A_MATCH`] stops a match, and more stops a doc id
+    /// walked than postings a doc id to read, weighed by [`STOP_IN_POSTINGS`].
     #[cold]
     #[inline(never)]
     fn look(
