@@ -213,6 +213,13 @@ impl Word {
         self.next
     }
 
+    /// Its postings in all its fields (a run's posting counted once).
+    fn size(&self) -> u32 {
+        self.fields
+            .iter()
+            .fold(0u32, |sum, f| sum.saturating_add(f.size_hint()))
+    }
+
     /// `next` again, after some of `docs` moved.
     fn moved(&mut self) {
         self.next = self.docs.iter().copied().min().unwrap_or(TERMINATED);
@@ -322,11 +329,7 @@ impl ConjunctionWeight {
                 }
             }
         }
-        words.sort_by_key(|(_, w)| {
-            w.fields
-                .iter()
-                .fold(0u32, |sum, f| sum.saturating_add(f.size_hint()))
-        });
+        words.sort_by_key(|(_, w)| w.size());
         Ok(Segment::Words(words))
     }
 
@@ -399,18 +402,13 @@ impl ConjunctionWeight {
     /// postings, and not far commoner than the cheapest; `None` when fewer than two are
     /// (the walk is then about as cheap).
     fn presence_plan(&self, words: &[(usize, Word)]) -> Option<PresencePlan> {
-        let size = |word: &Word| {
-            word.fields
-                .iter()
-                .fold(0u32, |sum, f| sum.saturating_add(f.size_hint()))
-        };
-        let cheapest = size(&words.first()?.1);
+        let cheapest = words.first()?.1.size();
         let read: Vec<usize> = words
             .iter()
             .enumerate()
             .filter(|(_, (i, word))| {
                 let clauses = &self.words[*i].0[word.spelling].0.weights;
-                size(word) <= cheapest.saturating_mul(PRESENCE_SPREAD)
+                word.size() <= cheapest.saturating_mul(PRESENCE_SPREAD)
                     && word
                         .fields
                         .iter()
@@ -419,7 +417,7 @@ impl ConjunctionWeight {
             .map(|(place, _)| place)
             .collect();
         (read.len() >= 2).then(|| PresencePlan {
-            postings: read.iter().map(|&w| u64::from(size(&words[w].1))).sum(),
+            postings: read.iter().map(|&w| u64::from(words[w].1.size())).sum(),
             words: read,
         })
     }
