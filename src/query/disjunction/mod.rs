@@ -644,7 +644,6 @@ impl TermInFieldsWeight {
                         repeats: of.repeats,
                         doc: 0,
                         end: 0,
-                        cursor: 0,
                     }))
                 }
             };
@@ -785,8 +784,6 @@ struct RunCursor {
     /// The doc id reached in the run, and the first past it.
     doc: DocId,
     end: DocId,
-    /// For [`DocumentRuns::run_end_from`].
-    cursor: usize,
 }
 
 /// Postings per block (tantivy's compression block).
@@ -852,7 +849,7 @@ impl FieldTerm {
             run.end = if posting == TERMINATED {
                 TERMINATED
             } else {
-                run.runs.run_end_from(posting, run.repeats, &mut run.cursor)
+                run.runs.run_end(posting, run.repeats)
             };
         }
     }

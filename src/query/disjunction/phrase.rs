@@ -208,7 +208,6 @@ pub(super) struct NearCheck {
 struct RunMemo {
     runs: Arc<DocumentRuns>,
     repeats: Repeats,
-    cursor: usize,
     /// The first doc id past the run last checked, and whether it held the phrase.
     end: DocId,
     held: bool,
@@ -247,7 +246,6 @@ impl NearCheck {
                     None => Arc::new(DocumentRuns::of(reader)?),
                 },
                 repeats: of.repeats,
-                cursor: 0,
                 end: 0,
                 held: false,
             })),
@@ -265,7 +263,7 @@ impl NearCheck {
             if doc < run.end {
                 return run.held;
             }
-            run.end = run.runs.run_end_from(doc, run.repeats, &mut run.cursor);
+            run.end = run.runs.run_end(doc, run.repeats);
         }
         let held = self.held_at(doc);
         if let Some(run) = &mut self.run {
