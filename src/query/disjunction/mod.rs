@@ -603,22 +603,32 @@ impl TermInFieldsWeight {
             // A phrase longer than its pairs walks its rarest pair, checked at each posting.
             let opened = match &clause.check {
                 None => None,
-                Some(CheckWeight::Pairs { pairs, terms }) => {
-                    Some(PhraseCheck::pairs(reader, pairs, terms)?)
-                }
+                Some(CheckWeight::Pairs { pairs, terms }) => Some(
+                    PhraseCheck::pairs(reader, pairs, terms)?
+                        .map(|(lead, check)| (lead, check, BlockBound::FromPostings)),
+                ),
                 // A phrase with slop walks one of its terms, checked and scored by its query.
                 Some(CheckWeight::Near {
                     terms,
                     runs,
                     phrase,
                 }) => Some(
-                    NearCheck::open(reader, terms, &**phrase, clause.boost * boost, runs)?
-                        .map(|(lead, check)| (lead, PhraseCheck::Near(check))),
+                    NearCheck::open(reader, terms, &**phrase, clause.boost * boost, runs)?.map(
+                        |(lead, check, bounds)| {
+                            let bound = if bounds {
+                                BlockBound::Stored
+                            } else {
+                                BlockBound::Weight
+                            };
+                            (lead, PhraseCheck::Near(check), bound)
+                        },
+                    ),
                 ),
             };
-            let (lead, check) = match opened {
-                None => (None, None),
-                Some(Some((lead, check))) => (Some(lead), Some(Box::new(check))),
+            let (lead, check, block_bound) = match opened {
+                None if clause.is_pair => (None, None, BlockBound::FromPostings),
+                None => (None, None, BlockBound::Stored),
+                Some(Some((lead, check, bound))) => (Some(lead), Some(Box::new(check)), bound),
                 Some(None) => continue,
             };
             let lead = lead.as_ref().unwrap_or(&clause.term);
@@ -658,7 +668,7 @@ impl TermInFieldsWeight {
                 } else {
                     clause.bm25.boost_by(boost)
                 },
-                exact_block_max: clause.is_pair,
+                block_bound,
                 runs,
                 clause: index,
                 check,
@@ -762,8 +772,8 @@ struct FieldTerm {
     cur: usize,
     fieldnorms: FieldNormReader,
     bm25: Bm25Weight,
-    /// The block maximum is computed from the block's postings, not read from the skip data.
-    exact_block_max: bool,
+    /// How the best score of a block is known.
+    block_bound: BlockBound,
     /// Postings on the first passage of each run only: where in the run the walk is.
     runs: Option<Box<RunCursor>>,
     /// The clause of the [`TermInFieldsWeight`] it is the postings of.
@@ -775,6 +785,20 @@ struct FieldTerm {
     most_freq: u32,
     /// A phrase with slop: its score in the passage of the posting, its scorer's.
     checked_score: Option<Score>,
+}
+
+/// Where a [`FieldTerm`] finds the most a posting of its current block scores.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum BlockBound {
+    /// The block maximum stored with the postings.
+    Stored,
+    /// Computed from the block's postings: the stored one was made with another field's
+    /// lengths (a pair's postings scored with its phrase's field).
+    FromPostings,
+    /// The most the weight gives at any length and frequency: the postings walked are of
+    /// a term whose frequencies do not bound the score (a phrase with slop walked through
+    /// its rarest term, [`NearCheck::open`]).
+    Weight,
 }
 
 /// A walk through the run of the posting a [`FieldTerm`] is on.
@@ -869,8 +893,11 @@ impl FieldTerm {
 
     /// The best score any posting of the current block can have.
     fn block_max(&mut self) -> Score {
-        if !self.exact_block_max {
-            return self.block.block_max_score(&self.fieldnorms, &self.bm25);
+        match self.block_bound {
+            BlockBound::Stored => return self.block.block_max_score(&self.fieldnorms, &self.bm25),
+            // BM25 nears its weight as the frequency grows, at any length.
+            BlockBound::Weight => return self.bm25.score(0, u32::MAX),
+            BlockBound::FromPostings => {}
         }
         let scores = self
             .block

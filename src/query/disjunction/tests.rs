@@ -464,3 +464,76 @@ fn a_word_in_no_passage_and_its_correction_are_walked_as_the_correction_boosted(
     let reported = pruned_best_ten_are_the_full_walks(&index, &both);
     assert!(reported < 1000, "{reported} of 6000 matches reported");
 }
+
+/// Passages where « lieu » is rare and « parents » common: the phrase « lieu accueil enfants
+/// parents » close together, its words far apart, the last word alone.
+fn rare_first_common_last() -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+    let mut dice = dice(11);
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for i in 0..4000 {
+        let filler = "mot ".repeat(dice(30) as usize);
+        let text = match dice(20) {
+            0 => format!("{filler}lieu accueil enfants parents"),
+            1 => format!("lieu d accueil pour enfants et parents {filler}"),
+            2 => format!("lieu {filler} accueil enfants {filler} parents"),
+            3 => format!("accueil enfants parents {filler} lieu lieu"),
+            4..=11 => format!("les parents {filler} et leurs enfants {i}"),
+            _ => format!("accueil {filler} parents"),
+        };
+        lines.push((text, "axe famille".into()));
+    }
+    let borrowed: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    index(&borrowed)
+}
+
+#[test]
+fn a_phrase_with_slop_walks_its_rarest_term_where_the_last_is_far_commoner() {
+    let (index, text, _) = rare_first_common_last();
+    let searcher = index.reader().unwrap().searcher();
+    let reader = searcher.segment_reader(0);
+    let terms = |words: &[&str]| -> Vec<(u32, Term)> {
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i as u32, Term::from_field_text(text, w)))
+            .collect()
+    };
+    let open = |terms: &[(u32, Term)]| {
+        let phrase = near_phrase(terms, 2)
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let (lead, _, bounds) = phrase::NearCheck::open(reader, terms, &*phrase, 1.0, &None)
+            .unwrap()
+            .unwrap();
+        (lead, bounds)
+    };
+    // « lieu » in about a fifth of the passages « parents » is in: walked, and its blocks
+    // bound nothing.
+    let long = terms(&["lieu", "accueil", "enfants", "parents"]);
+    assert_eq!(open(&long), (long[0].1.clone(), false));
+    // The last as rare as the first: the last is walked, and bounds the phrase.
+    let short = terms(&["lieu", "accueil", "lieu"]);
+    assert_eq!(open(&short), (short[2].1.clone(), true));
+
+    // Walked either way, the same passages with the same scores as the phrase query, and
+    // pruned, the same best ten.
+    for words in [long, short] {
+        let near = TermInFields::near(
+            vec![NearInField {
+                terms: words.clone(),
+                boost: 1.0,
+                runs: None,
+            }],
+            2,
+            0.2,
+        )
+        .unwrap();
+        let reference = hits(&index, &near_phrase(&words, 2));
+        assert!(reference.len() > 150, "{}", reference.len());
+        assert_eq!(hits(&index, &near), reference);
+        pruned_best_ten_are_the_full_walks(&index, &near);
+    }
+}
