@@ -489,7 +489,7 @@ impl CandidatesPerDocument {
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if alive(doc) {
-                segment.collect(doc, scorer.score());
+                segment.collect_scored_if_kept(doc, || scorer.score());
             }
             doc = scorer.advance();
             if !seen.count_one() {
@@ -521,10 +521,11 @@ impl CandidatesPerDocument {
     }
 }
 
-impl SegmentCollector for SegmentCandidates {
-    type Fruit = Matches;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
+impl SegmentCandidates {
+    /// [`SegmentCollector::collect`], the score asked only of a match the filter keeps:
+    /// a match of a document left out is counted for the facets, never ranked.
+    #[inline]
+    fn collect_scored_if_kept(&mut self, doc: DocId, score: impl FnOnce() -> Score) {
         let Some(doc_ord) = self.runs.find(doc, &mut self.run_cursor) else {
             return;
         };
@@ -564,6 +565,7 @@ impl SegmentCollector for SegmentCandidates {
                 }
             }
         }
+        let score = score();
         if score < self.floor {
             return;
         }
@@ -606,6 +608,14 @@ impl SegmentCollector for SegmentCandidates {
         if self.since_floor >= self.floor_every {
             self.raise_floor();
         }
+    }
+}
+
+impl SegmentCollector for SegmentCandidates {
+    type Fruit = Matches;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.collect_scored_if_kept(doc, || score);
     }
 
     fn harvest(self) -> Matches {
@@ -751,5 +761,123 @@ mod walk_tests {
         };
         assert_eq!(tops(&over), tops(&every));
         assert_eq!(tops(&over).len(), 2);
+    }
+
+    /// A query whose scorers count the scores asked of them.
+    #[derive(Clone, Debug)]
+    struct Counted(TermQuery, Arc<std::sync::atomic::AtomicUsize>);
+
+    struct CountedWeight(
+        Box<dyn tantivy::query::Weight>,
+        Arc<std::sync::atomic::AtomicUsize>,
+    );
+
+    struct CountedScorer(
+        Box<dyn tantivy::query::Scorer>,
+        Arc<std::sync::atomic::AtomicUsize>,
+    );
+
+    impl tantivy::query::Query for Counted {
+        fn weight(
+            &self,
+            scoring: tantivy::query::EnableScoring<'_>,
+        ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+            Ok(Box::new(CountedWeight(
+                self.0.weight(scoring)?,
+                self.1.clone(),
+            )))
+        }
+    }
+
+    impl tantivy::query::Weight for CountedWeight {
+        fn scorer(
+            &self,
+            reader: &SegmentReader,
+            boost: Score,
+        ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+            Ok(Box::new(CountedScorer(
+                self.0.scorer(reader, boost)?,
+                self.1.clone(),
+            )))
+        }
+
+        fn explain(
+            &self,
+            reader: &SegmentReader,
+            doc: DocId,
+        ) -> tantivy::Result<tantivy::query::Explanation> {
+            self.0.explain(reader, doc)
+        }
+    }
+
+    impl DocSet for CountedScorer {
+        fn advance(&mut self) -> DocId {
+            self.0.advance()
+        }
+        fn doc(&self) -> DocId {
+            self.0.doc()
+        }
+        fn size_hint(&self) -> u32 {
+            self.0.size_hint()
+        }
+    }
+
+    impl tantivy::query::Scorer for CountedScorer {
+        fn score(&mut self) -> Score {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.0.score()
+        }
+    }
+
+    #[test]
+    fn a_filtered_walk_scores_only_the_matches_of_the_plans_it_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::index::write(dir.path(), &plans()).unwrap();
+        let (index, fields) = crate::index::open(dir.path()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let runs = Arc::new(crate::index::segment_runs(&searcher).unwrap());
+        let scored = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let query = Counted(
+            TermQuery::new(
+                Term::from_field_text(fields.text, "parental"),
+                IndexRecordOption::WithFreqs,
+            ),
+            scored.clone(),
+        );
+        let keep: Arc<Vec<bool>> = Arc::new((0..120).map(|i| i == 3 || i == 115).collect());
+        let every = searcher
+            .search(&query, &collector(runs.clone(), keep.clone(), usize::MAX))
+            .unwrap();
+        let all = scored.swap(0, std::sync::atomic::Ordering::Relaxed);
+        let filtered = searcher
+            .search(&query, &collector(runs.clone(), keep.clone(), 10_000))
+            .unwrap();
+        // Every match counted for the facets, only the two kept plans' scored.
+        assert_eq!(filtered.per_document, every.per_document);
+        let kept: u32 = (0..120)
+            .filter(|&i| keep[i])
+            .map(|i| every.per_document[i])
+            .sum();
+        assert_eq!(all, every.per_document.iter().sum::<u32>() as usize);
+        assert_eq!(
+            scored.load(std::sync::atomic::Ordering::Relaxed),
+            kept as usize
+        );
+        let passages = |m: &Matches| {
+            let mut tops: Vec<(u32, Vec<(u32, u32)>)> = m
+                .tops
+                .iter()
+                .map(|t| {
+                    let scored = t.candidates.iter();
+                    (
+                        t.doc_ord,
+                        scored.map(|c| (c.passage, c.score.to_bits())).collect(),
+                    )
+                })
+                .collect();
+            tops.sort();
+            tops
+        };
+        assert_eq!(passages(&filtered), passages(&every));
     }
 }
