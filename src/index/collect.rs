@@ -314,7 +314,8 @@ impl SegmentCandidates {
     }
 
     /// Raises the floor to the `needed`-th best document score, here or in another segment
-    /// of the walk.
+    /// of the walk (with [`Leaders`], the floor here is already that score: only the
+    /// walk's is read and this one shared).
     fn raise_floor(&mut self) {
         self.since_floor = 0;
         if self.heaps.len() >= self.needed && self.leaders.is_none() {

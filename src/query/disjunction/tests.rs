@@ -9,7 +9,9 @@ use tantivy::schema::{IndexRecordOption, Schema, TEXT};
 use tantivy::{doc, Index};
 
 /// A small index of two text fields, one tantivy document per line.
-fn index(lines: &[(&str, &str)]) -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+fn index<S: AsRef<str>>(
+    lines: &[(S, S)],
+) -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
     let mut schema = Schema::builder();
     let text = schema.add_text_field("text", TEXT);
     let section = schema.add_text_field("section", TEXT);
@@ -17,7 +19,7 @@ fn index(lines: &[(&str, &str)]) -> (Index, tantivy::schema::Field, tantivy::sch
     let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
     for (t, s) in lines {
         writer
-            .add_document(doc!(text => *t, section => *s))
+            .add_document(doc!(text => t.as_ref(), section => s.as_ref()))
             .unwrap();
     }
     writer.commit().unwrap();
@@ -196,11 +198,7 @@ fn dense_then_long() -> (Index, tantivy::schema::Field, tantivy::schema::Field) 
             )
         });
     }
-    let borrowed: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    index(&borrowed)
+    index(&lines)
 }
 
 #[test]
@@ -482,11 +480,7 @@ fn rare_first_common_last() -> (Index, tantivy::schema::Field, tantivy::schema::
         };
         lines.push((text, "axe famille".into()));
     }
-    let borrowed: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    index(&borrowed)
+    index(&lines)
 }
 
 #[test]
