@@ -472,7 +472,8 @@ impl Collector for CandidatesPerDocument {
 
     fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
         let mut merged = Matches {
-            per_document: vec![0; self.n_documents],
+            // The first segment's counts, the others' added to them.
+            per_document: Vec::new(),
             total: 0,
             tops: Vec::new(),
             counts_are_lower_bounds: false,
@@ -480,9 +481,14 @@ impl Collector for CandidatesPerDocument {
         };
         let mut slot_of: crate::text::FastMap<u32, usize> = Default::default();
         let cap = self.per_document.max(1);
-        for fruit in fruits {
-            for (sum, n) in merged.per_document.iter_mut().zip(&fruit.per_document) {
-                *sum += n;
+        for mut fruit in fruits {
+            if merged.per_document.len() == self.n_documents {
+                for (sum, n) in merged.per_document.iter_mut().zip(&fruit.per_document) {
+                    *sum += n;
+                }
+            } else {
+                merged.per_document = std::mem::take(&mut fruit.per_document);
+                merged.per_document.resize(self.n_documents, 0);
             }
             merged.total += fruit.total;
             merged.counts_are_lower_bounds |= fruit.counts_are_lower_bounds;
@@ -505,6 +511,7 @@ impl Collector for CandidatesPerDocument {
                 }
             }
         }
+        merged.per_document.resize(self.n_documents, 0);
         Ok(merged)
     }
 }
@@ -701,6 +708,57 @@ impl SegmentCollector for SegmentCandidates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_segments_add_their_counts_and_keep_their_documents_best() {
+        let collector = CandidatesPerDocument {
+            n_documents: 4,
+            keep: None,
+            needed: 10,
+            per_document: 2,
+            runs: Default::default(),
+            exact_up_to: usize::MAX,
+            counted: Default::default(),
+            seek_kept: false,
+            seen: Default::default(),
+            floor: Default::default(),
+        };
+        let top = |doc_ord, scores: &[f32]| DocumentTop {
+            doc_ord,
+            candidates: scores
+                .iter()
+                .enumerate()
+                .map(|(p, &s)| Candidate::unique(s, p as u32))
+                .collect(),
+            left_out: None,
+        };
+        let fruit = |per_document: Vec<u32>, tops| Matches {
+            total: per_document.iter().sum::<u32>() as usize,
+            per_document,
+            tops,
+            ..Matches::default()
+        };
+        let merged = collector
+            .merge_fruits(vec![
+                fruit(vec![3, 0, 1, 0], vec![top(0, &[2.0, 1.0]), top(2, &[0.5])]),
+                fruit(vec![0, 2, 0, 5], vec![top(1, &[4.0]), top(3, &[3.0, 1.5])]),
+            ])
+            .unwrap();
+        assert_eq!(merged.per_document, [3, 2, 1, 5]);
+        assert_eq!(merged.total, 11);
+        let mut best: Vec<(u32, f32)> = merged
+            .tops
+            .iter()
+            .map(|t| (t.doc_ord, t.candidates[0].score))
+            .collect();
+        best.sort_by_key(|b| b.0);
+        assert_eq!(best, [(0, 2.0), (1, 4.0), (2, 0.5), (3, 3.0)]);
+        // No segment: a count of nothing for every document.
+        assert_eq!(
+            collector.merge_fruits(Vec::new()).unwrap().per_document,
+            [0; 4]
+        );
+    }
 
     #[test]
     fn leaders_give_the_needed_th_best_document_score_at_every_rise() {
