@@ -517,6 +517,27 @@ impl Collector for CandidatesPerDocument {
 }
 
 impl CandidatesPerDocument {
+    /// A collector counting every match, without a filter (for tests).
+    #[cfg(test)]
+    pub(crate) fn counting_all(
+        n_documents: usize,
+        needed: usize,
+        per_document: usize,
+    ) -> CandidatesPerDocument {
+        CandidatesPerDocument {
+            n_documents,
+            keep: None,
+            needed,
+            per_document,
+            runs: Default::default(),
+            exact_up_to: usize::MAX,
+            counted: Default::default(),
+            seek_kept: false,
+            seen: Default::default(),
+            floor: Default::default(),
+        }
+    }
+
     /// Clears what the segments of one walk share (counts, floor) before another walk.
     pub fn start_walk(&self) {
         use std::sync::atomic::Ordering::Relaxed;
@@ -711,18 +732,7 @@ mod tests {
 
     #[test]
     fn merged_segments_add_their_counts_and_keep_their_documents_best() {
-        let collector = CandidatesPerDocument {
-            n_documents: 4,
-            keep: None,
-            needed: 10,
-            per_document: 2,
-            runs: Default::default(),
-            exact_up_to: usize::MAX,
-            counted: Default::default(),
-            seek_kept: false,
-            seen: Default::default(),
-            floor: Default::default(),
-        };
+        let collector = CandidatesPerDocument::counting_all(4, 10, 2);
         let top = |doc_ord, scores: &[f32]| DocumentTop {
             doc_ord,
             candidates: scores

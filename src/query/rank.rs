@@ -539,19 +539,9 @@ mod tests {
                     segment.finish()
                 };
             let merge = |fruits: Vec<Matches>, per_document| {
-                let collector = CandidatesPerDocument {
-                    n_documents,
-                    keep: None,
-                    needed,
-                    per_document,
-                    runs: Default::default(),
-                    exact_up_to: usize::MAX,
-                    counted: Default::default(),
-                    seek_kept: false,
-                    seen: Default::default(),
-                    floor: Default::default(),
-                };
-                collector.merge_fruits(fruits).unwrap()
+                CandidatesPerDocument::counting_all(n_documents, needed, per_document)
+                    .merge_fruits(fruits)
+                    .unwrap()
             };
             let shared_walk = |per_document| {
                 let floor = Arc::new(AtomicU32::new(0));
