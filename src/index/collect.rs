@@ -831,6 +831,22 @@ mod walk_tests {
             .collect()
     }
 
+    /// [`plans`] indexed in a temporary folder (kept while the searcher is used), and
+    /// the runs of its segments.
+    fn indexed_plans() -> (
+        tempfile::TempDir,
+        tantivy::Searcher,
+        crate::index::Fields,
+        Arc<SegmentRuns>,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        crate::index::write(dir.path(), &plans()).unwrap();
+        let (index, fields) = crate::index::open(dir.path()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let runs = Arc::new(crate::index::segment_runs(&searcher).unwrap());
+        (dir, searcher, fields, runs)
+    }
+
     fn collector(
         runs: Arc<SegmentRuns>,
         keep: Arc<Vec<bool>>,
@@ -852,11 +868,7 @@ mod walk_tests {
 
     #[test]
     fn seeking_the_kept_plans_keeps_their_counts_and_candidates_exact() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::index::write(dir.path(), &plans()).unwrap();
-        let (index, fields) = crate::index::open(dir.path()).unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let runs = Arc::new(crate::index::segment_runs(&searcher).unwrap());
+        let (_dir, searcher, fields, runs) = indexed_plans();
         let query = TermQuery::new(
             Term::from_field_text(fields.text, "parental"),
             IndexRecordOption::WithFreqs,
@@ -978,11 +990,7 @@ mod walk_tests {
 
     #[test]
     fn a_filtered_walk_scores_only_the_matches_of_the_plans_it_keeps() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::index::write(dir.path(), &plans()).unwrap();
-        let (index, fields) = crate::index::open(dir.path()).unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let runs = Arc::new(crate::index::segment_runs(&searcher).unwrap());
+        let (_dir, searcher, fields, runs) = indexed_plans();
         let scored = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let query = Counted(
             TermQuery::new(
