@@ -988,6 +988,8 @@ impl FieldTerm {
                 return score;
             }
         }
+        #[cfg(test)]
+        tests::SCORED.with(|scored| scored.set(scored.get() + 1));
         let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.doc());
         self.bm25.score(fieldnorm_id, self.term_freq::<CHECKS>())
     }

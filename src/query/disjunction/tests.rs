@@ -8,6 +8,11 @@ use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, TEXT};
 use tantivy::{doc, Index};
 
+thread_local! {
+    /// The postings scored by the walks of this thread ([`FieldTerm::score_by`]).
+    pub(super) static SCORED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// A small index of two text fields, one tantivy document per line.
 fn index<S: AsRef<str>>(
     lines: &[(S, S)],
@@ -530,4 +535,44 @@ fn a_phrase_with_slop_walks_its_rarest_term_where_the_last_is_far_commoner() {
         assert_eq!(hits(&index, &near), reference);
         pruned_best_ten_are_the_full_walks(&index, &near);
     }
+}
+
+#[test]
+fn a_field_that_cannot_pass_alone_is_looked_at_only_where_another_is() {
+    // « santé » in a third of the texts and a sixth of the headings, at random lengths.
+    // The best passages hold it in both, short; a block's bound, its shortest text's score
+    // with its shortest heading's, passes, though its text alone cannot place: the text is
+    // then walked only where a heading holds the word.
+    let mut dice = dice(5);
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for i in 0..8000 {
+        let text = match dice(3) {
+            0 => format!("{}santé {i}", "mot ".repeat(dice(13) as usize)),
+            _ => format!("famille {i}"),
+        };
+        let heading = match dice(6) {
+            0 => format!("santé {}", "axe ".repeat(dice(13) as usize)),
+            _ => "axe famille".to_string(),
+        };
+        lines.push((text, heading));
+    }
+    let (index, text, section) = index(&lines);
+    let query = TermInFields::new(
+        vec![
+            (Term::from_field_text(text, "santé"), 1.0),
+            (Term::from_field_text(section, "santé"), 0.5),
+        ],
+        0.2,
+    );
+    let texts = lines.iter().filter(|(t, _)| t.contains("santé")).count();
+    assert!(texts > 2500, "{texts}");
+    pruned_best_ten_are_the_full_walks(&index, &query);
+    SCORED.with(|scored| scored.set(0));
+    pruned_top(&index, &query, 10);
+    let scored = SCORED.with(|scored| scored.get());
+    // Walking every text posting of a block whose bound passes scores about 2,700.
+    assert!(
+        scored < texts / 3,
+        "{scored} postings scored of {texts} texts"
+    );
 }

@@ -83,7 +83,10 @@ fn walk_with<C: Combine, const CHECKS: bool>(
                     combine,
                     &mut fields,
                     &mut docs,
-                    lead,
+                    Lead {
+                        field: lead,
+                        alone_passes: !several,
+                    },
                     &maxima,
                     end,
                     threshold,
@@ -154,16 +157,29 @@ fn walk_with<C: Combine, const CHECKS: bool>(
     }
 }
 
+/// The field a passage must hold to pass in a stretch, and whether it can pass by it alone.
+struct Lead {
+    field: usize,
+    /// False when the field's bound does not pass: a passage that passes then holds
+    /// another field too.
+    alone_passes: bool,
+}
+
 /// The walk of a stretch up to `end` where only passages holding field `lead` can pass:
 /// its postings are scored, and the other fields are sought to one only where its score
-/// with their bounds (`maxima`) can pass. Leaves every field past `end`; gives the
-/// threshold as the callback left it.
+/// with their bounds (`maxima`) can pass. When the lead cannot pass alone, only its
+/// postings where another field has one are looked at: the two sides are sought to each
+/// other, so that a common word's body skips the passages without it in a heading.
+/// Leaves every field past `end`; gives the threshold as the callback left it.
 #[allow(clippy::too_many_arguments)]
 fn walk_lead<C: Combine, const CHECKS: bool>(
     combine: &C,
     fields: &mut [FieldTerm],
     docs: &mut [DocId],
-    lead: usize,
+    Lead {
+        field: lead,
+        alone_passes,
+    }: Lead,
     maxima: &[Score],
     end: DocId,
     mut threshold: Score,
@@ -177,6 +193,26 @@ fn walk_lead<C: Combine, const CHECKS: bool>(
     }
     while docs[lead] <= end && threshold != Score::INFINITY {
         let doc = docs[lead];
+        if !alone_passes {
+            // The lead's score is at most its bound, which does not pass (the threshold
+            // only rises): the next passage that can pass is where another field is too.
+            let mut other = TERMINATED;
+            for (i, (field, d)) in fields.iter_mut().zip(docs.iter_mut()).enumerate() {
+                if i != lead {
+                    if *d < doc {
+                        *d = field.seek_by::<CHECKS>(doc);
+                    }
+                    other = other.min(*d);
+                }
+            }
+            if other > end {
+                break;
+            }
+            if other > doc {
+                docs[lead] = fields[lead].seek_by::<CHECKS>(other);
+                continue;
+            }
+        }
         let alone = fields[lead].score_by::<CHECKS>();
         // Summed in another order than the score: a hair up.
         let mut most = rest;
