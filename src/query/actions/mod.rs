@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::requests::{check_name, given, parsed, ActionsRequest};
 use super::Engine;
 use crate::extract::entities::EntityKind;
+use crate::extract::territory::Cog;
 use crate::extract::Role;
 use crate::model::{DocKind, Territory};
 use crate::{Error, Result};
@@ -114,19 +115,21 @@ impl Engine {
     }
 
     /// Finds what the first request of a kind would otherwise wait for (the knowledge graph,
-    /// then the action sheets): a server calls it in the background once an index is open.
+    /// the action sheets, the official geographic code a territory filter reads): a server
+    /// calls it in the background once an index is open.
     pub fn warm_up(&self) {
         if let Err(err) = self.graph() {
             tracing::warn!("{err}");
         }
         let _ = self.action_table();
+        Cog::get();
     }
 
-    /// Whether [`Engine::warm_up`] is done: until then the first request needing the graph or
-    /// the action sheets waits for them, and a server's processor is partly taken by the
-    /// warm-up. A graph that could not be read leaves the engine cold.
+    /// Whether [`Engine::warm_up`] is done: until then the first request needing the graph,
+    /// the action sheets or the geographic code waits for them, and a server's processor is
+    /// partly taken by the warm-up. A graph that could not be read leaves the engine cold.
     pub fn is_warm(&self) -> bool {
-        self.graph_is_loaded() && self.actions.get().is_some()
+        self.graph_is_loaded() && self.actions.get().is_some() && Cog::is_parsed()
     }
 
     /// Actions matching a request, a page of them and their total.

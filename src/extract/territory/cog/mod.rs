@@ -188,6 +188,12 @@ impl Cog {
         &COG
     }
 
+    /// Whether [`Cog::get`] was called already: the first call parses the code (tens of
+    /// milliseconds), a server's warm-up makes it.
+    pub fn is_parsed() -> bool {
+        Lazy::get(&COG).is_some()
+    }
+
     /// The units a folded name points to.
     pub(crate) fn entries(&self, key: &str) -> Option<&[NameEntry]> {
         self.names.get(key).map(NameList::as_slice)
