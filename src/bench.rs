@@ -335,6 +335,9 @@ fn query_figures(
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
+    // A server parses the geographic code while it warms up: not timed in a search here
+    // either (without a build in this process, the first territory filter would).
+    maillage::extract::territory::Cog::get();
     let mut search_ms = Vec::new();
     let mut per_query: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); mix.len()];
     for _ in 0..options.query_passes.max(1) {
