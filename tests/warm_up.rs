@@ -10,7 +10,7 @@ fn the_warm_up_parses_the_geographic_code_before_a_territory_filter_needs_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     // Built by another process, so that this one has not read the code.
-    let status = Command::new(env!("CARGO_BIN_EXE_maillage"))
+    let built = Command::new(env!("CARGO_BIN_EXE_maillage"))
         .arg("index")
         .arg("--corpus")
         .arg(&corpus)
@@ -18,7 +18,7 @@ fn the_warm_up_parses_the_geographic_code_before_a_territory_filter_needs_it() {
         .arg(dir.path())
         .output()
         .expect("maillage runs");
-    assert!(status.status.success(), "{status:?}");
+    assert!(built.status.success(), "{built:?}");
 
     let engine = maillage::query::Engine::open(dir.path()).expect("index opens");
     assert!(
