@@ -101,20 +101,20 @@ impl Engine {
         if readings.is_empty() {
             readings.push(self.resolve_territory(name_or_code)?);
         }
-        let territories = &self.facet_index.territories;
+        let facets = &self.facet_index;
         let mut best: Option<(usize, Territory, Vec<bool>)> = None;
         for reading in readings {
             // Inside the reading: its key is among the document territory's keys;
-            // containing it: the document territory's key is among the reading's.
-            let key = territory::key_of(&reading);
-            let around = territory::codes_containing(&reading, cog);
-            let related: Vec<bool> = territories
-                .iter()
-                .zip(&self.facet_index.keys)
-                .map(|(t, keys)| keys.contains(&key) || around.contains(&territory::key_of(t)))
-                .collect();
-            let n_documents = self
-                .facet_index
+            // containing it: the document territory's key is among the reading's. Both
+            // read from the keys' lists, not from every territory of the corpus.
+            let mut related = vec![false; facets.territories.len()];
+            let inside = facets.under_key.get(&territory::key_of(&reading));
+            let containing = territory::codes_containing(&reading, cog);
+            let containing = containing.iter().filter_map(|k| facets.named_by.get(k));
+            for &slot in inside.into_iter().chain(containing).flatten() {
+                related[slot as usize] = true;
+            }
+            let n_documents = facets
                 .territory_of
                 .iter()
                 .filter(|&&slot| related.get(slot as usize).copied().unwrap_or(false))
@@ -126,13 +126,13 @@ impl Engine {
         let Some((_, territory, related)) = best else {
             return Err(self.unknown_territory(code));
         };
-        let documents = self
-            .facet_index
+        let documents = facets
             .territory_of
             .iter()
             .map(|&slot| related.get(slot as usize).copied().unwrap_or(false))
             .collect();
-        let included = territories
+        let included = facets
+            .territories
             .iter()
             .zip(&related)
             .filter(|(_, &r)| r)
@@ -205,8 +205,13 @@ impl Engine {
 pub(super) struct FacetIndex {
     /// The distinct territories documents are about.
     pub(super) territories: Vec<Territory>,
-    /// Per territory, its keys and those of the territories containing it.
-    pub(super) keys: Vec<Vec<String>>,
+    /// Per key, the territories it names or contains: each territory is listed under its
+    /// own key and those of the territories containing it. A filter reads its lists
+    /// instead of comparing keys across every territory of the corpus (thousands of
+    /// communes in a national index, at every filtered search).
+    pub(super) under_key: HashMap<String, Vec<u32>>,
+    /// Per key, the territories it names.
+    pub(super) named_by: HashMap<String, Vec<u32>>,
     /// Per territory, its folded name.
     pub(super) folded_names: Vec<String>,
     /// Per document, its territory's slot in `territories` (`u32::MAX`: none).
@@ -218,15 +223,20 @@ pub(super) struct FacetIndex {
 impl FacetIndex {
     pub(super) fn new(documents: &[DocumentInfo]) -> FacetIndex {
         let mut territories: Vec<Territory> = Vec::new();
-        let mut keys = Vec::new();
+        let mut under_key: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut named_by: HashMap<String, Vec<u32>> = HashMap::new();
         let mut slot_of: HashMap<(&str, crate::TerritoryKind), u32> = HashMap::new();
         let mut territory_of = Vec::with_capacity(documents.len());
         for d in documents {
             let slot = match &d.territory {
                 Some(t) => *slot_of.entry((t.code.as_str(), t.kind)).or_insert_with(|| {
+                    let slot = territories.len() as u32;
                     territories.push(t.clone());
-                    keys.push(d.territory_keys.clone());
-                    (territories.len() - 1) as u32
+                    for key in &d.territory_keys {
+                        under_key.entry(key.clone()).or_default().push(slot);
+                    }
+                    named_by.entry(territory::key_of(t)).or_default().push(slot);
+                    slot
                 }),
                 None => u32::MAX,
             };
@@ -243,7 +253,8 @@ impl FacetIndex {
         let folded_names = territories.iter().map(|t| fold(&t.name)).collect();
         FacetIndex {
             territories,
-            keys,
+            under_key,
+            named_by,
             folded_names,
             territory_of,
             kind_of,
