@@ -108,17 +108,15 @@ impl Engine {
             // containing it: the document territory's key is among the reading's. Both
             // read from the keys' lists, not from every territory of the corpus.
             let mut related = vec![false; facets.territories.len()];
+            let mut n_documents = 0;
             let inside = facets.under_key.get(&territory::key_of(&reading));
             let containing = territory::codes_containing(&reading, cog);
             let containing = containing.iter().filter_map(|k| facets.named_by.get(k));
             for &slot in inside.into_iter().chain(containing).flatten() {
-                related[slot as usize] = true;
+                if !std::mem::replace(&mut related[slot as usize], true) {
+                    n_documents += facets.n_documents[slot as usize];
+                }
             }
-            let n_documents = facets
-                .territory_of
-                .iter()
-                .filter(|&&slot| related.get(slot as usize).copied().unwrap_or(false))
-                .count();
             if best.as_ref().is_none_or(|(n, ..)| n_documents > *n) {
                 best = Some((n_documents, reading, related));
             }
@@ -147,13 +145,13 @@ impl Engine {
 
     pub fn resolve_territory(&self, name_or_code: &str) -> Result<Territory> {
         check_name("territory", name_or_code)?;
-        let wanted = fold(name_or_code);
-        // A territory some document is about wins: it is what the facets show.
+        // A territory some document is about wins: it is what the facets show. The first
+        // of them, in corpus order, named by this code or this name.
         let index = &self.facet_index;
-        for (t, folded) in index.territories.iter().zip(&index.folded_names) {
-            if t.code == name_or_code.trim() || *folded == wanted {
-                return Ok(t.clone());
-            }
+        let by_code = index.first_by_code.get(name_or_code.trim());
+        let by_name = index.first_by_name.get(&fold(name_or_code));
+        if let Some(&slot) = by_code.into_iter().chain(by_name).min() {
+            return Ok(index.territories[slot as usize].clone());
         }
         let cog = Cog::get();
         let homonyms = cog.homonyms(name_or_code);
@@ -214,6 +212,12 @@ pub(super) struct FacetIndex {
     pub(super) named_by: HashMap<String, Vec<u32>>,
     /// Per territory, its folded name.
     pub(super) folded_names: Vec<String>,
+    /// Per territory, how many documents are about it.
+    pub(super) n_documents: Vec<usize>,
+    /// Per code, the first territory with it.
+    pub(super) first_by_code: HashMap<String, u32>,
+    /// Per folded name, the first territory with it.
+    pub(super) first_by_name: HashMap<String, u32>,
     /// Per document, its territory's slot in `territories` (`u32::MAX`: none).
     pub(super) territory_of: Vec<u32>,
     /// Per document, its kind's index in [`crate::DocKind::ALL`] (`u8::MAX`: none).
@@ -250,12 +254,27 @@ impl FacetIndex {
                     .map_or(u8::MAX, |i| i as u8)
             })
             .collect();
-        let folded_names = territories.iter().map(|t| fold(&t.name)).collect();
+        let folded_names: Vec<String> = territories.iter().map(|t| fold(&t.name)).collect();
+        let mut n_documents = vec![0; territories.len()];
+        for &slot in &territory_of {
+            if let Some(n) = n_documents.get_mut(slot as usize) {
+                *n += 1;
+            }
+        }
+        let mut first_by_code = HashMap::new();
+        let mut first_by_name = HashMap::new();
+        for (slot, (t, folded)) in territories.iter().zip(&folded_names).enumerate() {
+            first_by_code.entry(t.code.clone()).or_insert(slot as u32);
+            first_by_name.entry(folded.clone()).or_insert(slot as u32);
+        }
         FacetIndex {
             territories,
             under_key,
             named_by,
             folded_names,
+            n_documents,
+            first_by_code,
+            first_by_name,
             territory_of,
             kind_of,
         }

@@ -267,6 +267,84 @@ mod at_scale {
     }
 
     #[test]
+    fn a_territory_filter_keeps_what_its_definition_keeps_for_every_territory_and_its_containers() {
+        use maillage::extract::territory::{codes_containing, key_of, Cog};
+        use maillage::query::TerritoryRequest;
+        let engine = generated_engine();
+        let documents = &engine.knowledge().documents;
+        let cog = Cog::get();
+        // Every document's territory and what contains it, named with its kind.
+        let mut named = Vec::new();
+        for d in documents {
+            let Some(t) = &d.territory else { continue };
+            let containing = [cog.epci_of(t), cog.departement_of(t), cog.region_of(t)];
+            for x in std::iter::once(t.clone()).chain(containing.into_iter().flatten()) {
+                if !named.contains(&x) {
+                    named.push(x);
+                }
+            }
+        }
+        assert!(named.len() > 40, "{}", named.len());
+        for filter in &named {
+            let name = format!("{}:{}", filter.kind.as_str(), filter.code);
+            let detail = engine
+                .territory(&TerritoryRequest {
+                    territory: name.clone(),
+                })
+                .expect("a territory of the corpus resolves");
+            // Kept: about a place inside the filter, or about a place containing it.
+            let around = codes_containing(filter, cog);
+            let expected: Vec<&str> = documents
+                .iter()
+                .filter(|d| {
+                    d.territory.as_ref().is_some_and(|t| {
+                        d.territory_keys.contains(&key_of(filter)) || around.contains(&key_of(t))
+                    })
+                })
+                .map(|d| d.doc_id.as_str())
+                .collect();
+            let kept: Vec<&str> = detail.documents.iter().map(|d| d.doc_id.as_str()).collect();
+            assert_eq!(kept, expected, "{name}");
+            assert!(!kept.is_empty(), "{name}");
+        }
+        // A bare code of a région is also a département's: the reading keeping more
+        // documents wins, the région on a tie.
+        let n_kept = |name: &str| {
+            engine
+                .territory(&TerritoryRequest {
+                    territory: name.into(),
+                })
+                .map_or(0, |d| d.documents.len())
+        };
+        let mut regions = 0;
+        for filter in named.iter().filter(|t| t.kind.as_str() == "region") {
+            regions += 1;
+            let (region, departement) = (
+                n_kept(&format!("region:{}", filter.code)),
+                n_kept(&format!("departement:{}", filter.code)),
+            );
+            let bare = engine
+                .territory(&TerritoryRequest {
+                    territory: filter.code.clone(),
+                })
+                .expect("a bare code resolves");
+            let expected = if departement > region {
+                "departement"
+            } else {
+                "region"
+            };
+            assert_eq!(bare.territory.kind.as_str(), expected, "{}", filter.code);
+            assert_eq!(
+                bare.documents.len(),
+                region.max(departement),
+                "{}",
+                filter.code
+            );
+        }
+        assert!(regions > 3, "{regions}");
+    }
+
+    #[test]
     fn territories_of_an_actor_come_in_pages() {
         let e = generated_engine();
         let all = e
