@@ -75,7 +75,7 @@ impl Engine {
             territories.truncate(MAX_TERRITORY_FACETS);
             // The territory being filtered on stays listed, so it can be unselected.
             if let Some(t) = selected {
-                let slot = index.territories.iter().position(|x| x.code == t.code);
+                let slot = index.first_by_code.get(&t.code).map(|&s| s as usize);
                 if let Some(slot) = slot.filter(|s| !territories.iter().any(|x| x.2 == *s)) {
                     if per_territory[slot] > 0 {
                         territories.push((
