@@ -260,27 +260,78 @@ pub fn most_passages(searcher: &tantivy::Searcher, field: Field) -> Result<u64> 
     Ok(most)
 }
 
+/// In [`WORD_BYTE_LOWERED`]: the byte ends a run of ASCII word bytes.
+const NOT_A_WORD_BYTE: u8 = 0xFF;
+
+/// Per byte, the lower case of an ASCII byte that is not white space, else
+/// [`NOT_A_WORD_BYTE`] (white space, or part of a longer character).
+static WORD_BYTE_LOWERED: [u8; 256] = {
+    let mut table = [NOT_A_WORD_BYTE; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        if !matches!(byte as u8, b' ' | b'\t'..=b'\r') {
+            table[byte] = (byte as u8).to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// A key of a text equal for texts equal once case and runs of white space are ignored:
 /// the ranking shows one passage per key and document, and counts are made the same way.
 pub fn text_key(text: &str) -> u64 {
-    // FNV-1a over the lower-cased words, one space between them.
+    // FNV-1a over the lower-cased words, one space between them. A run of ASCII letters
+    // is hashed in a loop of its own (nearly all of a text): the build keys every passage.
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let fnv = |hash: u64, byte: u8| (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+    let is_ascii_space = |byte: u8| matches!(byte, b' ' | b'\t'..=b'\r');
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |c: char| {
-        let mut buffer = [0u8; 4];
-        for &byte in c.encode_utf8(&mut buffer).as_bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+    // A space is owed before the next word: white space was seen after a word.
+    let (mut in_text, mut space_owed) = (false, false);
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let c = if byte.is_ascii() {
+            if is_ascii_space(byte) {
+                space_owed = in_text;
+                at += 1;
+                continue;
+            }
+            None
+        } else {
+            let c = text[at..].chars().next().expect("a char boundary");
+            if c.is_whitespace() {
+                space_owed = in_text;
+                at += c.len_utf8();
+                continue;
+            }
+            Some(c)
+        };
+        if space_owed {
+            hash = fnv(hash, b' ');
+            space_owed = false;
         }
-    };
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            feed(' ');
-        }
-        for c in word.chars() {
-            if c.is_ascii() {
-                feed(c.to_ascii_lowercase());
-            } else {
-                c.to_lowercase().for_each(&mut feed);
+        in_text = true;
+        match c {
+            None => {
+                while let Some(&byte) = bytes.get(at) {
+                    let lower = WORD_BYTE_LOWERED[usize::from(byte)];
+                    if lower == NOT_A_WORD_BYTE {
+                        break;
+                    }
+                    hash = fnv(hash, lower);
+                    at += 1;
+                }
+            }
+            Some(c) => {
+                let mut buffer = [0u8; 4];
+                for lower in c.to_lowercase() {
+                    for &byte in lower.encode_utf8(&mut buffer).as_bytes() {
+                        hash = fnv(hash, byte);
+                    }
+                }
+                at += c.len_utf8();
             }
         }
     }
@@ -317,6 +368,36 @@ pub fn open(dir: &Path) -> Result<(Index, Fields)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`text_key`] as defined: FNV-1a over the words lower-cased, joined by one space.
+    fn text_key_by_words(text: &str) -> u64 {
+        let joined = text
+            .split_whitespace()
+            .map(|word| {
+                word.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        joined.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_key_hashes_the_lower_cased_words_joined_by_one_space(
+            pieces in proptest::collection::vec(0..16usize, 0..24),
+        ) {
+            const PIECES: [&str; 16] = [
+                "Soutien", " ", "à", "PARENTALITÉ", "\n", "\u{a0}", "\t\r\n", "ŒUVRE",
+                "\u{2009}", "İ", "l’enfant", "\u{1c}", "ẞ", "x\u{85}y", "\u{b}\u{c}", "ΟΔΟΣ",
+            ];
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            proptest::prop_assert_eq!(text_key(&text), text_key_by_words(&text), "{:?}", text);
+        }
+    }
 
     #[test]
     fn most_passages_bounds_every_term_across_segments() {
