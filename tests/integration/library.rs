@@ -317,7 +317,10 @@ mod at_scale {
                 .map_or(0, |d| d.documents.len())
         };
         let mut regions = 0;
-        for filter in named.iter().filter(|t| t.kind.as_str() == "region") {
+        for filter in named
+            .iter()
+            .filter(|t| t.kind == maillage::TerritoryKind::Region)
+        {
             regions += 1;
             let (region, departement) = (
                 n_kept(&format!("region:{}", filter.code)),
@@ -329,11 +332,11 @@ mod at_scale {
                 })
                 .expect("a bare code resolves");
             let expected = if departement > region {
-                "departement"
+                maillage::TerritoryKind::Departement
             } else {
-                "region"
+                maillage::TerritoryKind::Region
             };
-            assert_eq!(bare.territory.kind.as_str(), expected, "{}", filter.code);
+            assert_eq!(bare.territory.kind, expected, "{}", filter.code);
             assert_eq!(
                 bare.documents.len(),
                 region.max(departement),
