@@ -97,6 +97,8 @@ pub(super) struct PairsCheck {
     positions: Vec<u32>,
     /// How often the phrase is in the passage last found to hold it.
     freq: u32,
+    /// Every two neighbouring terms of the phrase (three or more) are paired.
+    chained: bool,
 }
 
 impl PairsCheck {
@@ -142,6 +144,7 @@ impl PairsCheck {
                 starts: Vec::new(),
                 positions: Vec::new(),
                 freq: 0,
+                chained: phrase_terms.len() >= 3 && phrase_pairs.len() + 1 == phrase_terms.len(),
             },
         )))
     }
@@ -153,7 +156,28 @@ impl PairsCheck {
             }
             postings.doc() == doc
         };
-        if !self.others.iter_mut().all(found) || !self.terms.iter_mut().all(|(_, p)| found(p)) {
+        if !self.others.iter_mut().all(found) {
+            return false;
+        }
+        if self.chained {
+            // Each pair puts its second term at its gap after its first. Where every inner
+            // term is once in the passage, the pairs chain from that one place: the phrase
+            // is there, and only there (it holds the second term at one offset). Neither
+            // the outer terms nor any position need be read.
+            let n = self.terms.len();
+            let mut once = true;
+            for (_, postings) in &mut self.terms[1..n - 1] {
+                if !found(postings) {
+                    return false;
+                }
+                once &= postings.term_freq() == 1;
+            }
+            if once {
+                self.freq = 1;
+                return true;
+            }
+        }
+        if !self.terms.iter_mut().all(|(_, p)| found(p)) {
             return false;
         }
         self.freq = self.count();

@@ -781,6 +781,10 @@ mod tests {
             "politique de la ville",
             "lieu d’accueil enfants parents",
             "accueil des enfants et des parents, lieu",
+            // Each pair of the phrase, apart: a passage holding them all may not hold it.
+            "lieu d’accueil",
+            "l’accueil enfants",
+            "des enfants parents",
             "contrat local d'accompagnement à la scolarité",
             "contrat local",
             "accompagnement à la scolarité",
