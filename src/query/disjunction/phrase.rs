@@ -5,7 +5,10 @@
 //! through one of its terms: tantivy counts a phrase with slop no more often than its last
 //! term (than either, with two), so that term's blocks bound it; where another term is far
 //! rarer, through that one, bounded by its weight alone. Only the passages the walk
-//! reaches are checked for the phrase's positions. A phrase query instead reads the
+//! reaches are checked for the phrase's positions, and without slop only where its pairs
+//! do not place it: a term once in a passage, paired with its neighbours, says where they
+//! are (« lieu d'accueil enfants parents » with « accueil » and « enfants » once holds
+//! the phrase once, and no position is read). A phrase query instead reads the
 //! positions of every passage holding all its terms, and the terms of a sigle's long form
 //! (« quartier », « politique », « ville ») are in most.
 
@@ -17,6 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::RunsOf;
+use crate::analysis::pairs::MAX_GAP;
 use crate::index::{DocumentRuns, Repeats};
 use crate::query::bonus::Sought;
 
@@ -97,8 +101,32 @@ pub(super) struct PairsCheck {
     positions: Vec<u32>,
     /// How often the phrase is in the passage last found to hold it.
     freq: u32,
-    /// Every two neighbouring terms of the phrase (three or more) are paired.
-    chained: bool,
+    /// The phrase's chains of two terms or more: places `first..=last` in `terms` where
+    /// each two neighbours are paired.
+    chains: Vec<(usize, usize)>,
+    /// For each chain, in the passage checked: the term that places it, once there.
+    anchors: Vec<Option<usize>>,
+}
+
+/// The chains of [`PairsCheck::chains`] in `terms` (with their offsets): each two
+/// neighbours close enough to be paired, as [`crate::analysis::pairs::pairs_of_phrase`]
+/// pairs them.
+fn chains(terms: &[(u32, Term)]) -> Vec<(usize, usize)> {
+    let paired = |i: usize| {
+        let gap = terms[i + 1].0.checked_sub(terms[i].0);
+        gap.is_some_and(|gap| (1..=MAX_GAP as u32).contains(&gap))
+    };
+    let mut chains = Vec::new();
+    let mut first = 0;
+    for i in 0..terms.len() {
+        if i + 1 == terms.len() || !paired(i) {
+            if i > first {
+                chains.push((first, i));
+            }
+            first = i + 1;
+        }
+    }
+    chains
 }
 
 impl PairsCheck {
@@ -144,44 +172,117 @@ impl PairsCheck {
                 starts: Vec::new(),
                 positions: Vec::new(),
                 freq: 0,
-                chained: phrase_terms.len() >= 3 && phrase_pairs.len() + 1 == phrase_terms.len(),
+                chains: chains(phrase_terms),
+                anchors: Vec::new(),
             },
         )))
     }
 
     fn holds(&mut self, doc: DocId) -> bool {
-        let found = |postings: &mut SegmentPostings| {
-            if postings.doc() < doc {
-                postings.seek(doc);
-            }
-            postings.doc() == doc
-        };
-        if !self.others.iter_mut().all(found) {
+        if !self.others.iter_mut().all(|p| found(p, doc)) {
             return false;
         }
-        if self.chained {
-            // Each pair puts its second term at its gap after its first. Where every inner
-            // term is once in the passage, the pairs chain from that one place: the phrase
-            // is there, and only there (it holds the second term at one offset). Neither
-            // the outer terms nor any position need be read.
-            let n = self.terms.len();
-            let mut once = true;
-            for (_, postings) in &mut self.terms[1..n - 1] {
-                if !found(postings) {
+        match self.placed(doc) {
+            Some(freq) => self.freq = freq,
+            None => {
+                if !self.terms.iter_mut().all(|(_, p)| found(p, doc)) {
                     return false;
                 }
-                once &= postings.term_freq() == 1;
-            }
-            if once {
-                self.freq = 1;
-                return true;
+                self.freq = self.count();
             }
         }
-        if !self.terms.iter_mut().all(|(_, p)| found(p)) {
+        self.freq > 0
+    }
+
+    /// How often the phrase is in passage `doc`, which holds all its pairs, when a chain
+    /// places it; `None` when none does (then every term's positions tell).
+    ///
+    /// Each pair puts its second term at its gap after its first. A chain is placed by a
+    /// term once in the passage whose pairs reach every other: its inner term when each
+    /// inner term is once (they chain from there), or, in a chain of two, either term once.
+    /// The chain is then there, and only there, and the phrase starts at one place at
+    /// most: when the chain is all of it, there (no position read); else where the first
+    /// placed chain's term says, if the other placed chains' terms and the terms outside
+    /// placed chains are at their offsets from it.
+    fn placed(&mut self, doc: DocId) -> Option<u32> {
+        self.anchors.clear();
+        for &(first, last) in &self.chains {
+            let ends = if last == first + 1 {
+                first..=last
+            } else {
+                first + 1..=last - 1
+            };
+            let mut once = None;
+            for i in ends {
+                let postings = &mut self.terms[i].1;
+                if !found(postings, doc) {
+                    return Some(0);
+                }
+                if postings.term_freq() == 1 {
+                    once = once.or(Some(i));
+                    if last == first + 1 {
+                        break;
+                    }
+                } else if last > first + 1 {
+                    // An inner term more than once: the chain may be in pieces.
+                    once = None;
+                    break;
+                }
+            }
+            self.anchors.push(once);
+        }
+        let placing = self.anchors.iter().position(Option::is_some)?;
+        if let [(0, last)] = self.chains[..] {
+            if last + 1 == self.terms.len() {
+                return Some(1);
+            }
+        }
+        let anchor = self.anchors[placing].expect("a placed chain");
+        let start = {
+            let (offset, postings) = &mut self.terms[anchor];
+            postings.positions(&mut self.positions);
+            match self.positions[..] {
+                [at] => at.checked_sub(*offset),
+                _ => None,
+            }
+        };
+        let Some(start) = start else {
+            return Some(0);
+        };
+        // Every term but those of placed chains, and each other placed chain's anchor.
+        let mut chain = 0;
+        let mut i = 0;
+        while i < self.terms.len() {
+            while chain < self.chains.len() && self.chains[chain].1 < i {
+                chain += 1;
+            }
+            let placed = match (self.chains.get(chain), self.anchors.get(chain)) {
+                (Some(&(first, last)), Some(&Some(at))) if first <= i => Some((last, at)),
+                _ => None,
+            };
+            if let Some((last, at)) = placed {
+                if at != anchor && !self.at(at, doc, start) {
+                    return Some(0);
+                }
+                i = last + 1;
+                continue;
+            }
+            if !self.at(i, doc, start) {
+                return Some(0);
+            }
+            i += 1;
+        }
+        Some(1)
+    }
+
+    /// Whether term `i` is in passage `doc` at its offset from `start`.
+    fn at(&mut self, i: usize, doc: DocId, start: u32) -> bool {
+        let (offset, postings) = &mut self.terms[i];
+        if !found(postings, doc) {
             return false;
         }
-        self.freq = self.count();
-        self.freq > 0
+        postings.positions(&mut self.positions);
+        self.positions.binary_search(&(start + *offset)).is_ok()
     }
 
     /// How often the terms are at their offsets from a common start in the passage all
@@ -215,6 +316,14 @@ impl PairsCheck {
         }
         self.starts.len() as u32
     }
+}
+
+/// Whether `postings`, moved on to `doc` if behind it, are on it.
+fn found(postings: &mut SegmentPostings, doc: DocId) -> bool {
+    if postings.doc() < doc {
+        postings.seek(doc);
+    }
+    postings.doc() == doc
 }
 
 /// A phrase of three terms or more with slop walks its rarest term rather than its last

@@ -786,6 +786,10 @@ mod tests {
             "l’accueil enfants",
             "des enfants parents",
             "contrat local d'accompagnement à la scolarité",
+            "contrat local d’accompagnement des familles",
+            // Two chains of paired terms, together and apart.
+            "lieu d’accueil enfants parents à la maison des jeunes quartier",
+            "maison des jeunes quartier",
             "contrat local",
             "accompagnement à la scolarité",
             "CLAS",
@@ -818,6 +822,7 @@ mod tests {
             "quartier politique de la ville",
             "lieu d'accueil enfants parents",
             "contrat local d'accompagnement à la scolarité",
+            "lieu d’accueil enfants parents à la maison des jeunes quartier",
         ] {
             let terms = analyse(phrase);
             let first = terms[0].0;
