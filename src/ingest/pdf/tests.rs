@@ -158,6 +158,25 @@ fn ruled_table_keeps_rows() {
 }
 
 #[test]
+fn a_word_processors_borderless_table_keeps_its_rows() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/producers/libreoffice_borderless.pdf"
+    ))
+    .unwrap();
+    let text = ok(&bytes).text;
+    for row in [
+        "Statut\tmunicipal",
+        "Date de création\tseptembre 2016",
+        "Structure porteuse\tDirection des Solidarités et de la Petite Enfance, Mission Égalité, Ville de Cergy",
+        "Partenaires\tCDRIML, Réseau Alpha, association Action formation insertion (Afi)",
+        "Moyens humains\t1/4 temps, poste chargé de mission",
+    ] {
+        assert!(text.lines().any(|l| l == row), "{row:?} not a row of:\n{text}");
+    }
+}
+
+#[test]
 fn page_numbers_and_running_headers_are_removed() {
     let mut pages = Vec::new();
     for p in 1..=3 {

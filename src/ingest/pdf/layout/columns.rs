@@ -1,9 +1,11 @@
 //! Reading order: a recursive XY cut over the page's phrases and ruled
 //! tables. Horizontal slabs separated by white space are grouped while they
 //! share a vertical gutter; a group with a real gutter is split into columns
-//! read one after the other, unless its blocks line up in rows, in which case
-//! it is a borderless table read row by row. Without this, two columns would
-//! be read across, line by line.
+//! read one after the other, unless it reads as a borderless table, row by
+//! row: rows spaced apart (white across every column, so a label centred
+//! beside a long value stays in its row; a column holding two, such as an axe
+//! beside its objectifs, split in two), or blocks or lines level across the
+//! columns. Without this, two columns would be read across, line by line.
 
 use std::collections::HashMap;
 
@@ -246,6 +248,12 @@ fn borderless_table(cols: &[Vec<Item>]) -> Option<Vec<Vec<Vec<Run>>>> {
         .map(|l| l.size)
         .fold(0.0, f64::max)
         .max(1.0);
+    // Rows told apart by the space between them, wherever each cell's lines sit.
+    if let Some(anchors) = rows_by_bands(&lines) {
+        let runs = split_inner_columns(runs, &anchors, em);
+        let ncols = runs.len();
+        return rows_at(runs, anchors, ncols, em);
+    }
     // Block tops: a block is a run of lines at normal pitch.
     let tops = block_tops(&lines);
     let by_blocks = aligned_by_blocks(&tops, em);
@@ -312,6 +320,144 @@ fn block_tops(lines: &[Vec<ColLine>]) -> Vec<Vec<f64>> {
             t
         })
         .collect()
+}
+
+/// Rows as bands of lines, for tables whose rows are spaced apart (cell padding, space
+/// after each paragraph): a row ends where every column leaves more white than between a
+/// cell's lines, wherever each cell's lines sit — a label centred beside a long value is
+/// level with none of its lines. The baseline of each band's first line, or None when
+/// the columns do not read so: no cell of several lines to give the pitch, fewer than two
+/// bands, or bands mostly with text in one column only (columns of running text).
+fn rows_by_bands(lines: &[Vec<ColLine>]) -> Option<Vec<f64>> {
+    // The pitch of a cell's lines: a column's steps between lines of one block.
+    let mut steps: Vec<f64> = lines
+        .iter()
+        .flat_map(|ls| {
+            ls.windows(2).filter_map(|w| {
+                let step = w[0].y - w[1].y;
+                let size = w[0].size.max(w[1].size);
+                (step > 0.5 * size && step <= 1.6 * size).then_some(step)
+            })
+        })
+        .collect();
+    let pitch = median(&mut steps)?;
+    let mut all: Vec<(f64, usize)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(c, ls)| ls.iter().map(move |l| (l.y, c)))
+        .collect();
+    all.sort_by(|a, b| fcmp(b.0, a.0));
+    let mut anchors: Vec<f64> = Vec::new();
+    let mut full_bands = 0;
+    let mut band_columns: Vec<usize> = Vec::new();
+    let mut close = |columns: &mut Vec<usize>| {
+        columns.sort_unstable();
+        columns.dedup();
+        if columns.len() >= 2 {
+            full_bands += 1;
+        }
+        columns.clear();
+    };
+    let mut previous: Option<f64> = None;
+    for (y, c) in all {
+        if previous.is_none_or(|p| p - y > 1.25 * pitch) {
+            if previous.is_some() {
+                close(&mut band_columns);
+            }
+            anchors.push(y);
+        }
+        band_columns.push(c);
+        previous = Some(y);
+    }
+    close(&mut band_columns);
+    (anchors.len() >= 2 && full_bands >= 2 && 2 * full_bands >= anchors.len()).then_some(anchors)
+}
+
+/// The columns of a spaced table, with any column that holds two split in two. Cells sit
+/// closer together than page columns (a few points of padding), so a column spanning
+/// several rows (an axe beside its objectifs) can share a column with its neighbour; in a
+/// row where both hold text, the neighbour's lines start on one left edge with white
+/// before it on every line ([`inner_edges`]).
+fn split_inner_columns(runs: Vec<Vec<Run>>, anchors: &[f64], em: f64) -> Vec<Vec<Run>> {
+    let mut out = Vec::with_capacity(runs.len());
+    for column in runs {
+        let edges = inner_edges(&column, anchors, em);
+        if edges.is_empty() {
+            out.push(column);
+            continue;
+        }
+        let mut parts: Vec<Vec<Run>> = vec![Vec::new(); edges.len() + 1];
+        for r in column {
+            let k = edges.iter().filter(|&&e| r.x0 >= e - EDGE_SLACK).count();
+            parts[k].push(r);
+        }
+        out.extend(parts);
+    }
+    out
+}
+
+/// How far two left edges may differ and still be one (points).
+const EDGE_SLACK: f64 = 1.5;
+
+/// The left edges, within one column, of an inner column: in some row, the runs of two
+/// lines or more start there, the runs of two lines or more end at least
+/// [`INNER_GAP`] ems before it, and no run crosses the white between.
+fn inner_edges(column: &[Run], anchors: &[f64], em: f64) -> Vec<f64> {
+    let mut by_band: Vec<Vec<&Run>> = vec![Vec::new(); anchors.len()];
+    for r in column {
+        by_band[band_of(anchors, r.y, em)].push(r);
+    }
+    let line_of = |r: &Run| (r.y * 2.0).round() as i64;
+    let mut edges: Vec<f64> = Vec::new();
+    for band in &by_band {
+        let left_edge = band.iter().map(|r| r.x0).fold(f64::INFINITY, f64::min);
+        for candidate in band {
+            let edge = candidate.x0;
+            if edge - left_edge <= EDGE_SLACK
+                || edges.iter().any(|e| (e - edge).abs() <= EDGE_SLACK)
+            {
+                continue;
+            }
+            let white_from = edge - INNER_GAP * em;
+            if band
+                .iter()
+                .any(|r| r.x1 > white_from && r.x0 < edge - EDGE_SLACK)
+            {
+                continue;
+            }
+            let mut starting: Vec<i64> = band
+                .iter()
+                .filter(|r| (r.x0 - edge).abs() <= EDGE_SLACK)
+                .map(|r| line_of(r))
+                .collect();
+            let mut ending: Vec<i64> = band
+                .iter()
+                .filter(|r| r.x1 <= white_from)
+                .map(|r| line_of(r))
+                .collect();
+            starting.sort_unstable();
+            starting.dedup();
+            ending.sort_unstable();
+            ending.dedup();
+            if starting.len() >= 2 && ending.len() >= 2 {
+                edges.push(edge);
+            }
+        }
+    }
+    edges.sort_by(|a, b| fcmp(*a, *b));
+    edges
+}
+
+/// The white, in ems, before an inner column's left edge.
+const INNER_GAP: f64 = 0.45;
+
+/// The band (row) of a baseline `y` among `anchors`, the bands' first baselines from the
+/// top: the lowest at or above it.
+fn band_of(anchors: &[f64], y: f64, em: f64) -> usize {
+    anchors
+        .iter()
+        .rposition(|&a| a >= y - 0.4 * em)
+        .unwrap_or(0)
 }
 
 /// At least two rows, and half the blocks start level with a block of
@@ -403,12 +549,7 @@ fn rows_at(
     let mut rows: Vec<Vec<Vec<Run>>> = vec![vec![Vec::new(); ncols]; nrows];
     for (c, rs) in runs.into_iter().enumerate() {
         for r in rs {
-            // The row whose anchor is the lowest one at or above the run.
-            let k = rows_y
-                .iter()
-                .rposition(|&ry| ry >= r.y - 0.4 * em)
-                .unwrap_or(0);
-            rows[k][c].push(r);
+            rows[band_of(&rows_y, r.y, em)][c].push(r);
         }
     }
     Some(rows)

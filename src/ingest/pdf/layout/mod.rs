@@ -13,8 +13,9 @@
 //! 3. the other runs are merged into phrases (same baseline, small gaps) and
 //!    ordered by a recursive XY cut: horizontal slabs are grouped while they
 //!    share a vertical gutter, a group with a real gutter is split into
-//!    columns read one after the other, unless its blocks line up in rows,
-//!    in which case it is a borderless table read row by row;
+//!    columns read one after the other, unless its rows are spaced apart or
+//!    its blocks line up, in which case it is a borderless table read row by
+//!    row;
 //! 4. leaves become lines (baseline clusters, spaces from gaps).
 //!
 //! Per document: running headers/footers and page numbers are removed, then

@@ -181,6 +181,103 @@ fn ruled_table_rows() {
     assert_eq!(t, "Statut\tmunicipal\nContact référent\tMagali");
 }
 
+/// Runs for `(text, x, baseline)` triples, at `size`.
+fn placed(lines: &[(&str, f64, f64)], size: f64) -> Vec<Run> {
+    lines
+        .iter()
+        .flat_map(|&(text, x, y)| words(text, x, y, size))
+        .collect()
+}
+
+#[test]
+fn a_borderless_table_with_spaced_rows_keeps_each_cell_in_its_row() {
+    // Rows 18 pt apart, a cell's lines 12 pt apart; a label centred beside a value of two
+    // lines, a value centred beside a label of three (as word processors print them).
+    let runs = placed(
+        &[
+            ("Statut", 60.0, 700.0),
+            ("municipal", 200.0, 700.0),
+            ("Direction des Solidarités et de la", 200.0, 682.0),
+            ("Structure porteuse", 60.0, 676.0),
+            ("Petite Enfance, Ville de Cergy", 200.0, 670.0),
+            ("Recensement,", 60.0, 652.0),
+            ("référencement,", 60.0, 640.0),
+            ("Oui : en cours", 200.0, 640.0),
+            ("information", 60.0, 628.0),
+            ("Partenaires", 60.0, 610.0),
+            ("CDRIML, Réseau Alpha,", 200.0, 610.0),
+            ("association Afi", 200.0, 598.0),
+        ],
+        10.0,
+    );
+    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    assert_eq!(
+        t,
+        "Statut\tmunicipal\n\
+         Structure porteuse\tDirection des Solidarités et de la Petite Enfance, Ville de Cergy\n\
+         Recensement, référencement, information\tOui : en cours\n\
+         Partenaires\tCDRIML, Réseau Alpha, association Afi"
+    );
+}
+
+#[test]
+fn an_axe_beside_its_objectifs_is_a_column_of_its_own() {
+    // The axe's column ends 7 pt before the objectifs' (less than a gutter between page
+    // columns); it holds text in one row only.
+    let runs = placed(
+        &[
+            ("Objectif 1 : Prévenir", 122.0, 700.0),
+            ("Action 1 : Poursuivre", 300.0, 700.0),
+            ("Axe 2 :", 60.0, 682.0),
+            ("Objectif 2 : Répondre", 122.0, 682.0),
+            ("Action 2 : Structurer", 300.0, 682.0),
+            ("Accompagner", 60.0, 670.0),
+            ("aux besoins", 122.0, 670.0),
+            ("familles", 60.0, 658.0),
+            ("Objectif 3 : Accompagner", 122.0, 640.0),
+            ("Action 3 : Renforcer", 300.0, 640.0),
+        ],
+        10.0,
+    );
+    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    assert_eq!(
+        t,
+        "\tObjectif 1 : Prévenir\tAction 1 : Poursuivre\n\
+         Axe 2 : Accompagner familles\tObjectif 2 : Répondre aux besoins\tAction 2 : Structurer\n\
+         \tObjectif 3 : Accompagner\tAction 3 : Renforcer"
+    );
+}
+
+#[test]
+fn columns_of_text_with_their_own_paragraph_breaks_stay_columns() {
+    // Each column leaves white between its paragraphs, never where the other does: no
+    // white band crosses both, so they are no table.
+    let mut runs = Vec::new();
+    let mut y_left = 700.0;
+    let mut y_right = 700.0;
+    for i in 0..8 {
+        runs.extend(words(
+            &format!("gauche ligne {i} texte suivi"),
+            50.0,
+            y_left,
+            10.0,
+        ));
+        runs.extend(words(
+            &format!("droite ligne {i} texte suivi"),
+            320.0,
+            y_right,
+            10.0,
+        ));
+        y_left -= if i == 2 { 18.0 } else { 12.0 };
+        y_right -= if i == 5 { 18.0 } else { 12.0 };
+    }
+    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    assert!(!t.contains('\t'), "{t}");
+    let g = t.find("gauche ligne 7").unwrap();
+    let d = t.find("droite ligne 0").unwrap();
+    assert!(g < d, "{t}");
+}
+
 #[test]
 fn bullets_and_page_numbers() {
     let size = 10.0;
