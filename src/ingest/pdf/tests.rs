@@ -177,6 +177,30 @@ fn a_word_processors_borderless_table_keeps_its_rows() {
 }
 
 #[test]
+fn a_word_processors_ragged_columns_are_read_one_after_the_other() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/producers/libreoffice_two_columns.pdf"
+    ))
+    .unwrap();
+    let text = ok(&bytes).text;
+    for line in [
+        "AESH : Accompagnant d'élèves en situation de handicap",
+        "ALAE : Accueil de loisirs associé à l'école - périscolaire",
+        "SIAM : Service pour l'inclusion en accueil collectif de mineurs",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line:?} not a line of:\n{text}"
+        );
+    }
+    // The left column ends with its glossary; the right one starts with its heading.
+    let left_end = text.find("CMJ : Conseil municipal des jeunes").unwrap();
+    let right_start = text.find("ENJEUX").unwrap();
+    assert!(left_end < right_start, "{text}");
+}
+
+#[test]
 fn page_numbers_and_running_headers_are_removed() {
     let mut pages = Vec::new();
     for p in 1..=3 {

@@ -118,7 +118,32 @@ fn real_gutter(items: &[&Item], a: f64, b: f64, em: f64) -> bool {
     }
     let touch_r = right.values().filter(|&&x| x <= b + 1.5).count() as f64 / right.len() as f64;
     let touch_l = left.values().filter(|&&x| x >= a - 1.5).count() as f64 / left.len() as f64;
-    touch_r >= 0.5 || touch_l >= 0.5
+    touch_r >= 0.5 || touch_l >= 0.5 || few_left_edges(right.values().copied(), b, em)
+}
+
+/// Whether the lines right of a band start on a few left edges near it (a column's text,
+/// its bullets and their indents, as a word processor sets them beside a ragged column):
+/// four lines in five on at most three edges shared by two lines or more, within five
+/// ems of the band. Words after wide justified spaces start anywhere.
+fn few_left_edges(starts: impl Iterator<Item = f64>, band_end: f64, em: f64) -> bool {
+    let mut starts: Vec<f64> = starts.collect();
+    starts.sort_by(|x, y| fcmp(*x, *y));
+    let n = starts.len();
+    let mut edges = 0;
+    let mut on_edges = 0;
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && starts[j] - starts[i] <= 1.5 {
+            j += 1;
+        }
+        if j - i >= 2 && starts[i] <= band_end + 5.0 * em {
+            edges += 1;
+            on_edges += j - i;
+        }
+        i = j;
+    }
+    edges <= 3 && on_edges * 5 >= n * 4
 }
 
 struct Group {
@@ -249,10 +274,14 @@ fn borderless_table(cols: &[Vec<Item>]) -> Option<Vec<Vec<Vec<Run>>>> {
         .fold(0.0, f64::max)
         .max(1.0);
     // Rows told apart by the space between them, wherever each cell's lines sit.
-    if let Some(anchors) = rows_by_bands(&lines) {
-        let runs = split_inner_columns(runs, &anchors, em);
-        let ncols = runs.len();
-        return rows_at(runs, anchors, ncols, em);
+    match rows_by_bands(&lines) {
+        Bands::Rows(anchors) => {
+            let runs = split_inner_columns(runs, &anchors, em);
+            let ncols = runs.len();
+            return rows_at(runs, anchors, ncols, em);
+        }
+        Bands::Text => return None,
+        Bands::Unclear => {}
     }
     // Block tops: a block is a run of lines at normal pitch.
     let tops = block_tops(&lines);
@@ -322,13 +351,22 @@ fn block_tops(lines: &[Vec<ColLine>]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// What the white across a group's columns says.
+enum Bands {
+    /// A table whose rows start at these baselines.
+    Rows(Vec<f64>),
+    /// Columns of running text: each leaves white at its own heights.
+    Text,
+    /// Nothing either way: no cell of several lines to give the pitch, fewer than two
+    /// bands, or bands mostly with text in one column only.
+    Unclear,
+}
+
 /// Rows as bands of lines, for tables whose rows are spaced apart (cell padding, space
 /// after each paragraph): a row ends where every column leaves more white than between a
 /// cell's lines, wherever each cell's lines sit — a label centred beside a long value is
-/// level with none of its lines. The baseline of each band's first line, or None when
-/// the columns do not read so: no cell of several lines to give the pitch, fewer than two
-/// bands, or bands mostly with text in one column only (columns of running text).
-fn rows_by_bands(lines: &[Vec<ColLine>]) -> Option<Vec<f64>> {
+/// level with none of its lines.
+fn rows_by_bands(lines: &[Vec<ColLine>]) -> Bands {
     // The pitch of a cell's lines: a column's steps between lines of one block.
     let mut steps: Vec<f64> = lines
         .iter()
@@ -340,7 +378,9 @@ fn rows_by_bands(lines: &[Vec<ColLine>]) -> Option<Vec<f64>> {
             })
         })
         .collect();
-    let pitch = median(&mut steps)?;
+    let Some(pitch) = median(&mut steps) else {
+        return Bands::Unclear;
+    };
     let mut all: Vec<(f64, usize)> = lines
         .iter()
         .enumerate()
@@ -370,7 +410,25 @@ fn rows_by_bands(lines: &[Vec<ColLine>]) -> Option<Vec<f64>> {
         previous = Some(y);
     }
     close(&mut band_columns);
-    (anchors.len() >= 2 && full_bands >= 2 && 2 * full_bands >= anchors.len()).then_some(anchors)
+    if anchors.len() < 2 || full_bands < 2 || 2 * full_bands < anchors.len() {
+        return Bands::Unclear;
+    }
+    // A table's columns leave white together, between rows; columns of running text
+    // break their paragraphs each at its own height, now and then level by chance.
+    let (mut breaks, mut between_bands) = (0, 0);
+    for ls in lines {
+        for w in ls.windows(2).filter(|w| w[0].y - w[1].y > 1.25 * pitch) {
+            breaks += 1;
+            if band_of(&anchors, w[0].y, pitch) != band_of(&anchors, w[1].y, pitch) {
+                between_bands += 1;
+            }
+        }
+    }
+    if 4 * between_bands >= 3 * breaks {
+        Bands::Rows(anchors)
+    } else {
+        Bands::Text
+    }
 }
 
 /// The columns of a spaced table, with any column that holds two split in two. Cells sit

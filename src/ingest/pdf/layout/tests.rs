@@ -279,6 +279,68 @@ fn columns_of_text_with_their_own_paragraph_breaks_stay_columns() {
 }
 
 #[test]
+fn columns_of_text_whose_paragraph_breaks_meet_now_and_then_stay_columns() {
+    // Four paragraphs a column, 18 pt between them; the first break is level in both
+    // columns (so two paragraphs start level in each), the others are not.
+    let mut runs = Vec::new();
+    for (x, side, breaks) in [(50.0, "gauche", [2, 5, 8]), (320.0, "droite", [2, 4, 9])] {
+        let mut y = 700.0;
+        for i in 0..12 {
+            runs.extend(words(&format!("{side} ligne {i} texte suivi"), x, y, 10.0));
+            y -= if breaks.contains(&i) { 18.0 } else { 12.0 };
+        }
+    }
+    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    assert!(!t.contains('\t'), "{t}");
+    let g = t.find("gauche ligne 11").unwrap();
+    let d = t.find("droite ligne 0").unwrap();
+    assert!(g < d, "{t}");
+}
+
+#[test]
+fn a_ragged_column_beside_an_indented_one_is_read_first() {
+    // Left: ragged lines (no justification reaches the gutter). Right: a heading, bullets
+    // and their text on three left edges (none of them on the gutter's edge).
+    let left = [
+        "Une augmentation des enfants suivis",
+        "en milieu scolaire",
+        "Des enjeux de formation des animateurs",
+        "et des accompagnants",
+        "Une dynamique de collaboration",
+        "entre les accueils de loisirs",
+        "Une cellule de veille",
+    ];
+    let right = [
+        (320.0, "ENJEUX"),
+        (342.0, "•"),
+        (356.0, "Une installation du pôle"),
+        (356.0, "jeunesse dans ses locaux"),
+        (342.0, "•"),
+        (356.0, "Des enjeux de visibilité"),
+        (356.0, "du contrat local"),
+    ];
+    let mut runs = Vec::new();
+    for (i, text) in left.iter().enumerate() {
+        runs.extend(words(text, 50.0, 700.0 - 14.0 * i as f64, 10.0));
+    }
+    let mut y = 700.0;
+    for (x, text) in right {
+        runs.extend(words(text, x, y, 10.0));
+        if text != "•" {
+            y -= 14.0;
+        }
+    }
+    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let last_left = t.find("Une cellule de veille").unwrap();
+    let first_right = t.find("ENJEUX").unwrap();
+    assert!(last_left < first_right, "{t}");
+    assert!(
+        t.contains("Une installation du pôle jeunesse dans ses locaux"),
+        "{t}"
+    );
+}
+
+#[test]
 fn bullets_and_page_numbers() {
     let size = 10.0;
     let mut p1 = words("Titre du document", 50.0, 800.0, 8.0);
