@@ -82,9 +82,10 @@ def render(work):
         for fmt in setting["formats"]:
             target = os.path.join(work, name, fmt)
             os.makedirs(target, exist_ok=True)
-            if len(os.listdir(target)) == len(plans):
-                continue
             for plan in plans:
+                stem = os.path.join(target, plan[:-4])
+                if os.path.exists(f"{stem}.{fmt}") or os.path.exists(f"{stem}.timeout"):
+                    continue
                 try:
                     subprocess.run(
                         ["soffice", "--headless", "--infilter=HTML (StarWriter)",
@@ -95,6 +96,7 @@ def render(work):
                     # LibreOffice 7.4 never finishes laying out some wide tables in two
                     # columns: that plan is left out of the rendering.
                     subprocess.run(["pkill", "-f", "soffice.bin"])
+                    open(f"{stem}.timeout", "w").close()
                     print(f"{name} {fmt}: {plan} not rendered in 120 s", file=sys.stderr)
     return plans
 
