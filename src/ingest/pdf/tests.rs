@@ -157,43 +157,52 @@ fn ruled_table_keeps_rows() {
     );
 }
 
-#[test]
-fn a_word_processors_borderless_table_keeps_its_rows() {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/producers/libreoffice_borderless.pdf"
-    ))
-    .unwrap();
-    let text = ok(&bytes).text;
-    for row in [
-        "Statut\tmunicipal",
-        "Date de création\tseptembre 2016",
-        "Structure porteuse\tDirection des Solidarités et de la Petite Enfance, Mission Égalité, Ville de Cergy",
-        "Partenaires\tCDRIML, Réseau Alpha, association Action formation insertion (Afi)",
-        "Moyens humains\t1/4 temps, poste chargé de mission",
-    ] {
-        assert!(text.lines().any(|l| l == row), "{row:?} not a row of:\n{text}");
+/// The text of a plan printed by other software (`tests/fixtures/producers`).
+fn producer_text(file: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/producers/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    ok(&std::fs::read(path).unwrap()).text
+}
+
+/// Asserts that each of `lines` is a whole line of `text`.
+fn assert_whole_lines(text: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(
+            text.lines().any(|l| l == *line),
+            "{line:?} not a line of:\n{text}"
+        );
     }
 }
 
 #[test]
+fn a_word_processors_borderless_table_keeps_its_rows() {
+    let text = producer_text("libreoffice_borderless.pdf");
+    assert_whole_lines(
+        &text,
+        &[
+            "Statut\tmunicipal",
+            "Date de création\tseptembre 2016",
+            "Structure porteuse\tDirection des Solidarités et de la Petite Enfance, \
+             Mission Égalité, Ville de Cergy",
+            "Partenaires\tCDRIML, Réseau Alpha, association Action formation insertion (Afi)",
+            "Moyens humains\t1/4 temps, poste chargé de mission",
+        ],
+    );
+}
+
+#[test]
 fn a_word_processors_ragged_columns_are_read_one_after_the_other() {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/producers/libreoffice_two_columns.pdf"
-    ))
-    .unwrap();
-    let text = ok(&bytes).text;
-    for line in [
-        "AESH : Accompagnant d'élèves en situation de handicap",
-        "ALAE : Accueil de loisirs associé à l'école - périscolaire",
-        "SIAM : Service pour l'inclusion en accueil collectif de mineurs",
-    ] {
-        assert!(
-            text.lines().any(|l| l == line),
-            "{line:?} not a line of:\n{text}"
-        );
-    }
+    let text = producer_text("libreoffice_two_columns.pdf");
+    assert_whole_lines(
+        &text,
+        &[
+            "AESH : Accompagnant d'élèves en situation de handicap",
+            "ALAE : Accueil de loisirs associé à l'école - périscolaire",
+            "SIAM : Service pour l'inclusion en accueil collectif de mineurs",
+        ],
+    );
     // The left column ends with its glossary; the right one starts with its heading.
     let left_end = text.find("CMJ : Conseil municipal des jeunes").unwrap();
     let right_start = text.find("ENJEUX").unwrap();
