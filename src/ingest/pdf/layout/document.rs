@@ -18,9 +18,11 @@ pub(super) struct Writer<'a> {
     out: String,
     /// The paragraph being written (None after a table).
     prev: Option<Prev>,
-    /// The last row of a table running off the page bottom, waiting for the
-    /// rest of the row on the next page.
+    /// The last row of a table ending the page, waiting for the rest of the
+    /// row on the next page.
     held: Option<Vec<String>>,
+    /// The held row ran off the page between open rules.
+    held_open: bool,
     /// PAGE_BREAK is still to be written before the page's first text.
     pending: bool,
     pb: String,
@@ -34,6 +36,7 @@ impl<'a> Writer<'a> {
             out: String::new(),
             prev: None,
             held: None,
+            held_open: false,
             pending: false,
             pb: PAGE_BREAK.to_string(),
             pitch,
@@ -53,8 +56,13 @@ impl<'a> Writer<'a> {
                     open_top,
                     open_bottom,
                 } => {
-                    let last_block = bi + 1 == page.blocks.len();
-                    self.rows_block(rows, *open_top && bi == 0, last_block && *open_bottom);
+                    let first = bi == 0;
+                    let last = bi + 1 == page.blocks.len();
+                    self.rows_block(
+                        rows,
+                        first.then_some(*open_top),
+                        last.then_some(*open_bottom),
+                    );
                 }
             }
         }
@@ -143,10 +151,18 @@ impl<'a> Writer<'a> {
         });
     }
 
-    /// Writes a table, one row per line. `continues`: its first row goes on
-    /// with the row held from the previous page; `cut`: its last row runs
-    /// off the page and is held for the next one.
-    fn rows_block(&mut self, rows: &[Vec<Vec<Line>>], continues: bool, cut: bool) {
+    /// Writes a table, one row per line. `page_top`: the table opens the page,
+    /// its top rule open or not; `page_foot`: it ends the page, its bottom rule
+    /// open or not. The last row of a table ending a page is held for the next:
+    /// a table opening that page goes on with it when the row was cut between
+    /// open rules, or when its first row reads as the rest of the held one
+    /// ([`continues_row`]: word processors close a row's borders at a page break).
+    fn rows_block(
+        &mut self,
+        rows: &[Vec<Vec<Line>>],
+        page_top: Option<bool>,
+        page_foot: Option<bool>,
+    ) {
         self.out = strip_trailing_soft_hyphen(std::mem::take(&mut self.out));
         let mut texts: Vec<Vec<String>> = rows
             .iter()
@@ -159,7 +175,13 @@ impl<'a> Writer<'a> {
             .collect();
         let mut continued = false;
         if let Some(h) = self.held.take() {
-            if continues && !texts.is_empty() {
+            let continues = match (page_top, texts.first()) {
+                (Some(open_top), Some(first)) => {
+                    (open_top && self.held_open) || continues_row(&h, first)
+                }
+                _ => false,
+            };
+            if continues {
                 // The row cut by the page end goes on here.
                 let first = texts.remove(0);
                 let mark = if self.pending { self.pb.as_str() } else { "" };
@@ -179,8 +201,9 @@ impl<'a> Writer<'a> {
         }
         let n = texts.len();
         for (k, cells) in texts.into_iter().enumerate() {
-            if cut && k + 1 == n {
+            if let (Some(open_bottom), true) = (page_foot, k + 1 == n) {
                 self.held = Some(cells);
+                self.held_open = open_bottom;
                 break;
             }
             if k > 0 || continued {
@@ -281,6 +304,25 @@ fn row_line(cells: &[String]) -> String {
         n -= 1;
     }
     cells[..n].join("\t")
+}
+
+/// Whether `first`, the first row of a table opening a page, is the rest of `held`, the
+/// last row of the page before: as many cells, and each of its cells with text starts
+/// in lower case the sentence its held cell left unfinished.
+fn continues_row(held: &[String], first: &[String]) -> bool {
+    let mut any = false;
+    for (h, f) in held.iter().zip(first) {
+        if f.is_empty() {
+            continue;
+        }
+        let lower = f.chars().next().is_some_and(char::is_lowercase);
+        let unfinished = !h.is_empty() && !h.trim_end().ends_with(['.', '!', '?']);
+        if !(lower && unfinished) {
+            return false;
+        }
+        any = true;
+    }
+    any && held.len() == first.len()
 }
 
 /// A table row cut by a page break, glued back cell by cell; `mark` (the

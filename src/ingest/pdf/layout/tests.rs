@@ -340,6 +340,67 @@ fn a_ragged_column_beside_an_indented_one_is_read_first() {
     );
 }
 
+/// A page holding one table of two columns with every border drawn (closed at both ends,
+/// as word processors draw a table cut by a page break): `rows` of (left, right) text,
+/// one line each, 20 pt apart from y = 700.
+fn closed_table_page(rows: &[(&str, &str)]) -> PageIn {
+    let size = 9.0;
+    let mut runs = Vec::new();
+    let mut shapes = Vec::new();
+    let rule = |x0: f64, x1: f64, y0: f64, y1: f64| Shape {
+        x0,
+        x1,
+        y0,
+        y1,
+        blob: true,
+    };
+    let bottom = 712.0 - 20.0 * rows.len() as f64;
+    for (i, (left, right)) in rows.iter().enumerate() {
+        let y = 700.0 - 20.0 * i as f64;
+        runs.extend(words(left, 60.0, y, size));
+        runs.extend(words(right, 200.0, y, size));
+        shapes.push(rule(55.0, 400.0, y + 11.6, y + 12.4));
+    }
+    shapes.push(rule(55.0, 400.0, bottom - 0.4, bottom + 0.4));
+    for x in [55.0, 190.0, 400.0] {
+        shapes.push(rule(x - 0.4, x + 0.4, bottom, 712.0));
+    }
+    page(runs, shapes)
+}
+
+#[test]
+fn a_row_cut_by_a_page_break_between_closed_borders_is_glued_back() {
+    let first = closed_table_page(&[
+        ("Action 1", "Favoriser l'accès"),
+        ("Action 2", "Favoriser l'utilisation des"),
+    ]);
+    let rest = closed_table_page(&[
+        ("", "dispositifs existants"),
+        ("Action 3", "Travailler en lien"),
+    ]);
+    let (t, _) = assemble(vec![layout_page(&first), layout_page(&rest)], None);
+    assert_eq!(
+        t,
+        format!(
+            "Action 1\tFavoriser l'accès\n\
+             Action 2\tFavoriser l'utilisation des {PAGE_BREAK}dispositifs existants\n\
+             Action 3\tTravailler en lien"
+        )
+    );
+    // A first row that starts its own sentence is a row of its own.
+    let next = closed_table_page(&[("Action 3", "Travailler en lien"), ("Action 4", "Agir tôt")]);
+    let (t, _) = assemble(vec![layout_page(&first), layout_page(&next)], None);
+    assert_eq!(
+        t,
+        format!(
+            "Action 1\tFavoriser l'accès\n\
+             Action 2\tFavoriser l'utilisation des\n\n\
+             {PAGE_BREAK}Action 3\tTravailler en lien\n\
+             Action 4\tAgir tôt"
+        )
+    );
+}
+
 #[test]
 fn bullets_and_page_numbers() {
     let size = 10.0;
