@@ -116,7 +116,7 @@ fn hyphenation_in_paragraph() {
     ));
     runs.extend(justified("parents toute la semaine des", l, r, 664.0, size));
     runs.extend(words("enfants et des parents", l, 652.0, size));
-    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let t = one_page_text(runs);
     assert_eq!(
         t,
         "il faut un bon et solide accompagnement des familles en Haute-Garonne et des enfants et enfants-parents toute la semaine des enfants et des parents"
@@ -181,6 +181,11 @@ fn ruled_table_rows() {
     assert_eq!(t, "Statut\tmunicipal\nContact référent\tMagali");
 }
 
+/// The text of one page holding `runs` and no drawing.
+fn one_page_text(runs: Vec<Run>) -> String {
+    assemble(vec![layout_page(&page(runs, vec![]))], None).0
+}
+
 /// Runs for `(text, x, baseline)` triples, at `size`.
 fn placed(lines: &[(&str, f64, f64)], size: f64) -> Vec<Run> {
     lines
@@ -210,7 +215,7 @@ fn a_borderless_table_with_spaced_rows_keeps_each_cell_in_its_row() {
         ],
         10.0,
     );
-    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let t = one_page_text(runs);
     assert_eq!(
         t,
         "Statut\tmunicipal\n\
@@ -239,7 +244,7 @@ fn an_axe_beside_its_objectifs_is_a_column_of_its_own() {
         ],
         10.0,
     );
-    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let t = one_page_text(runs);
     assert_eq!(
         t,
         "\tObjectif 1 : Prévenir\tAction 1 : Poursuivre\n\
@@ -271,7 +276,7 @@ fn columns_of_text_with_their_own_paragraph_breaks_stay_columns() {
         y_left -= if i == 2 { 18.0 } else { 12.0 };
         y_right -= if i == 5 { 18.0 } else { 12.0 };
     }
-    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let t = one_page_text(runs);
     assert!(!t.contains('\t'), "{t}");
     let g = t.find("gauche ligne 7").unwrap();
     let d = t.find("droite ligne 0").unwrap();
@@ -290,7 +295,7 @@ fn columns_of_text_whose_paragraph_breaks_meet_now_and_then_stay_columns() {
             y -= if breaks.contains(&i) { 18.0 } else { 12.0 };
         }
     }
-    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let t = one_page_text(runs);
     assert!(!t.contains('\t'), "{t}");
     let g = t.find("gauche ligne 11").unwrap();
     let d = t.find("droite ligne 0").unwrap();
@@ -330,7 +335,7 @@ fn a_ragged_column_beside_an_indented_one_is_read_first() {
             y -= 14.0;
         }
     }
-    let (t, _) = assemble(vec![layout_page(&page(runs, vec![]))], None);
+    let t = one_page_text(runs);
     let last_left = t.find("Une cellule de veille").unwrap();
     let first_right = t.find("ENJEUX").unwrap();
     assert!(last_left < first_right, "{t}");
