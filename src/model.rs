@@ -58,17 +58,29 @@ pub enum SourceFormat {
     Pdf,
     Docx,
     Odt,
+    /// PowerPoint slides.
+    Pptx,
+    /// OpenDocument slides.
+    Odp,
+    /// Excel workbook.
+    Xlsx,
+    /// OpenDocument spreadsheet.
+    Ods,
 }
 
 impl SourceFormat {
     /// Every format, in declaration order.
-    pub const ALL: [SourceFormat; 6] = [
+    pub const ALL: [SourceFormat; 10] = [
         SourceFormat::Text,
         SourceFormat::Markdown,
         SourceFormat::Html,
         SourceFormat::Pdf,
         SourceFormat::Docx,
         SourceFormat::Odt,
+        SourceFormat::Pptx,
+        SourceFormat::Odp,
+        SourceFormat::Xlsx,
+        SourceFormat::Ods,
     ];
 
     /// The format of a file extension (case-insensitive, without the dot).
@@ -80,6 +92,10 @@ impl SourceFormat {
             "pdf" => SourceFormat::Pdf,
             "docx" => SourceFormat::Docx,
             "odt" => SourceFormat::Odt,
+            "pptx" => SourceFormat::Pptx,
+            "odp" => SourceFormat::Odp,
+            "xlsx" => SourceFormat::Xlsx,
+            "ods" => SourceFormat::Ods,
             _ => return None,
         })
     }
@@ -93,6 +109,10 @@ impl SourceFormat {
             SourceFormat::Pdf => "pdf",
             SourceFormat::Docx => "docx",
             SourceFormat::Odt => "odt",
+            SourceFormat::Pptx => "pptx",
+            SourceFormat::Odp => "odp",
+            SourceFormat::Xlsx => "xlsx",
+            SourceFormat::Ods => "ods",
         }
     }
 
@@ -105,6 +125,10 @@ impl SourceFormat {
             SourceFormat::Pdf => "PDF",
             SourceFormat::Docx => "Word (DOCX)",
             SourceFormat::Odt => "OpenDocument (ODT)",
+            SourceFormat::Pptx => "PowerPoint (PPTX)",
+            SourceFormat::Odp => "OpenDocument (ODP)",
+            SourceFormat::Xlsx => "Excel (XLSX)",
+            SourceFormat::Ods => "OpenDocument (ODS)",
         }
     }
 
@@ -119,7 +143,24 @@ impl SourceFormat {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             SourceFormat::Odt => "application/vnd.oasis.opendocument.text",
+            SourceFormat::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
+            SourceFormat::Odp => "application/vnd.oasis.opendocument.presentation",
+            SourceFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            SourceFormat::Ods => "application/vnd.oasis.opendocument.spreadsheet",
         }
+    }
+
+    /// True for the formats whose text a reader of their own extracts (PDF and the
+    /// office packages), as opposed to text read as it is.
+    pub fn is_extracted(self) -> bool {
+        !matches!(
+            self,
+            SourceFormat::Text | SourceFormat::Markdown | SourceFormat::Html
+        )
     }
 
     /// True for formats whose text is cut into pages.

@@ -20,10 +20,14 @@ pub(super) fn drop_duplicates(files: &mut Vec<SourceFile>) -> Vec<(String, SkipR
         match format {
             SourceFormat::Docx => 0,
             SourceFormat::Odt => 1,
-            SourceFormat::Pdf => 2,
-            SourceFormat::Html => 3,
-            SourceFormat::Markdown => 4,
-            SourceFormat::Text => 5,
+            SourceFormat::Pptx => 2,
+            SourceFormat::Odp => 3,
+            SourceFormat::Xlsx => 4,
+            SourceFormat::Ods => 5,
+            SourceFormat::Pdf => 6,
+            SourceFormat::Html => 7,
+            SourceFormat::Markdown => 8,
+            SourceFormat::Text => 9,
         }
     }
     // Best format first, then the shallowest file (a copy kept in a subfolder

@@ -50,7 +50,11 @@ pub(super) fn extract_guarded(
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
                 SourceFormat::Pdf => pdf::extract(&bytes, &limits),
                 SourceFormat::Docx => office::docx::extract(&bytes, &limits),
-                SourceFormat::Odt => office::odt::extract(&bytes, &limits),
+                SourceFormat::Odt | SourceFormat::Odp | SourceFormat::Ods => {
+                    office::odf::extract(&bytes, &limits)
+                }
+                SourceFormat::Pptx => office::pptx::extract(&bytes, &limits),
+                SourceFormat::Xlsx => office::xlsx::extract(&bytes, &limits),
                 _ => Err(Unreadable::Damaged("pas un format à extraire".into())),
             }));
             let _ = sender.send(outcome);

@@ -183,16 +183,16 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// The extensions read, for messages.
-const SUPPORTED: &str = ".pdf .docx .odt .txt .md .html .htm";
+const SUPPORTED: &str = ".pdf .docx .odt .pptx .odp .xlsx .ods .txt .md .html .htm";
 
 /// How much one file may cost.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
-    /// Largest text file read, and largest text a PDF, DOCX or ODT may give.
+    /// Largest text file read, and largest text a PDF or an office file may give.
     pub max_text_bytes: u64,
-    /// Largest PDF, DOCX or ODT file read (they hold images and fonts besides text).
+    /// Largest PDF or office file read (they hold images and fonts besides text).
     pub max_file_bytes: u64,
-    /// Largest decompressed size of a zip-based file (DOCX, ODT).
+    /// Largest decompressed size of a zip-based file (DOCX, ODT, PPTX, ODP, XLSX, ODS).
     pub max_decompressed_bytes: u64,
     /// Longest a reader may work on one file.
     pub time_budget: Duration,
@@ -231,7 +231,7 @@ pub fn read_corpus(dir: &Path) -> crate::Result<(Vec<SourceFile>, Vec<Skipped>)>
 }
 
 /// Every document file under `dir`, recursively, sorted by path: .pdf .docx .odt
-/// .txt .md .html .htm (case-insensitive). Err only when `dir` itself cannot be
+/// .pptx .odp .xlsx .ods .txt .md .html .htm (case-insensitive). Err only when `dir` itself cannot be
 /// read. Each file left out goes to [`Skipped`] with a reason for a person, and is
 /// logged with `tracing::warn!`: unknown formats, special files, links leaving the
 /// corpus, files over the limits, damaged, encrypted or scanned documents, and
@@ -316,10 +316,7 @@ pub fn pdf_layout(bytes: &[u8]) -> String {
 /// Reads, extracts and cleans one corpus file.
 fn read_file(candidate: &Candidate, options: &ReadOptions) -> Result<SourceFile, SkipReason> {
     let format = candidate.format;
-    let limit = if matches!(
-        format,
-        SourceFormat::Pdf | SourceFormat::Docx | SourceFormat::Odt
-    ) {
+    let limit = if format.is_extracted() {
         options.max_file_bytes
     } else {
         options.max_text_bytes
@@ -337,7 +334,7 @@ fn read_file(candidate: &Candidate, options: &ReadOptions) -> Result<SourceFile,
             })?;
             (raw, None, format == SourceFormat::Html)
         }
-        SourceFormat::Pdf | SourceFormat::Docx | SourceFormat::Odt => {
+        _ => {
             let limits = Limits {
                 max_output_bytes: usize::try_from(options.max_text_bytes).unwrap_or(usize::MAX),
                 max_decompressed_bytes: options.max_decompressed_bytes,

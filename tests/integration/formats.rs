@@ -108,6 +108,7 @@ fn mixed() -> &'static Mixed {
         write("bombe.docx", &zip_bomb());
         write("pas-un-zip.odt", b"ceci n'est pas une archive");
         write("tableur.xlsx", b"PK\x03\x04");
+        write("diaporama.key", b"PK\x03\x04");
         std::fs::create_dir_all(corpus.join("dossier.pdf")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", corpus.join("passwd.txt")).unwrap();
         std::os::unix::fs::symlink("/etc", corpus.join("systeme")).unwrap();
@@ -186,7 +187,8 @@ fn files_not_read_are_listed_with_a_reason() {
     assert_eq!(skipped_code("tronque.pdf"), "damaged");
     assert_eq!(skipped_code("bombe.docx"), "too_large");
     assert_eq!(skipped_code("pas-un-zip.odt"), "damaged");
-    assert_eq!(skipped_code("tableur.xlsx"), "unsupported_format");
+    assert_eq!(skipped_code("tableur.xlsx"), "damaged");
+    assert_eq!(skipped_code("diaporama.key"), "unsupported_format");
     assert_eq!(skipped_code("dossier.pdf"), "not_a_regular_file");
     assert_eq!(skipped_code("passwd.txt"), "outside_corpus");
     assert_eq!(skipped_code("systeme"), "outside_corpus");
@@ -214,6 +216,86 @@ fn files_not_read_are_listed_with_a_reason() {
         "{:?}",
         hits.hits
     );
+}
+
+/// A council presentation and a coordination fiche kept as a workbook, with the same
+/// workbook saved again as OpenDocument.
+#[test]
+fn slides_and_workbooks_are_indexed_searched_and_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let deck = fixture("pptx", "004_5393f7e667cdb102", "pptx");
+    std::fs::write(corpus.join("conseil-municipal.pptx"), &deck).unwrap();
+    let workbook = fixture("xlsx", "000_399e86bc45b017b4", "xlsx");
+    std::fs::write(corpus.join("coordination.xlsx"), &workbook).unwrap();
+    std::fs::write(
+        corpus.join("coordination-copie.ods"),
+        fixture("ods", "000_399e86bc45b017b4", "ods"),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let report = maillage::pipeline::build(&corpus, &index, &|_| {}).expect("the folder indexes");
+    // The workbook saved twice gives the same text: one copy is kept, the XLSX.
+    let copy = report
+        .skipped
+        .iter()
+        .find(|s| s.file == "coordination-copie.ods")
+        .expect("the copy is skipped");
+    assert_eq!(copy.code, "duplicate");
+    assert!(copy.reason.contains("coordination.xlsx"), "{}", copy.reason);
+
+    let engine = Engine::open(&index).unwrap();
+    let docs = engine.documents();
+    let format_of = |id: &str| {
+        docs.iter()
+            .find(|d| d.doc_id == id)
+            .map(|d| d.format.as_str())
+    };
+    assert_eq!(format_of("conseil-municipal"), Some("pptx"));
+    assert_eq!(format_of("coordination"), Some("xlsx"));
+    assert_eq!(docs.len(), 2);
+
+    let search = |q: &str| {
+        engine
+            .search(&SearchRequest {
+                q: q.into(),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    // A bullet of a slide.
+    let hits = search("séminaire interne");
+    assert_eq!(
+        hits.hits.first().map(|h| h.doc_id.as_str()),
+        Some("conseil-municipal")
+    );
+    // A fiche's row: the label is the field of the value beside it.
+    let hits = search("Réseau Alpha");
+    let partners = hits
+        .hits
+        .iter()
+        .find(|h| h.doc_id == "coordination" && h.text.contains("CDRIML"))
+        .expect("the partners' row is found");
+    assert_eq!(
+        partners.field.as_deref(),
+        Some("PARTENAIRES"),
+        "{partners:?}"
+    );
+
+    let router = app(AppState::new(engine));
+    let original = send_to(
+        router,
+        Method::GET,
+        "/api/documents/conseil-municipal/file",
+        &[],
+    );
+    assert_eq!(original.status, StatusCode::OK);
+    assert!(original.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("presentationml"));
+    assert_eq!(original.body, deck);
 }
 
 #[test]

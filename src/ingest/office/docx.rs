@@ -6,13 +6,14 @@
 //! The style and numbering definitions are read by [`super::docx_styles`];
 //! this file holds the package entry, the relationships and the walk.
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::docx_styles::{NumLabel, Numbering, Styles};
 use super::layout::Layout;
+use super::opc::{lenient, relationships, target_of, Relationship};
 use super::types::{Extracted, Limits, Unreadable};
 use super::xml::{self, attr, on};
-use super::zipread::{ole_error, resolve_target, Package, OLE_MAGIC};
+use super::zipread::{ole_error, Package, OLE_MAGIC};
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
@@ -30,23 +31,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         ));
     }
     let mut pkg = Package::open(bytes, limits)?;
-    let root_rels = relationships(&mut pkg, "_rels/.rels")?;
+    let root_rels = relationships(&mut pkg, "")?;
     let main = main_part(&pkg, &root_rels)?;
-    let rels_of_main = {
-        let (dir, file) = main.rsplit_once('/').unwrap_or(("", main.as_str()));
-        let path = if dir.is_empty() {
-            format!("_rels/{file}.rels")
-        } else {
-            format!("{dir}/_rels/{file}.rels")
-        };
-        relationships(&mut pkg, &path)?
-    };
+    let rels_of_main = relationships(&mut pkg, &main)?;
     let part_of = |kind: &str, default: &str| {
-        rels_of_main
-            .iter()
-            .find(|r| r.kind == kind)
-            .map(|r| resolve_target(&main, &r.target))
-            .unwrap_or_else(|| default.to_string())
+        target_of(&rels_of_main, kind)
+            .unwrap_or(default)
+            .to_string()
     };
     let styles = lenient(Styles::read(
         &mut pkg,
@@ -85,12 +76,8 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         )?;
     }
 
-    let core = root_rels
-        .iter()
-        .find(|r| r.kind == "core-properties")
-        .map(|r| resolve_target("", &r.target))
-        .unwrap_or_else(|| "docProps/core.xml".to_string());
-    let title = xml::first_element_text(&mut pkg, &core, DC, "title")?;
+    let core = target_of(&root_rels, "core-properties").unwrap_or("docProps/core.xml");
+    let title = xml::first_element_text(&mut pkg, core, DC, "title")?;
     Ok(Extracted {
         text,
         n_pages: 0,
@@ -98,62 +85,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
     })
 }
 
-/// Auxiliary parts (styles, numbering, relationships) may be damaged without losing
-/// the text: only running out of budget stops the reading.
-fn lenient<T>(read: Result<T, Unreadable>) -> Result<Option<T>, Unreadable> {
-    match read {
-        Ok(value) => Ok(Some(value)),
-        Err(Unreadable::TooLarge(detail)) => Err(Unreadable::TooLarge(detail)),
-        Err(_) => Ok(None),
-    }
-}
-
-// ---- relationships -----------------------------------------------------------------
-
-struct Relationship {
-    /// Last segment of the relationship type ("officeDocument", "styles"…).
-    kind: String,
-    target: String,
-}
-
-fn relationships(pkg: &mut Package<'_>, part: &str) -> Result<Vec<Relationship>, Unreadable> {
-    let read = pkg.with_entry(part, |input| {
-        let mut reader = xml::reader(input);
-        let mut buf = Vec::new();
-        let mut out = Vec::new();
-        loop {
-            buf.clear();
-            match reader.read_event_into(&mut buf) {
-                Ok(Event::Start(e) | Event::Empty(e))
-                    if e.local_name().as_ref() == "Relationship" =>
-                {
-                    if attr(&e, "TargetMode").is_some_and(|m| m.eq_ignore_ascii_case("External")) {
-                        continue;
-                    }
-                    if let (Some(kind), Some(target)) = (attr(&e, "Type"), attr(&e, "Target")) {
-                        let kind = kind.rsplit('/').next().unwrap_or("").to_string();
-                        out.push(Relationship { kind, target });
-                    }
-                }
-                Ok(Event::Eof) => break,
-                Ok(_) => {}
-                Err(e) => return Err(xml::error(&reader, part, &e)),
-            }
-        }
-        Ok(out)
-    });
-    Ok(lenient(read)?.flatten().unwrap_or_default())
-}
-
 /// The document's main part, named by the package's relationships; a package without
 /// one is told apart (a workbook, an OpenDocument file, a damaged Word file).
 fn main_part(pkg: &Package<'_>, root_rels: &[Relationship]) -> Result<String, Unreadable> {
-    let main = root_rels
-        .iter()
-        .find(|r| r.kind == "officeDocument")
-        .map(|r| resolve_target("", &r.target))
+    let main = target_of(root_rels, "officeDocument")
         .filter(|part| pkg.has(part))
-        .unwrap_or_else(|| "word/document.xml".to_string());
+        .unwrap_or("word/document.xml")
+        .to_string();
     if !pkg.has(&main) {
         return Err(Unreadable::Damaged(
             if pkg.has("xl/workbook.xml") || pkg.has("ppt/presentation.xml") {

@@ -9,12 +9,17 @@
 //!   are joined by a space, list items (and what follows one) by ` • `, a nested
 //!   table's rows are flattened likewise;
 //! * text boxes (and shapes with text) come after the paragraph they are anchored in;
-//!   footnotes and endnotes after the body.
+//!   footnotes and endnotes after the body;
+//! * a slide begins with [`PAGE_BREAK`];
+//! * a spreadsheet's rows are held until its sheet ends, so that the empty columns
+//!   left of every row are dropped; an empty row ends a table (the next row starts a
+//!   block of its own), as people leave one between two tables of a sheet; a sheet's
+//!   name is a line before its rows unless it is a default one (`Feuil1`, `Sheet2`).
 //!
 //! Every character kept is charged to the output budget as it is read, so a file
 //! cannot make this allocate much more than `max_output_bytes`.
 
-use super::types::Unreadable;
+use super::types::{Unreadable, PAGE_BREAK};
 use super::zipread::mb;
 
 /// Tables nested deeper than this are read as plain paragraphs of the enclosing cell.
@@ -142,6 +147,8 @@ enum Ev {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Last {
     Nothing,
+    /// A page has just begun: no separator before what comes next.
+    Page,
     Para,
     Item,
     Row,
@@ -162,6 +169,8 @@ enum Sink {
 struct Table {
     sink_depth: usize,
     row: Option<Vec<String>>,
+    /// A sheet's rows, held until it ends.
+    held: Option<Vec<Vec<String>>>,
 }
 
 /// The layout of one document being read.
@@ -173,6 +182,8 @@ pub(crate) struct Layout {
     notes: Vec<Ev>,
     used: usize,
     max: usize,
+    /// The tables are sheets: their rows are held (see the module's notes).
+    sheets: bool,
 }
 
 impl Layout {
@@ -187,7 +198,42 @@ impl Layout {
             notes: Vec::new(),
             used: 0,
             max: max_output_bytes,
+            sheets: false,
         }
+    }
+
+    /// From now on, outermost tables are sheets of a spreadsheet.
+    pub(crate) fn hold_sheet_rows(&mut self) {
+        self.sheets = true;
+    }
+
+    pub(crate) fn holds_sheet_rows(&self) -> bool {
+        self.sheets
+    }
+
+    /// A sheet's name, as a line of its own unless it is a default name.
+    pub(crate) fn sheet_name(&mut self, name: &str) -> Result<(), Unreadable> {
+        let name = name.trim();
+        if name.is_empty() || is_default_sheet_name(name) {
+            return Ok(());
+        }
+        self.open_para()?;
+        self.text(name, false)?;
+        self.close_para()
+    }
+
+    /// Starts a new page (a slide): what follows begins with [`PAGE_BREAK`].
+    pub(crate) fn page_break(&mut self) -> Result<(), Unreadable> {
+        while !self.paras.is_empty() {
+            self.close_para()?;
+        }
+        self.charge(3)?;
+        if let Some(Sink::Flow { out, last }) = self.sinks.first_mut() {
+            out.push_str("\n\n");
+            out.push(PAGE_BREAK);
+            *last = Last::Page;
+        }
+        Ok(())
     }
 
     fn charge(&mut self, n: usize) -> Result<(), Unreadable> {
@@ -349,16 +395,36 @@ impl Layout {
             return Ok(false);
         }
         self.charge(1)?;
+        let sheet = self.sheets && self.tables.is_empty();
         self.tables.push(Table {
             sink_depth: self.sinks.len() - 1,
             row: None,
+            held: sheet.then(Vec::new),
         });
         Ok(true)
     }
 
     pub(crate) fn close_table(&mut self) -> Result<(), Unreadable> {
         self.close_row()?;
-        self.tables.pop();
+        if let Some(held) = self.tables.pop().and_then(|t| t.held) {
+            let lead = held
+                .iter()
+                .filter_map(|row| row.iter().position(|c| !c.is_empty()))
+                .min()
+                .unwrap_or(0);
+            for mut row in held {
+                if row.iter().all(String::is_empty) {
+                    if let Some(Sink::Flow { last, .. }) = self.sinks.last_mut() {
+                        if *last == Last::Row {
+                            *last = Last::Para;
+                        }
+                    }
+                    continue;
+                }
+                row.drain(..lead);
+                self.emit(Ev::Row(row))?;
+            }
+        }
         Ok(())
     }
 
@@ -378,10 +444,19 @@ impl Layout {
     }
 
     pub(crate) fn close_row(&mut self) -> Result<(), Unreadable> {
-        let Some(row) = self.tables.last_mut().and_then(|t| t.row.take()) else {
+        let Some(table) = self.tables.last_mut() else {
             return Ok(());
         };
-        self.emit(Ev::Row(row))
+        let Some(row) = table.row.take() else {
+            return Ok(());
+        };
+        match table.held.as_mut() {
+            Some(held) => {
+                held.push(row);
+                Ok(())
+            }
+            None => self.emit(Ev::Row(row)),
+        }
     }
 
     /// Starts a cell of the current row; false when there is no table at this level.
@@ -486,6 +561,13 @@ impl Layout {
         }
         Ok(out)
     }
+}
+
+/// A name a spreadsheet gives a new sheet: one word and a number (`Feuil1`, `Feuille2`,
+/// `Sheet3`, `Tabelle1`), which says nothing of its content.
+fn is_default_sheet_name(name: &str) -> bool {
+    let word = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    word.len() < name.len() && !word.is_empty() && word.chars().all(char::is_alphabetic)
 }
 
 fn sink_len(sink: &Sink) -> usize {
@@ -604,7 +686,7 @@ fn flow_add(out: &mut String, last: &mut Last, ev: Ev) {
             } else {
                 Last::Para
             };
-            if !out.is_empty() {
+            if !out.is_empty() && *last != Last::Page {
                 out.push_str(if kind == Last::Item && *last == Last::Item {
                     "\n"
                 } else {
@@ -625,7 +707,7 @@ fn flow_add(out: &mut String, last: &mut Last, ev: Ev) {
             if cells.is_empty() || is_separator_row(&cells) {
                 return;
             }
-            if !out.is_empty() {
+            if !out.is_empty() && *last != Last::Page {
                 out.push_str(if *last == Last::Row { "\n" } else { "\n\n" });
             }
             for (i, cell) in cells.iter().enumerate() {

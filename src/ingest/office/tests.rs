@@ -10,7 +10,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::types::{Extracted, Limits, Unreadable};
-use super::{docx, odt};
+use super::{docx, odf};
 
 const STEMS: [&str; 5] = [
     "000_399e86bc45b017b4",
@@ -20,11 +20,11 @@ const STEMS: [&str; 5] = [
     "004_5393f7e667cdb102",
 ];
 
-type Reader = fn(&[u8], &Limits) -> Result<Extracted, Unreadable>;
-const FORMATS: [(&str, Reader); 2] = [("docx", docx::extract), ("odt", odt::extract)];
+pub(super) type Reader = fn(&[u8], &Limits) -> Result<Extracted, Unreadable>;
+const FORMATS: [(&str, Reader); 2] = [("docx", docx::extract), ("odt", odf::extract)];
 
 /// The shipped plans rendered as DOCX, ODT and PDF, kept in the repository.
-fn formats_dir() -> PathBuf {
+pub(super) fn formats_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats")
 }
 
@@ -33,7 +33,7 @@ fn fixture(format: &str, stem: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn corpus_text(stem: &str) -> String {
+pub(super) fn corpus_text(stem: &str) -> String {
     std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("corpus")
@@ -42,7 +42,7 @@ fn corpus_text(stem: &str) -> String {
     .expect("corpus text")
 }
 
-fn limits() -> Limits {
+pub(super) fn limits() -> Limits {
     Limits::default()
 }
 
@@ -186,7 +186,7 @@ fn fixture_details_survive() {
     // Headings glued in one paragraph, told apart by weight.
     assert!(text.contains("\nAXE : JEUNESSE\nACTION : RENFORCER LES ACTIONS D'ALLER VERS"));
     // Numbered items keep their numbers.
-    let text = odt::extract(&fixture("odt", "003_864e71f6e14458d9"), &limits())
+    let text = odf::extract(&fixture("odt", "003_864e71f6e14458d9"), &limits())
         .unwrap()
         .text;
     assert!(text.contains("\n1. METHODOLOGIE D'ELABORATION DU PLAN D' ACTIONS\n"));
@@ -195,7 +195,7 @@ fn fixture_details_survive() {
 
 // ---- synthetic documents ----------------------------------------------------------------
 
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub(super) fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in entries {
         let method = if *name == "mimetype" {
@@ -373,7 +373,7 @@ fn synthetic_odt() -> Vec<u8> {
 
 #[test]
 fn odt_features_are_read() {
-    let out = odt::extract(&synthetic_odt(), &limits()).unwrap();
+    let out = odf::extract(&synthetic_odt(), &limits()).unwrap();
     let expected = DOCX_BODY_EXPECTED.replace(
         "- puce imbriquée\n- puce par le style\n",
         "- puce imbriquée\n- puce en gras\nsuite de la puce\n4. quatrième\n",
@@ -385,7 +385,7 @@ fn odt_features_are_read() {
 // ---- damaged and hostile files ------------------------------------------------------------
 
 /// A small deterministic generator (xorshift) for the damage loops.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
@@ -393,14 +393,18 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
 
 /// Runs `extract` on `bytes`, checking it returns (no panic reaches here: a panic fails
 /// the test) within `limit` and within the output budget.
-fn run_bounded(extract: Reader, bytes: &[u8], what: &str) -> Result<Extracted, Unreadable> {
+pub(super) fn run_bounded(
+    extract: Reader,
+    bytes: &[u8],
+    what: &str,
+) -> Result<Extracted, Unreadable> {
     let limits = Limits {
         max_output_bytes: 1 << 20,
         max_decompressed_bytes: 8 << 20,
@@ -439,7 +443,7 @@ fn damage_inputs() -> Vec<(&'static str, Reader, &'static str, Vec<u8>)> {
         "synthetic",
         synthetic_docx(),
     ));
-    inputs.push(("odt", odt::extract as Reader, "synthetic", synthetic_odt()));
+    inputs.push(("odt", odf::extract as Reader, "synthetic", synthetic_odt()));
     inputs
 }
 
@@ -513,7 +517,7 @@ fn damaged_xml_inside_a_sound_zip_is_damaged() {
             other => panic!("{broken}: {other:?}"),
         }
     }
-    match odt::extract(&odt_with("<text:p>ouvert", "", ODT_MIME), &limits()) {
+    match odf::extract(&odt_with("<text:p>ouvert", "", ODT_MIME), &limits()) {
         Err(Unreadable::Damaged(detail)) => assert!(detail.contains("content.xml"), "{detail}"),
         other => panic!("{other:?}"),
     }
@@ -526,7 +530,7 @@ fn damaged_xml_inside_a_sound_zip_is_damaged() {
         ));
         let bytes = zip_of(&[("content.xml", &junk)]);
         assert!(matches!(
-            odt::extract(&bytes, &limits()),
+            odf::extract(&bytes, &limits()),
             Err(Unreadable::Damaged(_))
         ));
     }
@@ -570,29 +574,29 @@ fn not_a_zip_and_wrong_packages_are_damaged() {
         matches!(docx::extract(&other, &limits()), Err(Unreadable::Damaged(d)) if d.contains("word/document.xml"))
     );
     assert!(
-        matches!(odt::extract(&other, &limits()), Err(Unreadable::Damaged(d)) if d.contains("content.xml"))
+        matches!(odf::extract(&other, &limits()), Err(Unreadable::Damaged(d)) if d.contains("content.xml"))
     );
     // Each reader refuses the other's format with a word about it.
     assert!(
         matches!(docx::extract(&synthetic_odt(), &limits()), Err(Unreadable::Damaged(d)) if d.contains("OpenDocument"))
     );
     assert!(matches!(
-        odt::extract(&synthetic_docx(), &limits()),
+        odf::extract(&synthetic_docx(), &limits()),
         Err(Unreadable::Damaged(_))
     ));
-    // A spreadsheet is no text document.
-    let ods = odt_with(
+    // A drawing is no text, presentation or spreadsheet.
+    let odg = odt_with(
         "<text:p>x</text:p>",
         "",
-        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.graphics",
     );
     assert!(
-        matches!(odt::extract(&ods, &limits()), Err(Unreadable::Damaged(d)) if d.contains("spreadsheet"))
+        matches!(odf::extract(&odg, &limits()), Err(Unreadable::Damaged(d)) if d.contains("graphics"))
     );
 }
 
 /// An OLE compound file whose directory names `streams` (UTF-16LE), as Office writes them.
-fn ole_with(streams: &[&str]) -> Vec<u8> {
+pub(super) fn ole_with(streams: &[&str]) -> Vec<u8> {
     let mut bytes = super::zipread::OLE_MAGIC.to_vec();
     bytes.resize(1024, 0);
     for stream in streams {
@@ -610,7 +614,7 @@ fn encrypted_files_are_encrypted() {
         Unreadable::Encrypted
     );
     assert_eq!(
-        odt::extract(&encrypted, &limits()).unwrap_err(),
+        odf::extract(&encrypted, &limits()).unwrap_err(),
         Unreadable::Encrypted
     );
     // A legacy Word 97 file is not an encrypted one.
@@ -625,7 +629,7 @@ fn encrypted_files_are_encrypted() {
         ODT_MIME,
     );
     assert_eq!(
-        odt::extract(&odt, &limits()).unwrap_err(),
+        odf::extract(&odt, &limits()).unwrap_err(),
         Unreadable::Encrypted
     );
     assert_eq!(
@@ -636,7 +640,7 @@ fn encrypted_files_are_encrypted() {
 
 /// A package whose main part is `size` bytes of `<w:p/>` (or zeros) behind a small
 /// compressed size.
-fn bomb(size: usize, main: &str, filler: &[u8]) -> Vec<u8> {
+pub(super) fn bomb(size: usize, main: &str, filler: &[u8]) -> Vec<u8> {
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -722,7 +726,7 @@ fn a_gigabyte_of_zeros_is_too_large() {
 }
 
 /// Renames an entry in place (same length), local header and central directory alike.
-fn rename(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+pub(super) fn rename(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
     assert_eq!(from.len(), to.len());
     let mut out = bytes.to_vec();
     let mut at = 0;

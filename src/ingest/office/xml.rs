@@ -203,6 +203,20 @@ pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     None
 }
 
+/// The relationship an element names (`r:id`: an `id` with a prefix, not a bare `id`).
+pub(crate) fn relationship_id(e: &BytesStart<'_>) -> Option<String> {
+    for a in e.attributes().with_checks(false).flatten() {
+        let key = a.key.as_ref();
+        if key.ends_with(":id") {
+            return a
+                .normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned());
+        }
+    }
+    None
+}
+
 /// Whether an OOXML on/off attribute value means "on" (absent value = on).
 pub(crate) fn on(value: Option<&str>) -> bool {
     !matches!(value, Some("0" | "false" | "off"))

@@ -239,7 +239,7 @@ pub(crate) fn ole_error(bytes: &[u8], legacy: &str) -> Unreadable {
     };
     if has("EncryptedPackage") || has("EncryptionInfo") {
         Unreadable::Encrypted
-    } else if has("WordDocument") {
+    } else if has("WordDocument") || has("PowerPoint Document") || has("Workbook") {
         Unreadable::Damaged(legacy.to_string())
     } else {
         Unreadable::Encrypted

@@ -1,8 +1,16 @@
-//! OpenDocument text (.odt, .ott): content.xml's body laid out by [`super::layout`],
-//! with list labels from the list styles of styles.xml and content.xml ("- " for
-//! bullets), footnotes and endnotes after the body. Tracked deletions, annotations,
-//! index templates and pictures are left out; headers and footers (in styles.xml)
-//! are not read.
+//! OpenDocument files (.odt, .odp, .ods and their templates): content.xml's body laid
+//! out by [`super::layout`], one walk for the three kinds, as they share their text,
+//! list and table elements.
+//!
+//! * text: list labels from the list styles of styles.xml and content.xml ("- " for
+//!   bullets), footnotes and endnotes after the body; tracked deletions, annotations,
+//!   index templates and pictures are left out; headers and footers (in styles.xml) are
+//!   not read;
+//! * presentation: a slide is a page, its frames in the order they are written, the
+//!   speaker's notes after them; empty placeholders and the footer, date and slide
+//!   number fields repeated on every slide are left out;
+//! * spreadsheet: a sheet is a table, after its name (unless the name is a default one
+//!   such as `Feuille1`); hidden sheets, validation messages and named ranges are left out.
 
 use std::collections::HashMap;
 
@@ -19,12 +27,13 @@ const OFFICE: &str = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
 const DRAW: &str = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0";
 const SVG: &str = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0";
 const STYLE: &str = "urn:oasis:names:tc:opendocument:xmlns:style:1.0";
+const PRESENTATION: &str = "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0";
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 
 /// Levels of an ODF list (and of the outline numbering).
 const LEVELS: usize = 10;
 
-/// Reads an OpenDocument text held in memory.
+/// Reads an OpenDocument text, presentation or spreadsheet held in memory.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(ole_error(
@@ -36,10 +45,15 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
     if let Some(mimetype) = pkg.read("mimetype")? {
         let mimetype = String::from_utf8_lossy(&mimetype);
         let mimetype = mimetype.trim();
-        if !mimetype.starts_with("application/vnd.oasis.opendocument.text") {
+        let kind = mimetype.strip_prefix("application/vnd.oasis.opendocument.");
+        if !kind.is_some_and(|kind| {
+            ["text", "presentation", "spreadsheet"]
+                .iter()
+                .any(|k| kind.starts_with(k))
+        }) {
             let shown: String = mimetype.chars().take(80).collect();
             return Err(Unreadable::Damaged(format!(
-                "pas un texte OpenDocument (type {shown})"
+                "pas un texte, une présentation ni un classeur OpenDocument (type {shown})"
             )));
         }
     }
@@ -68,6 +82,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         in_styles: 0,
         bold: false,
         continued: Continued::default(),
+        slides: 0,
     };
     let mut layout = Layout::new(limits.max_output_bytes);
     xml::walk_part(&mut reader, &mut pkg, "content.xml", &mut layout)?;
@@ -75,7 +90,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
     let title = xml::first_element_text(&mut pkg, "meta.xml", DC, "title")?;
     Ok(Extracted {
         text,
-        n_pages: 0,
+        n_pages: reader.slides,
         title,
     })
 }
@@ -288,6 +303,7 @@ enum Ns {
     Draw,
     Svg,
     Style,
+    Presentation,
     Other,
 }
 
@@ -299,6 +315,7 @@ fn ns_of(uri: &str) -> Ns {
         DRAW => Ns::Draw,
         SVG => Ns::Svg,
         STYLE => Ns::Style,
+        PRESENTATION => Ns::Presentation,
         _ => Ns::Other,
     }
 }
@@ -350,6 +367,8 @@ struct Reader {
     bold: bool,
     /// Lists finished so far, for a later list that continues one.
     continued: Continued,
+    /// Slides read so far (a presentation's pages).
+    slides: usize,
 }
 
 /// Counters of finished lists that a later list may continue.
@@ -383,7 +402,7 @@ impl xml::PartReader for Reader {
             frames.push(Frame::Plain);
             return Ok(true);
         }
-        if skipped(ns, local) {
+        if skipped(ns, local) || hidden(ns, local, e) {
             return Ok(false);
         }
         let frame = match ns {
@@ -392,6 +411,17 @@ impl xml::PartReader for Reader {
             Ns::Office if matches!(local, "automatic-styles" | "styles") => {
                 self.in_styles += 1;
                 Frame::Styles
+            }
+            Ns::Office if local == "spreadsheet" => {
+                layout.hold_sheet_rows();
+                Frame::Plain
+            }
+            Ns::Draw if local == "page" => {
+                if self.slides > 0 {
+                    layout.page_break()?;
+                }
+                self.slides += 1;
+                Frame::Plain
             }
             Ns::Draw if is_drawn_text(local) => {
                 layout.open_defer(false)?;
@@ -509,6 +539,15 @@ fn skipped(ns: Ns, local: &str) -> bool {
                 | "table-source"
                 | "title"
                 | "desc"
+                | "calculation-settings"
+                | "content-validations"
+                | "named-expressions"
+                | "database-ranges"
+                | "data-pilot-tables"
+                | "consolidation"
+                | "dde-links"
+                | "label-ranges"
+                | "tracked-changes"
         ),
         Ns::Draw => matches!(
             local,
@@ -524,7 +563,25 @@ fn skipped(ns: Ns, local: &str) -> bool {
                 | "glue-point"
         ),
         Ns::Svg => matches!(local, "title" | "desc"),
+        Ns::Presentation => matches!(local, "header-decl" | "footer-decl" | "date-time-decl"),
         Ns::Style | Ns::Other => false,
+    }
+}
+
+/// Elements whose content is not shown as text of the document: a hidden sheet, an
+/// empty placeholder of a slide (its prompt), the header, footer, date and slide number
+/// a slide repeats from its master.
+fn hidden(ns: Ns, local: &str, e: &BytesStart<'_>) -> bool {
+    match (ns, local) {
+        (Ns::Table, "table") => attr(e, "display").as_deref() == Some("false"),
+        (Ns::Draw, "frame") => {
+            attr(e, "placeholder").as_deref() == Some("true")
+                || matches!(
+                    attr(e, "class").as_deref(),
+                    Some("header" | "footer" | "date-time" | "page-number" | "page")
+                )
+        }
+        _ => false,
     }
 }
 
@@ -548,10 +605,20 @@ fn is_drawn_text(local: &str) -> bool {
     )
 }
 
-/// A table, its rows and cells (a cell repeated `number-columns-repeated` times).
+/// A table, its rows and cells (a cell repeated `number-columns-repeated` times). A
+/// sheet's name comes before its rows.
 fn table_start(local: &str, e: &BytesStart<'_>, layout: &mut Layout) -> Result<Frame, Unreadable> {
     Ok(match local {
-        "table" if layout.open_table()? => Frame::Table,
+        "table" => {
+            if let Some(name) = attr(e, "name").filter(|_| layout.holds_sheet_rows()) {
+                layout.sheet_name(&name)?;
+            }
+            if layout.open_table()? {
+                Frame::Table
+            } else {
+                Frame::Plain
+            }
+        }
         "table-row" if layout.open_row()? => Frame::Row,
         "table-cell" | "covered-table-cell" if layout.open_cell()? => {
             let repeated = attr(e, "number-columns-repeated")
