@@ -52,7 +52,7 @@ struct IndexArg {
     /// Dossier du corpus, indexé d'abord si l'index n'existe pas encore.
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
-    /// Taille maximale d'un document lu, en mégaoctets de texte (un fichier PDF, DOCX ou ODT peut être 8 fois plus gros).
+    /// Taille maximale d'un document lu, en mégaoctets de texte (un fichier PDF ou bureautique peut être 8 fois plus gros).
     #[arg(long, default_value_t = maillage::ingest::DEFAULT_MAX_FILE_MB)]
     max_file_mb: u64,
     /// Remplacer l'index même si le corpus donne désormais moins de la moitié de ses documents.
@@ -107,7 +107,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Afficher le texte nettoyé que maillage lit dans un fichier (PDF, DOCX, ODT, texte, HTML).
+    /// Afficher le texte nettoyé que maillage lit dans un fichier (PDF, DOCX, ODT, PPTX, ODP, XLSX, ODS, texte, HTML).
     Text {
         file: PathBuf,
         /// Taille maximale d'un document lu, en mégaoctets de texte.

@@ -222,7 +222,7 @@ pub async fn document(
 #[utoipa::path(get, path = "/api/documents/{doc_id}/file", tag = "documents",
     params(("doc_id" = String, Path, description = "Document id; may contain `/`")),
     responses(
-        (status = 200, description = "The original file (PDF, DOCX, ODT, text) as it is in the corpus folder, shown inline; add `#page=N` to open a PDF at a page", content_type = "application/octet-stream"),
+        (status = 200, description = "The original file (PDF, DOCX, ODT, PPTX, ODP, XLSX, ODS, text) as it is in the corpus folder, shown inline; add `#page=N` to open a PDF at a page", content_type = "application/octet-stream"),
         (status = 404, description = "Unknown document, or its file is no longer in the corpus folder", body = ErrorResponse)))]
 /// The OpenAPI entry of `/api/documents/{doc_id}/file`, which [`document`] answers
 /// (one wildcard route serves ids holding `/` and their `/file`).

@@ -122,7 +122,7 @@
     return apiPath("/api/documents/", docId) + "/file" + (page ? "#page=" + page : "");
   }
 
-  const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
+  const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", pptx: "diaporama PowerPoint", odp: "diaporama OpenDocument", xlsx: "classeur Excel", ods: "classeur OpenDocument", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
 
   function originalLink(docId, format, page) {
     const what = formatNames[format] || "fichier";
