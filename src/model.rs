@@ -163,9 +163,17 @@ impl SourceFormat {
         )
     }
 
-    /// True for formats whose text is cut into pages.
+    /// True for formats whose text is cut into pages (a slide is a page).
     pub fn is_paged(self) -> bool {
-        self == SourceFormat::Pdf
+        matches!(
+            self,
+            SourceFormat::Pdf | SourceFormat::Pptx | SourceFormat::Odp
+        )
+    }
+
+    /// True for slides: their pages are slides, which a reader names so.
+    pub fn is_slides(self) -> bool {
+        matches!(self, SourceFormat::Pptx | SourceFormat::Odp)
     }
 }
 
@@ -432,6 +440,10 @@ pub struct DocumentRef {
     pub territory: Option<Territory>,
     /// The year of the plan, when the text says it.
     pub year: Option<u16>,
+    /// The format of its file, which says what its pages are (a PDF's pages, a deck's
+    /// slides); absent for a document the index does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<SourceFormat>,
 }
 
 impl DocumentRef {
@@ -460,6 +472,7 @@ impl From<&Document> for DocumentRef {
             doc_title: document.title.clone(),
             territory: document.territory.clone(),
             year: document.year,
+            format: Some(document.source.format),
         }
     }
 }
@@ -525,6 +538,7 @@ mod tests {
             doc_title: "CTG".into(),
             territory: Some(cornebarrieu()),
             year: None,
+            format: None,
         };
         assert_eq!(cited.to_string(), "CTG (Cornebarrieu)");
         cited.territory = None;
@@ -545,8 +559,11 @@ mod tests {
             doc_title: "CTG".into(),
             territory: Some(cornebarrieu()),
             year: Some(2022),
+            format: Some(SourceFormat::Pptx),
         };
         let json = serde_json::to_value(&cited).unwrap();
+        // What its pages are: a deck's are slides.
+        assert_eq!(json["format"], "pptx");
         assert_eq!(json["doc_id"], "ctg");
         assert_eq!(json["doc_title"], "CTG");
         assert_eq!(json["territory"]["name"], "Cornebarrieu");

@@ -243,6 +243,7 @@ mod tests {
             path: vec!["Axe 2 : Parentalité".into()],
             title: "ACTION : « Cafés des parents »; soutien".into(),
             page: None,
+            format: crate::model::SourceFormat::Pdf,
             pilots: vec!["CAF".into()],
             partners: vec!["Mission Locale".into(), "PMI".into()],
             funders: vec![],

@@ -80,6 +80,7 @@ impl DocumentInfo {
             doc_title: self.title.clone(),
             territory: self.territory.clone(),
             year: self.year,
+            format: Some(self.source.format),
         }
     }
 

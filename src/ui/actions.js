@@ -10,7 +10,7 @@
 (function () {
   const {
     el, append, clear, announce, plural, hashFor, documentHref, entityHref, originalHref,
-    originalLink, apiPath, api, errorBox, loading, territoryText, kindBadge, roleBadges,
+    originalLink, pageLabel, apiPath, api, errorBox, loading, territoryText, kindBadge, roleBadges,
     setTitle, markNav, backIfPossible,
   } = window.maillage;
   const main = document.getElementById("contenu");
@@ -36,7 +36,7 @@
       path.length ? el("p", { class: "breadcrumb" }, path.join(" › ")) : null,
       fields.length ? el("ul", { class: "hit-fields" }, fields) : null,
       hit.more_fields ? el("p", { class: "hint" }, "… et " + plural(hit.more_fields, "autre champ", "autres champs")) : null,
-      hit.page ? el("p", { class: "hit-original" }, originalLink(hit.doc_id, "pdf", hit.page)) : null);
+      hit.page ? el("p", { class: "hit-original" }, originalLink(hit.doc_id, hit.format, hit.page)) : null);
   }
 
   // ---------- action sheets ----------
@@ -57,7 +57,7 @@
     return el("li", { class: "action-card" },
       a.path && a.path.length ? el("p", { class: "breadcrumb" }, a.path.join(" › ")) : null,
       el("h3", {}, el("a", { href: actionHref(a.id) }, a.title)),
-      el("p", { class: "meta" }, a.territory ? territoryText(a.territory) + " — " : "", a.doc_title, a.year ? " (" + a.year + ")" : "", a.page ? ", p. " + a.page : ""),
+      el("p", { class: "meta" }, a.territory ? territoryText(a.territory) + " — " : "", a.doc_title, a.year ? " (" + a.year + ")" : "", a.page ? ", " + pageLabel(a.format, a.page) : ""),
       namesLine("Pilotes", a.pilots), namesLine("Partenaires", a.partners), namesLine("Financeurs", a.funders),
       namesLine("Dispositifs", a.dispositifs), extra || null);
   }
@@ -154,10 +154,10 @@
     const facts = el("dl", { class: "facts" },
       el("dt", {}, "Territoire"), el("dd", {}, a.territory ? territoryText(a.territory) : "inconnu"),
       el("dt", {}, "Document"), el("dd", {}, el("a", { href: documentHref(a.doc_id, { section }) }, a.doc_title), a.year ? " (" + a.year + ")" : "",
-        a.page ? [" — ", el("a", { href: originalHref(a.doc_id, a.page), target: "_blank", rel: "noopener" }, "p. " + a.page)] : ""));
+        a.page ? [" — ", el("a", { href: originalHref(a.doc_id, a.page, a.format), target: "_blank", rel: "noopener" }, pageLabel(a.format, a.page))] : ""));
     const fields = el("dl", { class: "action-fields" }, detail.fields.map((f) => [
       f.label || f.heading ? el("dt", {}, f.label || f.heading) : null,
-      el("dd", {}, f.text.split("\n").map((line) => el("p", {}, line)), f.page ? el("span", { class: "page" }, " p. " + f.page) : null),
+      el("dd", {}, f.text.split("\n").map((line) => el("p", {}, line)), f.page ? el("span", { class: "page" }, " " + pageLabel(a.format, f.page)) : null),
     ]));
     const entities = detail.entities.length ? el("section", { "aria-labelledby": "titre-entites-action" },
       el("h2", { id: "titre-entites-action" }, "Acteurs et dispositifs nommés"),

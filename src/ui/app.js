@@ -13,7 +13,7 @@
   const {
     TERRITORY_KIND_LABELS, formatNames,
     el, append, clear, announce, plural, fold,
-    hashFor, parseHash, documentHref, entityHref, originalHref, originalLink, apiPath, api,
+    hashFor, parseHash, documentHref, entityHref, originalHref, originalLink, pageLabel, pageCount, apiPath, api,
     errorBox, loading, territoryText, kindBadge, roleBadges, setTitle, markNav, backIfPossible,
     territoryKey, territoryHref, territoryLink, joined, documentLabel,
   } = window.maillage;
@@ -131,7 +131,7 @@
       if (hit.territory) about.push(territoryLink(hit.territory));
       if (hit.kind) about.push(kindLabels[hit.kind] || hit.kind);
       if (hit.year) about.push(String(hit.year));
-      if (hit.page) about.push("p. " + hit.page);
+      if (hit.page) about.push(pageLabel(hit.format, hit.page));
       const snippet = snippetNode("p", hit.snippet);
       if (hit.action) {
         list.appendChild(actionHit(hit, about));
@@ -143,7 +143,7 @@
         hit.section && hit.section.length ? el("p", { class: "breadcrumb" }, hit.section.join(" › ")) : null,
         hit.field ? el("p", { class: "field-label" }, el("span", { class: "badge" }, hit.field)) : null,
         snippet,
-        hit.page ? el("p", { class: "hit-original" }, originalLink(hit.doc_id, "pdf", hit.page)) : null));
+        hit.page ? el("p", { class: "hit-original" }, originalLink(hit.doc_id, hit.format, hit.page)) : null));
     }
 
     const active = [];
@@ -205,7 +205,7 @@
     if (token !== navigation) return;
     const list = el("ul", { class: "doc-list" });
     for (const d of docs) {
-      const about = [d.kind_label, territoryLink(d.territory), d.year ? String(d.year) : null, formatNames[d.format] ? (d.format === "pdf" && d.pages ? "PDF, " + plural(d.pages, "page", "pages") : formatNames[d.format]) : null].filter(Boolean);
+      const about = [d.kind_label, territoryLink(d.territory), d.year ? String(d.year) : null, formatNames[d.format] ? (d.pages ? formatNames[d.format] + ", " + pageCount(d.format, d.pages) : formatNames[d.format]) : null].filter(Boolean);
       list.appendChild(el("li", {},
         el("a", { href: documentHref(d.doc_id) }, d.title || d.doc_id),
         el("span", { class: "hit-meta" }, joined(about, " · "), about.length ? " — " : "", plural(d.passages, "passage", "passages"))));
@@ -255,8 +255,12 @@
     let lastPage = null;
     for (const p of doc.passages) {
       if (p.page && p.page !== lastPage) {
+        // A PDF's pages open at the page; a deck's slides name the slide in the link.
+        const slides = pageLabel(doc.format, p.page).startsWith("diapositive");
+        const original = originalLink(doc.doc_id, doc.format, p.page);
         body.appendChild(el("p", { class: "page-mark", id: "page-" + p.page },
-          el("span", {}, "Page " + p.page), " ", el("a", { href: originalHref(doc.doc_id, p.page), target: "_blank", rel: "noopener", "aria-label": "Ouvrir le PDF à la page " + p.page }, "ouvrir le PDF")));
+          el("span", {}, (slides ? "Diapositive " : "Page ") + p.page), " ",
+          el("a", { href: original.getAttribute("href"), target: "_blank", rel: "noopener", "aria-label": original.textContent }, slides ? "ouvrir le diaporama" : "ouvrir le PDF")));
         lastPage = p.page;
       }
       if (p.section !== null && p.section !== undefined && p.section !== lastSection) {
@@ -293,7 +297,7 @@
       el("p", { class: "back" }, el("a", { href: "#/", onclick: backIfPossible }, "← Retour")),
       el("h1", {}, doc.title || doc.doc_id),
       about.length ? el("p", { class: "hit-meta" }, joined(about, " · ")) : null,
-      el("p", { class: "hint" }, [plural(doc.passages_total, "passage", "passages"), doc.pages ? plural(doc.pages, "page", "pages") : null, "fichier " + doc.file].filter(Boolean).join(" · ")),
+      el("p", { class: "hint" }, [plural(doc.passages_total, "passage", "passages"), doc.pages ? pageCount(doc.format, doc.pages) : null, "fichier " + doc.file].filter(Boolean).join(" · ")),
       el("p", { class: "hit-original" }, originalLink(doc.doc_id, doc.format, null)),
       el("div", { class: side.childNodes.length ? "doc-layout" : "doc-layout single" }, side.childNodes.length ? side : null, el("article", { class: "doc-body", "aria-label": "Texte du document" }, body)),
       passagePager(doc, pageSize),

@@ -117,17 +117,33 @@
     return hashFor(["entite", id]);
   }
 
-  // The original file of a document, opened at a page when it has pages (PDF viewers read #page=N).
-  function originalHref(docId, page) {
-    return apiPath("/api/documents/", docId) + "/file" + (page ? "#page=" + page : "");
+  // The original file of a document, opened at a page when it is a PDF (PDF viewers read
+  // #page=N; a deck is downloaded, its slide named in the link's text).
+  function originalHref(docId, page, format) {
+    const anchor = page && (!format || format === "pdf") ? "#page=" + page : "";
+    return apiPath("/api/documents/", docId) + "/file" + anchor;
+  }
+
+  const slideFormats = new Set(["pptx", "odp"]);
+
+  // How many pages a document has: a PDF's pages, a deck's slides.
+  function pageCount(format, pages) {
+    return slideFormats.has(format) ? plural(pages, "diapositive", "diapositives") : plural(pages, "page", "pages");
+  }
+
+  // Where in its document a passage is: a PDF's page, a deck's slide.
+  function pageLabel(format, page) {
+    return (slideFormats.has(format) ? "diapositive " : "p. ") + page;
   }
 
   const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", pptx: "diaporama PowerPoint", odp: "diaporama OpenDocument", xlsx: "classeur Excel", ods: "classeur OpenDocument", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
 
   function originalLink(docId, format, page) {
     const what = formatNames[format] || "fichier";
-    const text = page ? "Ouvrir le " + what + " à la page " + page : "Ouvrir le " + what + " original";
-    return el("a", { class: "original-link", href: originalHref(docId, page), target: "_blank", rel: "noopener" }, text);
+    const text = !page ? "Ouvrir le " + what + " original"
+      : slideFormats.has(format) ? "Ouvrir le " + what + " (diapositive " + page + ")"
+      : "Ouvrir le " + what + " à la page " + page;
+    return el("a", { class: "original-link", href: originalHref(docId, page, format), target: "_blank", rel: "noopener" }, text);
   }
 
   function apiPath(prefix, id) {
@@ -241,7 +257,7 @@
   window.maillage = {
     KIND_LABELS, ROLE_LABELS, TERRITORY_KIND_LABELS, formatNames,
     el, append, svg, clear, announce, plural, fold,
-    hashFor, parseHash, documentHref, entityHref, originalHref, originalLink, apiPath, api,
+    hashFor, parseHash, documentHref, entityHref, originalHref, originalLink, pageLabel, pageCount, apiPath, api,
     errorBox, loading, territoryText, kindBadge, roleBadges, setTitle, markNav, backIfPossible,
     territoryKey, territoryHref, territoryLink, joined, documentLabel,
   };

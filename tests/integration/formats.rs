@@ -264,12 +264,23 @@ fn slides_and_workbooks_are_indexed_searched_and_served() {
             })
             .unwrap()
     };
-    // A bullet of a slide.
+    // A bullet of a slide, which says its slide: a deck's pages are its slides.
     let hits = search("séminaire interne");
-    assert_eq!(
-        hits.hits.first().map(|h| h.doc_id.as_str()),
-        Some("conseil-municipal")
+    let first = hits.hits.first().expect("a hit");
+    assert_eq!(first.doc_id, "conseil-municipal");
+    assert_eq!(first.format.as_str(), "pptx");
+    let slides = docs
+        .iter()
+        .find(|d| d.doc_id == "conseil-municipal")
+        .and_then(|d| d.pages);
+    assert_eq!(slides, Some(31));
+    assert!(
+        first.page.is_some_and(|slide| (2..=31).contains(&slide)),
+        "{:?}",
+        first.page
     );
+    // The workbook has no pages.
+    assert!(search("CDRIML").hits.iter().all(|h| h.page.is_none()));
     // A fiche's row: the label is the field of the value beside it.
     let hits = search("Réseau Alpha");
     let partners = hits

@@ -17,7 +17,7 @@ use super::Engine;
 use crate::extract::entities::EntityKind;
 use crate::extract::territory::Cog;
 use crate::extract::Role;
-use crate::model::{DocKind, Territory};
+use crate::model::{DocKind, SourceFormat, Territory};
 use crate::{Error, Result};
 pub use compare::{ComparedEntity, Comparison};
 pub use similar::{SharedEntity, SimilarAction, SimilarActions};
@@ -40,9 +40,12 @@ pub struct ActionSummary {
     /// Headings above the action (axe › objectif).
     pub path: Vec<String>,
     pub title: String,
-    /// The 1-based page where the action starts, for paged documents.
+    /// The 1-based page where the action starts, for paged documents (a PDF's page, a
+    /// deck's slide).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The format of the document's file, which says what its pages are.
+    pub format: SourceFormat,
     /// Names in PILOTES, PARTENAIRES and financements fields.
     pub pilots: Vec<String>,
     pub partners: Vec<String>,
@@ -328,6 +331,7 @@ impl Engine {
             path,
             title,
             page: start.and_then(|s| info.page_of(s)),
+            format: info.source.format,
             pilots: names(table::role_bit(Role::Pilot), None),
             partners: names(table::role_bit(Role::Partner), None),
             funders: names(table::role_bit(Role::Funder), None),

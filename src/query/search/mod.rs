@@ -32,7 +32,7 @@ use super::rank;
 use super::requests::{given, parsed, SearchRequest};
 use super::typos::Correction;
 use super::{Engine, TerritoryFilter};
-use crate::model::{DocKind, Territory};
+use crate::model::{DocKind, SourceFormat, Territory};
 use crate::{index, Error, Result};
 use corrections::corrected_query;
 pub use facets::{FacetCount, Facets, MAX_TERRITORY_FACETS};
@@ -66,9 +66,12 @@ pub struct Hit {
     pub passage: usize,
     pub start: usize,
     pub end: usize,
-    /// The 1-based page where the passage starts, for paged documents (PDF).
+    /// The 1-based page where the passage starts, for paged documents (a PDF's page, a
+    /// deck's slide).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The format of the document's file, which says what its pages are.
+    pub format: SourceFormat,
     /// Grouped by action: the action's id and title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -455,6 +458,7 @@ impl Engine {
             start: passage.start,
             end: passage.end,
             page: document.page_of(passage.start),
+            format: document.source.format,
             action: None,
             action_title: None,
             fields: Vec::new(),
