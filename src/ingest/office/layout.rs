@@ -14,7 +14,8 @@
 //! * a spreadsheet's rows are held until its sheet ends, so that the empty columns
 //!   left of every row are dropped; an empty row ends a table (the next row starts a
 //!   block of its own), as people leave one between two tables of a sheet; a sheet's
-//!   name is a line before its rows unless it is a default one (`Feuil1`, `Sheet2`).
+//!   name is a line before its rows unless it is a default one (`Feuil1`, `Sheet2`)
+//!   or the only sheet's (the first line of a workbook of one sheet is its title).
 //!
 //! Every character kept is charged to the output budget as it is read, so a file
 //! cannot make this allocate much more than `max_output_bytes`.
@@ -184,6 +185,10 @@ pub(crate) struct Layout {
     max: usize,
     /// The tables are sheets: their rows are held (see the module's notes).
     sheets: bool,
+    /// Sheets named so far, and the first one's name with where it goes: a workbook
+    /// of one sheet does not need its name, and its first line is its title.
+    sheets_named: usize,
+    first_sheet: Option<(usize, String)>,
 }
 
 impl Layout {
@@ -199,6 +204,8 @@ impl Layout {
             used: 0,
             max: max_output_bytes,
             sheets: false,
+            sheets_named: 0,
+            first_sheet: None,
         }
     }
 
@@ -211,15 +218,49 @@ impl Layout {
         self.sheets
     }
 
-    /// A sheet's name, as a line of its own unless it is a default name.
+    /// A sheet's name, as a line of its own unless it is a default name or the
+    /// workbook's only sheet's (the first sheet's name waits for a second sheet).
     pub(crate) fn sheet_name(&mut self, name: &str) -> Result<(), Unreadable> {
+        self.sheets_named += 1;
         let name = name.trim();
-        if name.is_empty() || is_default_sheet_name(name) {
+        let shown = !name.is_empty() && !is_default_sheet_name(name);
+        if self.sheets_named == 1 {
+            if shown {
+                self.charge(name.len() + 2)?;
+                let at = self.flow_len();
+                self.first_sheet = Some((at, name.to_string()));
+            }
             return Ok(());
         }
+        if let Some((at, first)) = self.first_sheet.take() {
+            if self.flow_len() == at {
+                self.name_line(&first)?;
+            } else if let Some(Sink::Flow { out, .. }) = self.sinks.first_mut() {
+                // The first sheet's rows follow: its name goes before them.
+                out.insert_str(
+                    at,
+                    &if at == 0 {
+                        format!("{first}\n\n")
+                    } else {
+                        format!("\n\n{first}")
+                    },
+                );
+            }
+        }
+        if shown {
+            self.name_line(name)?;
+        }
+        Ok(())
+    }
+
+    fn name_line(&mut self, name: &str) -> Result<(), Unreadable> {
         self.open_para()?;
         self.text(name, false)?;
         self.close_para()
+    }
+
+    fn flow_len(&self) -> usize {
+        self.sinks.first().map_or(0, sink_len)
     }
 
     /// Starts a new page (a slide): what follows begins with [`PAGE_BREAK`].

@@ -108,6 +108,13 @@ fn shipped_plans_as_slides_and_workbooks_keep_their_words_in_order() {
             );
         } else {
             assert_eq!(out.n_pages, 0, "{what}");
+            // The only sheet's name (« Plan ») is not written: the fiche's first line
+            // is the workbook's first line, its title.
+            assert!(
+                out.text
+                    .starts_with("Coordination territoriale linguistique de Cergy\n"),
+                "{what}"
+            );
             // A fiche's rows: a label and its value in two cells.
             assert!(
                 out.text.contains(
@@ -452,7 +459,7 @@ fn odp_slides_are_pages_without_their_placeholders_and_footers() {
 }
 
 #[test]
-fn ods_sheets_are_tables_cut_at_empty_rows() {
+fn ods_sheets_are_tables_cut_at_empty_rows_after_their_names() {
     let cell = |text: &str| {
         format!(
             r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
@@ -471,7 +478,7 @@ fn ods_sheets_are_tables_cut_at_empty_rows() {
     ]
     .concat();
     let body = format!(
-        r#"<office:spreadsheet><table:content-validations><table:content-validation table:name="v1"><table:help-message><text:p>Choisir dans la liste</text:p></table:help-message></table:content-validation></table:content-validations><table:table table:name="Feuille1"><table:table-column table:number-columns-repeated="16384"/>{first}</table:table><table:table table:name="Cachée" table:display="false">{}</table:table><table:table table:name="Suivi 2023">{}</table:table><table:named-expressions/></office:spreadsheet>"#,
+        r#"<office:spreadsheet><table:content-validations><table:content-validation table:name="v1"><table:help-message><text:p>Choisir dans la liste</text:p></table:help-message></table:content-validation></table:content-validations><table:table table:name="Actions"><table:table-column table:number-columns-repeated="16384"/>{first}</table:table><table:table table:name="Cachée" table:display="false">{}</table:table><table:table table:name="Suivi 2023">{}</table:table><table:named-expressions/></office:spreadsheet>"#,
         row(&cell("Secret")),
         row(&cell("Réalisé")),
     );
@@ -482,7 +489,7 @@ fn ods_sheets_are_tables_cut_at_empty_rows() {
     .unwrap();
     assert_eq!(
         out.text,
-        "Action\tPilote\nCLAS\tVille\n\nOui\tOui\n\nSuivi 2023\n\nRéalisé"
+        "Actions\n\nAction\tPilote\nCLAS\tVille\n\nOui\tOui\n\nSuivi 2023\n\nRéalisé"
     );
 }
 
