@@ -13,7 +13,11 @@ use once_cell::sync::Lazy;
 static LABELS: Lazy<Labels> =
     Lazy::new(|| Labels::from_data(include_str!("../../data/field_labels.txt")));
 
-/// Folded spelling → canonical label.
+/// The levels an action table's column headers name (`data/table_columns.txt`).
+static COLUMNS: Lazy<Labels> =
+    Lazy::new(|| Labels::from_data(include_str!("../../data/table_columns.txt")));
+
+/// Folded spelling → canonical label (or level, for column headers).
 pub(crate) struct Labels {
     by_folded: HashMap<String, String>,
     /// Longest label, in words, to bound prefix matching.
@@ -198,6 +202,15 @@ pub(crate) fn whole_label(line: &str) -> Option<String> {
         return None;
     }
     LABELS.by_folded.get(folded).cloned()
+}
+
+/// The level (`AXE`, `OBJECTIF`, `ACTION`) a column header names in an action table
+/// (`Objectifs opérationnels` → `OBJECTIF`).
+pub(crate) fn column_level(cell: &str) -> Option<&'static str> {
+    if cell.len() > 120 {
+        return None;
+    }
+    COLUMNS.by_folded.get(&fold(cell)).map(String::as_str)
 }
 
 /// `Label : value` or, when the label is written in capitals, `LABEL value`:

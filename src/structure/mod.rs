@@ -16,6 +16,9 @@
 //! * column tables (`OBJECTIF OPERATIONNEL<TAB>1.2.1. …<TAB>1.2.5. …` then
 //!   `ORIENTATIONS<TAB>…` rows): each column is an objective, each cell a
 //!   passage of that objective with the row label as field;
+//! * action tables (a header `Axe | Objectif | Action | Pilote | Partenaires`,
+//!   then a row per action): level cells open sections, empty = same as above,
+//!   the other cells are the action's fields;
 //! * hierarchical tables (`Axe | Objectif | Action`, empty cell = same as
 //!   above): heading cells open sections like heading lines do;
 //! * everything else: paragraphs and list blocks, split on item then sentence
@@ -49,7 +52,7 @@ use headings::{Heading, Rank};
 use labels::fold;
 use memo::{summary_objectif_axes, HeadingMemo};
 use passages::split_span;
-use tables::ColumnTable;
+use tables::{ColumnTable, RecordTable};
 
 /// Text → [`Document`] with title, kind, year, sections and passages.
 /// Never fails: a malformed plan is still a Document (maybe flat). The
@@ -122,6 +125,8 @@ struct Builder<'a> {
     /// Objectif number → axe number, from the plan's summary.
     objectif_axes: HashMap<String, String>,
     columns: Option<ColumnTable>,
+    /// The action table whose header was read, while its rows go on.
+    records: Option<RecordTable>,
     /// Label of the previous table row, for rows whose first cell is empty.
     row_label: Option<String>,
     /// Lines of the paragraph or list being gathered (first, last).
@@ -157,6 +162,7 @@ impl<'a> Builder<'a> {
             field_has_value: false,
             objectif_axes,
             columns: None,
+            records: None,
             row_label: None,
             block: None,
             pending_axe: None,
@@ -193,6 +199,7 @@ impl<'a> Builder<'a> {
         let line = raw.trim();
         if line.is_empty() {
             self.flush_block();
+            self.end_records_unless_continued(index);
             return index + 1;
         }
         if raw.contains('\t') {
@@ -202,6 +209,7 @@ impl<'a> Builder<'a> {
             return index + 1;
         }
         self.columns = None;
+        self.records = None;
         self.row_label = None;
         let (start, end) = self.trimmed_span(index);
         if let Some(label) = labels::whole_label(line) {
@@ -276,6 +284,23 @@ impl<'a> Builder<'a> {
             None => Some((index, index)),
         };
         index + 1
+    }
+
+    /// An action table goes on past a blank line only into rows about as wide as its
+    /// header (a table cut by a page); another table starts there otherwise.
+    fn end_records_unless_continued(&mut self, index: usize) {
+        let Some(width) = self.records.as_ref().map(RecordTable::width) else {
+            return;
+        };
+        let next = self.next_nonblank(index).map(|i| self.line(i));
+        // Trailing empty cells are not written: a row may be narrower than its header.
+        let continued = next.is_some_and(|line| {
+            let cells = line.split('\t').count();
+            line.contains('\t') && cells <= width && cells * 2 > width
+        });
+        if !continued {
+            self.records = None;
+        }
     }
 
     /// A line that can be a heading's title: not a heading, label, bullet or row.

@@ -1,16 +1,22 @@
-//! Tab-separated rows: column tables, hierarchical tables and field rows.
+//! Tab-separated rows: action tables, column tables, hierarchical tables and
+//! field rows.
 //!
 //! Layouts give a table row as one line with its cells separated by tabs.
-//! The same line shape means different things: a header of sibling
-//! objectives (each column then a section), a row of such a column table
-//! (each cell a passage of its column), a row of a hierarchical table
-//! (heading cells open sections), or `label<TAB>value` fields. Each shape is
-//! one step of [`Builder::table_row`], tried in that order.
+//! The same line shape means different things: a header naming levels and
+//! fields (`Axe | Objectif | Action | Pilote | Partenaires`), then a row per
+//! action (each level cell opens its section, each other cell a field of the
+//! action), as plans' summary tables and action plans kept as workbooks are;
+//! a header of sibling objectives (each column then a section), a row of such
+//! a column table (each cell a passage of its column), a row of a
+//! hierarchical table (heading cells open sections), or `label<TAB>value`
+//! fields. Each shape is one step of [`Builder::table_row`], tried in that
+//! order.
 
 use std::collections::HashMap;
 
 use super::headings::{Heading, Rank};
 use super::{ingest_separator, labels, trim_span, Builder};
+use crate::SectionKind;
 
 /// State of a column table: the section each column stands for.
 pub(super) struct ColumnTable {
@@ -20,12 +26,85 @@ pub(super) struct ColumnTable {
     label: Option<String>,
 }
 
+/// State of an action table: what each column holds, by cell index.
+pub(super) struct RecordTable {
+    columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    /// A level of the outline: its cells open sections of this kind and rank.
+    Level(SectionKind, u8),
+    /// A field of the row's action (its canonical label, else the header as written).
+    Field(String),
+    Empty,
+}
+
+impl RecordTable {
+    /// The table a header row announces: three named columns or more, a level of
+    /// objectives or actions among them, a field label among the others, and at most
+    /// one column named neither way. None for any other row.
+    fn from_header(cells: &[&str]) -> Option<RecordTable> {
+        let named = cells.iter().filter(|c| !c.is_empty()).count();
+        if named < 3 {
+            return None;
+        }
+        let mut columns = Vec::with_capacity(cells.len());
+        let (mut fields, mut unknown, mut deep) = (0, 0, false);
+        let mut last_rank = 0u8;
+        for cell in cells {
+            if cell.is_empty() {
+                columns.push(Column::Empty);
+            } else if let Some(level) = labels::column_level(cell) {
+                let (kind, base) = match level {
+                    "AXE" => (SectionKind::Axe, 1),
+                    "OBJECTIF" => (SectionKind::Objectif, 3),
+                    _ => (SectionKind::Action, 4),
+                };
+                deep |= kind != SectionKind::Axe;
+                // Levels deepen from left to right: a second objectives column
+                // (opérationnels after stratégiques) sits below the first.
+                let rank = base.max(last_rank + 1);
+                last_rank = rank;
+                columns.push(Column::Level(kind, rank));
+            } else if let Some(label) = labels::whole_label(cell) {
+                fields += 1;
+                columns.push(Column::Field(label));
+            } else if cell.chars().count() <= 40 {
+                unknown += 1;
+                columns.push(Column::Field(
+                    cell.trim_end_matches([':', ' ']).to_uppercase(),
+                ));
+            } else {
+                return None;
+            }
+        }
+        (deep && fields > 0 && unknown <= 1).then_some(RecordTable { columns })
+    }
+
+    /// Cells in the header row.
+    pub(super) fn width(&self) -> usize {
+        self.columns.len()
+    }
+}
+
 impl Builder<'_> {
     /// Handles the tab-separated line `index`.
     pub(super) fn table_row(&mut self, index: usize) {
         let line_span = self.lines[index];
         let cells = cell_spans(self.text, line_span.start, line_span.end);
         let text = self.text;
+        let texts: Vec<&str> = cells.iter().map(|c| &text[c.0..c.1]).collect();
+        if let Some(table) = RecordTable::from_header(&texts) {
+            self.records = Some(table);
+            self.columns = None;
+            self.row_label = None;
+            return;
+        }
+        if self.records.is_some() {
+            self.record_row(&cells);
+            return;
+        }
         let first = cells.first().map_or("", |c| &text[c.0..c.1]);
         let first_is_heading =
             !first.is_empty() && self.headings.first_item_heading(first).is_some();
@@ -48,6 +127,69 @@ impl Builder<'_> {
         let (start, end) = self.trimmed_span(index);
         self.add_passages(self.top(), self.field.clone(), start, end);
         self.row_label = None;
+    }
+
+    /// A row of the open action table: its level cells open (or continue) their
+    /// sections, outermost first, then its other cells are fields of the innermost.
+    /// An empty level cell keeps the section above (a merged cell).
+    fn record_row(&mut self, cells: &[(usize, usize)]) {
+        let Some(table) = self.records.as_ref() else {
+            return;
+        };
+        let columns = table.columns.clone();
+        let text = self.text;
+        for (i, &(start, end)) in cells.iter().enumerate() {
+            let Some(&Column::Level(kind, rank)) = columns.get(i) else {
+                continue;
+            };
+            if start >= end {
+                continue;
+            }
+            let cell = &text[start..end];
+            // A cell written as a heading (`Axe 1 : Petite enfance`, `1.2. Prévenir`)
+            // keeps its number and title; its column says its level.
+            let (number, title) = match self.headings.recognize(cell) {
+                Some(h) => (h.number, h.title),
+                None => (None, cell.to_string()),
+            };
+            // Repeated on every row of its actions: the open section goes on, and
+            // the sections below it stay open too.
+            if self.is_open(kind, number.as_deref(), &title) {
+                continue;
+            }
+            let heading = Heading {
+                kind,
+                rank: Rank::Fixed(rank),
+                number,
+                title,
+                style: "table",
+                unnumbered_axe: false,
+            };
+            self.open(heading, cell.to_string(), start, end, true);
+        }
+        for (i, &(start, end)) in cells.iter().enumerate() {
+            let field = match columns.get(i) {
+                Some(Column::Level(..)) => continue,
+                Some(Column::Field(label)) => Some(label.clone()),
+                Some(Column::Empty) | None => None,
+            };
+            self.add_passages(self.top(), field, start, end);
+        }
+        self.row_label = None;
+    }
+
+    /// Whether a section of `kind` with this number (or, unnumbered, this title) is open.
+    fn is_open(&self, kind: SectionKind, number: Option<&str>, title: &str) -> bool {
+        let key = labels::fold(title);
+        self.stack.iter().any(|&s| {
+            let open = &self.sections[s];
+            open.kind == kind
+                && match (open.number.as_deref(), number) {
+                    (Some(a), Some(b)) => a == b,
+                    (None, None) => !key.is_empty() && super::same_title(&open.key, &key),
+                    _ => false,
+                }
+        })
     }
 
     /// Column header: several sibling objectives side by side, each column

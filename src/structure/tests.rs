@@ -242,6 +242,76 @@ fn hierarchical_table_with_empty_cells_means_same_as_above() {
     );
 }
 
+/// An action plan kept as a table (a workbook, a plan's summary): a header of levels
+/// and fields, then a row per action, the levels repeated or left empty below.
+const ACTION_TABLE: &str = "Convention territoriale globale 2023-2027 — Ville de Blagnac\n\n\
+Axe\tObjectifs opérationnels\tAction\tPilote\tPartenaires\tÉchéance\n\
+Axe 1 : Petite enfance\tDévelopper l'offre d'accueil\tCréer une crèche de 40 places\tVille\tCAF, PMI\t01/09/2024\n\
+Axe 1 : Petite enfance\tDévelopper l'offre d'accueil\tOuvrir un LAEP itinérant\tCCAS\tCAF, centre social\t2025\n\
+\t\t\t\tassociations de parents\t\n\
+Axe 2 : Jeunesse\tAccompagner la scolarité\tÉtendre le CLAS aux collégiens\tVille\tÉducation nationale\t2023\n\n\
+Statut\tmunicipal\n";
+
+#[test]
+fn an_action_table_gives_a_section_per_level_and_fields_per_action() {
+    let doc = parse("blagnac", &clean(ACTION_TABLE, false));
+    assert_offsets_consistent(&doc);
+    let headings: Vec<(SectionKind, &str)> = doc
+        .sections
+        .iter()
+        .map(|s| (s.kind, s.heading.as_str()))
+        .collect();
+    // The levels repeated on the rows of their actions open each section once.
+    assert_eq!(
+        headings,
+        vec![
+            (SectionKind::Axe, "Axe 1 : Petite enfance"),
+            (SectionKind::Objectif, "Développer l'offre d'accueil"),
+            (SectionKind::Action, "Créer une crèche de 40 places"),
+            (SectionKind::Action, "Ouvrir un LAEP itinérant"),
+            (SectionKind::Axe, "Axe 2 : Jeunesse"),
+            (SectionKind::Objectif, "Accompagner la scolarité"),
+            (SectionKind::Action, "Étendre le CLAS aux collégiens"),
+        ]
+    );
+    let partners = passage_with(&doc, "PARTENAIRES", "centre social").expect("partners");
+    assert_eq!(
+        partners.heading_path,
+        vec![
+            "Axe 1 : Petite enfance",
+            "Développer l'offre d'accueil",
+            "Ouvrir un LAEP itinérant"
+        ]
+    );
+    // A row whose levels are empty goes on with the action above.
+    let more = passage_with(&doc, "PARTENAIRES", "associations de parents").expect("more");
+    assert_eq!(more.heading_path, partners.heading_path);
+    assert!(passage_with(&doc, "PILOTES", "CCAS").is_some());
+    // A column named by no label keeps its header as its field.
+    assert!(passage_with(&doc, "ÉCHÉANCE", "01/09/2024").is_some());
+    // The header is no passage, and the table ends with its rows.
+    assert!(shown(&doc)
+        .iter()
+        .all(|p| !p.text.contains("Objectifs opérationnels")));
+    assert!(passage_with(&doc, "STATUT", "municipal").is_some());
+}
+
+#[test]
+fn a_header_of_levels_alone_or_of_prose_is_no_action_table() {
+    // Levels without fields: the hierarchical table's rules read it.
+    let levels =
+        "Axe\tObjectif\tAction\nAxe 1 : Grandir\tObjectif 1 : Prévenir\tAction 1 : Écouter\n";
+    let doc = parse("niveaux", &clean(levels, false));
+    assert!(doc
+        .passages
+        .iter()
+        .any(|p| doc.passage_text(p) == "Axe\tObjectif\tAction"));
+    // Sentences in the first row: a table of text, not a header.
+    let prose = "Les actions menées\tLes pilotes de chaque action\tLes partenaires associés au projet\nCafé des parents\tVille\tCAF\n";
+    let doc = parse("prose", &clean(prose, false));
+    assert!(doc.sections.iter().all(|s| s.kind != SectionKind::Action));
+}
+
 #[test]
 fn long_blocks_are_split_keeping_path_and_field() {
     let item = "- Une action de soutien à la parentalité portée par le centre social et la CAF auprès des familles du quartier.\n";
