@@ -309,6 +309,137 @@ fn slides_and_workbooks_are_indexed_searched_and_served() {
     assert_eq!(original.body, deck);
 }
 
+/// A workbook of one sheet as Excel writes it: inline strings in cells `A1`, `B1`…
+fn workbook(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write;
+    let column = |i: usize| char::from(b'A' + i as u8);
+    let mut data = String::new();
+    for (r, cells) in rows.iter().enumerate() {
+        data.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            data.push_str(&format!(
+                r#"<c r="{}{}" t="inlineStr"><is><t>{cell}</t></is></c>"#,
+                column(c),
+                r + 1
+            ));
+        }
+        data.push_str("</row>");
+    }
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let rels = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let parts = [
+        (
+            "_rels/.rels".to_string(),
+            format!(
+                r#"<Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml".to_string(),
+            format!(
+                r#"<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".to_string(),
+            format!(
+                r#"<Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml".to_string(),
+            format!(r#"<worksheet xmlns="{main}"><sheetData>{data}</sheetData></worksheet>"#),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// An action plan kept as a workbook gives action sheets: who pilots, who partners.
+#[test]
+fn an_action_plan_workbook_gives_action_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let rows: &[&[&str]] = &[
+        &["Convention territoriale globale 2023-2027 de Blagnac"],
+        &[],
+        &[
+            "Axe",
+            "Objectif",
+            "Action",
+            "Pilote",
+            "Partenaires",
+            "Échéance",
+        ],
+        &[
+            "Axe 1 : Petite enfance",
+            "Développer l'offre d'accueil",
+            "Ouvrir un LAEP itinérant",
+            "CCAS",
+            "CAF de la Haute-Garonne, centre social",
+            "2025",
+        ],
+        &[
+            "Axe 2 : Jeunesse",
+            "Favoriser l'insertion des jeunes",
+            "Renforcer les permanences de la Mission Locale",
+            "Ville",
+            "Mission Locale Haute-Garonne",
+            "2023",
+        ],
+    ];
+    std::fs::write(
+        corpus.join("plan-actions.xlsx"),
+        workbook("Plan d'actions", rows),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    maillage::pipeline::build(&corpus, &index, &|_| {}).expect("the folder indexes");
+    let engine = Engine::open(&index).unwrap();
+    let doc = &engine.documents()[0];
+    assert_eq!(
+        doc.title,
+        "Convention territoriale globale 2023-2027 de Blagnac"
+    );
+    let actions = engine
+        .actions(&maillage::query::ActionsRequest::default())
+        .unwrap();
+    let titles: Vec<&str> = actions.actions.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Ouvrir un LAEP itinérant",
+            "Renforcer les permanences de la Mission Locale"
+        ]
+    );
+    let laep = &actions.actions[0];
+    assert_eq!(
+        laep.path,
+        ["Axe 1 : Petite enfance", "Développer l'offre d'accueil"]
+    );
+    assert_eq!(laep.format.as_str(), "xlsx");
+    assert!(
+        laep.partners.iter().any(|p| p.contains("CAF")),
+        "{:?}",
+        laep.partners
+    );
+    let partners_of_the_mission_locale = engine
+        .actions(&maillage::query::ActionsRequest {
+            entity: Some("Mission Locale Haute-Garonne".into()),
+            role: Some("partner".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(partners_of_the_mission_locale.total, 1);
+}
+
 #[test]
 fn hits_evidence_and_sources_of_a_pdf_carry_their_page() {
     let response = engine()
