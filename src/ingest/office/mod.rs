@@ -9,6 +9,7 @@
 //! character given back must be charged to a budget, so that a zip bomb is refused in
 //! milliseconds instead of filling memory.
 
+mod diagrams;
 pub mod docx;
 mod docx_styles;
 mod layout;

@@ -5,13 +5,15 @@
 //! Council presentations carry much of a plan's content (enjeux, orientations, the
 //! calendar) only there. What a slide repeats from its master (footer, date, slide
 //! number) is left out, as are empty placeholders, hidden slides (a published deck
-//! does not show them), pictures, charts and comments. A paragraph of a body
+//! does not show them), pictures, charts and comments; a SmartArt diagram's text
+//! comes after the slide's shapes ([`super::diagrams`]). A paragraph of a body
 //! placeholder is an item (`- `) unless it says it has no bullet, as the master's
 //! text styles make it one; a text box's paragraph is an item only when it says so;
 //! automatic numbers are written as shown (`1.`, `a)`).
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::diagrams;
 use super::layout::Layout;
 use super::opc::{kind_of, relationships, root_element, target_of, Relationship};
 use super::types::{Extracted, Limits, Unreadable};
@@ -23,6 +25,7 @@ const A_STRICT: &str = "http://purl.oclc.org/ooxml/drawingml/main";
 const P_MAIN: &str = "http://schemas.openxmlformats.org/presentationml/2006/main";
 const P_STRICT: &str = "http://purl.oclc.org/ooxml/presentationml/main";
 const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+const DGM: &str = "http://schemas.openxmlformats.org/drawingml/2006/diagram";
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 
 /// Slides read at most (a deck of more is cut there).
@@ -79,6 +82,12 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
             continue;
         }
         let slide_rels = relationships(&mut pkg, part)?;
+        // SmartArt: the slide names each diagram's data, read after its shapes.
+        for id in std::mem::take(&mut reader.diagrams) {
+            if let Some(data) = slide_rels.iter().find(|r| r.id == id) {
+                diagrams::lay_out(&mut pkg, &data.target, &mut layout)?;
+            }
+        }
         if let Some(notes) = target_of(&slide_rels, "notesSlide") {
             reader.start_part(true);
             // The notes are the speaker's: a damaged notes part loses them, not the slide.
@@ -150,6 +159,7 @@ enum Ns {
     A,
     P,
     Mc,
+    Dgm,
     Other,
 }
 
@@ -216,6 +226,8 @@ struct Reader {
     bold: bool,
     /// Inside a field that is a slide number or a date.
     quiet_field: bool,
+    /// The relationships naming the data of the slide's SmartArt diagrams.
+    diagrams: Vec<String>,
 }
 
 impl Reader {
@@ -287,6 +299,7 @@ impl xml::PartReader for Reader {
             A_MAIN | A_STRICT => Ns::A,
             P_MAIN | P_STRICT => Ns::P,
             MC => Ns::Mc,
+            DGM => Ns::Dgm,
             _ => Ns::Other,
         }
     }
@@ -405,6 +418,14 @@ impl xml::PartReader for Reader {
                 }
             }
             (Ns::Mc, "Fallback") => return Ok(false),
+            (Ns::Dgm, "relIds") => {
+                if let Some(data) =
+                    attr(e, "dm").filter(|_| !self.notes && self.diagrams.len() < 100)
+                {
+                    self.diagrams.push(data);
+                }
+                return Ok(false);
+            }
             _ => Frame::Plain,
         };
         frames.push(frame);

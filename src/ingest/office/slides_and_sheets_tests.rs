@@ -319,23 +319,75 @@ fn slides_listed_nowhere_are_read_in_the_order_of_their_numbers() {
 
 /// `bytes` with the entry `name` holding `data` instead.
 fn replace_entry(bytes: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
+    with_entries(bytes, &[(name, data)])
+}
+
+/// `bytes` with each entry of `changes` holding its data, added when missing.
+fn with_entries(bytes: &[u8], changes: &[(&str, &[u8])]) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).unwrap();
         let mut content = Vec::new();
         std::io::Read::read_to_end(&mut file, &mut content).unwrap();
-        let entry_name = file.name().unwrap().to_string();
-        if entry_name == name {
-            content = data.to_vec();
+        entries.push((file.name().unwrap().to_string(), content));
+    }
+    for (name, data) in changes {
+        match entries.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 = data.to_vec(),
+            None => entries.push((name.to_string(), data.to_vec())),
         }
-        entries.push((entry_name, content));
     }
     let refs: Vec<(&str, &[u8])> = entries
         .iter()
         .map(|(n, d)| (n.as_str(), d.as_slice()))
         .collect();
     zip_of(&refs)
+}
+
+#[test]
+fn smartart_text_follows_the_diagram_order_not_the_file_order() {
+    // A process diagram: « Diagnostic » (with two sub-points) then « Concertation »,
+    // written in the data part out of that order, beside connectors and presentation
+    // points that hold no text a person typed; PowerPoint's cached drawing repeats it.
+    let data = r#"<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst><dgm:pt modelId="{0}" type="doc"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="fr-FR"/></a:p></dgm:t></dgm:pt><dgm:pt modelId="{2}"><dgm:prSet phldrT="[Texte]"/><dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="fr-FR"/><a:t>Concertation</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="{1}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>Diagnostic</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="{3}"><dgm:t><a:p><a:r><a:t>Portrait de territoire</a:t></a:r></a:p><a:p><a:r><a:t>Analyse des besoins </a:t></a:r><a:r><a:t>sociaux</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="{9}" type="parTrans" cxnId="{c1}"><dgm:t><a:p><a:r><a:t>liaison</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="{8}" type="pres"><dgm:prSet presAssocID="{1}" presName="node"/></dgm:pt></dgm:ptLst><dgm:cxnLst><dgm:cxn modelId="{c2}" srcId="{0}" destId="{2}" srcOrd="1" destOrd="0"/><dgm:cxn modelId="{c1}" srcId="{0}" destId="{1}" srcOrd="0" destOrd="0"/><dgm:cxn modelId="{c3}" srcId="{1}" destId="{3}" srcOrd="0" destOrd="0"/><dgm:cxn modelId="{c4}" type="presOf" srcId="{1}" destId="{8}" srcOrd="0" destOrd="0"/></dgm:cxnLst></dgm:dataModel>"#;
+    let drawing = r#"<dsp:drawing xmlns:dsp="http://schemas.microsoft.com/office/drawing/2008/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dsp:spTree><dsp:sp><dsp:txBody><a:p><a:r><a:t>Diagnostic</a:t></a:r></a:p></dsp:txBody></dsp:sp></dsp:spTree></dsp:drawing>"#;
+    let frame = r#"<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="4" name="Diagramme 3"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram"><dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId3" r:lo="rId4" r:qs="rId5" r:cs="rId6"/></a:graphicData></a:graphic></p:graphicFrame>"#;
+    let merci = slide(
+        "",
+        &[
+            shape(r#"<p:ph type="title"/>"#, &para("", "Notre démarche")),
+            frame.to_string(),
+        ]
+        .concat(),
+    );
+    let rels = format!(
+        r#"<Relationships {RELS}>{}{}</Relationships>"#,
+        rel("rId3", "diagramData", "../diagrams/data1.xml"),
+        r#"<Relationship Id="rId7" Type="http://schemas.microsoft.com/office/2007/relationships/diagramDrawing" Target="../diagrams/drawing1.xml"/>"#,
+    );
+    let deck = with_entries(
+        &synthetic_pptx(),
+        &[
+            ("ppt/slides/slide1.xml", merci.as_bytes()),
+            ("ppt/slides/_rels/slide1.xml.rels", rels.as_bytes()),
+            ("ppt/diagrams/data1.xml", data.as_bytes()),
+            ("ppt/diagrams/drawing1.xml", drawing.as_bytes()),
+        ],
+    );
+    let out = pptx::extract(&deck, &limits()).unwrap();
+    let second = out.text.split(PAGE_BREAK).nth(1).expect("a second slide");
+    assert_eq!(
+        second,
+        "Notre démarche\n\nDiagnostic\n\n- Portrait de territoire\n- Analyse des besoins sociaux\n\nConcertation"
+    );
+    // A damaged data part loses the diagram, not the slide.
+    let damaged = with_entries(
+        &deck,
+        &[("ppt/diagrams/data1.xml", b"<dgm:dataModel><dgm:pt")],
+    );
+    let out = pptx::extract(&damaged, &limits()).unwrap();
+    assert!(out.text.ends_with("\u{E001}Notre démarche"), "{}", out.text);
 }
 
 // ---- Excel -------------------------------------------------------------------------------
