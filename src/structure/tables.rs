@@ -45,8 +45,10 @@ impl RecordTable {
     /// objectives or actions among them, a field label among the others, and at most
     /// one column named neither way. None for any other row.
     fn from_header(cells: &[&str]) -> Option<RecordTable> {
+        // Headers name their columns in a few words: rows of content are let go
+        // before any cell is folded.
         let named = cells.iter().filter(|c| !c.is_empty()).count();
-        if named < 3 {
+        if named < 3 || cells.iter().any(|c| c.len() > 80) {
             return None;
         }
         let mut columns = Vec::with_capacity(cells.len());
