@@ -310,6 +310,24 @@ mod tests {
             Some("MODALITÉS DE MISE EN ŒUVRE / ÉTAPES DE TRAVAIL")
         );
         assert_eq!(whole_label("Les partenaires de la ville"), None);
+        // The columns of action tables kept as workbooks.
+        assert_eq!(whole_label("Échéance").as_deref(), Some("CALENDRIER"));
+        assert_eq!(
+            whole_label("Commentaires :").as_deref(),
+            Some("OBSERVATIONS")
+        );
+        assert_eq!(
+            whole_label("État d’avancement").as_deref(),
+            Some("AVANCEMENT")
+        );
+    }
+
+    #[test]
+    fn column_headers_name_levels() {
+        assert_eq!(column_level("Objectifs opérationnels"), Some("OBJECTIF"));
+        assert_eq!(column_level("AXES STRATÉGIQUES :"), Some("AXE"));
+        assert_eq!(column_level("Intitulé de l’action"), Some("ACTION"));
+        assert_eq!(column_level("Pilote"), None);
     }
 
     #[test]

@@ -42,8 +42,9 @@ enum Column {
 
 impl RecordTable {
     /// The table a header row announces: three named columns or more, a level of
-    /// objectives or actions among them, a field label among the others, and at most
-    /// one column named neither way. None for any other row.
+    /// objectives or actions among them, a field label among the others, and no more
+    /// columns named neither way than fields (one at least is allowed). None for any
+    /// other row.
     fn from_header(cells: &[&str]) -> Option<RecordTable> {
         // Headers name their columns in a few words: rows of content are let go
         // before any cell is folded.
@@ -81,7 +82,7 @@ impl RecordTable {
                 return None;
             }
         }
-        (deep && fields > 0 && unknown <= 1).then_some(RecordTable { columns })
+        (deep && fields > 0 && unknown <= fields.max(1)).then_some(RecordTable { columns })
     }
 
     /// Cells in the header row.

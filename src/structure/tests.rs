@@ -245,11 +245,11 @@ fn hierarchical_table_with_empty_cells_means_same_as_above() {
 /// An action plan kept as a table (a workbook, a plan's summary): a header of levels
 /// and fields, then a row per action, the levels repeated or left empty below.
 const ACTION_TABLE: &str = "Convention territoriale globale 2023-2027 — Ville de Blagnac\n\n\
-Axe\tObjectifs opérationnels\tAction\tPilote\tPartenaires\tÉchéance\n\
-Axe 1 : Petite enfance\tDévelopper l'offre d'accueil\tCréer une crèche de 40 places\tVille\tCAF, PMI\t01/09/2024\n\
-Axe 1 : Petite enfance\tDévelopper l'offre d'accueil\tOuvrir un LAEP itinérant\tCCAS\tCAF, centre social\t2025\n\
+Axe\tObjectifs opérationnels\tAction\tPilote\tPartenaires\tÉchéance\tQuartiers\n\
+Axe 1 : Petite enfance\tDévelopper l'offre d'accueil\tCréer une crèche de 40 places\tVille\tCAF, PMI\t01/09/2024\tCentre\n\
+Axe 1 : Petite enfance\tDévelopper l'offre d'accueil\tOuvrir un LAEP itinérant\tCCAS\tCAF, centre social\t2025\tTous\n\
 \t\t\t\tassociations de parents\t\n\
-Axe 2 : Jeunesse\tAccompagner la scolarité\tÉtendre le CLAS aux collégiens\tVille\tÉducation nationale\t2023\n\n\
+Axe 2 : Jeunesse\tAccompagner la scolarité\tÉtendre le CLAS aux collégiens\tVille\tÉducation nationale\t2023\tRessaisons\n\n\
 Statut\tmunicipal\n";
 
 #[test]
@@ -287,8 +287,9 @@ fn an_action_table_gives_a_section_per_level_and_fields_per_action() {
     let more = passage_with(&doc, "PARTENAIRES", "associations de parents").expect("more");
     assert_eq!(more.heading_path, partners.heading_path);
     assert!(passage_with(&doc, "PILOTES", "CCAS").is_some());
+    assert!(passage_with(&doc, "CALENDRIER", "01/09/2024").is_some());
     // A column named by no label keeps its header as its field.
-    assert!(passage_with(&doc, "ÉCHÉANCE", "01/09/2024").is_some());
+    assert!(passage_with(&doc, "QUARTIERS", "Ressaisons").is_some());
     // The header is no passage, and the table ends with its rows.
     assert!(shown(&doc)
         .iter()
