@@ -66,11 +66,13 @@ pub enum SourceFormat {
     Xlsx,
     /// OpenDocument spreadsheet.
     Ods,
+    /// Comma- (or semicolon-, tab-) separated values.
+    Csv,
 }
 
 impl SourceFormat {
     /// Every format, in declaration order.
-    pub const ALL: [SourceFormat; 10] = [
+    pub const ALL: [SourceFormat; 11] = [
         SourceFormat::Text,
         SourceFormat::Markdown,
         SourceFormat::Html,
@@ -81,6 +83,7 @@ impl SourceFormat {
         SourceFormat::Odp,
         SourceFormat::Xlsx,
         SourceFormat::Ods,
+        SourceFormat::Csv,
     ];
 
     /// The format of a file extension (case-insensitive, without the dot).
@@ -96,6 +99,7 @@ impl SourceFormat {
             "odp" => SourceFormat::Odp,
             "xlsx" => SourceFormat::Xlsx,
             "ods" => SourceFormat::Ods,
+            "csv" | "tsv" => SourceFormat::Csv,
             _ => return None,
         })
     }
@@ -113,6 +117,7 @@ impl SourceFormat {
             SourceFormat::Odp => "odp",
             SourceFormat::Xlsx => "xlsx",
             SourceFormat::Ods => "ods",
+            SourceFormat::Csv => "csv",
         }
     }
 
@@ -129,6 +134,7 @@ impl SourceFormat {
             SourceFormat::Odp => "OpenDocument (ODP)",
             SourceFormat::Xlsx => "Excel (XLSX)",
             SourceFormat::Ods => "OpenDocument (ODS)",
+            SourceFormat::Csv => "CSV",
         }
     }
 
@@ -151,6 +157,7 @@ impl SourceFormat {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
             SourceFormat::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            SourceFormat::Csv => "text/csv; charset=utf-8",
         }
     }
 
@@ -159,7 +166,7 @@ impl SourceFormat {
     pub fn is_extracted(self) -> bool {
         !matches!(
             self,
-            SourceFormat::Text | SourceFormat::Markdown | SourceFormat::Html
+            SourceFormat::Text | SourceFormat::Markdown | SourceFormat::Html | SourceFormat::Csv
         )
     }
 

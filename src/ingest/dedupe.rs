@@ -24,10 +24,11 @@ pub(super) fn drop_duplicates(files: &mut Vec<SourceFile>) -> Vec<(String, SkipR
             SourceFormat::Odp => 3,
             SourceFormat::Xlsx => 4,
             SourceFormat::Ods => 5,
-            SourceFormat::Pdf => 6,
-            SourceFormat::Html => 7,
-            SourceFormat::Markdown => 8,
-            SourceFormat::Text => 9,
+            SourceFormat::Csv => 6,
+            SourceFormat::Pdf => 7,
+            SourceFormat::Html => 8,
+            SourceFormat::Markdown => 9,
+            SourceFormat::Text => 10,
         }
     }
     // Best format first, then the shallowest file (a copy kept in a subfolder

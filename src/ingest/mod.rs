@@ -42,6 +42,7 @@
 
 mod decode;
 mod dedupe;
+mod delimited;
 pub(crate) mod format;
 mod guard;
 mod ids;
@@ -183,7 +184,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// The extensions read, for messages.
-const SUPPORTED: &str = ".pdf .docx .odt .pptx .odp .xlsx .ods .txt .md .html .htm";
+const SUPPORTED: &str = ".pdf .docx .odt .pptx .odp .xlsx .ods .csv .txt .md .html .htm";
 
 /// How much one file may cost.
 #[derive(Debug, Clone, Copy)]
@@ -231,7 +232,7 @@ pub fn read_corpus(dir: &Path) -> crate::Result<(Vec<SourceFile>, Vec<Skipped>)>
 }
 
 /// Every document file under `dir`, recursively, sorted by path: .pdf .docx .odt
-/// .pptx .odp .xlsx .ods .txt .md .html .htm (case-insensitive). Err only when `dir` itself cannot be
+/// .pptx .odp .xlsx .ods .csv .tsv .txt .md .html .htm (case-insensitive). Err only when `dir` itself cannot be
 /// read. Each file left out goes to [`Skipped`] with a reason for a person, and is
 /// logged with `tracing::warn!`: unknown formats, special files, links leaving the
 /// corpus, files over the limits, damaged, encrypted or scanned documents, and
@@ -324,7 +325,7 @@ fn read_file(candidate: &Candidate, options: &ReadOptions) -> Result<SourceFile,
     let bytes = walk::read_regular(&candidate.path, limit)?;
     let n_bytes = bytes.len() as u64;
     let (raw, title, is_html) = match format {
-        SourceFormat::Text | SourceFormat::Markdown | SourceFormat::Html => {
+        SourceFormat::Text | SourceFormat::Markdown | SourceFormat::Html | SourceFormat::Csv => {
             let raw = decode(&bytes).map_err(|reason| {
                 if bytes.iter().all(|b| b.is_ascii_whitespace()) {
                     SkipReason::Empty
@@ -332,6 +333,11 @@ fn read_file(candidate: &Candidate, options: &ReadOptions) -> Result<SourceFile,
                     SkipReason::Binary(reason)
                 }
             })?;
+            let raw = if format == SourceFormat::Csv {
+                delimited::to_rows(&raw)
+            } else {
+                raw
+            };
             (raw, None, format == SourceFormat::Html)
         }
         _ => {

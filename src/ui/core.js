@@ -136,7 +136,7 @@
     return (slideFormats.has(format) ? "diapositive " : "p. ") + page;
   }
 
-  const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", pptx: "diaporama PowerPoint", odp: "diaporama OpenDocument", xlsx: "classeur Excel", ods: "classeur OpenDocument", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
+  const formatNames = { pdf: "PDF", docx: "document Word", odt: "document OpenDocument", pptx: "diaporama PowerPoint", odp: "diaporama OpenDocument", xlsx: "classeur Excel", ods: "classeur OpenDocument", csv: "fichier CSV", html: "page HTML", markdown: "fichier Markdown", text: "fichier texte" };
 
   function originalLink(docId, format, page) {
     const what = formatNames[format] || "fichier";

@@ -361,9 +361,10 @@ fn workbook(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-/// An action plan kept as a workbook gives action sheets: who pilots, who partners.
+/// An action plan kept as a workbook, or published as CSV, gives action sheets: who
+/// pilots, who partners.
 #[test]
-fn an_action_plan_workbook_gives_action_sheets() {
+fn action_plans_as_workbooks_and_csv_give_action_sheets() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
@@ -400,16 +401,54 @@ fn an_action_plan_workbook_gives_action_sheets() {
         workbook("Plan d'actions", rows),
     )
     .unwrap();
+    // Another town's plan as an open-data portal gives it: CSV from a French
+    // spreadsheet (semicolons, Windows-1252, a field quoted over two lines).
+    let csv = "Projet éducatif de territoire de Cergy 2022-2025;;;\r\n;;;\r\n\
+               Objectif;Action;Porteur;Partenaires\r\n\
+               Favoriser la réussite éducative;Ouvrir un CLAS au collège;Ville;\"CAF du Val-d'Oise,\r\ncentre social\"\r\n";
+    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
+    std::fs::write(corpus.join("pedt-cergy.csv"), &latin1).unwrap();
     let index = dir.path().join("index");
     maillage::pipeline::build(&corpus, &index, &|_| {}).expect("the folder indexes");
     let engine = Engine::open(&index).unwrap();
-    let doc = &engine.documents()[0];
+    let docs = engine.documents();
+    let title_of = |id: &str| {
+        docs.iter()
+            .find(|d| d.doc_id == id)
+            .map(|d| d.title.as_str())
+    };
     assert_eq!(
-        doc.title,
-        "Convention territoriale globale 2023-2027 de Blagnac"
+        title_of("plan-actions"),
+        Some("Convention territoriale globale 2023-2027 de Blagnac")
+    );
+    assert_eq!(
+        title_of("pedt-cergy"),
+        Some("Projet éducatif de territoire de Cergy 2022-2025")
+    );
+    let csv_actions = engine
+        .actions(&maillage::query::ActionsRequest {
+            q: Some("CLAS".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let clas = csv_actions.actions.first().expect("the CSV's action");
+    assert_eq!(clas.title, "Ouvrir un CLAS au collège");
+    assert_eq!(clas.format.as_str(), "csv");
+    assert!(
+        clas.pilots.iter().any(|p| p == "Commune"),
+        "{:?}",
+        clas.pilots
+    );
+    assert!(
+        clas.partners.iter().any(|p| p.contains("Val-d'Oise")),
+        "{:?}",
+        clas.partners
     );
     let actions = engine
-        .actions(&maillage::query::ActionsRequest::default())
+        .actions(&maillage::query::ActionsRequest {
+            territory: Some("Blagnac".into()),
+            ..Default::default()
+        })
         .unwrap();
     let titles: Vec<&str> = actions.actions.iter().map(|a| a.title.as_str()).collect();
     assert_eq!(
