@@ -4,9 +4,9 @@
 
 use quick_xml::events::Event;
 
-use super::types::Unreadable;
+use super::types::{Limits, Unreadable};
 use super::xml::{self, attr};
-use super::zipread::{resolve_target, Package};
+use super::zipread::{ole_error, resolve_target, Package, OLE_MAGIC};
 
 /// One relationship of a part.
 pub(crate) struct Relationship {
@@ -69,10 +69,7 @@ pub(crate) fn relationships(
 
 /// The local name of the root element of `part` (`presentation`, `workbook`,
 /// `document`), to tell a package of another kind; `None` when it has none.
-pub(crate) fn root_element(
-    pkg: &mut Package<'_>,
-    part: &str,
-) -> Result<Option<String>, Unreadable> {
+fn root_element(pkg: &mut Package<'_>, part: &str) -> Result<Option<String>, Unreadable> {
     let read = pkg.with_entry(part, |input| {
         let mut reader = xml::reader(input);
         let mut buf = Vec::new();
@@ -93,14 +90,72 @@ pub(crate) fn root_element(
     Ok(read.flatten())
 }
 
-/// What a package whose main part is the root element `root` holds, for a reader given
-/// the wrong kind (`None` for an unknown one).
-pub(crate) fn kind_of(root: &str) -> Option<&'static str> {
-    match root {
-        "document" => Some("document Word"),
-        "presentation" => Some("présentation PowerPoint"),
-        "workbook" => Some("classeur Excel"),
-        _ => None,
+/// The three kinds of OOXML packages: the root element of the main part, where that
+/// part usually is, and what the package is, in French.
+const KINDS: [(&str, &str, &str); 3] = [
+    ("document", "word/document.xml", "document Word"),
+    (
+        "presentation",
+        "ppt/presentation.xml",
+        "présentation PowerPoint",
+    ),
+    ("workbook", "xl/workbook.xml", "classeur Excel"),
+];
+
+/// What a reader expects its package to be.
+pub(crate) struct Expected {
+    /// The root element of its main part (`presentation`, `workbook`).
+    pub root: &'static str,
+    /// What it is, for messages: « une présentation », « un classeur ».
+    pub what: &'static str,
+    /// Its extension, for messages: `.pptx`.
+    pub extension: &'static str,
+    /// Why an Office 97-2003 file of its kind is not read.
+    pub legacy: &'static str,
+}
+
+/// Opens an OOXML package of the `expected` kind: the package, its own relationships,
+/// and its main part. A package of another kind, an OpenDocument file, an Office
+/// 97-2003 file or an encrypted one is refused with what it is.
+pub(crate) fn open_main<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    expected: &Expected,
+) -> Result<(Package<'a>, Vec<Relationship>, String), Unreadable> {
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(ole_error(bytes, expected.legacy));
+    }
+    let (_, default, _) = KINDS
+        .iter()
+        .find(|(root, _, _)| *root == expected.root)
+        .copied()
+        .expect("a known kind");
+    let mut pkg = Package::open(bytes, limits)?;
+    let root_rels = relationships(&mut pkg, "")?;
+    let main = target_of(&root_rels, "officeDocument")
+        .filter(|part| pkg.has(part))
+        .unwrap_or(default)
+        .to_string();
+    let other = |what: &str| Unreadable::Damaged(format!("{what}, pas {}", expected.what));
+    if !pkg.has(&main) {
+        return Err(match KINDS.iter().find(|(_, part, _)| pkg.has(part)) {
+            Some((_, _, kind)) => other(kind),
+            None if pkg.has("content.xml") => Unreadable::Damaged(format!(
+                "document OpenDocument, pas un {}",
+                expected.extension
+            )),
+            None => Unreadable::Damaged(format!("pas {} : {default} absent", expected.what)),
+        });
+    }
+    match root_element(&mut pkg, &main)?.as_deref() {
+        Some(root) if root == expected.root => Ok((pkg, root_rels, main)),
+        Some(root) => Err(match KINDS.iter().find(|(r, _, _)| *r == root) {
+            Some((_, _, kind)) => other(kind),
+            None => {
+                Unreadable::Damaged(format!("pas {} : {main} est un « {root} »", expected.what))
+            }
+        }),
+        None => Err(Unreadable::Damaged(format!("{main} : aucun élément XML"))),
     }
 }
 

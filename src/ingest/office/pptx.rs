@@ -15,10 +15,10 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::diagrams;
 use super::layout::Layout;
-use super::opc::{kind_of, relationships, root_element, target_of, Relationship};
+use super::opc::{open_main, relationships, target_of, Expected, Relationship};
 use super::types::{Extracted, Limits, Unreadable};
 use super::xml::{self, attr, format_number, NumFmt};
-use super::zipread::{ole_error, Package, OLE_MAGIC};
+use super::zipread::Package;
 
 const A_MAIN: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 const A_STRICT: &str = "http://purl.oclc.org/ooxml/drawingml/main";
@@ -35,39 +35,16 @@ const LEVELS: usize = 9;
 
 /// Reads a PowerPoint presentation held in memory.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
-    if bytes.starts_with(&OLE_MAGIC) {
-        return Err(ole_error(
-            bytes,
-            "ancien format PowerPoint 97-2003 (.ppt), pas un .pptx",
-        ));
-    }
-    let mut pkg = Package::open(bytes, limits)?;
-    let root_rels = relationships(&mut pkg, "")?;
-    let main = target_of(&root_rels, "officeDocument")
-        .filter(|part| pkg.has(part))
-        .unwrap_or("ppt/presentation.xml")
-        .to_string();
-    if !pkg.has(&main) {
-        return Err(Unreadable::Damaged(if pkg.has("word/document.xml") {
-            "document Word, pas une présentation".to_string()
-        } else if pkg.has("xl/workbook.xml") {
-            "classeur Excel, pas une présentation".to_string()
-        } else if pkg.has("content.xml") {
-            "document OpenDocument, pas un .pptx".to_string()
-        } else {
-            "pas une présentation PowerPoint : ppt/presentation.xml absent".to_string()
-        }));
-    }
-    match root_element(&mut pkg, &main)?.as_deref() {
-        Some("presentation") => {}
-        Some(root) => {
-            return Err(Unreadable::Damaged(match kind_of(root) {
-                Some(kind) => format!("{kind}, pas une présentation"),
-                None => format!("pas une présentation PowerPoint : {main} est un « {root} »"),
-            }))
-        }
-        None => return Err(Unreadable::Damaged(format!("{main} : aucun élément XML"))),
-    }
+    let (mut pkg, root_rels, main) = open_main(
+        bytes,
+        limits,
+        &Expected {
+            root: "presentation",
+            what: "une présentation",
+            extension: ".pptx",
+            legacy: "ancien format PowerPoint 97-2003 (.ppt), pas un .pptx",
+        },
+    )?;
     let rels = relationships(&mut pkg, &main)?;
     let slides = slide_parts(&mut pkg, &main, &rels)?;
     let mut layout = Layout::new(limits.max_output_bytes);

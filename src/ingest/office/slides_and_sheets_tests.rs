@@ -3,7 +3,8 @@
 //! for what those do not show, damaged and hostile files.
 
 use super::tests::{
-    bomb, corpus_text, formats_dir, limits, ole_with, run_bounded, zip_of, Reader, Rng,
+    bomb, corpus_text, formats_dir, limits, ole_with, run_bounded, strip_markup, zip_of, Reader,
+    Rng,
 };
 use super::types::{Unreadable, PAGE_BREAK};
 use super::{odf, pptx, xlsx};
@@ -26,20 +27,7 @@ fn producer(name: &str) -> Vec<u8> {
 /// Words of at least two letters, lower-cased, in order (markup such as `<ul style=…>`
 /// left out of the corpus text).
 fn words_in_order(text: &str) -> Vec<String> {
-    let mut plain = String::new();
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                plain.push(' ');
-            }
-            _ if in_tag => {}
-            c => plain.push(c),
-        }
-    }
-    plain
+    strip_markup(text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() > 1)
         .map(str::to_lowercase)

@@ -55,7 +55,7 @@ fn words(text: &str) -> HashSet<String> {
 
 /// The corpus text without its markdown marks, as ingest would clean it (enough for
 /// comparing words and cells).
-fn strip_markup(text: &str) -> String {
+pub(super) fn strip_markup(text: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in text.chars() {

@@ -11,10 +11,10 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::layout::Layout;
-use super::opc::{kind_of, lenient, relationships, root_element, target_of};
+use super::opc::{lenient, open_main, relationships, target_of, Expected};
 use super::types::{Extracted, Limits, Unreadable};
 use super::xml::{self, attr};
-use super::zipread::{ole_error, Package, OLE_MAGIC};
+use super::zipread::Package;
 
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 /// Sheets read at most.
@@ -24,39 +24,16 @@ const MAX_COLUMNS: u32 = 16_384;
 
 /// Reads an Excel workbook held in memory.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
-    if bytes.starts_with(&OLE_MAGIC) {
-        return Err(ole_error(
-            bytes,
-            "ancien format Excel 97-2003 (.xls), pas un .xlsx",
-        ));
-    }
-    let mut pkg = Package::open(bytes, limits)?;
-    let root_rels = relationships(&mut pkg, "")?;
-    let main = target_of(&root_rels, "officeDocument")
-        .filter(|part| pkg.has(part))
-        .unwrap_or("xl/workbook.xml")
-        .to_string();
-    if !pkg.has(&main) {
-        return Err(Unreadable::Damaged(if pkg.has("word/document.xml") {
-            "document Word, pas un classeur".to_string()
-        } else if pkg.has("ppt/presentation.xml") {
-            "présentation PowerPoint, pas un classeur".to_string()
-        } else if pkg.has("content.xml") {
-            "document OpenDocument, pas un .xlsx".to_string()
-        } else {
-            "pas un classeur Excel : xl/workbook.xml absent".to_string()
-        }));
-    }
-    match root_element(&mut pkg, &main)?.as_deref() {
-        Some("workbook") => {}
-        Some(root) => {
-            return Err(Unreadable::Damaged(match kind_of(root) {
-                Some(kind) => format!("{kind}, pas un classeur"),
-                None => format!("pas un classeur Excel : {main} est un « {root} »"),
-            }))
-        }
-        None => return Err(Unreadable::Damaged(format!("{main} : aucun élément XML"))),
-    }
+    let (mut pkg, root_rels, main) = open_main(
+        bytes,
+        limits,
+        &Expected {
+            root: "workbook",
+            what: "un classeur",
+            extension: ".xlsx",
+            legacy: "ancien format Excel 97-2003 (.xls), pas un .xlsx",
+        },
+    )?;
     let rels = relationships(&mut pkg, &main)?;
     let workbook = Workbook::read(&mut pkg, &main)?;
     let strings = match target_of(&rels, "sharedStrings") {
