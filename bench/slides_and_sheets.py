@@ -13,8 +13,8 @@ Each plan of corpus/ is written twice:
   other lines paragraphs without bullets, tab rows a table;
 - as an Excel workbook (openpyxl): one sheet named « Plan », a row per line,
   tab-separated cells in their own columns, blank lines as empty rows.
-LibreOffice then saves the deck as ODP (`pptx-lo/` → `odp/`, and back as its own PPTX) and
-the workbook as ODS (and back as its own XLSX). For every rendering and every BIN, prints
+LibreOffice then saves the deck as ODP (`odp/`) and that back as its own PPTX (`pptx-lo/`),
+and the workbook as ODS (`ods/`) and that back as its own XLSX (`xlsx-lo/`). For every rendering and every BIN, prints
 the share of the plan's words that `BIN text` gives in the plan's order (the longest common
 subsequence of words), per plan and over all plans. The evaluation's scorer runs on a
 rendering with `python3 ../shared/eval/check.py --corpus WORK/<rendering>`.
