@@ -7,8 +7,8 @@
 //!   index templates and pictures are left out; headers and footers (in styles.xml) are
 //!   not read;
 //! * presentation: a slide is a page, its frames in the order they are written, the
-//!   speaker's notes after them; empty placeholders and the footer, date and slide
-//!   number fields repeated on every slide are left out;
+//!   speaker's notes after them; hidden slides, empty placeholders and the footer, date
+//!   and slide number fields repeated on every slide are left out;
 //! * spreadsheet: a sheet is a table, after its name (unless the name is a default one
 //!   such as `Feuille1`); hidden sheets, validation messages and named ranges are left out.
 
@@ -121,6 +121,9 @@ struct Styles {
     bold: HashMap<String, bool>,
     /// The text or paragraph style being read, and its weight once known.
     current_style: Option<(String, Option<bool>)>,
+    /// Slide styles that hide their slide, and the slide style being read.
+    hidden_pages: std::collections::HashSet<String>,
+    current_page_style: Option<String>,
 }
 
 fn odf_fmt(format: Option<&str>) -> NumFmt {
@@ -158,6 +161,16 @@ impl Styles {
             match e.local_name().as_ref() {
                 "style" if matches!(attr(e, "family").as_deref(), Some("text" | "paragraph")) => {
                     self.current_style = attr(e, "name").map(|name| (name, None));
+                }
+                "style" if attr(e, "family").as_deref() == Some("drawing-page") => {
+                    self.current_page_style = attr(e, "name");
+                }
+                "drawing-page-properties" if attr(e, "visibility").as_deref() == Some("hidden") => {
+                    if let Some(name) = self.current_page_style.take() {
+                        if self.hidden_pages.len() < 10_000 {
+                            self.hidden_pages.insert(name);
+                        }
+                    }
                 }
                 "text-properties" => {
                     if let (Some((_, bold)), Some(weight)) =
@@ -417,6 +430,10 @@ impl xml::PartReader for Reader {
                 Frame::Plain
             }
             Ns::Draw if local == "page" => {
+                // A hidden slide is not in the deck shown (nor in its PDF).
+                if attr(e, "style-name").is_some_and(|s| self.styles.hidden_pages.contains(&s)) {
+                    return Ok(false);
+                }
                 if self.slides > 0 {
                     layout.page_break()?;
                 }

@@ -305,6 +305,15 @@ fn slides_listed_nowhere_are_read_in_the_order_of_their_numbers() {
     );
 }
 
+/// The entry `name` of the archive `bytes`.
+fn read_entry(bytes: &[u8], name: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut file = archive.by_name(name).unwrap();
+    let mut content = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut content).unwrap();
+    content
+}
+
 /// `bytes` with the entry `name` holding `data` instead.
 fn replace_entry(bytes: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
     with_entries(bytes, &[(name, data)])
@@ -465,7 +474,7 @@ fn frame(attributes: &str, content: &str) -> String {
 }
 
 #[test]
-fn odp_slides_are_pages_without_their_placeholders_and_footers() {
+fn odp_slides_are_pages_without_hidden_ones_placeholders_and_footers() {
     let first = [
         frame(r#"presentation:class="title""#, "<text:p>Conseil municipal</text:p>"),
         frame(
@@ -484,13 +493,19 @@ fn odp_slides_are_pages_without_their_placeholders_and_footers() {
     .concat();
     let second = r#"<draw:frame><table:table><table:table-row><table:table-cell><text:p>CLAS</text:p></table:table-cell><table:table-cell><text:p>Ville</text:p></table:table-cell></table:table-row></table:table></draw:frame>"#;
     let body = format!(
-        r#"<office:presentation><presentation:footer-decl presentation:name="ftr1">Mairie de Cergy</presentation:footer-decl><draw:page draw:name="page1">{first}</draw:page><draw:page draw:name="page2">{second}</draw:page></office:presentation>"#
+        r#"<office:presentation><presentation:footer-decl presentation:name="ftr1">Mairie de Cergy</presentation:footer-decl><draw:page draw:name="page1" draw:style-name="dp1">{first}</draw:page><draw:page draw:name="cachée" draw:style-name="dp3"><draw:frame><draw:text-box><text:p>Diapositive cachée</text:p></draw:text-box></draw:frame></draw:page><draw:page draw:name="page2" draw:style-name="dp1">{second}</draw:page></office:presentation>"#
     );
-    let out = odf::extract(
-        &odf_with("application/vnd.oasis.opendocument.presentation", &body),
-        &limits(),
-    )
-    .unwrap();
+    // LibreOffice hides a slide through its page style.
+    let styles = r#"<style:style style:name="dp1" style:family="drawing-page"><style:drawing-page-properties presentation:display-footer="false"/></style:style><style:style style:name="dp3" style:family="drawing-page"><style:drawing-page-properties presentation:visibility="hidden"/></style:style>"#;
+    let deck = odf_with("application/vnd.oasis.opendocument.presentation", &body);
+    let content = String::from_utf8(read_entry(&deck, "content.xml"))
+        .unwrap()
+        .replace(
+            "<office:automatic-styles>",
+            &format!("<office:automatic-styles>{styles}"),
+        );
+    let deck = with_entries(&deck, &[("content.xml", content.as_bytes())]);
+    let out = odf::extract(&deck, &limits()).unwrap();
     assert_eq!(
         out.text,
         "Conseil municipal\n\nLes enjeux\n\n- Gouvernance\n- Parentalité\n\nInsister sur la CAF.\n\n\u{E001}CLAS\tVille"
