@@ -130,6 +130,26 @@ mod tests {
         assert_eq!(separator("\"a,b\";c\n\"d,e\";f\n"), b';');
     }
 
+    proptest::proptest! {
+        /// Whatever a file holds, its rows come out as lines of trimmed cells, never
+        /// more lines than the file has, its letters those of the file in their order.
+        #[test]
+        fn any_text_gives_clean_rows(text in "[a-zé;,\t\"\r\n ]{0,200}") {
+            let rows = to_rows(&text);
+            proptest::prop_assert!(!rows.contains('\r'));
+            // A lone `\r` ends a record too (old Mac files).
+            proptest::prop_assert!(rows.lines().count() <= text.split(['\n', '\r']).count());
+            for cell in rows.lines().flat_map(|l| l.split('\t')) {
+                proptest::prop_assert_eq!(cell, cell.trim());
+            }
+            // Quotes and separators go, letters are neither made up nor reordered.
+            let mut letters = text.chars().filter(|c| c.is_alphabetic());
+            for c in rows.chars().filter(|c| c.is_alphabetic()) {
+                proptest::prop_assert!(letters.any(|l| l == c), "{:?} from {:?}", rows, text);
+            }
+        }
+    }
+
     #[test]
     fn a_quote_left_open_keeps_what_came_before() {
         let rows = to_rows("Action;Pilote\nCLAS;Ville\n\"ouvert;jamais fermé\n");
