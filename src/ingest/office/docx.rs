@@ -10,29 +10,29 @@ use quick_xml::events::BytesStart;
 
 use super::docx_styles::{NumLabel, Numbering, Styles};
 use super::layout::Layout;
-use super::opc::{lenient, relationships, target_of, Relationship};
+use super::opc::{core_title, lenient, open_main, relationships, target_of, Expected};
 use super::types::{Extracted, Limits, Unreadable};
 use super::xml::{self, attr, on};
-use super::zipread::{ole_error, Package, OLE_MAGIC};
+use super::zipread::Package;
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
 const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 const M_MAIN: &str = "http://schemas.openxmlformats.org/officeDocument/2006/math";
 const M_STRICT: &str = "http://purl.oclc.org/ooxml/officeDocument/math";
-const DC: &str = "http://purl.org/dc/elements/1.1/";
 
 /// Reads a Word document held in memory.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
-    if bytes.starts_with(&OLE_MAGIC) {
-        return Err(ole_error(
-            bytes,
-            "ancien format Word 97-2003 (.doc), pas un .docx",
-        ));
-    }
-    let mut pkg = Package::open(bytes, limits)?;
-    let root_rels = relationships(&mut pkg, "")?;
-    let main = main_part(&pkg, &root_rels)?;
+    let (mut pkg, root_rels, main) = open_main(
+        bytes,
+        limits,
+        &Expected {
+            root: "document",
+            what: "un document Word",
+            extension: ".docx",
+            legacy: "ancien format Word 97-2003 (.doc), pas un .docx",
+        },
+    )?;
     let rels_of_main = relationships(&mut pkg, &main)?;
     let part_of = |kind: &str, default: &str| {
         target_of(&rels_of_main, kind)
@@ -76,34 +76,12 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         )?;
     }
 
-    let core = target_of(&root_rels, "core-properties").unwrap_or("docProps/core.xml");
-    let title = xml::first_element_text(&mut pkg, core, DC, "title")?;
+    let title = core_title(&mut pkg, &root_rels)?;
     Ok(Extracted {
         text,
         n_pages: 0,
         title,
     })
-}
-
-/// The document's main part, named by the package's relationships; a package without
-/// one is told apart (a workbook, an OpenDocument file, a damaged Word file).
-fn main_part(pkg: &Package<'_>, root_rels: &[Relationship]) -> Result<String, Unreadable> {
-    let main = target_of(root_rels, "officeDocument")
-        .filter(|part| pkg.has(part))
-        .unwrap_or("word/document.xml")
-        .to_string();
-    if !pkg.has(&main) {
-        return Err(Unreadable::Damaged(
-            if pkg.has("xl/workbook.xml") || pkg.has("ppt/presentation.xml") {
-                "pas un document Word (classeur ou présentation)".to_string()
-            } else if pkg.has("content.xml") {
-                "document OpenDocument, pas un .docx".to_string()
-            } else {
-                "pas un document Word : word/document.xml absent".to_string()
-            },
-        ));
-    }
-    Ok(main)
 }
 
 /// Walks a notes part and appends its text after `text`, a blank line between; only a

@@ -159,6 +159,15 @@ pub(crate) fn open_main<'a>(
     }
 }
 
+/// The title in the package's core properties (`dc:title`), when it has one.
+pub(crate) fn core_title(
+    pkg: &mut Package<'_>,
+    root_rels: &[Relationship],
+) -> Result<Option<String>, Unreadable> {
+    let core = target_of(root_rels, "core-properties").unwrap_or("docProps/core.xml");
+    xml::first_element_text(pkg, core, "http://purl.org/dc/elements/1.1/", "title")
+}
+
 /// The relationships part of `source`: `dir/_rels/file.rels`.
 fn rels_of(source: &str) -> String {
     match source.rsplit_once('/') {

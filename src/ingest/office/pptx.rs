@@ -15,7 +15,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::diagrams;
 use super::layout::Layout;
-use super::opc::{open_main, relationships, target_of, Expected, Relationship};
+use super::opc::{core_title, open_main, relationships, target_of, Expected, Relationship};
 use super::types::{Extracted, Limits, Unreadable};
 use super::xml::{self, attr, format_number, NumFmt};
 use super::zipread::Package;
@@ -26,7 +26,6 @@ const P_MAIN: &str = "http://schemas.openxmlformats.org/presentationml/2006/main
 const P_STRICT: &str = "http://purl.oclc.org/ooxml/presentationml/main";
 const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 const DGM: &str = "http://schemas.openxmlformats.org/drawingml/2006/diagram";
-const DC: &str = "http://purl.org/dc/elements/1.1/";
 
 /// Slides read at most (a deck of more is cut there).
 const MAX_SLIDES: usize = 5_000;
@@ -76,8 +75,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         }
     }
     let text = layout.finish()?;
-    let core = target_of(&root_rels, "core-properties").unwrap_or("docProps/core.xml");
-    let title = xml::first_element_text(&mut pkg, core, DC, "title")?;
+    let title = core_title(&mut pkg, &root_rels)?;
     Ok(Extracted {
         text,
         n_pages: reader.slides,

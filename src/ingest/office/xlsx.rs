@@ -11,12 +11,11 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::layout::Layout;
-use super::opc::{lenient, open_main, relationships, target_of, Expected};
+use super::opc::{core_title, lenient, open_main, relationships, target_of, Expected};
 use super::types::{Extracted, Limits, Unreadable};
 use super::xml::{self, attr};
 use super::zipread::Package;
 
-const DC: &str = "http://purl.org/dc/elements/1.1/";
 /// Sheets read at most.
 const MAX_SHEETS: usize = 1_000;
 /// Columns a workbook may have (`XFD`).
@@ -69,8 +68,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Unreadable> {
         layout.close_table()?;
     }
     let text = layout.finish()?;
-    let core = target_of(&root_rels, "core-properties").unwrap_or("docProps/core.xml");
-    let title = xml::first_element_text(&mut pkg, core, DC, "title")?;
+    let title = core_title(&mut pkg, &root_rels)?;
     Ok(Extracted {
         text,
         n_pages: 0,
