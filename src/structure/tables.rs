@@ -136,10 +136,11 @@ impl Builder<'_> {
     /// sections, outermost first, then its other cells are fields of the innermost.
     /// An empty level cell keeps the section above (a merged cell).
     fn record_row(&mut self, cells: &[(usize, usize)]) {
-        let Some(table) = self.records.as_ref() else {
+        // Out of `self` while its sections open; put back at the end.
+        let Some(table) = self.records.take() else {
             return;
         };
-        let columns = table.columns.clone();
+        let columns = &table.columns;
         let text = self.text;
         for (i, &(start, end)) in cells.iter().enumerate() {
             let Some(&Column::Level(kind, rank)) = columns.get(i) else {
@@ -179,6 +180,7 @@ impl Builder<'_> {
             self.add_passages(self.top(), field, start, end);
         }
         self.row_label = None;
+        self.records = Some(table);
     }
 
     /// Whether a section of `kind` with this number (or, unnumbered, this title) is open.
