@@ -82,7 +82,27 @@ impl RecordTable {
                 return None;
             }
         }
-        (deep && fields > 0 && unknown <= fields.max(1)).then_some(RecordTable { columns })
+        if !(deep && fields > 0 && unknown <= fields.max(1)) {
+            return None;
+        }
+        // Without an action column, the finest level is where pilots and partners are
+        // given: its rows are the plan's actions.
+        if !columns
+            .iter()
+            .any(|c| matches!(c, Column::Level(SectionKind::Action, _)))
+        {
+            if let Some(Column::Level(kind, _)) = columns
+                .iter_mut()
+                .filter(|c| matches!(c, Column::Level(..)))
+                .max_by_key(|c| match c {
+                    Column::Level(_, rank) => *rank,
+                    _ => 0,
+                })
+            {
+                *kind = SectionKind::Action;
+            }
+        }
+        Some(RecordTable { columns })
     }
 
     /// Cells in the header row.

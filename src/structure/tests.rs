@@ -298,6 +298,26 @@ fn an_action_table_gives_a_section_per_level_and_fields_per_action() {
 }
 
 #[test]
+fn without_an_action_column_the_finest_level_holds_the_actions() {
+    let table = "Axe\tObjectif\tPilote\tPartenaires\n\
+                 Axe 1 : Jeunesse\tAccompagner les jeunes vers l'emploi\tService jeunesse\tMission Locale\n";
+    let doc = parse("objectifs", &clean(table, false));
+    let kinds: Vec<(SectionKind, &str)> = doc
+        .sections
+        .iter()
+        .map(|s| (s.kind, s.heading.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (SectionKind::Axe, "Axe 1 : Jeunesse"),
+            (SectionKind::Action, "Accompagner les jeunes vers l'emploi"),
+        ]
+    );
+    assert!(passage_with(&doc, "PARTENAIRES", "Mission Locale").is_some());
+}
+
+#[test]
 fn a_header_of_levels_alone_or_of_prose_is_no_action_table() {
     // Levels without fields: the hierarchical table's rules read it.
     let levels =
