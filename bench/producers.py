@@ -13,11 +13,11 @@ plan's order (the longest common subsequence of words), per plan and over all pl
 The evaluation's scorer runs on a rendering with `python3 ../shared/eval/check.py --corpus
 WORK/<rendering>`.
 """
-import difflib
 import os
-import re
 import subprocess
 import sys
+
+from words_in_order import measure
 
 SETTINGS = {
     "ruled": {"border": True, "columns": False, "formats": ["pdf"]},
@@ -66,10 +66,6 @@ def to_html(text, border, columns):
     return "\n".join(out)
 
 
-def words(text):
-    return re.findall(r"\w+", text.lower())
-
-
 def render(work):
     plans = sorted(f for f in os.listdir("corpus") if f.endswith(".txt"))
     for name, setting in SETTINGS.items():
@@ -109,22 +105,9 @@ def main():
         for fmt in setting["formats"]:
             folder = os.path.join(work, name, fmt)
             for binary in bins:
-                kept = total = 0
-                per_plan = []
-                for plan in plans:
-                    path = os.path.join(folder, plan[:-4] + "." + fmt)
-                    if not os.path.exists(path):
-                        per_plan.append("-")
-                        continue
-                    ref = words(open(os.path.join("corpus", plan), encoding="utf-8").read())
-                    got = words(subprocess.run([binary, "text", path], capture_output=True,
-                                               text=True).stdout)
-                    blocks = difflib.SequenceMatcher(None, ref, got, autojunk=False)
-                    same = sum(b.size for b in blocks.get_matching_blocks())
-                    kept += same
-                    total += len(ref)
-                    per_plan.append(f"{100 * same / max(1, len(ref)):.1f}")
-                print(f"{name:12} {fmt:5} {binary:40} words in order {100 * kept / total:5.1f} %"
+                share, per_plan = measure(
+                    binary, plans, lambda plan: os.path.join(folder, plan[:-4] + "." + fmt))
+                print(f"{name:12} {fmt:5} {binary:40} words in order {share:5.1f} %"
                       f"  (per plan: {' '.join(per_plan)})")
 
 

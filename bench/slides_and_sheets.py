@@ -19,7 +19,6 @@ the share of the plan's words that `BIN text` gives in the plan's order (the lon
 subsequence of words), per plan and over all plans. The evaluation's scorer runs on a
 rendering with `python3 ../shared/eval/check.py --corpus WORK/<rendering>`.
 """
-import difflib
 import os
 import re
 import subprocess
@@ -29,6 +28,7 @@ from openpyxl import Workbook
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
+from words_in_order import measure
 
 RENDERINGS = ["pptx", "odp", "pptx-lo", "xlsx", "ods", "xlsx-lo"]
 
@@ -157,10 +157,6 @@ def render(work):
     return plans
 
 
-def words(text):
-    return re.findall(r"\w+", text.lower())
-
-
 def main():
     work = sys.argv[1]
     bins = sys.argv[2:] or ["target/release/maillage"]
@@ -168,21 +164,10 @@ def main():
     for folder in RENDERINGS:
         fmt = folder.split("-")[0]
         for binary in bins:
-            kept = total = 0
-            per_plan = []
-            for plan in plans:
-                path = os.path.join(work, folder, plan[:-4] + "." + fmt)
-                # The plan's words, its inline markup (`<ul style=…>`) left out.
-                text = open(os.path.join("corpus", plan), encoding="utf-8").read()
-                ref = words(re.sub(r"<[^>]+>", " ", text))
-                got = words(subprocess.run([binary, "text", path], capture_output=True,
-                                           text=True).stdout)
-                matched = difflib.SequenceMatcher(None, ref, got, autojunk=False)
-                same = sum(b.size for b in matched.get_matching_blocks())
-                kept += same
-                total += len(ref)
-                per_plan.append(f"{100 * same / max(1, len(ref)):.1f}")
-            print(f"{folder:8} {binary:40} words in order {100 * kept / total:5.1f} %"
+            share, per_plan = measure(
+                binary, plans, lambda plan: os.path.join(work, folder, plan[:-4] + "." + fmt),
+                strip_markup=True)
+            print(f"{folder:8} {binary:40} words in order {share:5.1f} %"
                   f"  (per plan: {' '.join(per_plan)})")
 
 
