@@ -222,6 +222,11 @@ pub(super) struct FacetIndex {
     pub(super) territory_of: Vec<u32>,
     /// Per document, its kind's index in [`crate::DocKind::ALL`] (`u8::MAX`: none).
     pub(super) kind_of: Vec<u8>,
+    /// Per territory, its place in the order of names (then slots): facets break ties
+    /// between counts by name, and comparing these is comparing numbers, not strings.
+    pub(super) name_order: Vec<u32>,
+    /// The territories in the order of names: the inverse of `name_order`.
+    pub(super) by_name: Vec<u32>,
 }
 
 impl FacetIndex {
@@ -267,6 +272,16 @@ impl FacetIndex {
             first_by_code.entry(t.code.clone()).or_insert(slot as u32);
             first_by_name.entry(folded.clone()).or_insert(slot as u32);
         }
+        let mut by_name: Vec<u32> = (0..territories.len() as u32).collect();
+        by_name.sort_by(|&a, &b| {
+            territories[a as usize]
+                .name
+                .cmp(&territories[b as usize].name)
+        });
+        let mut name_order = vec![0; territories.len()];
+        for (order, &slot) in by_name.iter().enumerate() {
+            name_order[slot as usize] = order as u32;
+        }
         FacetIndex {
             territories,
             under_key,
@@ -277,6 +292,8 @@ impl FacetIndex {
             first_by_name,
             territory_of,
             kind_of,
+            name_order,
+            by_name,
         }
     }
 }

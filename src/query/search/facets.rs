@@ -7,9 +7,12 @@
 //! filter keeping few plans reads only those, and the other plans' counts are
 //! lower bounds (`facets_are_lower_bounds`).
 
+use std::collections::BinaryHeap;
+
 use serde::Serialize;
 
 use crate::model::{DocKind, Territory};
+use crate::query::territories::FacetIndex;
 use crate::query::Engine;
 
 /// A facet value and how many matching passages carry it.
@@ -42,7 +45,14 @@ impl Engine {
     /// The facets of the matches counted per document in `per_document`; `selected`,
     /// the territory filtered on, stays listed.
     pub(super) fn facets(&self, per_document: &[u32], selected: Option<&Territory>) -> Facets {
-        let index = &self.facet_index;
+        self.facet_index.facets(per_document, selected)
+    }
+}
+
+impl FacetIndex {
+    /// See [`Engine::facets`].
+    fn facets(&self, per_document: &[u32], selected: Option<&Territory>) -> Facets {
+        let index = self;
         let mut per_territory = vec![0u32; index.territories.len()];
         let mut per_kind = [0u32; DocKind::ALL.len()];
         for (doc, &n) in per_document.iter().enumerate() {
@@ -60,34 +70,42 @@ impl Engine {
                 }
             }
         }
-        let by_count = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
-        let mut territories: Vec<(u32, &str, usize)> = per_territory
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| n > 0)
-            .map(|(slot, &n)| (n, index.territories[slot].name.as_str(), slot))
-            .collect();
-        let territory_values = territories.len();
-        if territories.len() > MAX_TERRITORY_FACETS {
-            territories.select_nth_unstable_by(MAX_TERRITORY_FACETS - 1, |a, b| {
-                by_count(&(a.0, a.1), &(b.0, b.1))
-            });
-            territories.truncate(MAX_TERRITORY_FACETS);
-            // The territory being filtered on stays listed, so it can be unselected.
-            if let Some(t) = selected {
-                let slot = index.first_by_code.get(&t.code).map(|&s| s as usize);
-                if let Some(slot) = slot.filter(|s| !territories.iter().any(|x| x.2 == *s)) {
-                    if per_territory[slot] > 0 {
-                        territories.push((
-                            per_territory[slot],
-                            &index.territories[slot].name,
-                            slot,
-                        ));
-                    }
+        // Most matches first, then by name: one number per territory, so the twenty best
+        // of thousands are kept in a small heap without comparing names.
+        let key = |slot: usize| -> u64 {
+            (u64::from(u32::MAX - per_territory[slot]) << 32) | u64::from(index.name_order[slot])
+        };
+        let mut best: BinaryHeap<u64> = BinaryHeap::with_capacity(MAX_TERRITORY_FACETS + 1);
+        let mut territory_values = 0;
+        for (slot, &n) in per_territory.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            territory_values += 1;
+            let key = key(slot);
+            if best.len() < MAX_TERRITORY_FACETS {
+                best.push(key);
+            } else if let Some(mut worst) = best.peek_mut().filter(|worst| key < **worst) {
+                *worst = key;
+            }
+        }
+        // The territory being filtered on stays listed, so it can be unselected.
+        if let Some(t) = selected {
+            if let Some(&slot) = index.first_by_code.get(&t.code) {
+                let slot = slot as usize;
+                if per_territory.get(slot).is_some_and(|&n| n > 0)
+                    && !best.iter().any(|&k| k == key(slot))
+                {
+                    best.push(key(slot));
                 }
             }
         }
-        territories.sort_by(|a, b| by_count(&(a.0, a.1), &(b.0, b.1)));
+        let territories: Vec<usize> = best
+            .into_sorted_vec()
+            .into_iter()
+            .map(|k| index.by_name[(k & u64::from(u32::MAX)) as usize] as usize)
+            .collect();
+        let by_count = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
         let mut kinds: Vec<(u32, &str, DocKind)> = DocKind::ALL
             .iter()
             .zip(per_kind)
@@ -98,12 +116,12 @@ impl Engine {
         Facets {
             territory: territories
                 .into_iter()
-                .map(|(count, _, slot)| {
+                .map(|slot| {
                     let t = &index.territories[slot];
                     FacetCount {
                         value: t.code.clone(),
                         label: t.name.clone(),
-                        count,
+                        count: per_territory[slot],
                     }
                 })
                 .collect(),
@@ -117,5 +135,81 @@ impl Engine {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Source, TerritoryKind};
+    use crate::store::DocumentInfo;
+
+    fn commune(name: &str, code: &str) -> DocumentInfo {
+        let territory = Territory {
+            name: name.to_string(),
+            code: code.to_string(),
+            kind: TerritoryKind::Commune,
+        };
+        DocumentInfo {
+            doc_id: format!("ctg-{code}"),
+            title: format!("Convention territoriale globale de {name}"),
+            kind: Some(DocKind::ALL[0]),
+            year: Some(2024),
+            territory_keys: vec![code.to_string()],
+            territory: Some(territory),
+            n_sections: 1,
+            n_passages: 1,
+            source: Source::default(),
+            pages: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_territories_with_most_matches_come_first_then_by_name() {
+        // Thirty communes; the last named has most matches, the others tie two by two.
+        let names: Vec<String> = (0..30)
+            .map(|i| format!("Saint-Martin-{:02}", 29 - i))
+            .collect();
+        let documents: Vec<DocumentInfo> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| commune(name, &format!("{:05}", 14000 + i)))
+            .collect();
+        let index = FacetIndex::new(&documents);
+        let mut per_document: Vec<u32> = (0..30).map(|i| 1 + i as u32 / 2).collect();
+        per_document[0] = 100;
+        per_document[29] = 0;
+        let facets = index.facets(&per_document, None);
+        assert_eq!(facets.territory_values, 29);
+        let shown: Vec<(&str, u32)> = facets
+            .territory
+            .iter()
+            .map(|f| (f.label.as_str(), f.count))
+            .collect();
+        assert_eq!(shown.len(), MAX_TERRITORY_FACETS);
+        assert_eq!(shown[0], ("Saint-Martin-29", 100));
+        assert_eq!(shown[1], ("Saint-Martin-01", 15));
+        // Documents 26 and 27 tie: by name, whatever their order in the corpus.
+        assert_eq!(
+            shown[2..4],
+            [("Saint-Martin-02", 14), ("Saint-Martin-03", 14)]
+        );
+        // The last listed: documents 10 and 11 tie at 6, the next ones have fewer.
+        assert_eq!(
+            shown[18..],
+            [("Saint-Martin-18", 6), ("Saint-Martin-19", 6)]
+        );
+        assert_eq!(facets.kind[0].count, per_document.iter().sum::<u32>());
+
+        // The territory filtered on stays listed, after the others, however few its matches.
+        let selected = documents[1].territory.clone().unwrap();
+        let facets = index.facets(&per_document, Some(&selected));
+        assert_eq!(facets.territory.len(), MAX_TERRITORY_FACETS + 1);
+        let last = facets.territory.last().unwrap();
+        assert_eq!((last.label.as_str(), last.count), ("Saint-Martin-28", 1));
+        // Without matches it is not listed.
+        let none = documents[29].territory.clone().unwrap();
+        let facets = index.facets(&per_document, Some(&none));
+        assert_eq!(facets.territory.len(), MAX_TERRITORY_FACETS);
     }
 }
