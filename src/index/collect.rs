@@ -159,6 +159,13 @@ pub struct SegmentCandidates {
     best: Vec<f32>,
     /// No passage below this can place: `needed` documents already do better.
     floor: f32,
+    /// The floor this segment's own matches reached. Where it is the floor and the
+    /// segment's doc ids go by document, a match scoring just the floor cannot place
+    /// either: the `needed` documents at or above it came earlier in the walk, and ties
+    /// rank the earlier document first ([`SegmentCandidates::ties_lose`]).
+    own_floor: f32,
+    /// [`DocumentRuns::in_document_order`] of the segment.
+    in_document_order: bool,
     /// Matches kept since the floor was last raised, and when to raise it next.
     since_floor: usize,
     floor_every: usize,
@@ -267,6 +274,7 @@ impl SegmentCandidates {
         needed: usize,
         per_document: usize,
     ) -> SegmentCandidates {
+        let in_document_order = runs.in_document_order();
         SegmentCandidates {
             runs: std::sync::Arc::new(runs),
             run_cursor: 0,
@@ -277,6 +285,8 @@ impl SegmentCandidates {
             total: 0,
             best: vec![f32::NEG_INFINITY; n_documents],
             floor: f32::NEG_INFINITY,
+            own_floor: f32::NEG_INFINITY,
+            in_document_order,
             since_floor: 0,
             floor_every: needed.saturating_mul(4).max(64),
             leaders: Leaders::for_needed(needed.max(1)),
@@ -326,7 +336,8 @@ impl SegmentCandidates {
                 .collect();
             let nth = self.needed - 1;
             scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
-            self.floor = self.floor.max(scores[nth]);
+            self.own_floor = self.own_floor.max(scores[nth]);
+            self.floor = self.floor.max(self.own_floor);
             self.floor_every = if self.exact.is_some() {
                 self.heaps.len().saturating_mul(4).max(256)
             } else {
@@ -355,16 +366,37 @@ impl SegmentCandidates {
 
     /// What the walk must report: every match while counts are exact (those under the
     /// floor may go unscored), then those above just under the floor (a passage scoring the
-    /// floor can still tie in).
+    /// floor can still tie in), or above the floor where ties lose
+    /// ([`SegmentCandidates::ties_lose`]).
     fn threshold(&self) -> Score {
+        let ties_lose = self.ties_lose();
         let wanted = if !self.pruned {
-            Wanted::Counted { floor: self.floor }
+            Wanted::Counted {
+                floor: if ties_lose {
+                    self.floor.next_up()
+                } else {
+                    self.floor
+                },
+            }
         } else if self.floor > 0.0 {
-            Wanted::Above(self.floor.next_down())
+            Wanted::Above(if ties_lose {
+                self.floor
+            } else {
+                self.floor.next_down()
+            })
         } else {
             Wanted::Every
         };
         wanted.threshold()
+    }
+
+    /// Whether a match scoring just the floor cannot place: the floor is this segment's own
+    /// and its doc ids go by document, so the `needed` documents at or above the floor are
+    /// earlier ones, which a tie ranks first. (A floor from another segment of the walk
+    /// may come from later documents: a tie with it can still place.)
+    #[inline]
+    fn ties_lose(&self) -> bool {
+        self.in_document_order && self.own_floor >= self.floor && self.floor > 0.0
     }
 
     /// Counts stop being exact here: from now on only passages that can place come back.
@@ -397,6 +429,7 @@ impl Collector for CandidatesPerDocument {
             // Not a segment of the opened index: read it now.
             None => std::sync::Arc::new(DocumentRuns::of(segment)?),
         };
+        let in_document_order = runs.in_document_order();
         Ok(SegmentCandidates {
             runs,
             run_cursor: 0,
@@ -407,6 +440,8 @@ impl Collector for CandidatesPerDocument {
             total: 0,
             best: vec![f32::NEG_INFINITY; self.n_documents],
             floor: f32::NEG_INFINITY,
+            own_floor: f32::NEG_INFINITY,
+            in_document_order,
             since_floor: 0,
             floor_every: self.needed.saturating_mul(4).max(64),
             leaders: Leaders::for_needed(self.needed.max(1)),
@@ -647,12 +682,13 @@ impl SegmentCandidates {
             }
         }
         let score = score();
-        if score < self.floor {
+        if score < self.floor || (score == self.floor && self.ties_lose()) {
             return;
         }
         if score > self.best[index] {
             self.best[index] = score;
             if let Some(floor) = self.leaders.as_mut().and_then(|l| l.raise(doc_ord, score)) {
+                self.own_floor = self.own_floor.max(floor);
                 self.floor = self.floor.max(floor);
             }
         }
@@ -791,6 +827,37 @@ mod tests {
             }
         }
         assert!(Leaders::for_needed(LEADERS_MOST + 1).is_none());
+    }
+
+    /// Four plans, a passage each, two needed: the third ties the floor the first two set.
+    fn walk_tying(doc_ords: [u32; 4]) -> (Matches, Score) {
+        let pairs: Vec<(u32, u32)> = doc_ords.iter().map(|&d| (d, 0)).collect();
+        let mut segment = SegmentCandidates::for_tests(DocumentRuns::from_pairs(&pairs), 6, 2, 4);
+        for (doc, score) in [3.0, 2.0, 2.0, 2.5].into_iter().enumerate() {
+            segment.collect(doc as DocId, score);
+        }
+        segment.stop_counting();
+        let threshold = segment.threshold();
+        (segment.harvest(), threshold)
+    }
+
+    #[test]
+    fn a_tie_with_the_floor_is_passed_over_only_behind_earlier_plans() {
+        let kept = |m: &Matches| {
+            let mut plans: Vec<u32> = m.tops.iter().map(|t| t.doc_ord).collect();
+            plans.sort();
+            plans
+        };
+        // Doc ids in the order of the plans: plan 2 ties plans 0 and 1, which rank first.
+        let (in_order, threshold) = walk_tying([0, 1, 2, 3]);
+        assert_eq!(kept(&in_order), [0, 1, 3]);
+        assert_eq!(in_order.per_document[..4], [1, 1, 1, 1], "still counted");
+        // The floor is now plan 3's 2.5: a match scoring it cannot place either.
+        assert_eq!(threshold, 2.5);
+        // Plan 0 comes third: tying plan 3 at 2.0, it ranks before it, so it is kept.
+        let (out_of_order, threshold) = walk_tying([4, 3, 0, 5]);
+        assert_eq!(kept(&out_of_order), [0, 3, 4, 5]);
+        assert_eq!(threshold, 2.5f32.next_down());
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct DocumentRuns {
     /// The starts of the document runs and of the section runs, a bit per doc id.
     document_bits: RunStarts,
     section_bits: RunStarts,
+    /// Each document is one run and the runs go by increasing document: the segment's doc
+    /// ids are in the order of the documents (see [`Self::in_document_order`]).
+    in_document_order: bool,
 }
 
 /// What a field repeats: the value every passage of a run of doc ids shares, so a query
@@ -124,8 +127,16 @@ impl DocumentRuns {
     /// Numbers the passages ([`Self::number_passages`]) and sets the runs' starts as bits.
     fn finish(&mut self) {
         self.number_passages();
+        self.in_document_order = self.doc_ords.windows(2).all(|w| w[0] < w[1]);
         self.document_bits = RunStarts::of(&self.starts, self.max_doc);
         self.section_bits = RunStarts::of(&std::mem::take(&mut self.section_starts), self.max_doc);
+    }
+
+    /// Whether a later doc id always belongs to a later document. Ranking breaks ties of
+    /// score by document, earlier first; in such a segment a match tying the scores of
+    /// earlier matches of the same walk is behind all of them.
+    pub fn in_document_order(&self) -> bool {
+        self.in_document_order
     }
 
     /// Keeps each run's first passage, and the passage of every doc id only if some run

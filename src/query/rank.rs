@@ -579,6 +579,85 @@ mod tests {
         );
     }
 
+    /// The writer's threads deal the documents out to segments in turn, so each segment's
+    /// doc ids go by document but the segments interleave. A segment may pass over a match
+    /// tying its own floor (earlier documents hold it), never one tying a floor another
+    /// segment reached with later documents: walked in either order, sharing the floor, the
+    /// ranking is the one of every match.
+    #[test]
+    fn interleaved_segments_sharing_their_floor_rank_like_every_match() {
+        use crate::index::{CandidatesPerDocument, DocumentRuns, Matches, SegmentCandidates};
+        use std::sync::atomic::AtomicU32;
+        use std::sync::Arc;
+        use tantivy::collector::{Collector, SegmentCollector};
+        let mut next = dice(41);
+        for round in 0..300 {
+            let n_documents = 4 + next(40) as usize;
+            let mut segments: [Vec<((u32, u32), f32)>; 2] = Default::default();
+            let mut facts = HashMap::new();
+            for doc in 0..n_documents as u32 {
+                let segment = &mut segments[next(2) as usize];
+                for passage in 0..(1 + next(12)) as u32 {
+                    // Few distinct scores: most documents tie with the floor somewhere.
+                    let score = [2.0, 1.5, 1.0][next(3) as usize];
+                    segment.push(((doc, passage), score));
+                    let text: &'static str =
+                        Box::leak(format!("passage {doc}.{passage}").into_boxed_str());
+                    facts.insert(
+                        (doc as usize, passage as usize),
+                        (Some(next(3) as usize), text),
+                    );
+                }
+            }
+            let facts = Facts(facts);
+            let needed = [1, 3, 10][round % 3];
+            let walk =
+                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU32>>, per_document| {
+                    let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
+                    let mut segment = SegmentCandidates::for_tests(
+                        DocumentRuns::from_pairs(&pairs),
+                        n_documents,
+                        needed,
+                        per_document,
+                    );
+                    if let Some(shared) = shared {
+                        segment = segment.sharing_floor(shared);
+                    }
+                    segment.begin();
+                    for (doc, (_, score)) in matches.iter().enumerate() {
+                        segment.collect(doc as u32, *score);
+                    }
+                    segment.finish()
+                };
+            let merge = |fruits: Vec<Matches>, per_document| {
+                CandidatesPerDocument::counting_all(n_documents, needed, per_document)
+                    .merge_fruits(fruits)
+                    .unwrap()
+            };
+            let mut all: Vec<((u32, u32), f32)> = segments.concat();
+            all.sort_by_key(|m| m.0);
+            let reference = walk(&all, None, usize::MAX / 2);
+            let reference = ranked(rank(&reference.tops, needed, &facts));
+            for order in [[0, 1], [1, 0]] {
+                let mut per_document = needed + 2;
+                let outcome = loop {
+                    let floor = Arc::new(AtomicU32::new(0));
+                    let fruits = order
+                        .iter()
+                        .map(|&s| walk(&segments[s], Some(floor.clone()), per_document))
+                        .collect();
+                    match rank(&merge(fruits, per_document).tops, needed, &facts) {
+                        Outcome::NeedMorePerDocument => {
+                            per_document = per_document.saturating_mul(4)
+                        }
+                        outcome => break outcome,
+                    }
+                };
+                assert_eq!(ranked(outcome), reference, "round {round}, order {order:?}");
+            }
+        }
+    }
+
     #[test]
     fn text_keys_ignore_case_and_spacing_only() {
         assert_eq!(
