@@ -938,7 +938,7 @@ impl FieldTerm {
 
 impl FieldTerm {
     /// [`DocSet::advance`], with the check (`CHECKS`) or for a field known to have none.
-    #[inline]
+    #[inline(always)]
     fn advance_by<const CHECKS: bool>(&mut self) -> DocId {
         if let Some(run) = &mut self.runs {
             if run.doc + 1 < run.end {
