@@ -1,6 +1,11 @@
 //! The collector of a search: counts per document (exact up to a limit), each document's
 //! best passages, and the floor below which nothing can place, which is also the threshold
 //! that lets a query pass over blocks of postings.
+//!
+//! Plans repeat each other: the same definition of a QPV, the same paragraph on the CAF, in
+//! hundreds of them, so thousands of matches score just the floor. The ranking puts the
+//! earlier plan first among equal scores, so the floor also says which plans' ties cannot
+//! place ([`Floor`]), and those are passed over like the matches under it.
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
@@ -132,11 +137,68 @@ pub struct CandidatesPerDocument {
     /// Matches of every document counted so far by the segments of one walk (with
     /// `seek_kept`), shared between them.
     pub seen: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    /// The highest floor a segment of one walk reached (`f32` bits; 0: none yet), shared
-    /// between them: a document is in one segment only, so `needed` documents of any
-    /// segment doing better than a score mean nothing under it places. A segment walked
-    /// after another starts from its floor.
-    pub floor: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    /// The highest floor a segment of one walk reached, shared between them
+    /// ([`Floor::packed`]; 0: none yet): a document is in one segment only, so `needed`
+    /// documents of any segment doing better than a score mean nothing under it places. A
+    /// segment walked after another starts from its floor.
+    pub floor: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// The score under which nothing can place, and which ties with it cannot either.
+///
+/// `needed` documents score at least `score`; those scoring just `score` are documents
+/// `tie_doc` and earlier. The ranking breaks ties by document, earlier first, so a match of
+/// a document after `tie_doc` scoring just `score` is behind all of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Floor {
+    score: f32,
+    /// `u32::MAX`: not known (a tie may place).
+    tie_doc: u32,
+}
+
+impl Floor {
+    const NONE: Floor = Floor {
+        score: f32::NEG_INFINITY,
+        tie_doc: u32::MAX,
+    };
+
+    /// The higher of two floors; of two equal scores, the one whose ties lose more.
+    fn max(self, other: Floor) -> Floor {
+        match self.score.total_cmp(&other.score) {
+            std::cmp::Ordering::Less => other,
+            std::cmp::Ordering::Greater => self,
+            std::cmp::Ordering::Equal => Floor {
+                score: self.score,
+                tie_doc: self.tie_doc.min(other.tie_doc),
+            },
+        }
+    }
+
+    /// One number ordering floors as [`Floor::max`] does (a positive score's bits order as
+    /// the score), for an atomic maximum; 0 for no floor.
+    fn packed(self) -> u64 {
+        if self.score > 0.0 {
+            (u64::from(self.score.to_bits()) << 32) | u64::from(u32::MAX - self.tie_doc)
+        } else {
+            0
+        }
+    }
+
+    fn unpacked(packed: u64) -> Floor {
+        if packed == 0 {
+            return Floor::NONE;
+        }
+        Floor {
+            score: f32::from_bits((packed >> 32) as u32),
+            tie_doc: u32::MAX - packed as u32,
+        }
+    }
+
+    /// Whether a match of document `doc_ord` scoring `score` cannot place.
+    #[inline]
+    fn passes_over(self, score: f32, doc_ord: u32) -> bool {
+        score < self.score || (score == self.score && doc_ord > self.tie_doc)
+    }
 }
 
 /// Matches a segment counts between two looks at the shared count.
@@ -158,14 +220,12 @@ pub struct SegmentCandidates {
     /// Best score of each document so far.
     best: Vec<f32>,
     /// No passage below this can place: `needed` documents already do better.
-    floor: f32,
-    /// The floor this segment's own matches reached. Where it is the floor and the
-    /// segment's doc ids go by document, a match scoring just the floor cannot place
-    /// either: the `needed` documents at or above it came earlier in the walk, and ties
-    /// rank the earlier document first ([`SegmentCandidates::ties_lose`]).
-    own_floor: f32,
-    /// [`DocumentRuns::in_document_order`] of the segment.
+    floor: Floor,
+    /// [`DocumentRuns::in_document_order`] of the segment: past a document, every match
+    /// to come is of a later one.
     in_document_order: bool,
+    /// The document of the last match walked.
+    last_doc: u32,
     /// Matches kept since the floor was last raised, and when to raise it next.
     since_floor: usize,
     floor_every: usize,
@@ -185,7 +245,7 @@ pub struct SegmentCandidates {
     /// Only the kept documents' doc ids were walked past some point.
     facets_capped: bool,
     /// [`CandidatesPerDocument::floor`], when the segment is part of a walk.
-    shared_floor: Option<std::sync::Arc<std::sync::atomic::AtomicU32>>,
+    shared_floor: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// The exact counting of one segment, until the walk's shared count reaches its limit.
@@ -236,8 +296,8 @@ impl Leaders {
     }
 
     /// `doc_ord`'s best passage now scores `score`: the `needed`-th best score, once
-    /// `needed` documents have one.
-    fn raise(&mut self, doc_ord: u32, score: f32) -> Option<f32> {
+    /// `needed` documents have one, with the last of the leaders scoring just it.
+    fn raise(&mut self, doc_ord: u32, score: f32) -> Option<Floor> {
         if let Some(leader) = self.best.iter_mut().find(|(_, d)| *d == doc_ord) {
             leader.0 = score;
         } else if self.best.len() < self.needed {
@@ -251,10 +311,19 @@ impl Leaders {
             *last = (score, doc_ord);
         }
         (self.best.len() == self.needed).then(|| {
-            self.best
+            let score = self
+                .best
                 .iter()
                 .map(|(s, _)| *s)
-                .fold(f32::INFINITY, f32::min)
+                .fold(f32::INFINITY, f32::min);
+            let tie_doc = self
+                .best
+                .iter()
+                .filter(|(s, _)| *s == score)
+                .map(|(_, d)| *d)
+                .max()
+                .unwrap_or(u32::MAX);
+            Floor { score, tie_doc }
         })
     }
 }
@@ -284,9 +353,9 @@ impl SegmentCandidates {
             counts: vec![0; n_documents],
             total: 0,
             best: vec![f32::NEG_INFINITY; n_documents],
-            floor: f32::NEG_INFINITY,
-            own_floor: f32::NEG_INFINITY,
+            floor: Floor::NONE,
             in_document_order,
+            last_doc: 0,
             since_floor: 0,
             floor_every: needed.saturating_mul(4).max(64),
             leaders: Leaders::for_needed(needed.max(1)),
@@ -305,7 +374,7 @@ impl SegmentCandidates {
     #[cfg(test)]
     pub(crate) fn sharing_floor(
         mut self,
-        floor: std::sync::Arc<std::sync::atomic::AtomicU32>,
+        floor: std::sync::Arc<std::sync::atomic::AtomicU64>,
     ) -> SegmentCandidates {
         self.shared_floor = Some(floor);
         self
@@ -336,8 +405,11 @@ impl SegmentCandidates {
                 .collect();
             let nth = self.needed - 1;
             scores.select_nth_unstable_by(nth, |a, b| b.total_cmp(a));
-            self.own_floor = self.own_floor.max(scores[nth]);
-            self.floor = self.floor.max(self.own_floor);
+            // Which documents tie at the floor is not sought here: ties may place.
+            self.floor = self.floor.max(Floor {
+                score: scores[nth],
+                tie_doc: u32::MAX,
+            });
             self.floor_every = if self.exact.is_some() {
                 self.heaps.len().saturating_mul(4).max(256)
             } else {
@@ -354,49 +426,32 @@ impl SegmentCandidates {
         let Some(shared) = &self.shared_floor else {
             return;
         };
-        // Positive floats order as their bits do.
-        if self.floor > 0.0 {
-            shared.fetch_max(self.floor.to_bits(), Relaxed);
-        }
-        let walk = f32::from_bits(shared.load(Relaxed));
-        if walk > 0.0 {
-            self.floor = self.floor.max(walk);
-        }
+        let packed = self.floor.packed();
+        let walk = if packed > 0 {
+            shared.fetch_max(packed, Relaxed).max(packed)
+        } else {
+            shared.load(Relaxed)
+        };
+        self.floor = self.floor.max(Floor::unpacked(walk));
     }
 
     /// What the walk must report: every match while counts are exact (those under the
     /// floor may go unscored), then those above just under the floor (a passage scoring the
-    /// floor can still tie in), or above the floor where ties lose
-    /// ([`SegmentCandidates::ties_lose`]).
+    /// floor can still tie in), or above the floor once every match to come is of a
+    /// document whose ties lose ([`Floor`]).
     fn threshold(&self) -> Score {
-        let ties_lose = self.ties_lose();
+        let floor = self.floor.score;
+        let ties_lose = self.in_document_order && self.last_doc >= self.floor.tie_doc;
         let wanted = if !self.pruned {
             Wanted::Counted {
-                floor: if ties_lose {
-                    self.floor.next_up()
-                } else {
-                    self.floor
-                },
+                floor: if ties_lose { floor.next_up() } else { floor },
             }
-        } else if self.floor > 0.0 {
-            Wanted::Above(if ties_lose {
-                self.floor
-            } else {
-                self.floor.next_down()
-            })
+        } else if floor > 0.0 {
+            Wanted::Above(if ties_lose { floor } else { floor.next_down() })
         } else {
             Wanted::Every
         };
         wanted.threshold()
-    }
-
-    /// Whether a match scoring just the floor cannot place: the floor is this segment's own
-    /// and its doc ids go by document, so the `needed` documents at or above the floor are
-    /// earlier ones, which a tie ranks first. (A floor from another segment of the walk
-    /// may come from later documents: a tie with it can still place.)
-    #[inline]
-    fn ties_lose(&self) -> bool {
-        self.in_document_order && self.own_floor >= self.floor && self.floor > 0.0
     }
 
     /// Counts stop being exact here: from now on only passages that can place come back.
@@ -439,9 +494,9 @@ impl Collector for CandidatesPerDocument {
             counts: vec![0; self.n_documents],
             total: 0,
             best: vec![f32::NEG_INFINITY; self.n_documents],
-            floor: f32::NEG_INFINITY,
-            own_floor: f32::NEG_INFINITY,
+            floor: Floor::NONE,
             in_document_order,
+            last_doc: 0,
             since_floor: 0,
             floor_every: self.needed.saturating_mul(4).max(64),
             leaders: Leaders::for_needed(self.needed.max(1)),
@@ -645,6 +700,7 @@ impl SegmentCandidates {
         let Some(doc_ord) = self.runs.find(doc, &mut self.run_cursor) else {
             return;
         };
+        self.last_doc = doc_ord;
         let index = doc_ord as usize;
         let Some(count) = self.counts.get_mut(index) else {
             return;
@@ -682,13 +738,12 @@ impl SegmentCandidates {
             }
         }
         let score = score();
-        if score < self.floor || (score == self.floor && self.ties_lose()) {
+        if self.floor.passes_over(score, doc_ord) {
             return;
         }
         if score > self.best[index] {
             self.best[index] = score;
             if let Some(floor) = self.leaders.as_mut().and_then(|l| l.raise(doc_ord, score)) {
-                self.own_floor = self.own_floor.max(floor);
                 self.floor = self.floor.max(floor);
             }
         }
@@ -823,7 +878,24 @@ mod tests {
                 let floor = leaders.raise(doc as u32, score);
                 let mut scores: Vec<f32> = best.iter().copied().filter(|s| s.is_finite()).collect();
                 scores.sort_by(|a, b| b.total_cmp(a));
-                assert_eq!(floor, scores.get(needed - 1).copied(), "needed {needed}");
+                assert_eq!(
+                    floor.map(|f| f.score),
+                    scores.get(needed - 1).copied(),
+                    "needed {needed}"
+                );
+                // `needed` documents do better, or tie no later than `tie_doc`.
+                if let Some(floor) = floor {
+                    let ahead = (0..best.len())
+                        .filter(|&d| {
+                            best[d] > floor.score
+                                || (best[d] == floor.score && d as u32 <= floor.tie_doc)
+                        })
+                        .count();
+                    assert!(
+                        ahead >= needed,
+                        "needed {needed}: {ahead} ahead of {floor:?}"
+                    );
+                }
             }
         }
         assert!(Leaders::for_needed(LEADERS_MOST + 1).is_none());
@@ -832,7 +904,7 @@ mod tests {
     /// Four plans, a passage each, two needed: the third ties the floor the first two set.
     fn walk_tying(doc_ords: [u32; 4]) -> (Matches, Score) {
         let pairs: Vec<(u32, u32)> = doc_ords.iter().map(|&d| (d, 0)).collect();
-        let mut segment = SegmentCandidates::for_tests(DocumentRuns::from_pairs(&pairs), 6, 2, 4);
+        let mut segment = SegmentCandidates::for_tests(DocumentRuns::from_pairs(&pairs), 7, 2, 4);
         for (doc, score) in [3.0, 2.0, 2.0, 2.5].into_iter().enumerate() {
             segment.collect(doc as DocId, score);
         }
@@ -857,7 +929,11 @@ mod tests {
         // Plan 0 comes third: tying plan 3 at 2.0, it ranks before it, so it is kept.
         let (out_of_order, threshold) = walk_tying([4, 3, 0, 5]);
         assert_eq!(kept(&out_of_order), [0, 3, 4, 5]);
+        // Plans may still come before plan 5 and tie it.
         assert_eq!(threshold, 2.5f32.next_down());
+        // Plan 6 comes third: it ties plan 3, which ranks first.
+        let (later_tie, _) = walk_tying([4, 3, 6, 5]);
+        assert_eq!(kept(&later_tie), [3, 4, 5]);
     }
 
     #[test]

@@ -493,7 +493,7 @@ mod tests {
     #[test]
     fn segments_sharing_their_floor_rank_like_every_match() {
         use crate::index::{CandidatesPerDocument, DocumentRuns, Matches, SegmentCandidates};
-        use std::sync::atomic::AtomicU32;
+        use std::sync::atomic::AtomicU64;
         use std::sync::Arc;
         use tantivy::collector::{Collector, SegmentCollector};
         let mut next = dice(29);
@@ -521,7 +521,7 @@ mod tests {
             let facts = Facts(facts);
             let needed = [1, 3, 10][round % 3];
             let walk =
-                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU32>>, per_document| {
+                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU64>>, per_document| {
                     let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
                     let mut segment = SegmentCandidates::for_tests(
                         DocumentRuns::from_pairs(&pairs),
@@ -544,7 +544,7 @@ mod tests {
                     .unwrap()
             };
             let shared_walk = |per_document| {
-                let floor = Arc::new(AtomicU32::new(0));
+                let floor = Arc::new(AtomicU64::new(0));
                 let a = walk(&first, Some(floor.clone()), per_document);
                 let b = walk(&second, Some(floor), per_document);
                 (a, b)
@@ -587,7 +587,7 @@ mod tests {
     #[test]
     fn interleaved_segments_sharing_their_floor_rank_like_every_match() {
         use crate::index::{CandidatesPerDocument, DocumentRuns, Matches, SegmentCandidates};
-        use std::sync::atomic::AtomicU32;
+        use std::sync::atomic::AtomicU64;
         use std::sync::Arc;
         use tantivy::collector::{Collector, SegmentCollector};
         let mut next = dice(41);
@@ -612,7 +612,7 @@ mod tests {
             let facts = Facts(facts);
             let needed = [1, 3, 10][round % 3];
             let walk =
-                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU32>>, per_document| {
+                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU64>>, per_document| {
                     let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
                     let mut segment = SegmentCandidates::for_tests(
                         DocumentRuns::from_pairs(&pairs),
@@ -641,7 +641,7 @@ mod tests {
             for order in [[0, 1], [1, 0]] {
                 let mut per_document = needed + 2;
                 let outcome = loop {
-                    let floor = Arc::new(AtomicU32::new(0));
+                    let floor = Arc::new(AtomicU64::new(0));
                     let fruits = order
                         .iter()
                         .map(|&s| walk(&segments[s], Some(floor.clone()), per_document))
