@@ -487,15 +487,57 @@ mod tests {
         [1.0, 0.9, 0.8, 0.5, 0.3][next(5) as usize] + next(3) as f32 * 0.01
     }
 
+    /// A match of a segment: its document and passage (its doc id is its place), its score.
+    type SegmentMatch = ((u32, u32), f32);
+
+    /// One segment's walk over `matches`, from the floor `shared` holds if any.
+    fn walk_segment(
+        matches: &[SegmentMatch],
+        n_documents: usize,
+        needed: usize,
+        per_document: usize,
+        shared: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    ) -> crate::index::Matches {
+        use crate::index::{DocumentRuns, SegmentCandidates};
+        use tantivy::collector::SegmentCollector;
+        let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
+        let mut segment = SegmentCandidates::for_tests(
+            DocumentRuns::from_pairs(&pairs),
+            n_documents,
+            needed,
+            per_document,
+        );
+        if let Some(shared) = shared {
+            segment = segment.sharing_floor(shared);
+        }
+        segment.begin();
+        for (doc, (_, score)) in matches.iter().enumerate() {
+            segment.collect(doc as u32, *score);
+        }
+        segment.finish()
+    }
+
+    /// The segments' fruits merged as a walk merges them.
+    fn merge_segments(
+        fruits: Vec<crate::index::Matches>,
+        n_documents: usize,
+        needed: usize,
+        per_document: usize,
+    ) -> crate::index::Matches {
+        use tantivy::collector::Collector;
+        crate::index::CandidatesPerDocument::counting_all(n_documents, needed, per_document)
+            .merge_fruits(fruits)
+            .unwrap()
+    }
+
     /// Two segments walked one after the other (as a search under load walks them), the
     /// second starting from the first's floor: the ranking is the one of every match, and
     /// the second keeps no more candidates than alone (fewer in some rounds).
     #[test]
     fn segments_sharing_their_floor_rank_like_every_match() {
-        use crate::index::{CandidatesPerDocument, DocumentRuns, Matches, SegmentCandidates};
+        use crate::index::Matches;
         use std::sync::atomic::AtomicU64;
         use std::sync::Arc;
-        use tantivy::collector::{Collector, SegmentCollector};
         let mut next = dice(29);
         let mut fewer_rounds = 0;
         for round in 0..200 {
@@ -520,28 +562,11 @@ mod tests {
             }
             let facts = Facts(facts);
             let needed = [1, 3, 10][round % 3];
-            let walk =
-                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU64>>, per_document| {
-                    let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
-                    let mut segment = SegmentCandidates::for_tests(
-                        DocumentRuns::from_pairs(&pairs),
-                        n_documents,
-                        needed,
-                        per_document,
-                    );
-                    if let Some(shared) = shared {
-                        segment = segment.sharing_floor(shared);
-                    }
-                    segment.begin();
-                    for (doc, (_, score)) in matches.iter().enumerate() {
-                        segment.collect(doc as u32, *score);
-                    }
-                    segment.finish()
-                };
+            let walk = |matches: &[SegmentMatch], shared: Option<Arc<AtomicU64>>, per_document| {
+                walk_segment(matches, n_documents, needed, per_document, shared)
+            };
             let merge = |fruits: Vec<Matches>, per_document| {
-                CandidatesPerDocument::counting_all(n_documents, needed, per_document)
-                    .merge_fruits(fruits)
-                    .unwrap()
+                merge_segments(fruits, n_documents, needed, per_document)
             };
             let shared_walk = |per_document| {
                 let floor = Arc::new(AtomicU64::new(0));
@@ -557,7 +582,7 @@ mod tests {
                     outcome => break outcome,
                 }
             };
-            let all: Vec<((u32, u32), f32)> = first.iter().chain(&second).copied().collect();
+            let all: Vec<SegmentMatch> = first.iter().chain(&second).copied().collect();
             let reference = walk(&all, None, usize::MAX / 2);
             let reference = ranked(rank(&reference.tops, needed, &facts));
             assert_eq!(ranked(outcome), reference, "round {round}");
@@ -586,14 +611,13 @@ mod tests {
     /// ranking is the one of every match.
     #[test]
     fn interleaved_segments_sharing_their_floor_rank_like_every_match() {
-        use crate::index::{CandidatesPerDocument, DocumentRuns, Matches, SegmentCandidates};
+        use crate::index::Matches;
         use std::sync::atomic::AtomicU64;
         use std::sync::Arc;
-        use tantivy::collector::{Collector, SegmentCollector};
         let mut next = dice(41);
         for round in 0..300 {
             let n_documents = 4 + next(40) as usize;
-            let mut segments: [Vec<((u32, u32), f32)>; 2] = Default::default();
+            let mut segments: [Vec<SegmentMatch>; 2] = Default::default();
             let mut facts = HashMap::new();
             for doc in 0..n_documents as u32 {
                 let segment = &mut segments[next(2) as usize];
@@ -611,30 +635,13 @@ mod tests {
             }
             let facts = Facts(facts);
             let needed = [1, 3, 10][round % 3];
-            let walk =
-                |matches: &[((u32, u32), f32)], shared: Option<Arc<AtomicU64>>, per_document| {
-                    let pairs: Vec<(u32, u32)> = matches.iter().map(|m| m.0).collect();
-                    let mut segment = SegmentCandidates::for_tests(
-                        DocumentRuns::from_pairs(&pairs),
-                        n_documents,
-                        needed,
-                        per_document,
-                    );
-                    if let Some(shared) = shared {
-                        segment = segment.sharing_floor(shared);
-                    }
-                    segment.begin();
-                    for (doc, (_, score)) in matches.iter().enumerate() {
-                        segment.collect(doc as u32, *score);
-                    }
-                    segment.finish()
-                };
-            let merge = |fruits: Vec<Matches>, per_document| {
-                CandidatesPerDocument::counting_all(n_documents, needed, per_document)
-                    .merge_fruits(fruits)
-                    .unwrap()
+            let walk = |matches: &[SegmentMatch], shared: Option<Arc<AtomicU64>>, per_document| {
+                walk_segment(matches, n_documents, needed, per_document, shared)
             };
-            let mut all: Vec<((u32, u32), f32)> = segments.concat();
+            let merge = |fruits: Vec<Matches>, per_document| {
+                merge_segments(fruits, n_documents, needed, per_document)
+            };
+            let mut all: Vec<SegmentMatch> = segments.concat();
             all.sort_by_key(|m| m.0);
             let reference = walk(&all, None, usize::MAX / 2);
             let reference = ranked(rank(&reference.tops, needed, &facts));
