@@ -53,23 +53,20 @@ impl FacetIndex {
     /// See [`Engine::facets`].
     fn facets(&self, per_document: &[u32], selected: Option<&Territory>) -> Facets {
         let index = self;
-        let mut per_territory = vec![0u32; index.territories.len()];
-        let mut per_kind = [0u32; DocKind::ALL.len()];
-        for (doc, &n) in per_document.iter().enumerate() {
-            if n == 0 {
-                continue;
-            }
-            if let Some(&slot) = index.territory_of.get(doc) {
-                if let Some(count) = per_territory.get_mut(slot as usize) {
-                    *count += n;
-                }
-            }
-            if let Some(&slot) = index.kind_of.get(doc) {
-                if let Some(count) = per_kind.get_mut(usize::from(slot)) {
-                    *count += n;
-                }
-            }
+        // A slot more for the documents without a territory, one for those without a kind:
+        // every document is added, without a test (most have no match, unpredictably).
+        let n_territories = index.territories.len();
+        let mut per_territory = vec![0u32; n_territories + 1];
+        let mut per_kind = [0u32; DocKind::ALL.len() + 1];
+        for ((&n, &territory), &kind) in per_document
+            .iter()
+            .zip(&index.territory_of)
+            .zip(&index.kind_of)
+        {
+            per_territory[(territory as usize).min(n_territories)] += n;
+            per_kind[usize::from(kind).min(DocKind::ALL.len())] += n;
         }
+        per_territory.truncate(n_territories);
         // Most matches first, then by name: one number per territory, so the twenty best
         // of thousands are kept in a small heap without comparing names.
         let key = |slot: usize| -> u64 {
@@ -170,15 +167,20 @@ mod tests {
         let names: Vec<String> = (0..30)
             .map(|i| format!("Saint-Martin-{:02}", 29 - i))
             .collect();
-        let documents: Vec<DocumentInfo> = names
+        let mut documents: Vec<DocumentInfo> = names
             .iter()
             .enumerate()
             .map(|(i, name)| commune(name, &format!("{:05}", 14000 + i)))
             .collect();
+        // A plan about no territory, of no kind: counted in neither facet.
+        let mut unplaced = commune("Nulle part", "00000");
+        (unplaced.territory, unplaced.kind) = (None, None);
+        documents.push(unplaced);
         let index = FacetIndex::new(&documents);
         let mut per_document: Vec<u32> = (0..30).map(|i| 1 + i as u32 / 2).collect();
         per_document[0] = 100;
         per_document[29] = 0;
+        per_document.push(1000);
         let facets = index.facets(&per_document, None);
         assert_eq!(facets.territory_values, 29);
         let shown: Vec<(&str, u32)> = facets
@@ -199,7 +201,11 @@ mod tests {
             shown[18..],
             [("Saint-Martin-18", 6), ("Saint-Martin-19", 6)]
         );
-        assert_eq!(facets.kind[0].count, per_document.iter().sum::<u32>());
+        assert_eq!(facets.kind.len(), 1);
+        assert_eq!(
+            facets.kind[0].count,
+            per_document.iter().sum::<u32>() - 1000
+        );
 
         // The territory filtered on stays listed, after the others, however few its matches.
         let selected = documents[1].territory.clone().unwrap();
