@@ -267,8 +267,9 @@ pub fn build_with(
         });
         (written, extracted)
     });
-    let most_text_passages = written?;
+    let text_terms = written?;
     timings.lap("tantivy (beyond extraction)");
+    staging.write_spellings(&text_terms.dictionary)?;
     let graph_dir = staging.generation.graph_dir();
     let (graph_saved, knowledge_saved) = rayon::join(
         || graph.save(&graph_dir),
@@ -286,7 +287,7 @@ pub fn build_with(
         n_documents: documents.len(),
         n_passages,
         corpus_fingerprint,
-        most_text_passages: Some(most_text_passages),
+        most_text_passages: Some(text_terms.most_passages),
     })?;
     progress(Stage::Publishing);
     staging.publish()?;

@@ -179,3 +179,20 @@ pub(crate) fn pruned_top(
         .unwrap();
     (top, reported)
 }
+
+/// An index in memory of one `text` field (tantivy's plain tokenizer), one segment per
+/// batch of lines: what two indexing threads write, each its own dictionary.
+pub(crate) fn segments_of(batches: &[&[&str]]) -> (tantivy::Index, tantivy::schema::Field) {
+    let mut schema = tantivy::schema::Schema::builder();
+    let text = schema.add_text_field("text", tantivy::schema::TEXT);
+    let index = tantivy::Index::create_in_ram(schema.build());
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for (batch, lines) in batches.iter().enumerate() {
+        for line in *lines {
+            writer.add_document(tantivy::doc!(text => *line)).unwrap();
+        }
+        writer.commit().unwrap();
+        assert_eq!(index.searchable_segment_ids().unwrap().len(), batch + 1);
+    }
+    (index, text)
+}

@@ -157,9 +157,18 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
 /// Bytes of tantivy's indexing arena per indexing thread.
 const ARENA_PER_THREAD: usize = 640_000_000;
 
-/// Writes every passage of `documents` into a new tantivy index in `dir`; returns the
-/// [`most_passages`] of its text.
-pub fn write(dir: &Path, documents: &[Document]) -> Result<u64> {
+/// What a build learns of the text's terms once every passage is written, for the
+/// spelling corrections of [`crate::query`].
+pub struct TextTerms {
+    /// [`most_passages`] of the text.
+    pub most_passages: u64,
+    /// [`term_dictionary`] of the text.
+    pub dictionary: Vec<u8>,
+}
+
+/// Writes every passage of `documents` into a new tantivy index in `dir`; returns what
+/// the spelling corrections need of its text ([`TextTerms`]).
+pub fn write(dir: &Path, documents: &[Document]) -> Result<TextTerms> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     analysis::register(&index);
@@ -235,7 +244,54 @@ pub fn write(dir: &Path, documents: &[Document]) -> Result<u64> {
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    most_passages(&index.reader()?.searcher(), f.text)
+    let searcher = index.reader()?.searcher();
+    Ok(TextTerms {
+        most_passages: most_passages(&searcher, f.text)?,
+        dictionary: term_dictionary(&searcher, f.text)?,
+    })
+}
+
+/// Every term of `field` in one dictionary (an FST) with the passages holding it across
+/// segments. A misspelt word is looked up with a Levenshtein automaton walked over the
+/// dictionary, and each segment has its own: the two indexing threads write two segments
+/// holding nearly the same terms, so one walk here replaces a walk of each (about half
+/// the time), and the passages of a term found are read with it.
+pub fn term_dictionary(searcher: &tantivy::Searcher, field: Field) -> Result<Vec<u8>> {
+    let read_error = |e| Error::io("lecture du dictionnaire des termes", e);
+    // Each segment's terms come sorted: merged by taking the least head each time.
+    let inverted = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.inverted_index(field))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut streams = Vec::new();
+    for segment in &inverted {
+        let mut stream = segment.terms().stream().map_err(read_error)?;
+        if stream.advance() {
+            streams.push(stream);
+        }
+    }
+    let mut builder = tantivy_fst::MapBuilder::memory();
+    let insert_error = |e: tantivy_fst::Error| Error::Store {
+        path: std::path::PathBuf::from(crate::store::SPELLINGS),
+        message: e.to_string(),
+    };
+    while let Some(least) = streams.iter().map(|s| s.key()).min().map(<[u8]>::to_vec) {
+        let mut passages = 0;
+        let mut i = 0;
+        while i < streams.len() {
+            if streams[i].key() == least.as_slice() {
+                passages += u64::from(streams[i].value().doc_freq);
+                if !streams[i].advance() {
+                    streams.swap_remove(i);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        builder.insert(&least, passages).map_err(insert_error)?;
+    }
+    builder.into_inner().map_err(insert_error)
 }
 
 /// The most passages any one term of `field` is in (per segment, summed): no near spelling
@@ -401,28 +457,11 @@ mod tests {
 
     #[test]
     fn most_passages_bounds_every_term_across_segments() {
-        use tantivy::schema::{Schema, TEXT};
-        let mut schema = Schema::builder();
-        let text = schema.add_text_field("text", TEXT);
-        let index = tantivy::Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        // Two commits, two segments: « famille » leads the first, « jeunesse » the second.
-        for (batch, lines) in [
-            (
-                0,
-                ["famille jeunesse", "famille", "famille ecole"].as_slice(),
-            ),
-            (
-                1,
-                ["jeunesse", "jeunesse ecole", "jeunesse", "famille"].as_slice(),
-            ),
-        ] {
-            for line in lines {
-                writer.add_document(tantivy::doc!(text => *line)).unwrap();
-            }
-            writer.commit().unwrap();
-            assert_eq!(index.searchable_segment_ids().unwrap().len(), batch + 1);
-        }
+        // Two segments: « famille » leads the first, « jeunesse » the second.
+        let (index, text) = crate::test_support::segments_of(&[
+            &["famille jeunesse", "famille", "famille ecole"],
+            &["jeunesse", "jeunesse ecole", "jeunesse", "famille"],
+        ]);
         let searcher = index.reader().unwrap().searcher();
         // 3 in the first segment and 3 in the second: a bound, above any one term's 4.
         assert_eq!(most_passages(&searcher, text).unwrap(), 6);
@@ -431,6 +470,33 @@ mod tests {
                 .doc_freq(&tantivy::Term::from_field_text(text, word))
                 .unwrap();
             assert!(n <= 6, "{word}: {n}");
+        }
+    }
+
+    #[test]
+    fn the_term_dictionary_holds_every_segment_s_terms_with_their_passages() {
+        let (index, text) = crate::test_support::segments_of(&[
+            &["famille jeunesse", "famille", "ecole maternelle"],
+            &["jeunesse", "jeunesse ecole", "accueil", "famille"],
+        ]);
+        let searcher = index.reader().unwrap().searcher();
+        let map = tantivy_fst::Map::from_bytes(term_dictionary(&searcher, text).unwrap()).unwrap();
+        let terms = map.stream().into_str_vec().unwrap();
+        assert_eq!(
+            terms,
+            [
+                ("accueil".to_string(), 1),
+                ("ecole".to_string(), 2),
+                ("famille".to_string(), 3),
+                ("jeunesse".to_string(), 3),
+                ("maternelle".to_string(), 1),
+            ]
+        );
+        for (term, passages) in terms {
+            let n = searcher
+                .doc_freq(&tantivy::Term::from_field_text(text, &term))
+                .unwrap();
+            assert_eq!(n, passages, "{term}");
         }
     }
 }

@@ -101,6 +101,9 @@ pub struct Engine {
     /// The most passages one term of the text is in ([`index::most_passages`]), from the
     /// generation's meta, else read on first use.
     most_passages: std::sync::OnceLock<u64>,
+    /// The text's terms of every segment in one dictionary, walked for a misspelt word
+    /// ([`index::term_dictionary`]); `None` for a generation written before it was.
+    spellings: Option<tantivy_fst::Map<Vec<u8>>>,
     /// The searches running now (a lone one walks its segments on every core).
     in_flight: in_flight::InFlight,
 }
@@ -157,6 +160,7 @@ impl Engine {
             .try_into()?;
         let knowledge = generation.read_knowledge()?;
         let store = generation.open_documents()?;
+        let spellings = generation.read_spellings()?;
         if store.len() != knowledge.documents.len() {
             return Err(Error::Store {
                 path: generation.documents_path(),
@@ -187,6 +191,7 @@ impl Engine {
             doc_by_id,
             actions: std::sync::OnceLock::new(),
             most_passages,
+            spellings,
             in_flight: in_flight::InFlight::default(),
         })
     }

@@ -32,6 +32,8 @@ const CURRENT: &str = "CURRENT";
 const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
+/// The text's terms of every segment in one dictionary ([`crate::index::term_dictionary`]).
+pub(crate) const SPELLINGS: &str = "spellings.fst";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread
 /// (8: each passage's section in the search index; 9: pairs of neighbouring terms;
 /// 10: the body text's own analyzer name, [`crate::analysis::FRENCH_TEXT`]).
@@ -155,6 +157,26 @@ impl Generation {
 
     pub fn documents_path(&self) -> PathBuf {
         self.dir.join(DOCUMENTS)
+    }
+
+    pub fn spellings_path(&self) -> PathBuf {
+        self.dir.join(SPELLINGS)
+    }
+
+    /// The text's dictionary ([`crate::index::term_dictionary`]); `None` for a generation
+    /// written before it was (its segments' own dictionaries are walked then).
+    pub fn read_spellings(&self) -> Result<Option<tantivy_fst::Map<Vec<u8>>>> {
+        let path = self.spellings_path();
+        if !path.exists() {
+            return Ok(None);
+        }
+        let bytes = read_index_file(&path, MAX_INDEX_FILE)?;
+        tantivy_fst::Map::from_bytes(bytes)
+            .map(Some)
+            .map_err(|e| Error::Damaged {
+                path,
+                reason: format!("illisible : {e}"),
+            })
     }
 
     pub fn read_knowledge(&self) -> Result<Knowledge> {
@@ -345,6 +367,10 @@ impl Staging {
             },
         );
         written.and(serialized)
+    }
+
+    pub fn write_spellings(&self, dictionary: &[u8]) -> Result<()> {
+        write_synced(&self.generation.spellings_path(), dictionary)
     }
 
     pub fn write_meta(&self, meta: &Meta) -> Result<()> {

@@ -690,6 +690,35 @@ fn the_build_writes_the_most_passages_a_text_term_is_in() {
     assert_eq!(meta.most_text_passages, Some(most));
 }
 
+#[test]
+fn the_build_writes_the_text_s_terms_in_one_dictionary() {
+    // Misspelt words are looked up there, with one walk instead of one per segment.
+    let generation = maillage::store::current(crate::fixture::shipped_index()).unwrap();
+    let map = generation
+        .read_spellings()
+        .unwrap()
+        .expect("the build writes it");
+    let (index, fields) = maillage::index::open(&generation.tantivy_dir()).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    let mut in_segments = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.text).unwrap();
+        let mut terms = inverted.terms().stream().unwrap();
+        while terms.advance() {
+            in_segments.insert(terms.key().to_vec());
+        }
+    }
+    assert!(in_segments.len() > 1000, "{}", in_segments.len());
+    assert_eq!(map.len(), in_segments.len());
+    for term in ["parental", "mission", "jeun", "laep"] {
+        let passages = searcher
+            .doc_freq(&tantivy::Term::from_field_text(fields.text, term))
+            .unwrap();
+        assert!(passages > 0, "{term}");
+        assert_eq!(map.get(term), Some(passages), "{term}");
+    }
+}
+
 /// A plan that repeats a paragraph (in other case and spacing) shows it once; a second plan
 /// with the same paragraph shows its own copy.
 #[test]

@@ -67,7 +67,11 @@ impl Engine {
                 let allowed = typos::edits_for(p.chars().count()).unwrap_or(0);
                 (p, allowed.min(edits))
             });
-            let Some(near) = typos::nearest(searcher, f.text, &probes)? else {
+            let dictionary = match &self.spellings {
+                Some(map) => typos::Dictionary::Merged(map),
+                None => typos::Dictionary::Segments(searcher, f.text),
+            };
+            let Some(near) = typos::nearest(dictionary, &probes)? else {
                 continue;
             };
             if known > 0 && near.passages < typos::OUTNUMBERED * known {
