@@ -272,9 +272,11 @@ pub fn term_dictionary(searcher: &tantivy::Searcher, field: Field) -> Result<Vec
         }
     }
     let mut builder = tantivy_fst::MapBuilder::memory();
-    let insert_error = |e: tantivy_fst::Error| Error::Store {
-        path: std::path::PathBuf::from(crate::store::SPELLINGS),
-        message: e.to_string(),
+    // Keys come in order, once each: an error here is a bug, reported as tantivy's own.
+    let insert_error = |e: tantivy_fst::Error| {
+        Error::Tantivy(tantivy::TantivyError::InternalError(format!(
+            "dictionnaire des termes : {e}"
+        )))
     };
     while let Some(least) = streams.iter().map(|s| s.key()).min().map(<[u8]>::to_vec) {
         let mut passages = 0;

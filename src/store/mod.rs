@@ -33,7 +33,7 @@ const KNOWLEDGE: &str = "knowledge.bin";
 const DOCUMENTS: &str = "documents.bin";
 const META: &str = "meta.json";
 /// The text's terms of every segment in one dictionary ([`crate::index::term_dictionary`]).
-pub(crate) const SPELLINGS: &str = "spellings.fst";
+const SPELLINGS: &str = "spellings.fst";
 /// Bumped whenever the on-disk format changes, so an old index is rebuilt, not misread
 /// (8: each passage's section in the search index; 9: pairs of neighbouring terms;
 /// 10: the body text's own analyzer name, [`crate::analysis::FRENCH_TEXT`]).
