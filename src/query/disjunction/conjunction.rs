@@ -754,7 +754,7 @@ fn bonus_bound(
         if t.bounds {
             least = least.min(field.term_freq::<true>());
         }
-        fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
+        fieldnorm_id = field.fieldnorms.id(doc);
     }
     bm25.score(fieldnorm_id, least) * ROUNDING
 }

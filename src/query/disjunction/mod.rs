@@ -8,7 +8,6 @@
 //! side by side, a seek moves only the clauses behind the target, and a document is
 //! scored only when the collector asks, so postings the intersection skips cost nothing.
 
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -19,10 +18,12 @@ use std::sync::Arc;
 use crate::index::{DocumentRuns, Repeats, SegmentRuns};
 
 pub use conjunction::{Conjunction, Proximity};
+use lengths::Lengths;
 use phrase::{Checked, Found, NearCheck, PhraseCheck};
 use walk::{combined, walk, DisMax, Words, MOST_WORDS, ROUNDING};
 
 mod conjunction;
+mod lengths;
 mod phrase;
 mod presence;
 mod walk;
@@ -638,10 +639,7 @@ impl TermInFieldsWeight {
             let Some(block) = postings.filter(|p| p.doc(0) != TERMINATED) else {
                 continue;
             };
-            let fieldnorms = reader
-                .fieldnorms_readers()
-                .get_field(clause.lengths_of)?
-                .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+            let fieldnorms = Lengths::open(reader, clause.lengths_of)?;
             let runs = match &clause.runs {
                 None => None,
                 Some(of) => {
@@ -707,7 +705,7 @@ impl Weight for TermInFieldsWeight {
                     // A phrase with slop: its phrase query's score.
                     Some(score) => Explanation::new("phrase with slop", score),
                     None => {
-                        let fieldnorm_id = field.fieldnorms.fieldnorm_id(doc);
+                        let fieldnorm_id = field.fieldnorms.id(doc);
                         field.bm25.explain(fieldnorm_id, field.term_freq::<true>())
                     }
                 };
@@ -770,7 +768,7 @@ struct FieldTerm {
     block: BlockSegmentPostings,
     /// Position in the current block.
     cur: usize,
-    fieldnorms: FieldNormReader,
+    fieldnorms: Lengths,
     bm25: Bm25Weight,
     /// How the best score of a block is known.
     block_bound: BlockBound,
@@ -812,6 +810,9 @@ struct RunCursor {
 
 /// Postings per block (tantivy's compression block).
 const BLOCK_LEN: usize = 128;
+
+/// How many postings ahead of the one walked a length is asked for ([`Lengths::prefetch`]).
+const LENGTHS_AHEAD: usize = 8;
 
 impl FieldTerm {
     #[inline]
@@ -894,7 +895,11 @@ impl FieldTerm {
     /// The best score any posting of the current block can have.
     fn block_max(&mut self) -> Score {
         match self.block_bound {
-            BlockBound::Stored => return self.block.block_max_score(&self.fieldnorms, &self.bm25),
+            BlockBound::Stored => {
+                return self
+                    .block
+                    .block_max_score(self.fieldnorms.reader(), &self.bm25)
+            }
             // BM25 nears its weight as the frequency grows, at any length.
             BlockBound::Weight => return self.bm25.score(0, u32::MAX),
             BlockBound::FromPostings => {}
@@ -904,7 +909,7 @@ impl FieldTerm {
             .docs()
             .iter()
             .zip(self.block.freqs())
-            .map(|(&doc, &freq)| self.bm25.score(self.fieldnorms.fieldnorm_id(doc), freq));
+            .map(|(&doc, &freq)| self.bm25.score(self.fieldnorms.id(doc), freq));
         scores.fold(0.0, Score::max)
     }
 
@@ -929,8 +934,16 @@ impl FieldTerm {
         if self.cur + 1 == BLOCK_LEN {
             self.cur = 0;
             self.block.advance();
+            // A new block: the lengths of its first postings are asked for at once.
+            for ahead in 0..LENGTHS_AHEAD {
+                self.fieldnorms.prefetch(self.block.doc(ahead));
+            }
         } else {
             self.cur += 1;
+            if self.cur + LENGTHS_AHEAD < BLOCK_LEN {
+                self.fieldnorms
+                    .prefetch(self.block.doc(self.cur + LENGTHS_AHEAD));
+            }
         }
         self.settle::<CHECKS>();
     }
@@ -990,7 +1003,7 @@ impl FieldTerm {
         }
         #[cfg(test)]
         tests::SCORED.with(|scored| scored.set(scored.get() + 1));
-        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.doc());
+        let fieldnorm_id = self.fieldnorms.id(self.doc());
         self.bm25.score(fieldnorm_id, self.term_freq::<CHECKS>())
     }
 }
