@@ -292,6 +292,7 @@ pub fn build_with(
     progress(Stage::Publishing);
     staging.publish()?;
     timings.lap("publish");
+    tracing::debug!(steps = ?timings.steps, "build steps");
     Ok(BuildReport {
         timings,
         corpus: corpus_dir.to_path_buf(),
