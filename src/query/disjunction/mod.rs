@@ -934,8 +934,9 @@ impl FieldTerm {
         if self.cur + 1 == BLOCK_LEN {
             self.cur = 0;
             self.block.advance();
-            // A new block: the lengths of its first postings are asked for at once.
-            for ahead in 0..LENGTHS_AHEAD {
+            // A new block: the lengths of its postings up to the one the next step asks
+            // for (`cur + LENGTHS_AHEAD` from `cur` 1) are asked for at once.
+            for ahead in 0..=LENGTHS_AHEAD {
                 self.fieldnorms.prefetch(self.block.doc(ahead));
             }
         } else {
