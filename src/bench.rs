@@ -28,8 +28,12 @@ pub struct BenchOptions {
     pub seed: u64,
     /// Builds per size (the median is reported).
     pub build_runs: usize,
-    /// Passes over the query mix.
+    /// Passes over the query mix, in each round.
     pub query_passes: usize,
+    /// Rounds of the query mix: with more than one, every size's index stays open and
+    /// each round runs the passes over every size in turn (in the other order the next
+    /// round), so that the sizes are compared in the same minutes of a shared host.
+    pub query_rounds: usize,
     /// Reuse an index built by an earlier run, measuring queries only.
     pub queries_only: bool,
     /// Search the words only as typed (no typo tier), to measure what corrections cost.
@@ -103,6 +107,8 @@ pub struct SizeReport {
     /// entity and graph routes; a server reads it in the background once open), in ms.
     pub graph_load_ms: f64,
     pub search: Latency,
+    /// The search p50 of each round (every pass of the mix in the round), in ms.
+    pub search_round_p50_ms: Vec<f64>,
     /// Each query of the mix.
     pub queries: Vec<QueryFigure>,
     pub graph_query: Latency,
@@ -117,11 +123,47 @@ pub struct SizeReport {
     pub territory_accuracy: f64,
 }
 
+/// How the search p50 grows from the smallest size measured to the largest, round by round.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Growth {
+    pub from_documents: usize,
+    pub to_documents: usize,
+    /// The largest size's p50 over the smallest's, in each round.
+    pub p50_ratio_by_round: Vec<f64>,
+    /// Their median.
+    pub p50_ratio_median: f64,
+}
+
+impl Growth {
+    /// The growth between the first and last of `sizes` (documents, each round's p50);
+    /// none with fewer than two sizes.
+    fn of(sizes: &[(usize, &[f64])]) -> Option<Growth> {
+        let (&(from_documents, from), &(to_documents, to)) = (sizes.first()?, sizes.last()?);
+        if sizes.len() < 2 {
+            return None;
+        }
+        let p50_ratio_by_round: Vec<f64> = from
+            .iter()
+            .zip(to.iter())
+            .filter(|(&small, _)| small > 0.0)
+            .map(|(small, large)| large / small)
+            .collect();
+        Some(Growth {
+            from_documents,
+            to_documents,
+            p50_ratio_median: median(&p50_ratio_by_round),
+            p50_ratio_by_round,
+        })
+    }
+}
+
 /// The whole benchmark.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
     pub machine: String,
     pub sizes: Vec<SizeReport>,
+    /// The search p50 of the largest size over the smallest's (with two sizes or more).
+    pub growth: Option<Growth>,
     /// Peak resident memory of this process, in MB.
     pub peak_rss_mb: f64,
 }
@@ -223,7 +265,11 @@ fn territory_accuracy(engine: &Engine, manifest: &Path) -> f64 {
 
 /// Runs the benchmark for every size.
 pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
+    let rounds = options.query_rounds.max(1);
     let mut sizes = Vec::new();
+    let mut mixes = Vec::new();
+    // With several rounds the engines stay open until every size has been measured.
+    let mut engines = Vec::new();
     for &n in &options.sizes {
         let out = options.work_dir.join(format!("gen-{n}"));
         let index_dir = out.join("index");
@@ -232,10 +278,10 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         let n_bytes;
         let reuse = options.queries_only && maillage::store::current(&index_dir).is_ok();
         if reuse {
-            log(&format!("reusing the index in {}", index_dir.display()));
+            log(&format!("index repris de {}", index_dir.display()));
             n_bytes = dir_size(&out.join("corpus"));
         } else {
-            log(&format!("generating {n} documents in {}", out.display()));
+            log(&format!("{n} documents générés dans {}", out.display()));
             let generated = gen::generate(&options.corpus, &out, n, options.seed)?;
             n_bytes = generated.n_bytes;
             for run in 0..options.build_runs.max(1) {
@@ -245,7 +291,7 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
                 build_ms.push(started.elapsed().as_secs_f64() * 1000.0);
                 build_cpu.push((build_ms[run], cpu_seconds() - cpu_before));
                 log(&format!(
-                    "  build {} of {n} documents: {:.0} ms",
+                    "  construction {} sur {n} documents : {:.0} ms",
                     run + 1,
                     build_ms[run]
                 ));
@@ -264,7 +310,11 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
         let graph = engine.graph()?;
         let graph_load_ms = started.elapsed().as_secs_f64() * 1000.0;
         let (graph_nodes, graph_edges) = (graph.n_nodes(), graph.n_edges());
-        let (search_ms, queries, graph_ms) = query_figures(&engine, options)?;
+        let mut mix = QueryMix::new(&engine, options);
+        if rounds == 1 {
+            mix.round(&engine, options.query_passes)?;
+        }
+        let graph_ms = graph_figures(&engine, options.query_passes)?;
         let (action_table_ms, actions, similar_ms, compare_ms) = action_figures(&engine)?;
         let megabytes = n_bytes as f64 / 1e6;
         let build_median_ms = median(&build_ms);
@@ -300,8 +350,10 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             index_bytes: dir_size(&maillage::store::current(&index_dir)?.dir),
             open_median_ms: median(&open_ms),
             graph_load_ms,
-            search: Latency::of(search_ms),
-            queries,
+            // Filled in once the mix has been run.
+            search: Latency::of(Vec::new()),
+            search_round_p50_ms: Vec::new(),
+            queries: Vec::new(),
             graph_query: Latency::of(graph_ms),
             action_table_ms,
             actions,
@@ -309,75 +361,161 @@ pub fn run(options: &BenchOptions, log: &dyn Fn(&str)) -> Result<BenchReport> {
             compare: Latency::of(compare_ms),
             territory_accuracy: territory_accuracy(&engine, &out.join("manifest.tsv")),
         });
+        mixes.push(mix);
+        if rounds > 1 {
+            engines.push(engine);
+        }
+    }
+    if rounds > 1 {
+        for round in 0..rounds {
+            for i in round_order(round, engines.len()) {
+                mixes[i].round(&engines[i], options.query_passes)?;
+            }
+            let p50s: Vec<String> = mixes
+                .iter()
+                .zip(&options.sizes)
+                .filter_map(|(mix, n)| Some(format!("{n} : {:.3} ms", mix.round_p50_ms.last()?)))
+                .collect();
+            log(&format!("manche {} : p50 {}", round + 1, p50s.join(", ")));
+        }
+    }
+    for (size, mix) in sizes.iter_mut().zip(mixes) {
+        (size.search, size.search_round_p50_ms, size.queries) = mix.finish();
+    }
+    let growth = Growth::of(
+        &sizes
+            .iter()
+            .map(|s| (s.documents, s.search_round_p50_ms.as_slice()))
+            .collect::<Vec<_>>(),
+    );
+    if let Some(growth) = &growth {
+        log(&format!(
+            "p50 à {} documents sur p50 à {} : {:.2}× (médiane de {} manche(s))",
+            growth.to_documents,
+            growth.from_documents,
+            growth.p50_ratio_median,
+            growth.p50_ratio_by_round.len()
+        ));
     }
     Ok(BenchReport {
         machine: machine(),
         sizes,
+        growth,
         peak_rss_mb: peak_rss_mb(),
     })
 }
 
-/// The query mix run `query_passes` times (every search's time, and each query's median),
-/// then the territories of the 20 most named entities.
-fn query_figures(
-    engine: &Engine,
-    options: &BenchOptions,
-) -> Result<(Vec<f64>, Vec<QueryFigure>, Vec<f64>)> {
-    let territory = engine
-        .documents()
-        .iter()
-        .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
-    let mix: Vec<&str> = options
-        .queries
-        .as_deref()
-        .unwrap_or(QUERY_MIX)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    // A server parses the geographic code while it warms up: not timed in a search here
-    // either (without a build in this process, the first territory filter would).
-    maillage::extract::territory::Cog::get();
-    let mut search_ms = Vec::new();
-    let mut per_query: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); mix.len()];
-    for _ in 0..options.query_passes.max(1) {
-        for (i, line) in mix.iter().enumerate() {
-            let (q, filtered) = match line.strip_prefix("territory=") {
-                Some(rest) => (rest, true),
-                None => (*line, false),
-            };
-            let request = SearchRequest {
-                q: q.to_string(),
-                limit: Some(10),
-                territory: if filtered { territory.clone() } else { None },
-                exact: options.exact,
-                ..Default::default()
-            };
-            let started = Instant::now();
-            let result = engine.search(&request);
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            search_ms.push(ms);
-            per_query[i].0.push(ms);
-            match result {
-                Ok(response) => per_query[i].1 = response.total,
-                Err(e) if e.is_user_error() => {}
-                Err(e) => return Err(e),
-            }
+/// The sizes in the order round `round` measures them: forward, then backward, so that
+/// none is always measured first.
+fn round_order(round: usize, sizes: usize) -> Vec<usize> {
+    if round.is_multiple_of(2) {
+        (0..sizes).collect()
+    } else {
+        (0..sizes).rev().collect()
+    }
+}
+
+/// The query mix on one index, and the times of its searches so far.
+struct QueryMix {
+    lines: Vec<String>,
+    /// The territory the `territory=` lines filter by: the first document's.
+    territory: Option<String>,
+    exact: bool,
+    /// Every search's time.
+    search_ms: Vec<f64>,
+    /// Each line's times, and its last total.
+    per_query: Vec<(Vec<f64>, usize)>,
+    /// The p50 of each round.
+    round_p50_ms: Vec<f64>,
+}
+
+impl QueryMix {
+    fn new(engine: &Engine, options: &BenchOptions) -> QueryMix {
+        let territory = engine
+            .documents()
+            .iter()
+            .find_map(|d| d.territory.as_ref().map(|t| t.code.clone()));
+        let lines: Vec<String> = options
+            .queries
+            .as_deref()
+            .unwrap_or(QUERY_MIX)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect();
+        QueryMix {
+            per_query: vec![(Vec::new(), 0); lines.len()],
+            lines,
+            territory,
+            exact: options.exact,
+            search_ms: Vec::new(),
+            round_p50_ms: Vec::new(),
         }
     }
-    let queries = mix
-        .iter()
-        .zip(per_query)
-        .map(|(query, (samples, total))| {
-            let latency = Latency::of(samples);
-            QueryFigure {
-                query: query.to_string(),
-                total,
-                p50_ms: latency.p50_ms,
-                max_ms: latency.max_ms,
+
+    /// One round: the mix run `passes` times.
+    fn round(&mut self, engine: &Engine, passes: usize) -> Result<()> {
+        // A server parses the geographic code while it warms up: not timed in a search
+        // here either (without a build in this process, the first territory filter would).
+        maillage::extract::territory::Cog::get();
+        let mut round_ms = Vec::new();
+        for _ in 0..passes.max(1) {
+            for (i, line) in self.lines.iter().enumerate() {
+                let (q, filtered) = match line.strip_prefix("territory=") {
+                    Some(rest) => (rest, true),
+                    None => (line.as_str(), false),
+                };
+                let request = SearchRequest {
+                    q: q.to_string(),
+                    limit: Some(10),
+                    territory: if filtered {
+                        self.territory.clone()
+                    } else {
+                        None
+                    },
+                    exact: self.exact,
+                    ..Default::default()
+                };
+                let started = Instant::now();
+                let result = engine.search(&request);
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                round_ms.push(ms);
+                self.per_query[i].0.push(ms);
+                match result {
+                    Ok(response) => self.per_query[i].1 = response.total,
+                    Err(e) if e.is_user_error() => {}
+                    Err(e) => return Err(e),
+                }
             }
-        })
-        .collect();
+        }
+        self.round_p50_ms.push(Latency::of(round_ms.clone()).p50_ms);
+        self.search_ms.extend(round_ms);
+        Ok(())
+    }
+
+    /// Every search's percentiles, each round's p50, each query's figures.
+    fn finish(self) -> (Latency, Vec<f64>, Vec<QueryFigure>) {
+        let queries = self
+            .lines
+            .into_iter()
+            .zip(self.per_query)
+            .map(|(query, (samples, total))| {
+                let latency = Latency::of(samples);
+                QueryFigure {
+                    query,
+                    total,
+                    p50_ms: latency.p50_ms,
+                    max_ms: latency.max_ms,
+                }
+            })
+            .collect();
+        (Latency::of(self.search_ms), self.round_p50_ms, queries)
+    }
+}
+
+/// The territories of the 20 most named entities, `passes` times.
+fn graph_figures(engine: &Engine, passes: usize) -> Result<Vec<f64>> {
     let top_entities: Vec<String> = engine
         .entities(&maillage::query::EntitiesRequest {
             limit: Some(20),
@@ -388,7 +526,7 @@ fn query_figures(
         .map(|e| e.id)
         .collect();
     let mut graph_ms = Vec::new();
-    for _ in 0..options.query_passes.max(1) {
+    for _ in 0..passes.max(1) {
         for id in &top_entities {
             let started = Instant::now();
             let _ = engine.territories(&maillage::query::TerritoriesRequest {
@@ -398,7 +536,7 @@ fn query_figures(
             graph_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         }
     }
-    Ok((search_ms, queries, graph_ms))
+    Ok(graph_ms)
 }
 
 /// The action table's build, then similar actions for 60 actions spread over the corpus and
@@ -446,6 +584,31 @@ mod tests {
         assert_eq!(l.max_ms, 100.0);
         let empty = Latency::of(Vec::new());
         assert_eq!(empty.n, 0);
+    }
+
+    #[test]
+    fn growth_is_the_median_of_each_round_s_ratio_of_the_largest_to_the_smallest() {
+        let small = [0.5, 0.4, 0.6];
+        let middle = [9.0, 9.0, 9.0];
+        let large = [0.8, 0.8, 0.6];
+        let growth = Growth::of(&[(2000, &small), (5000, &middle), (10000, &large)]).unwrap();
+        assert_eq!((growth.from_documents, growth.to_documents), (2000, 10000));
+        assert_eq!(growth.p50_ratio_by_round, vec![1.6, 2.0, 1.0]);
+        // The middle round's ratio, not the ratio of the pooled medians (0.8 / 0.5).
+        assert_eq!(growth.p50_ratio_median, 1.6);
+        // A round whose smaller size has no time gives no ratio.
+        let growth = Growth::of(&[(100, &[0.0, 0.5]), (200, &[1.0, 1.0])]).unwrap();
+        assert_eq!(growth.p50_ratio_by_round, vec![2.0]);
+        assert_eq!(Growth::of(&[(2000, &small)]), None);
+        assert_eq!(Growth::of(&[]), None);
+    }
+
+    #[test]
+    fn rounds_take_the_sizes_forward_then_backward() {
+        assert_eq!(round_order(0, 3), vec![0, 1, 2]);
+        assert_eq!(round_order(1, 3), vec![2, 1, 0]);
+        assert_eq!(round_order(2, 3), vec![0, 1, 2]);
+        assert_eq!(round_order(5, 1), vec![0]);
     }
 
     #[test]

@@ -288,9 +288,15 @@ enum Command {
         /// Constructions par taille ; la médiane est retenue.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Nombre de tours sur le jeu de requêtes.
+        /// Nombre de passages sur le jeu de requêtes, à chaque manche.
         #[arg(long, default_value_t = 20)]
         passes: usize,
+        /// Manches de recherche : à plus d'une, les index de toutes les tailles restent
+        /// ouverts et chaque manche passe le jeu sur chaque taille à tour de rôle (dans
+        /// l'ordre inverse à la manche suivante), pour comparer les tailles dans les mêmes
+        /// minutes ; le rapport donne la médiane des rapports de p50 par manche.
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
         /// Dossier des corpus et index générés.
@@ -521,6 +527,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             runs,
             passes,
+            rounds,
             corpus,
             work_dir,
             queries_only,
@@ -542,6 +549,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 seed,
                 build_runs: runs,
                 query_passes: passes,
+                query_rounds: rounds,
                 queries_only,
             };
             let report = bench::run(&options, &|line| eprintln!("{line}"))?;

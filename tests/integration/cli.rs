@@ -628,3 +628,56 @@ fn opening_leaves_the_graph_unread_until_asked_and_names_an_unreadable_one_then(
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("graph.bin"), "{}", stderr(&out));
 }
+
+#[test]
+fn bench_rounds_measure_every_size_in_each_round_and_report_the_growth() {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = corpus_dir().to_string_lossy().into_owned();
+    let work_dir = work.path().to_string_lossy().into_owned();
+    let output = run(&[
+        "bench",
+        "--sizes",
+        "2,4",
+        "--runs",
+        "1",
+        "--passes",
+        "1",
+        "--rounds",
+        "3",
+        "--corpus",
+        &corpus,
+        "--work-dir",
+        &work_dir,
+    ]);
+    assert!(output.status.success(), "bench failed: {}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sizes = report["sizes"].as_array().unwrap();
+    let mix = sizes[0]["queries"].as_array().unwrap().len();
+    assert!(mix > 10, "the shipped mix: {mix} queries");
+    for size in sizes {
+        // Three rounds of one pass over the mix, each round's p50 kept.
+        assert_eq!(size["search"]["n"], 3 * mix);
+        let rounds = size["search_round_p50_ms"].as_array().unwrap();
+        assert_eq!(rounds.len(), 3);
+        assert!(rounds.iter().all(|p50| p50.as_f64().unwrap() > 0.0));
+    }
+    assert_eq!(sizes[0]["documents"], 2);
+    assert_eq!(sizes[1]["documents"], 4);
+    let growth = &report["growth"];
+    assert_eq!(growth["from_documents"], 2);
+    assert_eq!(growth["to_documents"], 4);
+    let ratios: Vec<f64> = growth["p50_ratio_by_round"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_f64().unwrap())
+        .collect();
+    assert_eq!(ratios.len(), 3);
+    let mut sorted = ratios.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(growth["p50_ratio_median"].as_f64().unwrap(), sorted[1]);
+    // The human summary is French, on the error stream.
+    let log = stderr(&output);
+    assert!(log.contains("manche 3 : p50 2 : "), "{log}");
+    assert!(log.contains("p50 à 4 documents sur p50 à 2"), "{log}");
+}
