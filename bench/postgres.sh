@@ -4,6 +4,10 @@
 # per document, a stored tsvector and a GIN index, queried with the query mix of
 # `maillage bench` (data/bench_queries.txt) ranked by ts_rank, top 10.
 # usage: bench/postgres.sh [DOCS] [PASSES]   (installs postgresql with apt-get if missing)
+#   BUILD_ROUNDS=N bench/postgres.sh [DOCS]: instead, the two builds side by side, N rounds of
+#   `maillage index` of the same corpus and PostgreSQL's (tsvector and GIN index), in turn
+#   (maillage first in odd rounds, PostgreSQL first in even ones), each round's ratio and
+#   their median: a host's slow minutes then weigh on both builds alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-2000}
@@ -57,6 +61,7 @@ SQL
 echo "loaded $(psql -t -A -c 'SELECT count(*) FROM docs') documents, $(psql -t -A -c "SELECT pg_size_pretty(sum(octet_length(body))) FROM docs") of text"
 
 # The index build: the stored tsvector, then the GIN index, timed by the server.
+pg_build() {
 psql -t -A <<'SQL'
 DO $$
 DECLARE t0 timestamptz; t1 timestamptz; t2 timestamptz;
@@ -72,6 +77,36 @@ BEGIN
     round(extract(epoch FROM t2 - t0) * 1000);
 END $$;
 SQL
+}
+
+if [[ -n ${BUILD_ROUNDS:-} ]]; then
+  [[ -x $bin ]] || cargo build --release -q
+  out=$(mktemp -d /tmp/maillage-rounds.XXXXXX)
+  ratios=()
+  for round in $(seq "$BUILD_ROUNDS"); do
+    order=(maillage postgres)
+    (( round % 2 == 0 )) && order=(postgres maillage)
+    for which in "${order[@]}"; do
+      if [[ $which == maillage ]]; then
+        rm -rf "$out/index"
+        start=$(date +%s%N)
+        "$bin" index --corpus "$corpus" --index "$out/index" >/dev/null 2>&1
+        ours=$(( ($(date +%s%N) - start) / 1000000 ))
+      else
+        psql -c "SET client_min_messages = warning; ALTER TABLE docs DROP COLUMN IF EXISTS tsv"
+        theirs=$(pg_build 2>&1 | grep -oE 'total [0-9]+' | grep -oE '[0-9]+')
+      fi
+    done
+    ratio=$(python3 -c "print(f'{$theirs / $ours:.2f}')")
+    ratios+=("$ratio")
+    echo "round $round: maillage $ours ms, PostgreSQL $theirs ms, ratio ${ratio}x"
+  done
+  rm -rf "$out"
+  python3 -c "import statistics, sys; r = sorted(map(float, sys.argv[1:])); print(f'median ratio {statistics.median_low(r):.2f}x over {len(r)} rounds')" "${ratios[@]}"
+  exit 0
+fi
+
+pg_build
 psql -c "VACUUM ANALYZE docs"
 
 # The query mix, each query run PASSES times inside the server (no client round trip).
