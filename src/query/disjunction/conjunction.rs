@@ -295,12 +295,14 @@ impl Word {
 
 /// Where the bonus's terms are among the words' fields: a word's posting of a term in the
 /// bonus's field, and how the bonus's weight compares with that posting's.
+///
+/// How often the phrase occurs in a passage is bounded by its terms' frequencies there: with
+/// two terms, by either's (the least); with more, tantivy's count with slop is bounded only
+/// by the frequency of the term its intersection takes last, the commonest in the segment,
+/// which may be any of them: by the most of theirs ([`bonus_bound`]).
 struct BonusTerm {
     word: usize,
     field: usize,
-    /// The phrase occurs no more often than this term: with two terms, than either; with
-    /// more, tantivy's count with slop is only bounded by the last term's.
-    bounds: bool,
     /// The bonus's BM25 weight over the field's (same field, same lengths: the same
     /// frequency factor), a hair up so a bound never falls under a score.
     ratio: Score,
@@ -337,12 +339,10 @@ impl ConjunctionWeight {
     /// (the bonus is then bounded by its weight alone).
     fn bonus_terms(&self, words: &[(usize, Word)], bonus: &BonusWeight) -> Option<Vec<BonusTerm>> {
         let most = bonus.bm25.score(0, u32::MAX);
-        let n = bonus.terms.len();
         bonus
             .terms
             .iter()
-            .enumerate()
-            .map(|(j, term)| {
+            .map(|term| {
                 words.iter().enumerate().find_map(|(w, (i, word))| {
                     let clauses = &self.words[*i].0[word.spelling].0.weights;
                     word.fields.iter().enumerate().find_map(|(f, field)| {
@@ -352,7 +352,6 @@ impl ConjunctionWeight {
                             || BonusTerm {
                                 word: w,
                                 field: f,
-                                bounds: n == 2 || j + 1 == n,
                                 ratio: most / field.bm25.score(0, u32::MAX) * ROUNDING,
                             },
                         )
@@ -607,18 +606,19 @@ impl ConjunctionWeight {
                 let extra = match (&bonus, &placed) {
                     (None, _) => 0.0,
                     (Some(_), None) => bonus_most,
-                    (Some(_), Some(placed)) => placed
-                        .iter()
-                        .map(|t| {
-                            let max = maxima[t.word][t.field];
+                    (Some(_), Some(placed)) => {
+                        // Each term's best in the stretch, at the bonus's weight.
+                        let bests = placed.iter().map(|t| maxima[t.word][t.field] * t.ratio);
+                        let phrase = if bests.clone().any(|best| best == 0.0) {
                             // A term without a posting in the stretch: no phrase there.
-                            if max == 0.0 || t.bounds {
-                                max * t.ratio
-                            } else {
-                                bonus_most
-                            }
-                        })
-                        .fold(bonus_most, Score::min),
+                            0.0
+                        } else if placed.len() == 2 {
+                            bests.fold(Score::INFINITY, Score::min)
+                        } else {
+                            bests.fold(0.0, Score::max)
+                        };
+                        phrase.min(bonus_most)
+                    }
                 };
                 bound = (core + extra) * ROUNDING;
                 core_bound = core;
@@ -735,15 +735,15 @@ fn bonus_postings_from<const CHECKS: bool>(
 }
 
 /// The most the bonus scores at `doc`, where every word is: nothing unless each of its
-/// terms is in its field there, else its weight at the passage's length and the least
-/// frequency of its terms (a phrase occurs no more often than any of its words).
+/// terms is in its field there, else its weight at the passage's length and the frequency
+/// that bounds the phrase's ([`BonusTerm`]: the least of two terms', the most of more).
 fn bonus_bound(
     placed: &[BonusTerm],
     words: &[(usize, Word)],
     doc: DocId,
     bm25: &Bm25Weight,
 ) -> Score {
-    let mut least = u32::MAX;
+    let (mut least, mut most) = (u32::MAX, 0);
     let mut fieldnorm_id = 0;
     for t in placed {
         let word = &words[t.word].1;
@@ -751,12 +751,12 @@ fn bonus_bound(
             return 0.0;
         }
         let field = &word.fields[t.field];
-        if t.bounds {
-            least = least.min(field.term_freq::<true>());
-        }
+        let freq = field.term_freq::<true>();
+        (least, most) = (least.min(freq), most.max(freq));
         fieldnorm_id = field.fieldnorms.id(doc);
     }
-    bm25.score(fieldnorm_id, least) * ROUNDING
+    let freq = if placed.len() == 2 { least } else { most };
+    bm25.score(fieldnorm_id, freq) * ROUNDING
 }
 
 #[cfg(test)]

@@ -367,3 +367,43 @@ fn a_walk_read_into_bits_gives_the_same_matches_scores_and_best() {
         }
     }
 }
+
+#[test]
+fn at_a_fixed_threshold_every_match_above_it_comes_back_with_its_score() {
+    for seed in [21, 22, 23, 24] {
+        let (index, text, section) = passages(seed);
+        for words in [
+            &["reussite", "educative"][..],
+            &["educative", "jeunes"],
+            &["reussite", "educative", "jeunes"],
+        ] {
+            let query = conjunction(text, section, words, 0.2);
+            let expected = reference(&index, &query);
+            let mut scores: Vec<f32> = expected.iter().map(|h| h.1).collect();
+            scores.sort_by(|a, b| b.total_cmp(a));
+            // Thresholds from the best few to most matches: the bounds pass over more or
+            // fewer stretches, and over the bonus alone in some.
+            for rank in [1, 3, 10, 30, 100, 300, scores.len() / 2] {
+                let threshold = scores[rank];
+                let above: Vec<(u32, f32)> = expected
+                    .iter()
+                    .copied()
+                    .filter(|&(_, s)| s > threshold)
+                    .collect();
+                let mut reported = walk(&index, &query, threshold, 0);
+                // What the walk reports under the threshold is for the count; above it,
+                // every match of the reference must be there.
+                reported.retain(|&(_, s)| s > threshold);
+                let docs = |hits: &[(u32, f32)]| hits.iter().map(|h| h.0).collect::<Vec<_>>();
+                assert_eq!(
+                    docs(&reported),
+                    docs(&above),
+                    "seed {seed} {words:?} above the {rank}th score"
+                );
+                for ((da, sa), (_, sb)) in reported.iter().zip(&above) {
+                    assert!(close(*sa, *sb), "{words:?} {da}: {sa} against {sb}");
+                }
+            }
+        }
+    }
+}
