@@ -468,7 +468,7 @@ impl TermInFields {
     /// A phrase with slop in several fields ([`NearInField`]), found in each through one
     /// of its terms: that term's postings are walked, each checked for the phrase, and its
     /// blocks bound the phrase (tantivy counts a phrase with slop no more often than its
-    /// last term, than either of two). The same passages and scores as a
+    /// commonest term, than either of two). The same passages and scores as a
     /// [`Disjunction::max`] of phrase queries with that slop. `None` for a phrase of fewer
     /// than two terms.
     pub fn near(phrases: Vec<NearInField>, slop: u32, tie_breaker: Score) -> Option<TermInFields> {

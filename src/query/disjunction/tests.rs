@@ -489,7 +489,7 @@ fn rare_first_common_last() -> (Index, tantivy::schema::Field, tantivy::schema::
 }
 
 #[test]
-fn a_phrase_with_slop_walks_its_rarest_term_where_the_last_is_far_commoner() {
+fn a_phrase_with_slop_walks_its_rarest_term_where_the_commonest_is_far_commoner() {
     let (index, text, _) = rare_first_common_last();
     let searcher = index.reader().unwrap().searcher();
     let reader = searcher.segment_reader(0);
@@ -513,9 +513,13 @@ fn a_phrase_with_slop_walks_its_rarest_term_where_the_last_is_far_commoner() {
     // bound nothing.
     let long = terms(&["lieu", "accueil", "enfants", "parents"]);
     assert_eq!(open(&long), (long[0].1.clone(), false));
-    // The last as rare as the first: the last is walked, and bounds the phrase.
+    // « accueil » three times as common as « lieu »: « lieu » is walked, unbounded.
     let short = terms(&["lieu", "accueil", "lieu"]);
-    assert_eq!(open(&short), (short[2].1.clone(), true));
+    assert_eq!(open(&short), (short[0].1.clone(), false));
+    // No term far rarer than the commonest: the commonest, « parents », is walked and bounds
+    // the phrase, wherever it is written.
+    let close_counts = terms(&["enfants", "parents", "accueil"]);
+    assert_eq!(open(&close_counts), (close_counts[1].1.clone(), true));
 
     // Walked either way, the same passages with the same scores as the phrase query, and
     // pruned, the same best ten.
@@ -575,4 +579,79 @@ fn a_field_that_cannot_pass_alone_is_looked_at_only_where_another_is() {
         scored < texts / 3,
         "{scored} postings scored of {texts} texts"
     );
+}
+
+/// What a pruning walk of `query` reports from a fixed `threshold` (it never rises).
+fn reported_above(index: &Index, query: &dyn Query, threshold: Score) -> Vec<(u32, f32)> {
+    let searcher = index.reader().unwrap().searcher();
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(&searcher))
+        .unwrap();
+    let mut reported = Vec::new();
+    weight
+        .for_each_pruning(threshold, searcher.segment_reader(0), &mut |doc, score| {
+            reported.push((doc, score));
+            threshold
+        })
+        .unwrap();
+    reported.retain(|&(_, score)| score > threshold);
+    reported
+}
+
+#[test]
+fn a_phrase_with_slop_is_bounded_by_the_term_tantivy_counts_it_by() {
+    // « aube » and « zenith » each in about a sixth of the passages, « midi » in most and
+    // often several times near them: tantivy's intersection takes the commonest term last,
+    // and its count of the phrase with slop can reach that term's frequency, above the
+    // last written term's (« aube aube midi zenith midi midi »: twice, « zenith » once).
+    let mut dice = dice(31);
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for i in 0..6000 {
+        let filler = "mot ".repeat(dice(20) as usize);
+        let text = match dice(12) {
+            0 => format!(
+                "aube aube midi zenith midi {}{filler}",
+                "midi ".repeat(dice(3) as usize)
+            ),
+            1 => format!("aube midi aube zenith midi midi {filler}"),
+            2 => format!("aube {filler}midi"),
+            3 => format!("zenith {filler}midi midi"),
+            4 => format!("aube zenith {filler}"),
+            _ => format!("midi {filler}{i}"),
+        };
+        lines.push((text, "axe".to_string()));
+    }
+    let (index, text, _) = index(&lines);
+    let words: Vec<(u32, Term)> = ["aube", "midi", "zenith"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i as u32, Term::from_field_text(text, w)))
+        .collect();
+    let near = TermInFields::near(
+        vec![NearInField {
+            terms: words.clone(),
+            boost: 1.0,
+            runs: None,
+        }],
+        2,
+        0.2,
+    )
+    .unwrap();
+    let reference = hits(&index, &near_phrase(&words, 2));
+    assert!(reference.len() > 500, "{}", reference.len());
+    let mut scores: Vec<f32> = reference.iter().map(|h| h.1).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    for rank in [1, 10, 100, scores.len() / 2] {
+        let threshold = scores[rank];
+        let above: Vec<u32> = reference
+            .iter()
+            .filter(|h| h.1 > threshold)
+            .map(|h| h.0)
+            .collect();
+        let reported: Vec<u32> = reported_above(&index, &near, threshold)
+            .iter()
+            .map(|h| h.0)
+            .collect();
+        assert_eq!(reported, above, "above the {rank}th score");
+    }
 }
