@@ -2,9 +2,10 @@
 //! word. Without slop, a phrase of three terms or more is found through its pairs: they say
 //! which passages may hold it and bound how often (a phrase occurs no more often than any of
 //! its pairs), so the rarest pair's blocks bound the phrase. With slop, a phrase is found
-//! through one of its terms: tantivy counts a phrase with slop no more often than its last
-//! term (than either, with two), so that term's blocks bound it; where another term is far
-//! rarer, through that one, bounded by its weight alone. Only the passages the walk
+//! through one of its terms: tantivy counts a phrase with slop no more often than its
+//! commonest term, which its intersection takes last (than either, with two), so that
+//! term's blocks bound it; where another term is far rarer, through that one, bounded by
+//! its weight alone. Only the passages the walk
 //! reaches are checked for the phrase's positions, and without slop only where its pairs
 //! do not place it: a term once in a passage, paired with its neighbours, says where they
 //! are (« lieu d'accueil enfants parents » with « accueil » and « enfants » once holds
