@@ -719,10 +719,13 @@ fn bonus_postings_from<const CHECKS: bool>(
     loop {
         let mut furthest = target;
         for t in placed {
+            // Past the stretch, its bounds no longer say that only the bonus can place: a
+            // term's postings there are for the walk of the next stretch.
+            let to = furthest.min(end.saturating_add(1));
             let word = &mut words[t.word].1;
             let d = &mut word.docs[t.field];
-            if *d < furthest {
-                *d = word.fields[t.field].seek_by::<CHECKS>(furthest);
+            if *d < to {
+                *d = word.fields[t.field].seek_by::<CHECKS>(to);
                 word.moved();
             }
             furthest = furthest.max(word.docs[t.field]);

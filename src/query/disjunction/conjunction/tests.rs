@@ -407,3 +407,51 @@ fn at_a_fixed_threshold_every_match_above_it_comes_back_with_its_score() {
         }
     }
 }
+
+#[test]
+fn the_bonus_alone_seeks_no_further_than_its_stretch() {
+    // « alpha » and « beta » apart in long texts: the bonus's bound (by their frequencies)
+    // passes where their own bounds cannot, though no phrase is there. Then « alpha » in
+    // long headings only, over long texts with « beta », then over a short « beta », which
+    // places; « alpha » in a text again only at the end. Where only the bonus can place a
+    // passage, « alpha »'s text is next at the end: « beta »'s text must not be sought
+    // there, past the stretch, over the passages that place.
+    let mut schema = Schema::builder();
+    let text = schema.add_text_field("text", TEXT);
+    let section = schema.add_text_field("section", TEXT);
+    let index = Index::create_in_ram(schema.build());
+    let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    let filler = "mot ".repeat(40);
+    let heading = format!("{} alpha", "axe ".repeat(30));
+    for i in 0..6000 {
+        let (body, heading) = match i {
+            0..1000 => (format!("alpha {filler}beta {filler}"), "axe".to_string()),
+            1000..1100 => (format!("{filler}beta {filler}"), heading.clone()),
+            1100..3000 => ("beta".to_string(), heading.clone()),
+            3000..5990 => (filler.clone(), "axe".to_string()),
+            _ => (format!("alpha {filler}beta {filler}"), "axe".to_string()),
+        };
+        writer
+            .add_document(doc!(text => body, section => heading))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    let query = conjunction(text, section, &["alpha", "beta"], 0.2);
+    let expected = reference(&index, &query);
+    let best_long = expected
+        .iter()
+        .filter(|h| h.0 < 1100 || h.0 >= 5990)
+        .map(|h| h.1)
+        .fold(0.0, f32::max);
+    let least_short = expected
+        .iter()
+        .filter(|h| (1100..3000).contains(&h.0))
+        .map(|h| h.1)
+        .fold(f32::INFINITY, f32::min);
+    assert!(best_long < least_short, "{best_long} {least_short}");
+    let threshold = (best_long + least_short) / 2.0;
+    let mut reported = walk(&index, &query, threshold, 0);
+    reported.retain(|&(_, s)| s > threshold);
+    let placing: Vec<u32> = (1100..3000).collect();
+    assert_eq!(reported.iter().map(|h| h.0).collect::<Vec<_>>(), placing);
+}
