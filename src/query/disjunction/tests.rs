@@ -255,21 +255,7 @@ fn pruning_with_no_threshold_reports_every_match_with_its_score() {
         ],
         0.2,
     );
-    let searcher = index.reader().unwrap().searcher();
-    let weight = query
-        .weight(EnableScoring::enabled_from_searcher(&searcher))
-        .unwrap();
-    let mut reported = Vec::new();
-    weight
-        .for_each_pruning(
-            Score::NEG_INFINITY,
-            searcher.segment_reader(0),
-            &mut |doc, score| {
-                reported.push((doc, score));
-                Score::NEG_INFINITY
-            },
-        )
-        .unwrap();
+    let reported = reported_above(&index, &query, Score::NEG_INFINITY);
     assert_eq!(reported, hits(&index, &query));
     assert!(reported.len() > 400, "{}", reported.len());
 }
@@ -488,6 +474,20 @@ fn rare_first_common_last() -> (Index, tantivy::schema::Field, tantivy::schema::
     index(&lines)
 }
 
+/// The phrase of `terms` (with their offsets) with slop 2, in their one field.
+fn near_in_one_field(terms: &[(u32, Term)]) -> TermInFields {
+    TermInFields::near(
+        vec![NearInField {
+            terms: terms.to_vec(),
+            boost: 1.0,
+            runs: None,
+        }],
+        2,
+        0.2,
+    )
+    .expect("two terms or more")
+}
+
 #[test]
 fn a_phrase_with_slop_walks_its_rarest_term_where_the_commonest_is_far_commoner() {
     let (index, text, _) = rare_first_common_last();
@@ -524,16 +524,7 @@ fn a_phrase_with_slop_walks_its_rarest_term_where_the_commonest_is_far_commoner(
     // Walked either way, the same passages with the same scores as the phrase query, and
     // pruned, the same best ten.
     for words in [long, short] {
-        let near = TermInFields::near(
-            vec![NearInField {
-                terms: words.clone(),
-                boost: 1.0,
-                runs: None,
-            }],
-            2,
-            0.2,
-        )
-        .unwrap();
+        let near = near_in_one_field(&words);
         let reference = hits(&index, &near_phrase(&words, 2));
         assert!(reference.len() > 150, "{}", reference.len());
         assert_eq!(hits(&index, &near), reference);
@@ -627,16 +618,7 @@ fn a_phrase_with_slop_is_bounded_by_the_term_tantivy_counts_it_by() {
         .enumerate()
         .map(|(i, w)| (i as u32, Term::from_field_text(text, w)))
         .collect();
-    let near = TermInFields::near(
-        vec![NearInField {
-            terms: words.clone(),
-            boost: 1.0,
-            runs: None,
-        }],
-        2,
-        0.2,
-    )
-    .unwrap();
+    let near = near_in_one_field(&words);
     let reference = hits(&index, &near_phrase(&words, 2));
     assert!(reference.len() > 500, "{}", reference.len());
     let mut scores: Vec<f32> = reference.iter().map(|h| h.1).collect();
