@@ -20,6 +20,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::phrase::{doc_freqs, CountedBy};
 use super::presence::Presence;
 use super::{
     combined, every_match, Disjunction, FieldTerm, Spellings, Spelt, TermInFields, ROUNDING,
@@ -297,9 +298,8 @@ impl Word {
 /// bonus's field, and how the bonus's weight compares with that posting's.
 ///
 /// How often the phrase occurs in a passage is bounded by its terms' frequencies there: with
-/// two terms, by either's (the least); with more, tantivy's count with slop is bounded only
-/// by the frequency of the term its intersection takes last, the commonest in the segment,
-/// which may be any of them: by the most of theirs ([`bonus_bound`]).
+/// two terms, by either's (the least); with more, only by the frequency of the term tantivy
+/// counts it by ([`CountedBy`]).
 struct BonusTerm {
     word: usize,
     field: usize,
@@ -337,9 +337,17 @@ impl ConjunctionWeight {
 
     /// Where each of the bonus's terms is among `words`' fields; `None` when one is not
     /// (the bonus is then bounded by its weight alone).
-    fn bonus_terms(&self, words: &[(usize, Word)], bonus: &BonusWeight) -> Option<Vec<BonusTerm>> {
+    fn bonus_terms(
+        &self,
+        words: &[(usize, Word)],
+        bonus: &BonusWeight,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Option<Placed>> {
+        let Some(doc_freqs) = doc_freqs(reader, &bonus.terms)? else {
+            return Ok(None);
+        };
         let most = bonus.bm25.score(0, u32::MAX);
-        bonus
+        let terms: Option<Vec<BonusTerm>> = bonus
             .terms
             .iter()
             .map(|term| {
@@ -358,7 +366,33 @@ impl ConjunctionWeight {
                     })
                 })
             })
-            .collect()
+            .collect();
+        Ok(terms.map(|terms| Placed {
+            terms,
+            counted_by: CountedBy::of(&doc_freqs),
+        }))
+    }
+}
+
+/// The bonus's terms among the words' fields, in the phrase's order, and the one that bounds
+/// how often it is counted.
+struct Placed {
+    terms: Vec<BonusTerm>,
+    counted_by: CountedBy,
+}
+
+impl Placed {
+    /// What bounds the phrase from `of_term`, asked of the terms it needs: the term's it is
+    /// counted by, or the least of two.
+    fn bound_by<T: PartialOrd>(&self, of_term: impl Fn(&BonusTerm) -> T) -> T {
+        match self.counted_by {
+            CountedBy::Term(i) => of_term(&self.terms[i]),
+            CountedBy::EitherOfTwo => {
+                let mut terms = self.terms.iter().map(of_term);
+                let first = terms.next().expect("a phrase has terms");
+                terms.fold(first, |least, x| if x < least { x } else { least })
+            }
+        }
     }
 }
 
@@ -551,9 +585,10 @@ impl ConjunctionWeight {
             .map(|b| (b, ScoreAt::new(&*b.weight, reader)));
         // Where the bonus's terms are; with one of them not among the words, only its
         // weight bounds it; with one of them in no passage here, it never matches.
-        let placed = bonus
-            .as_ref()
-            .and_then(|(b, _)| self.bonus_terms(&words, b));
+        let placed = match &bonus {
+            Some((b, _)) => self.bonus_terms(&words, b, reader)?,
+            None => None,
+        };
         let bonus_most = bonus
             .as_ref()
             .map_or(0.0, |(b, _)| b.bm25.score(0, u32::MAX));
@@ -608,14 +643,12 @@ impl ConjunctionWeight {
                     (Some(_), None) => bonus_most,
                     (Some(_), Some(placed)) => {
                         // Each term's best in the stretch, at the bonus's weight.
-                        let bests = placed.iter().map(|t| maxima[t.word][t.field] * t.ratio);
-                        let phrase = if bests.clone().any(|best| best == 0.0) {
+                        let best = |t: &BonusTerm| maxima[t.word][t.field] * t.ratio;
+                        let phrase = if placed.terms.iter().any(|t| best(t) == 0.0) {
                             // A term without a posting in the stretch: no phrase there.
                             0.0
-                        } else if placed.len() == 2 {
-                            bests.fold(Score::INFINITY, Score::min)
                         } else {
-                            bests.fold(0.0, Score::max)
+                            placed.bound_by(best)
                         };
                         phrase.min(bonus_most)
                     }
@@ -633,7 +666,7 @@ impl ConjunctionWeight {
                 if let (Some(placed), true) = (&placed, core_bound * ROUNDING <= t) {
                     // Without the bonus nothing here places, and the bonus needs every one
                     // of its terms in the text: only those postings are walked.
-                    let next = bonus_postings_from::<CHECKS>(placed, &mut words, doc, end);
+                    let next = bonus_postings_from::<CHECKS>(&placed.terms, &mut words, doc, end);
                     if next > doc {
                         candidate = next.min(end.saturating_add(1)).min(TERMINATED);
                         if candidate > end {
@@ -739,26 +772,17 @@ fn bonus_postings_from<const CHECKS: bool>(
 
 /// The most the bonus scores at `doc`, where every word is: nothing unless each of its
 /// terms is in its field there, else its weight at the passage's length and the frequency
-/// that bounds the phrase's ([`BonusTerm`]: the least of two terms', the most of more).
-fn bonus_bound(
-    placed: &[BonusTerm],
-    words: &[(usize, Word)],
-    doc: DocId,
-    bm25: &Bm25Weight,
-) -> Score {
-    let (mut least, mut most) = (u32::MAX, 0);
+/// that bounds the phrase's ([`Placed::bound_by`]).
+fn bonus_bound(placed: &Placed, words: &[(usize, Word)], doc: DocId, bm25: &Bm25Weight) -> Score {
     let mut fieldnorm_id = 0;
-    for t in placed {
+    for t in &placed.terms {
         let word = &words[t.word].1;
         if word.docs[t.field] != doc {
             return 0.0;
         }
-        let field = &word.fields[t.field];
-        let freq = field.term_freq::<true>();
-        (least, most) = (least.min(freq), most.max(freq));
-        fieldnorm_id = field.fieldnorms.id(doc);
+        fieldnorm_id = word.fields[t.field].fieldnorms.id(doc);
     }
-    let freq = if placed.len() == 2 { least } else { most };
+    let freq = placed.bound_by(|t| words[t.word].1.fields[t.field].term_freq::<true>());
     bm25.score(fieldnorm_id, freq) * ROUNDING
 }
 

@@ -327,6 +327,49 @@ fn found(postings: &mut SegmentPostings, doc: DocId) -> bool {
     postings.doc() == doc
 }
 
+/// The term that bounds how often tantivy counts a phrase with slop in a passage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CountedBy {
+    /// Two terms: the phrase is counted no more often than either.
+    EitherOfTwo,
+    /// Three terms or more: no more often than the term at this place in the phrase, the
+    /// one tantivy's intersection takes last. It orders the terms' postings by their number
+    /// (a stable sort), so that is the commonest in the segment, the later of equals, and
+    /// it may be any of them: « aube aube midi zenith midi midi » holds « aube midi
+    /// zenith » twice with slop 2, « zenith » once.
+    Term(usize),
+}
+
+impl CountedBy {
+    /// The rule for a phrase whose terms, in its order, have `doc_freqs` postings in the
+    /// segment.
+    pub(super) fn of(doc_freqs: &[u32]) -> CountedBy {
+        match doc_freqs.len() {
+            0..=2 => CountedBy::EitherOfTwo,
+            n => CountedBy::Term(
+                (0..n)
+                    .max_by_key(|&i| doc_freqs[i])
+                    .expect("three terms or more"),
+            ),
+        }
+    }
+}
+
+/// How many passages of `reader` hold each of `terms`; `None` when one is in none.
+pub(super) fn doc_freqs<'a>(
+    reader: &SegmentReader,
+    terms: impl IntoIterator<Item = &'a Term>,
+) -> tantivy::Result<Option<Vec<u32>>> {
+    let mut doc_freqs = Vec::new();
+    for term in terms {
+        match reader.inverted_index(term.field())?.get_term_info(term)? {
+            Some(info) => doc_freqs.push(info.doc_freq),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(doc_freqs))
+}
+
 /// A phrase of three terms or more with slop walks its rarest term rather than its
 /// commonest (whose blocks bound it) where the commonest has at least this many times its
 /// postings.
@@ -358,13 +401,9 @@ impl NearCheck {
     /// `phrase`, the weight of the phrase query, scored with `boost`; `None` when a term is
     /// in no passage of the segment.
     ///
-    /// tantivy counts a phrase with slop no more often than either of two terms, and with
-    /// more no more often than the commonest in the segment (the term its intersection
-    /// takes last, not the last written: « aube aube midi zenith midi midi » holds
-    /// « aube midi zenith » twice with slop 2, « zenith » once): that term's blocks bound
+    /// The term tantivy counts the phrase by ([`CountedBy`]) is walked, and its blocks bound
     /// the phrase. Where another term is far rarer ([`NEAR_LEAD_SPREAD`]), that one is
-    /// walked instead:
-    /// each posting walked is a check of the phrase's positions, and most fail (« lieu
+    /// walked instead: each posting walked is a check of the phrase's positions, and most fail (« lieu
     /// d'accueil enfants parents »: « parent » in 44,000 passages, « lieu » in 6,300, the
     /// phrase in 770), so fewer checks save more than the bound's blocks prune.
     pub fn open(
@@ -374,30 +413,25 @@ impl NearCheck {
         boost: Score,
         runs: &Option<RunsOf>,
     ) -> tantivy::Result<Option<(Term, NearCheck, bool)>> {
-        let mut doc_freqs = Vec::with_capacity(terms.len());
-        for (_, term) in terms {
-            match reader.inverted_index(term.field())?.get_term_info(term)? {
-                Some(info) => doc_freqs.push(info.doc_freq),
-                None => return Ok(None),
+        let Some(doc_freqs) = doc_freqs(reader, terms.iter().map(|(_, term)| term))? else {
+            return Ok(None);
+        };
+        let (lead, bounds) = match CountedBy::of(&doc_freqs) {
+            // Either bounds: the rarer is walked, the earlier of equals.
+            CountedBy::EitherOfTwo => match doc_freqs[..] {
+                [first, second] if second < first => (1, true),
+                _ => (0, true),
+            },
+            CountedBy::Term(commonest) => {
+                let rarest = (0..terms.len())
+                    .min_by_key(|&i| doc_freqs[i])
+                    .unwrap_or(commonest);
+                if doc_freqs[rarest].saturating_mul(NEAR_LEAD_SPREAD) <= doc_freqs[commonest] {
+                    (rarest, false)
+                } else {
+                    (commonest, true)
+                }
             }
-        }
-        let last = terms.len() - 1;
-        let rarest = (0..terms.len())
-            .min_by_key(|&i| doc_freqs[i])
-            .unwrap_or(last);
-        // The term tantivy counts a phrase of three terms or more by: its intersection
-        // orders the terms' postings by their number (a stable sort) and counts with the
-        // last, the commonest, the later of equals.
-        let commonest = (0..terms.len())
-            .max_by_key(|&i| doc_freqs[i])
-            .unwrap_or(last);
-        let (lead, bounds) = match doc_freqs.as_slice() {
-            [first, second] if second < first => (1, true),
-            [_, _] => (0, true),
-            _ if doc_freqs[rarest].saturating_mul(NEAR_LEAD_SPREAD) <= doc_freqs[commonest] => {
-                (rarest, false)
-            }
-            _ => (commonest, true),
         };
         let scorer = Sought::new(phrase, reader, 0, boost)?;
         let run = match runs {
@@ -442,5 +476,20 @@ impl NearCheck {
             }
             None => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CountedBy;
+
+    #[test]
+    fn a_phrase_is_counted_by_either_of_two_terms_or_by_the_commonest_of_more() {
+        // « accueil enfants »: either term bounds it, whatever their postings.
+        assert_eq!(CountedBy::of(&[40, 7]), CountedBy::EitherOfTwo);
+        // « lieu accueil enfants »: « lieu » is the commonest, first written.
+        assert_eq!(CountedBy::of(&[900, 300, 120]), CountedBy::Term(0));
+        // « enfants parents accueil parents »: the later of equals.
+        assert_eq!(CountedBy::of(&[12, 50, 8, 50]), CountedBy::Term(3));
     }
 }
