@@ -17,7 +17,7 @@ use super::names::{
     fold_text, is_function_word, is_sigle_like, kind_from_head, name_key, role_of_field,
     sigle_fits_long_form, slug,
 };
-use super::scan::{Scanner, WordStarts};
+use super::scan::Scanner;
 use super::{Catalog, Entity, EntityKind, EntityMention};
 use crate::{Document, Territory};
 
@@ -432,7 +432,7 @@ fn find_free_text_branches(builder: &mut Builder, docs: &[Document]) {
         .flat_map_iter(|doc| {
             let text = doc.text.as_str();
             let mut found_here = Vec::new();
-            for found in scanner.scan(text, &WordStarts::new(text)) {
+            for found in scanner.scan(text) {
                 if let Some((tail_end, sigle)) = proper_noun_tail_in_text(text, found.end_byte) {
                     let tail = &text[found.end_byte..tail_end];
                     if place_in_name(tail.trim()).is_some() {

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::names::role_of_field;
-use super::scan::{Scanner, WordStarts};
+use super::scan::Scanner;
 use super::EntityMention;
 use crate::extract::Role;
 use crate::Document;
@@ -73,7 +73,7 @@ pub(super) fn doc_mentions(
     let mut out = Vec::new();
     let mut seen: HashSet<(usize, usize)> = HashSet::new(); // start, entity
     let mut in_passage: HashSet<(usize, u32)> = HashSet::new(); // entity, passage
-    for found in scanner.scan(text, &WordStarts::new(text)) {
+    for found in scanner.scan(text) {
         let mention = mention_at(doc_index, doc, found.start, found.end, &roles);
         if mention.role != Role::Mention {
             if let Some(passage) = mention.passage {

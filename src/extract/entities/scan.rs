@@ -182,10 +182,77 @@ impl Scanner {
         Scanner { trie, patterns }
     }
 
+    /// The matches of the trie's spellings that start at byte `start` (char `start_char`) of
+    /// `text` and end on a word boundary, added to `candidates`.
+    fn matches_from(
+        &self,
+        trie: &Trie,
+        text: &str,
+        (start, start_char): (usize, usize),
+        ascii_class: &[u8; 128],
+        folded: &mut String,
+        candidates: &mut Vec<TextMatch>,
+    ) {
+        let bytes = text.as_bytes();
+        // Walk the trie from here, one folded char at a time.
+        let mut node = 0;
+        let mut end = start;
+        let mut end_char = start_char;
+        while end < bytes.len() {
+            let b = bytes[end];
+            let (child, len) = if b.is_ascii() {
+                let class = ascii_class[usize::from(b)];
+                if class == 0 {
+                    break;
+                }
+                let child = trie.next[node * trie.n_classes + usize::from(class)] as usize;
+                (child, 1)
+            } else {
+                let (c, len) = char_at(text, end);
+                folded.clear();
+                fold_char_marks_into(c, Marks::Spaced, folded);
+                // A char that folds to nothing (a lone combining mark) ends the walk.
+                let child = if folded.is_empty() {
+                    0
+                } else {
+                    trie.step(node, folded.as_bytes()).unwrap_or(0)
+                };
+                (child, len)
+            };
+            if child == 0 {
+                break;
+            }
+            node = child;
+            end += len;
+            end_char += 1;
+            let (first, last) = trie.ends[node];
+            if first < last && (end == bytes.len() || !is_alphanumeric_at(text, end)) {
+                let surface = &text[start..end];
+                for &id in &trie.ids[first as usize..last as usize] {
+                    let Some(pattern) = self.patterns.get(id as usize) else {
+                        continue;
+                    };
+                    if pattern.exact_case
+                        && surface != pattern.alias
+                        && surface != pattern.alias_upper
+                    {
+                        continue;
+                    }
+                    candidates.push(TextMatch {
+                        start: start_char,
+                        end: end_char,
+                        start_byte: start,
+                        end_byte: end,
+                        entity: pattern.entity,
+                    });
+                }
+            }
+        }
+    }
+
     /// Every match in `text` that starts and ends on a word boundary (no letter or digit right
-    /// before nor right after), longest first where they overlap, in text order. `starts` are
-    /// the text's [`WordStarts`].
-    pub(super) fn scan(&self, text: &str, starts: &WordStarts) -> Vec<TextMatch> {
+    /// before nor right after), longest first where they overlap, in text order.
+    pub(super) fn scan(&self, text: &str) -> Vec<TextMatch> {
         let Some(trie) = &self.trie else {
             return Vec::new();
         };
@@ -201,69 +268,32 @@ impl Scanner {
             }
         }
         let mut candidates = Vec::new();
-        for &(start, start_char) in &starts.positions {
-            let (pos, char_index) = (start as usize, start_char as usize);
-            // Walk the trie from here, one folded char at a time.
-            let mut node = 0;
-            let mut end = pos;
-            let mut end_char = char_index;
-            while end < bytes.len() {
-                let b = bytes[end];
-                let (child, len) = if b.is_ascii() {
-                    let class = ascii_class[usize::from(b)];
-                    if class == 0 {
-                        break;
-                    }
-                    let child = trie.next[node * trie.n_classes + usize::from(class)] as usize;
-                    (child, 1)
-                } else {
-                    let (c, len) = char_at(text, end);
-                    folded.clear();
-                    fold_char_marks_into(c, Marks::Spaced, &mut folded);
-                    // A char that folds to nothing (a lone combining mark) ends the walk.
-                    let child = if folded.is_empty() {
-                        0
-                    } else {
-                        trie.step(node, folded.as_bytes()).unwrap_or(0)
-                    };
-                    (child, len)
-                };
-                if child == 0 {
-                    break;
-                }
-                node = child;
-                end += len;
-                end_char += 1;
-                let (first, last) = trie.ends[node];
-                if first < last && (end == bytes.len() || !is_alphanumeric_at(text, end)) {
-                    let surface = &text[pos..end];
-                    for &id in &trie.ids[first as usize..last as usize] {
-                        let Some(pattern) = self.patterns.get(id as usize) else {
-                            continue;
-                        };
-                        if pattern.exact_case
-                            && surface != pattern.alias
-                            && surface != pattern.alias_upper
-                        {
-                            continue;
-                        }
-                        candidates.push(TextMatch {
-                            start: char_index,
-                            end: end_char,
-                            start_byte: pos,
-                            end_byte: end,
-                            entity: pattern.entity,
-                        });
-                    }
-                }
+        // A match may start at any char with no letter or digit right before it; the text
+        // is read once, its chars counted as it goes.
+        let (mut pos, mut char_index) = (0, 0);
+        let mut previous_is_alphanumeric = false;
+        while pos < bytes.len() {
+            let b = bytes[pos];
+            let (len, alphanumeric) = if b.is_ascii() {
+                (1, b.is_ascii_alphanumeric())
+            } else {
+                let (c, len) = char_at(text, pos);
+                (len, is_alphanumeric(c))
+            };
+            if !previous_is_alphanumeric {
+                let at = (pos, char_index);
+                self.matches_from(trie, text, at, &ascii_class, &mut folded, &mut candidates);
             }
+            previous_is_alphanumeric = alphanumeric;
+            char_index += 1;
+            pos += len;
         }
         candidates.sort_by(|a, b| {
             (b.end - b.start)
                 .cmp(&(a.end - a.start))
                 .then(a.start.cmp(&b.start))
         });
-        let mut taken = vec![false; starts.n_chars];
+        let mut taken = vec![false; char_index];
         let mut kept = Vec::new();
         for candidate in candidates {
             if taken[candidate.start..candidate.end].iter().any(|t| *t) {
@@ -276,39 +306,6 @@ impl Scanner {
         }
         kept.sort_by_key(|m| m.start);
         kept
-    }
-}
-
-/// Where a match may start in a text: every char with no letter or digit right before it, as
-/// (byte, char) offsets; and the text's length in chars. Found once per text, for both scans.
-pub(super) struct WordStarts {
-    positions: Vec<(u32, u32)>,
-    n_chars: usize,
-}
-
-impl WordStarts {
-    pub(super) fn new(text: &str) -> WordStarts {
-        let bytes = text.as_bytes();
-        let mut positions = Vec::new();
-        let mut n_chars = 0usize;
-        let mut previous_is_alphanumeric = false;
-        let mut pos = 0;
-        while pos < bytes.len() {
-            let b = bytes[pos];
-            let (len, alphanumeric) = if b.is_ascii() {
-                (1, b.is_ascii_alphanumeric())
-            } else {
-                let (c, len) = char_at(text, pos);
-                (len, is_alphanumeric(c))
-            };
-            if !previous_is_alphanumeric {
-                positions.push((pos as u32, n_chars as u32));
-            }
-            previous_is_alphanumeric = alphanumeric;
-            n_chars += 1;
-            pos += len;
-        }
-        WordStarts { positions, n_chars }
     }
 }
 
