@@ -184,6 +184,7 @@ impl Scanner {
 
     /// The matches of the trie's spellings that start at byte `start` (char `start_char`) of
     /// `text` and end on a word boundary, added to `candidates`.
+    #[inline]
     fn matches_from(
         &self,
         trie: &Trie,
@@ -280,7 +281,8 @@ impl Scanner {
                 let (c, len) = char_at(text, pos);
                 (len, is_alphanumeric(c))
             };
-            if !previous_is_alphanumeric {
+            // An ASCII char outside the trie's spellings starts none of them.
+            if !previous_is_alphanumeric && (!b.is_ascii() || ascii_class[usize::from(b)] != 0) {
                 let at = (pos, char_index);
                 self.matches_from(trie, text, at, &ascii_class, &mut folded, &mut candidates);
             }
