@@ -8,6 +8,7 @@
 //! data model speaks characters and slicing must stay on UTF-8 boundaries.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use crate::text::names::fold_word;
 use crate::text::{NameKey, WordList};
@@ -16,8 +17,9 @@ use crate::text::{NameKey, WordList};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word<'a> {
     pub text: &'a str,
-    /// Borrowed from the text when folding changes nothing (most words of running text).
-    pub folded: Cow<'a, str>,
+    /// Folded when first asked ([`Word::folded`]): the scan asks for the words around
+    /// capitalised ones only, and most words of running text are neither.
+    folded: OnceCell<Cow<'a, str>>,
     pub start_byte: usize,
     pub end_byte: usize,
     pub start_char: usize,
@@ -30,6 +32,12 @@ pub(crate) struct Word<'a> {
 }
 
 impl Word<'_> {
+    /// The word folded as place names are; borrowed from the text when folding changes
+    /// nothing (most words of running text).
+    pub fn folded(&self) -> &str {
+        self.folded.get_or_init(|| fold_word(self.text, true))
+    }
+
     /// First letter upper case ("Cergy", "CERGY", "L").
     pub fn is_capitalised(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
@@ -101,7 +109,7 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
         let hyphen_before = joins_previous && matches!(separator, "-" | "\u{2010}" | "\u{2011}");
         out.push(Word {
             text: word_text,
-            folded: fold_word(word_text, true),
+            folded: OnceCell::new(),
             start_byte: span.start_byte,
             end_byte: span.end_byte,
             start_char: span.start_char,

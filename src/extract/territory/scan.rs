@@ -116,11 +116,12 @@ fn match_at(
         let next_is_capital = ws
             .get(i + 1)
             .is_some_and(|n| n.joins_previous && n.is_capitalised());
-        if !(is_article(&first.folded) && next_is_capital) {
+        // The capital first: most words are neither, and are then never folded.
+        if !(next_is_capital && is_article(first.folded())) {
             return None;
         }
     }
-    if matches!(&*first.folded, "d" | "de" | "du" | "des" | "et") {
+    if matches!(first.folded(), "d" | "de" | "du" | "des" | "et") {
         return None;
     }
     // The cue before, looked for only once a name matches.
@@ -134,23 +135,25 @@ fn match_at(
         if offset > 0 && !w.joins_previous {
             break;
         }
-        key.push_str(&w.folded);
+        key.push_str(w.folded());
         key_ends.push(key.len());
         // A word that folds to nothing leaves the key as it is, and could end a name.
-        let next_folds_to_nothing = ws.get(i + offset + 1).is_some_and(|n| n.folded.is_empty());
+        let next_folds_to_nothing = ws
+            .get(i + offset + 1)
+            .is_some_and(|n| n.folded().is_empty());
         if !next_folds_to_nothing && !cog.may_start_a_longer_name(key) {
             break;
         }
     }
     for n in (1..=key_ends.len()).rev() {
         let last = &ws[i + n - 1];
-        if n > 1 && is_particle(&last.folded) {
+        if n > 1 && is_particle(last.folded()) {
             continue;
         }
         let key = &key[..key_ends[n - 1]];
         let after_epci = ws
             .get(i + n)
-            .is_some_and(|w| w.joins_previous && is_after_cue(cog, &w.folded, CueKind::Epci));
+            .is_some_and(|w| w.joins_previous && is_after_cue(cog, w.folded(), CueKind::Epci));
         let entries = cog.entries(key);
         // Only an intercommunality's core name can match without an entry.
         let epci_core = if cog.epci_cores.contains_key(key)
@@ -182,14 +185,14 @@ fn match_at(
         if cue.is_none() && explicit_departement.is_some() {
             cue = Some(CueKind::Commune);
         }
-        let content_start = if is_article(&first.folded) && n > 1 {
+        let content_start = if is_article(first.folded()) && n > 1 {
             i + 1
         } else {
             i
         };
         let content_key: String = ws[content_start..i + n]
             .iter()
-            .map(|w| &*w.folded)
+            .map(|w| w.folded())
             .collect();
         let mut candidate = Candidate {
             entries: entries.map(<[NameEntry]>::to_vec).unwrap_or_default(),
@@ -219,7 +222,7 @@ fn judge(
     let i = candidate.first_word;
     let n_words = name_end - i;
     let first = &ws[i];
-    let starts_with_article = is_article(&first.folded) && n_words > 1;
+    let starts_with_article = is_article(first.folded()) && n_words > 1;
     let content = if starts_with_article {
         &ws[i + 1]
     } else {
@@ -248,7 +251,7 @@ fn judge(
         .iter()
         .any(|e| matches!(e.unit, Unit::Commune(_)));
     // "L'OFFRE" is not the commune Loffre: an elided article glued to a name that has none.
-    if starts_with_article && first.folded == "l" && !is_administrative_name {
+    if starts_with_article && first.folded() == "l" && !is_administrative_name {
         let name_has_article = candidate.entries.iter().any(|e| {
             matches!(e.unit, Unit::Commune(c) if cog.communes[c as usize].name.starts_with(['L', 'l']) && cog.communes[c as usize].name.contains(['\'', '’']))
         });
@@ -261,7 +264,7 @@ fn judge(
     let article_before = !starts_with_article
         && i > 0
         && first.joins_previous
-        && is_article(&ws[i - 1].folded)
+        && is_article(ws[i - 1].folded())
         && !ws[i - 1].is_capitalised();
     if article_before && candidate.cue.is_none() && !is_administrative_name {
         return false;
@@ -295,7 +298,7 @@ fn judge(
         return true;
     }
     // A one-word name glued to another capitalised word is part of a longer proper name.
-    let glued_capital = |w: &Word<'_>| w.is_capitalised() && !is_particle(&w.folded);
+    let glued_capital = |w: &Word<'_>| w.is_capitalised() && !is_particle(w.folded());
     let previous_glued = content.joins_previous && i > 0 && glued_capital(&ws[i - 1]);
     let next_glued = ws
         .get(name_end)
@@ -321,7 +324,7 @@ fn cue_before(
     let mut j = i;
     while j > 0 && n_previous < 5 && ws[j].joins_previous {
         j -= 1;
-        nearest_first[n_previous] = &ws[j].folded;
+        nearest_first[n_previous] = ws[j].folded();
         n_previous += 1;
     }
     let previous = &mut nearest_first[..n_previous];
@@ -370,7 +373,7 @@ fn departement_cue_after(ws: &[Word<'_>], end_word: usize, text: &str, cog: &Cog
     let between = text.get(previous.end_byte..next.start_byte).unwrap_or("");
     between.chars().all(|c| c == ',' || c == ' ')
         && between.chars().count() <= 3
-        && is_after_cue(cog, &next.folded, CueKind::Departement)
+        && is_after_cue(cog, next.folded(), CueKind::Departement)
 }
 
 /// "Vers (71)": the département code in brackets right after a name.
