@@ -72,6 +72,13 @@ fn trim_folded(folded: &str) -> &str {
     folded.trim_end_matches([':', ' ', '.'])
 }
 
+/// A byte that folds to itself and needs nothing of its neighbours: a lower-case ASCII letter
+/// or a digit.
+#[inline]
+fn is_copied(byte: u8) -> bool {
+    byte.is_ascii_lowercase() || byte.is_ascii_digit()
+}
+
 /// [`fold`] as a stream: the output only grows, and after any input prefix
 /// ending with a non-whitespace character it is the fold of that prefix
 /// before the end trim.
@@ -100,17 +107,27 @@ impl Folder {
         let mut at = 0;
         while at < bytes.len() {
             let byte = bytes[at];
-            if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
-                // The common case: a run copied as is.
-                let end = bytes[at..]
-                    .iter()
-                    .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
-                    .map_or(bytes.len(), |n| at + n);
+            if is_copied(byte) {
+                // The common case: words in lower case with one space between them, which
+                // fold to themselves, copied as is.
+                let (mut end, mut spaces) = (at + 1, 0);
+                while end < bytes.len() {
+                    if is_copied(bytes[end]) {
+                        end += 1;
+                    } else if bytes[end] == b' '
+                        && bytes.get(end + 1).is_some_and(|&b| is_copied(b))
+                    {
+                        end += 2;
+                        spaces += 1;
+                    } else {
+                        break;
+                    }
+                }
                 if self.pending_space {
                     self.push_space_before(char::from(byte));
                 }
                 self.out.push_str(&text[at..end]);
-                self.solid += end - at;
+                self.solid += end - at - spaces;
                 at = end;
             } else if byte.is_ascii() {
                 self.push_ascii(byte);
@@ -296,6 +313,31 @@ mod tests {
     fn fold_ignores_accents_case_and_colon() {
         assert_eq!(fold("Éléments  de DIAGNOSTIC :"), "elements de diagnostic");
         assert_eq!(fold("MISE EN ŒUVRE / ETAPES"), "mise en oeuvre/etapes");
+    }
+
+    #[test]
+    fn the_fold_of_a_text_is_the_fold_of_its_chars_one_by_one() {
+        let texts = [
+            "le soutien à la parentalité / les lieux d’accueil",
+            "des actions  menées en 2024 :\nla ville et le CCAS",
+            "projet educatif territorial 2021-2024.",
+            "accueil /parents , enfants\t et jeunes ",
+            "MISE EN ŒUVRE / étapes de travail",
+            "a b c d / e f",
+            "",
+        ];
+        for text in texts {
+            let mut one_by_one = Folder::with_capacity(text.len());
+            text.chars().for_each(|c| one_by_one.feed(c));
+            let mut whole = Folder::with_capacity(text.len());
+            whole.feed_str(text);
+            assert_eq!(whole.out, one_by_one.out, "{text:?}");
+            assert_eq!(whole.solid, one_by_one.solid, "{text:?}");
+        }
+        assert_eq!(
+            fold("le soutien à la parentalité / les lieux"),
+            "le soutien a la parentalite/les lieux"
+        );
     }
 
     #[test]
