@@ -132,4 +132,36 @@ mod tests {
         assert_eq!(words("").count(), 0);
         assert_eq!(words(" ,;—«»").count(), 0);
     }
+
+    #[test]
+    fn runs_read_by_bytes_give_the_words_read_char_by_char() {
+        let texts = [
+            "Le CLAS 2024-2026 de Saint-Étienne : 12 actions, œuvre commune",
+            "réussite éducative\nCAF31 et PMI / LAEP « Les P’tits Loups »",
+            "e\u{301}cole cafe\u{301} naïve 3ème",
+            "abc",
+            "déjà",
+        ];
+        for text in texts {
+            // The reference: maximal runs of alphanumeric chars, by chars.
+            let mut expected = Vec::new();
+            let mut start: Option<(usize, usize)> = None;
+            let mut n_chars = 0;
+            for (char_index, (byte, c)) in text.char_indices().enumerate() {
+                if c.is_alphanumeric() {
+                    start.get_or_insert((byte, char_index));
+                } else if let Some((b, ci)) = start.take() {
+                    expected.push((b, byte, ci, char_index));
+                }
+                n_chars = char_index + 1;
+            }
+            if let Some((b, ci)) = start {
+                expected.push((b, text.len(), ci, n_chars));
+            }
+            let found: Vec<_> = words(text)
+                .map(|w| (w.start_byte, w.end_byte, w.start_char, w.end_char))
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
+    }
 }
