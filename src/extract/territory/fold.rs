@@ -14,7 +14,7 @@ use crate::text::names::fold_word;
 use crate::text::{NameKey, WordList};
 
 /// One word of a text: a maximal run of letters and digits.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Word<'a> {
     pub text: &'a str,
     /// Folded when first asked ([`Word::folded`]): the scan asks for the words around
