@@ -343,9 +343,7 @@ impl ConjunctionWeight {
         bonus: &BonusWeight,
         reader: &SegmentReader,
     ) -> tantivy::Result<Option<Placed>> {
-        let Some(doc_freqs) = doc_freqs(reader, &bonus.terms)? else {
-            return Ok(None);
-        };
+        let doc_freqs = doc_freqs(reader, &bonus.terms)?;
         let most = bonus.bm25.score(0, u32::MAX);
         let terms: Option<Vec<BonusTerm>> = bonus
             .terms

@@ -355,19 +355,18 @@ impl CountedBy {
     }
 }
 
-/// How many passages of `reader` hold each of `terms`; `None` when one is in none.
+/// How many passages of `reader` hold each of `terms` (none for a term not in the segment).
 pub(super) fn doc_freqs<'a>(
     reader: &SegmentReader,
     terms: impl IntoIterator<Item = &'a Term>,
-) -> tantivy::Result<Option<Vec<u32>>> {
-    let mut doc_freqs = Vec::new();
-    for term in terms {
-        match reader.inverted_index(term.field())?.get_term_info(term)? {
-            Some(info) => doc_freqs.push(info.doc_freq),
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(doc_freqs))
+) -> tantivy::Result<Vec<u32>> {
+    terms
+        .into_iter()
+        .map(|term| {
+            let info = reader.inverted_index(term.field())?.get_term_info(term)?;
+            Ok(info.map_or(0, |info| info.doc_freq))
+        })
+        .collect()
 }
 
 /// A phrase of three terms or more with slop walks its rarest term rather than its
@@ -403,9 +402,9 @@ impl NearCheck {
     ///
     /// The term tantivy counts the phrase by ([`CountedBy`]) is walked, and its blocks bound
     /// the phrase. Where another term is far rarer ([`NEAR_LEAD_SPREAD`]), that one is
-    /// walked instead: each posting walked is a check of the phrase's positions, and most fail (« lieu
-    /// d'accueil enfants parents »: « parent » in 44,000 passages, « lieu » in 6,300, the
-    /// phrase in 770), so fewer checks save more than the bound's blocks prune.
+    /// walked instead: each posting walked is a check of the phrase's positions, and most
+    /// fail (« lieu d'accueil enfants parents »: « parent » in 44,000 passages, « lieu » in
+    /// 6,300, the phrase in 770), so fewer checks save more than the bound's blocks prune.
     pub fn open(
         reader: &SegmentReader,
         terms: &[(u32, Term)],
@@ -413,9 +412,10 @@ impl NearCheck {
         boost: Score,
         runs: &Option<RunsOf>,
     ) -> tantivy::Result<Option<(Term, NearCheck, bool)>> {
-        let Some(doc_freqs) = doc_freqs(reader, terms.iter().map(|(_, term)| term))? else {
+        let doc_freqs = doc_freqs(reader, terms.iter().map(|(_, term)| term))?;
+        if doc_freqs.contains(&0) {
             return Ok(None);
-        };
+        }
         let (lead, bounds) = match CountedBy::of(&doc_freqs) {
             // Either bounds: the rarer is walked, the earlier of equals.
             CountedBy::EitherOfTwo => match doc_freqs[..] {
